@@ -1,0 +1,35 @@
+# The README's quick start: `make demo` and `make test`. Both set up everything they need.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: install demo match test lint typecheck bench clean
+
+$(BIN)/matchbot: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(BIN)/matchbot
+
+demo: install
+	$(BIN)/matchbot demo
+
+match: install
+	$(BIN)/matchbot match --job-order data/job_orders/JO-2026-0001.json --candidates data/candidates.jsonl
+
+test: install
+	@command -v redis-server >/dev/null || { echo "redis-server mangler: installerer"; \
+		(apt-get update -qq && apt-get install -y -qq redis-server) >/dev/null; }
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python bench/bench_matching.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

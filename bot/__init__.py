@@ -1,0 +1,1 @@
+"""Matchbot's service side: Teams bot, follow-up store, CLI. ``matching`` stays pure."""

@@ -1,0 +1,320 @@
+"""Domain models: the JSON that other systems send us, validated at the edge.
+
+Field names are the import format (English); error messages are Danish because
+they reach caseworkers. Every free-text field is checked for CPR numbers.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from enum import StrEnum
+from functools import cache
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
+
+from config import ConfigError, config_path, load_toml
+from matching.geo import postcodes
+from matching.privacy import check_no_cpr
+
+
+class EmploymentType(StrEnum):
+    ORDINAERT_JOB = "ordinaert_job"
+    LOENTILSKUD_PRIVAT = "loentilskud_privat"
+    LOENTILSKUD_OFFENTLIG = "loentilskud_offentlig"
+    VIRKSOMHEDSPRAKTIK = "virksomhedspraktik"
+    NYTTEINDSATS = "nytteindsats"
+    FLEKSJOB = "fleksjob"
+    JOBROTATION = "jobrotation"
+    VOKSENLAERLING = "voksenlaerling"
+    SMAAJOB = "smaajob"
+
+    @property
+    def label(self) -> str:
+        return EMPLOYMENT_TYPE_LABELS[self]
+
+
+EMPLOYMENT_TYPE_LABELS: dict[EmploymentType, str] = {
+    EmploymentType.ORDINAERT_JOB: "Ordinært job",
+    EmploymentType.LOENTILSKUD_PRIVAT: "Løntilskud (privat)",
+    EmploymentType.LOENTILSKUD_OFFENTLIG: "Løntilskud (offentlig)",
+    EmploymentType.VIRKSOMHEDSPRAKTIK: "Virksomhedspraktik",
+    EmploymentType.NYTTEINDSATS: "Nytteindsats",
+    EmploymentType.FLEKSJOB: "Fleksjob",
+    EmploymentType.JOBROTATION: "Jobrotation",
+    EmploymentType.VOKSENLAERLING: "Voksenlærling",
+    EmploymentType.SMAAJOB: "Småjob / job på få timer",
+}
+
+
+class Benefit(StrEnum):
+    DAGPENGE = "dagpenge"
+    KONTANTHJAELP_JOBPARAT = "kontanthjaelp_jobparat"
+    UDDANNELSESHJAELP_JOBPARAT = "uddannelseshjaelp_jobparat"
+    LEDIGHEDSYDELSE = "ledighedsydelse"
+
+    @property
+    def label(self) -> str:
+        return BENEFIT_LABELS[self]
+
+
+BENEFIT_LABELS: dict[Benefit, str] = {
+    Benefit.DAGPENGE: "Dagpenge",
+    Benefit.KONTANTHJAELP_JOBPARAT: "Kontanthjælp (jobparat)",
+    Benefit.UDDANNELSESHJAELP_JOBPARAT: "Uddannelseshjælp (jobparat)",
+    Benefit.LEDIGHEDSYDELSE: "Ledighedsydelse",
+}
+
+
+def fold(text: str) -> str:
+    """Case-fold and strip everything but letters and digits: the key for alias lookups."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    return re.sub(r"[^0-9a-zæøå]+", "", text)
+
+
+def _enum_parser(enum: type[StrEnum], labels: dict[Any, str]) -> Any:
+    """Accept the code or the Danish label in any case; else name the valid codes."""
+    lookup: dict[str, StrEnum] = {}
+    for member in enum:
+        lookup[fold(member.value)] = member
+        lookup[fold(labels[member])] = member
+
+    def parse(value: Any) -> Any:
+        if isinstance(value, enum):
+            return value
+        if isinstance(value, str) and (hit := lookup.get(fold(value))):
+            return hit
+        valid = ", ".join(m.value for m in enum)
+        raise ValueError(f"ukendt værdi '{value}'; gyldige værdier: {valid}")
+
+    return parse
+
+
+# --- certificates -------------------------------------------------------------------
+
+
+class CertificateInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    code: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    label: str
+    aliases: list[str] = []
+
+
+class CertificateCatalog(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    certificate: list[CertificateInfo]
+
+    @model_validator(mode="after")
+    def _unique(self) -> CertificateCatalog:
+        seen: dict[str, str] = {}
+        for cert in self.certificate:
+            for alias in [cert.code, cert.label, *cert.aliases]:
+                key = fold(alias)
+                if seen.get(key, cert.code) != cert.code:
+                    raise ValueError(f"alias '{alias}' bruges af både {seen[key]} og {cert.code}")
+                seen[key] = cert.code
+        return self
+
+    def lookup(self) -> dict[str, str]:
+        return {fold(a): c.code for c in self.certificate for a in [c.code, c.label, *c.aliases]}
+
+    def labels(self) -> dict[str, str]:
+        return {c.code: c.label for c in self.certificate}
+
+
+@cache
+def certificate_catalog() -> CertificateCatalog:
+    path = config_path("certificates.toml")
+    try:
+        return CertificateCatalog.model_validate(load_toml(path))
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+
+
+@cache
+def _certificate_lookup() -> dict[str, str]:
+    return certificate_catalog().lookup()
+
+
+def canonical_certificate(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("certifikat skal være tekst")
+    code = _certificate_lookup().get(fold(value))
+    if code is None:
+        valid = ", ".join(sorted(certificate_catalog().labels()))
+        raise ValueError(f"ukendt certifikat '{value}'; gyldige koder: {valid}")
+    return code
+
+
+def certificate_label(code: str) -> str:
+    return certificate_catalog().labels().get(code, code)
+
+
+# --- reusable field types --------------------------------------------------------------
+
+
+def _known_postcode(value: str) -> str:
+    if value not in postcodes():
+        raise ValueError(f"'{value}' er ikke et kendt dansk postnummer")
+    return value
+
+
+def _clean_text(value: str) -> str:
+    return check_no_cpr(" ".join(value.split()))
+
+
+def _dedupe(values: list[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for v in values:
+        seen.setdefault(v, None)
+    return list(seen)
+
+
+Text = Annotated[str, AfterValidator(_clean_text)]
+ShortText = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_clean_text)]
+LongText = Annotated[str, Field(max_length=5000), AfterValidator(_clean_text)]
+Identifier = Annotated[
+    str,
+    Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$"),
+    AfterValidator(check_no_cpr),
+]
+PostcodeStr = Annotated[
+    str,
+    BeforeValidator(lambda v: str(v).strip() if isinstance(v, int | str) else v),
+    Field(pattern=r"^\d{4}$"),
+    AfterValidator(_known_postcode),
+]
+Hours = Annotated[int, Field(ge=1, le=48)]
+Certificate = Annotated[str, BeforeValidator(canonical_certificate)]
+Language = Annotated[str, Field(min_length=2, max_length=40), AfterValidator(lambda v: _clean_text(v).lower())]
+Upn = Annotated[
+    str,
+    Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"),
+    AfterValidator(lambda v: check_no_cpr(v).lower()),
+]
+TitleList = Annotated[list[ShortText], Field(max_length=30), AfterValidator(_dedupe)]
+CertificateList = Annotated[list[Certificate], Field(max_length=30), AfterValidator(_dedupe)]
+LanguageList = Annotated[list[Language], Field(max_length=20), AfterValidator(_dedupe)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class JobOrder(_Model):
+    """A company's recruitment request as received by Københavns Erhvervshus."""
+
+    id: Identifier
+    title: ShortText
+    company: ShortText
+    employment_type: Annotated[
+        EmploymentType, BeforeValidator(_enum_parser(EmploymentType, EMPLOYMENT_TYPE_LABELS))
+    ]
+    hours_per_week: Hours
+    positions: Annotated[int, Field(ge=1, le=500)] = 1
+    postcode: PostcodeStr
+    description: LongText = ""
+    skills: TitleList = []
+    required_certificates: CertificateList = []
+    languages: LanguageList = []
+    start_date: date | None = None
+    deadline: date | None = None
+    cvr: Annotated[str | None, Field(pattern=r"^\d{8}$")] = None
+    referral_with_obligation: bool = False
+    employment_clause: bool = False
+
+    @model_validator(mode="after")
+    def _dates(self) -> JobOrder:
+        if self.start_date and self.deadline and self.deadline > self.start_date:
+            raise ValueError("ansøgningsfristen ('deadline') ligger efter startdatoen ('start_date')")
+        return self
+
+
+class CandidateProfile(_Model):
+    """A job-ready candidate as the jobcentre's case system exports them: no name, no CPR."""
+
+    id: Identifier
+    jobcenter: ShortText
+    consultant: Upn
+    desired_titles: TitleList = []
+    experience_titles: TitleList = []
+    skills: TitleList = []
+    certificates: CertificateList = []
+    languages: LanguageList = []
+    postcode: PostcodeStr
+    max_commute_km: Annotated[float, Field(ge=0, le=500)] = 30.0
+    hours_per_week: Hours
+    available_from: date | None = None
+    benefit: Annotated[Benefit, BeforeValidator(_enum_parser(Benefit, BENEFIT_LABELS))]
+    active: bool = True
+
+    @model_validator(mode="after")
+    def _has_a_title(self) -> CandidateProfile:
+        if not self.desired_titles and not self.experience_titles:
+            raise ValueError("mindst ét jobønske ('desired_titles') eller én erfaring ('experience_titles')")
+        return self
+
+
+# --- Danish validation messages ---------------------------------------------------------
+
+_DA_MESSAGES: dict[str, str] = {
+    "missing": "feltet mangler",
+    "extra_forbidden": "ukendt felt",
+    "string_type": "skal være tekst",
+    "int_type": "skal være et heltal",
+    "int_parsing": "skal være et heltal",
+    "float_parsing": "skal være et tal",
+    "float_type": "skal være et tal",
+    "bool_type": "skal være true eller false",
+    "bool_parsing": "skal være true eller false",
+    "list_type": "skal være en liste",
+    "date_from_datetime_parsing": "skal være en dato (ÅÅÅÅ-MM-DD)",
+    "date_parsing": "skal være en dato (ÅÅÅÅ-MM-DD)",
+    "date_type": "skal være en dato (ÅÅÅÅ-MM-DD)",
+    "model_type": "skal være et JSON-objekt",
+    "dict_type": "skal være et JSON-objekt",
+    "json_invalid": "ugyldig JSON",
+}
+
+
+def _da_message(err: Any) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"skal være mindst {ctx.get('ge', ctx.get('gt'))}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"må højst være {ctx.get('le', ctx.get('lt'))}"
+    if kind == "string_too_short":
+        return "må ikke være tom" if ctx.get("min_length") == 1 else f"skal have mindst {ctx['min_length']} tegn"
+    if kind == "string_too_long":
+        return f"må højst have {ctx['max_length']} tegn"
+    if kind == "too_long":
+        return f"må højst have {ctx.get('max_length')} elementer"
+    if kind == "string_pattern_mismatch":
+        return "har et ugyldigt format"
+    return _DA_MESSAGES.get(kind, str(err["msg"]))
+
+
+def field_errors(exc: ValidationError) -> list[tuple[str, str]]:
+    """(field, Danish message) pairs for a validation error; the field is dotted, e.g. 'skills.2'."""
+    out = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "(hele objektet)"
+        out.append((loc, _da_message(err)))
+    return out
+
+
+def describe_errors(exc: ValidationError) -> str:
+    return "; ".join(f"{f}: {m}" for f, m in field_errors(exc))

@@ -1,0 +1,43 @@
+"""Shared fixtures. Redis is always a real server: ours on a free port, or ``REDIS_URL``."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from tests.redis_server import RedisServer
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer | None]:
+    """Our own redis-server, or None when the caller supplied ``REDIS_URL``."""
+    if os.environ.get("REDIS_URL"):
+        yield None
+        return
+    server = RedisServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.cleanup()
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer | None) -> str:
+    return redis_server.url if redis_server else os.environ["REDIS_URL"]
+
+
+@pytest.fixture
+def restartable_redis(redis_server: RedisServer | None) -> RedisServer:
+    if redis_server is None:
+        pytest.skip("REDIS_URL er sat: serveren kan ikke genstartes af testen")
+    return redis_server
+
+
+@pytest.fixture
+def key_prefix() -> str:
+    """A fresh key prefix per test, so tests sharing one server never see each other's keys."""
+    return f"test-{uuid.uuid4().hex[:12]}"
