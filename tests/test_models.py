@@ -1,0 +1,164 @@
+"""Validation at the edge: what a consultant or an importing system sees for bad data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from matching.models import CandidateProfile, JobOrder, certificate_label, describe_errors, field_errors
+from matching.privacy import CPR_REFUSAL, contains_cpr, redact_cpr
+
+
+def job(**over: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "id": "JO-2026-0001",
+        "title": "Lagerarbejdere (m/k) søges",
+        "company": "Nordlager A/S",
+        "employment_type": "ordinaert_job",
+        "hours_per_week": 37,
+        "postcode": "2605",
+    }
+    return base | over
+
+
+def candidate(**over: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "id": "K-7F3A9C",
+        "jobcenter": "Jobcenter København – Amager",
+        "consultant": "AB12@kk.dk",
+        "desired_titles": ["Lagermedarbejder"],
+        "postcode": "2300",
+        "hours_per_week": 37,
+        "benefit": "dagpenge",
+    }
+    return base | over
+
+
+def errors_of(model: type[JobOrder] | type[CandidateProfile], data: dict[str, Any]) -> dict[str, str]:
+    with pytest.raises(ValidationError) as info:
+        model.model_validate(data)
+    return dict(field_errors(info.value))
+
+
+@pytest.mark.parametrize(
+    "typed, code",
+    [
+        ("Kørekort B", "koerekort_b"),
+        ("B-kørekort", "koerekort_b"),
+        ("b kørekort", "koerekort_b"),
+        ("Truckcertifikat A/B", "truckcertifikat"),
+        ("truckkort", "truckcertifikat"),
+        ("Kørekort C/E", "koerekort_ce"),
+        ("Hygiejnebevis", "hygiejnebevis"),
+        ("vagtcertifikat", "vagtcertifikat"),
+        ("koerekort_d", "koerekort_d"),
+    ],
+)
+def test_certificates_accept_the_spellings_people_type(typed: str, code: str) -> None:
+    order = JobOrder.model_validate(job(required_certificates=[typed]))
+    assert order.required_certificates == [code]
+
+
+def test_certificate_label_is_danish() -> None:
+    assert certificate_label("truckcertifikat") == "Truckcertifikat"
+
+
+def test_unknown_certificate_names_the_valid_codes() -> None:
+    errs = errors_of(JobOrder, job(required_certificates=["Pilotcertifikat"]))
+    msg = errs["required_certificates.0"]
+    assert "ukendt certifikat 'Pilotcertifikat'" in msg and "koerekort_b" in msg
+
+
+def test_unknown_employment_type_lists_the_valid_ones() -> None:
+    errs = errors_of(JobOrder, job(employment_type="deltid"))
+    assert "ukendt værdi 'deltid'" in errs["employment_type"]
+    for code in ("ordinaert_job", "fleksjob", "smaajob", "voksenlaerling"):
+        assert code in errs["employment_type"]
+
+
+def test_employment_type_and_benefit_accept_danish_labels() -> None:
+    assert JobOrder.model_validate(job(employment_type="Løntilskud (privat)")).employment_type == (
+        "loentilskud_privat"
+    )
+    assert CandidateProfile.model_validate(candidate(benefit="Ledighedsydelse")).benefit == "ledighedsydelse"
+
+
+@pytest.mark.parametrize("postcode", ["0000", "123", "12345", "abcd", "1000"])
+def test_postcode_must_be_a_known_danish_postcode(postcode: str) -> None:
+    assert "postcode" in errors_of(JobOrder, job(postcode=postcode))
+
+
+def test_postcode_given_as_number_is_accepted() -> None:
+    assert JobOrder.model_validate(job(postcode=2605)).postcode == "2605"
+
+
+@pytest.mark.parametrize("hours, ok", [(0, False), (1, True), (48, True), (49, False)])
+def test_hours_between_1_and_48(hours: int, ok: bool) -> None:
+    if ok:
+        assert JobOrder.model_validate(job(hours_per_week=hours)).hours_per_week == hours
+    else:
+        assert "hours_per_week" in errors_of(JobOrder, job(hours_per_week=hours))
+
+
+@pytest.mark.parametrize("field", ["id", "title", "company", "description"])
+def test_cpr_numbers_refused_in_job_order_fields(field: str) -> None:
+    errs = errors_of(JobOrder, job(**{field: "Kontakt 010190-1234"}) if field != "id" else job(id="0101901234"))
+    assert errs[field] == CPR_REFUSAL
+
+
+def test_cpr_numbers_refused_in_candidate_lists_and_ids() -> None:
+    errs = errors_of(CandidateProfile, candidate(id="2512881234", skills=["truck", "cpr 311299 1234"]))
+    assert errs["id"] == CPR_REFUSAL
+    assert errs["skills.1"] == CPR_REFUSAL
+
+
+def test_missing_fields_and_unknown_fields_are_named_in_danish() -> None:
+    data = job(extra_field=1)
+    del data["company"]
+    errs = errors_of(JobOrder, data)
+    assert errs["company"] == "feltet mangler"
+    assert errs["extra_field"] == "ukendt felt"
+
+
+def test_deadline_after_start_is_refused() -> None:
+    errs = errors_of(JobOrder, job(start_date="2027-01-01", deadline="2027-01-15"))
+    assert "deadline" in next(iter(errs.values()))
+
+
+def test_candidate_needs_a_title_and_a_valid_upn() -> None:
+    assert "consultant" in errors_of(CandidateProfile, candidate(consultant="ikke en mail"))
+    errs = errors_of(CandidateProfile, candidate(desired_titles=[]))
+    assert any("jobønske" in m for m in errs.values())
+
+
+def test_consultant_upn_is_lowercased_and_titles_deduplicated() -> None:
+    c = CandidateProfile.model_validate(candidate(desired_titles=["Lagermedarbejder", "Lagermedarbejder"]))
+    assert c.consultant == "ab12@kk.dk"
+    assert c.desired_titles == ["Lagermedarbejder"]
+
+
+def test_describe_errors_is_one_readable_line() -> None:
+    with pytest.raises(ValidationError) as info:
+        JobOrder.model_validate(job(hours_per_week=99, postcode="9999"))
+    text = describe_errors(info.value)
+    assert "hours_per_week: må højst være 48" in text
+    assert "postcode: '9999' er ikke et kendt dansk postnummer" in text
+
+
+@given(
+    st.integers(1, 28), st.integers(1, 12), st.integers(0, 99), st.integers(0, 9999), st.sampled_from(["-", "", " "])
+)
+def test_every_cpr_shape_is_detected_and_redacted(day: int, month: int, year: int, seq: int, sep: str) -> None:
+    cpr = f"{day:02d}{month:02d}{year:02d}{sep}{seq:04d}"
+    text = f"borger {cpr} ringede"
+    assert contains_cpr(text)
+    assert cpr not in redact_cpr(text)
+
+
+@pytest.mark.parametrize("text", ["CVR 12345678", "K-7F3A9C", "tlf 33 66 33 66", "2300 København S", "JO-2026-0001"])
+def test_ordinary_numbers_are_not_cpr(text: str) -> None:
+    assert not contains_cpr(text)
