@@ -27,7 +27,8 @@ class Settings(BaseSettings):
         "", validation_alias=AliasChoices("MicrosoftAppTenantId", "MICROSOFT_APP_TENANT_ID")
     )
     match_channel_id: str = Field(
-        "", validation_alias=AliasChoices("MATCH_CHANNEL_ID"),
+        "",
+        validation_alias=AliasChoices("MATCH_CHANNEL_ID"),
         description="Teams-kanalens id (19:…@thread.tacv2) hvor shortlister postes",
     )
 
@@ -38,14 +39,16 @@ class Settings(BaseSettings):
 
     # --- Redis -----------------------------------------------------------------------------
     redis_url: str = Field(
-        "", validation_alias=AliasChoices("REDIS_URL"),
+        "",
+        validation_alias=AliasChoices("REDIS_URL"),
         description="redis://, rediss:// (TLS) eller tom for indlejret demo-Redis (gemmer intet)",
     )
     redis_key_prefix: str = Field("matchbot", validation_alias=AliasChoices("REDIS_KEY_PREFIX"))
 
     # --- Job order API -------------------------------------------------------------------
     jobordre_api_keys: list[SecretStr] = Field(
-        default_factory=list, validation_alias=AliasChoices("JOBORDRE_API_KEYS"),
+        default_factory=list,
+        validation_alias=AliasChoices("JOBORDRE_API_KEYS"),
         description="Kommasepareret/JSON-liste af API-nøgler (flere tilladt ved rotation)",
     )
 

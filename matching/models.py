@@ -196,7 +196,9 @@ PostcodeStr = Annotated[
 ]
 Hours = Annotated[int, Field(ge=1, le=48)]
 Certificate = Annotated[str, BeforeValidator(canonical_certificate)]
-Language = Annotated[str, Field(min_length=2, max_length=40), AfterValidator(lambda v: _clean_text(v).lower())]
+Language = Annotated[
+    str, Field(min_length=2, max_length=40), AfterValidator(lambda v: _clean_text(v).lower())
+]
 Upn = Annotated[
     str,
     Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"),
@@ -297,7 +299,9 @@ def _da_message(err: Any) -> str:
     if kind in ("less_than_equal", "less_than"):
         return f"må højst være {ctx.get('le', ctx.get('lt'))}"
     if kind == "string_too_short":
-        return "må ikke være tom" if ctx.get("min_length") == 1 else f"skal have mindst {ctx['min_length']} tegn"
+        return (
+            "må ikke være tom" if ctx.get("min_length") == 1 else f"skal have mindst {ctx['min_length']} tegn"
+        )
     if kind == "string_too_long":
         return f"må højst have {ctx['max_length']} tegn"
     if kind == "too_long":

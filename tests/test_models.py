@@ -106,7 +106,9 @@ def test_hours_between_1_and_48(hours: int, ok: bool) -> None:
 
 @pytest.mark.parametrize("field", ["id", "title", "company", "description"])
 def test_cpr_numbers_refused_in_job_order_fields(field: str) -> None:
-    errs = errors_of(JobOrder, job(**{field: "Kontakt 010190-1234"}) if field != "id" else job(id="0101901234"))
+    errs = errors_of(
+        JobOrder, job(**{field: "Kontakt 010190-1234"}) if field != "id" else job(id="0101901234")
+    )
     assert errs[field] == CPR_REFUSAL
 
 
@@ -150,15 +152,23 @@ def test_describe_errors_is_one_readable_line() -> None:
 
 
 @given(
-    st.integers(1, 28), st.integers(1, 12), st.integers(0, 99), st.integers(0, 9999), st.sampled_from(["-", "", " "])
+    st.integers(1, 28),
+    st.integers(1, 12),
+    st.integers(0, 99),
+    st.integers(0, 9999),
+    st.sampled_from(["-", "", " "]),
 )
-def test_every_cpr_shape_is_detected_and_redacted(day: int, month: int, year: int, seq: int, sep: str) -> None:
+def test_every_cpr_shape_is_detected_and_redacted(
+    day: int, month: int, year: int, seq: int, sep: str
+) -> None:
     cpr = f"{day:02d}{month:02d}{year:02d}{sep}{seq:04d}"
     text = f"borger {cpr} ringede"
     assert contains_cpr(text)
     assert cpr not in redact_cpr(text)
 
 
-@pytest.mark.parametrize("text", ["CVR 12345678", "K-7F3A9C", "tlf 33 66 33 66", "2300 København S", "JO-2026-0001"])
+@pytest.mark.parametrize(
+    "text", ["CVR 12345678", "K-7F3A9C", "tlf 33 66 33 66", "2300 København S", "JO-2026-0001"]
+)
 def test_ordinary_numbers_are_not_cpr(text: str) -> None:
     assert not contains_cpr(text)
