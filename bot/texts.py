@@ -1,0 +1,147 @@
+"""Every Danish sentence the bot shows a user, grouped by area.
+
+Why one module: caseworkers read these words every day; keeping them together lets one person
+review tone and terms (jobordre, shortlist, henvisning …) and lets tests assert on the constants
+instead of copies. Code names stay English. Engineers append their own section.
+"""
+
+from __future__ import annotations
+
+from matching.privacy import CPR_REFUSAL
+
+# --- bot: general ------------------------------------------------------------------------------
+
+BOT_NAME = "Matchbot"
+WELCOME_CHANNEL = (
+    "Hej! Jeg er Matchbot for den tværgående matchenhed. Jeg poster forklarede shortlister til "
+    "jobordrer her i kanalen. Skriv **hjælp** for at se, hvad jeg kan."
+)
+WELCOME_PERSONAL = (
+    "Hej! Jeg er Matchbot. Her får du besked, når en af dine kandidater er godkendt til en jobordre, "
+    "og påmindelser om opfølgning. Skriv **hjælp** for at se kommandoerne."
+)
+ERROR_GENERIC = (
+    "Beklager, noget gik galt hos mig. Prøv igen om lidt; fortsætter fejlen, så kontakt matchenhedens "
+    "administrator."
+)
+ERROR_UNAVAILABLE = "Matchbot kan ikke nå sin database lige nu. Prøv igen om lidt."
+REQUEST_TOO_LARGE = "Beskeden er for stor til at Matchbot kan behandle den."
+CPR_REFUSED = (
+    f"{CPR_REFUSAL}: din besked ligner et CPR-nummer, så jeg har hverken gemt eller behandlet den. "
+    "Brug kandidatens pseudonyme id (fx K-10234)."
+)
+
+# --- bot: commands -------------------------------------------------------------------------------
+
+HELP_TITLE = "Det kan jeg"
+HELP_INTRO = "Skriv en af kommandoerne herunder. Store/små bogstaver og små stavefejl er ok."
+CMD_HELP = "vis denne liste"
+CMD_JOBORDRE = "vis en jobordre (uden id: formular til at oprette en jobordre)"
+CMD_MATCH = "match jobordren mod kandidatpuljen og post shortlisten"
+CMD_MINE = "dine opfølgninger, det der kræver handling først"
+CMD_STATUS = "opdatér en kandidats status på en jobordre"
+CMD_HVORFOR = "hvorfor er kandidaten (ikke) på listen?"
+CMD_OVERBLIK = "tragten for en jobordre: hvor mange i hver status"
+UNKNOWN_COMMAND = "Den kommando kender jeg ikke."
+DID_YOU_MEAN = "Mente du **{suggestion}**?"
+USAGE = "Brug: **{usage}**"
+EMPTY_MESSAGE = "Jeg fik en tom besked. Skriv **hjælp** for at se kommandoerne."
+BAD_ID = "'{value}' er ikke et gyldigt id (bogstaver, tal, punktum, bindestreg; højst 64 tegn)."
+
+# --- bot: job orders and matching ----------------------------------------------------------------
+
+JOB_ORDER_NOT_FOUND = "Jobordre **{job_order_id}** findes ikke."
+JOB_ORDER_SAVED = "Jobordre **{job_order_id}** er gemt ({outcome})."
+JOB_ORDER_OUTCOME = {"created": "ny", "unchanged": "uændret", "revised": "revideret"}
+JOB_ORDER_INVALID = "Jobordren kunne ikke gemmes: {errors}"
+POOL_EMPTY = "Kandidatpuljen er tom, så der er intet at matche imod. Importér kandidater først."
+SHORTLIST_POSTED = "Shortlisten for **{job_order_id}** er postet i matchenhedens kanal."
+SHORTLIST_EMPTY = "Ingen kandidater opfylder kravene til **{job_order_id}** ({considered} gennemgået)."
+MATCH_BUSY = "Matchbot indlæser kandidatpuljen. Prøv igen om et øjeblik."
+
+# --- bot: cards ------------------------------------------------------------------------------------
+
+CARD_SHORTLIST_TITLE = "Shortlist: {title} hos {company}"
+CARD_JOB_ORDER_TITLE = "Jobordre {job_order_id}: {title}"
+CARD_FACT_COMPANY = "Virksomhed"
+CARD_FACT_TITLE = "Stilling"
+CARD_FACT_TYPE = "Ansættelsesform"
+CARD_FACT_HOURS = "Timer pr. uge"
+CARD_FACT_PLACE = "Arbejdssted"
+CARD_FACT_DEADLINE = "Ansøgningsfrist"
+CARD_FACT_START = "Start"
+CARD_FACT_POSITIONS = "Antal stillinger"
+CARD_FACT_CERTIFICATES = "Krævede certifikater"
+CARD_FACT_FLAGS = "Særligt"
+CARD_FLAG_REFERRAL = "Henvisning med mødepligt"
+CARD_FLAG_CLAUSE = "Beskæftigelsesklausul"
+CARD_NONE = "ingen"
+CARD_NO_DEADLINE = "ingen frist"
+CARD_HOURS = "{hours} timer"
+CARD_CANDIDATE_LINE = "**{rank}. {candidate_id}** · {jobcenter} · konsulent {consultant} · score {score}"
+CARD_DECIDED = "{label} af {actor} {when}"
+CARD_APPROVE = "Godkend"
+CARD_REJECT = "Afvis"
+CARD_REJECT_REASON = "Begrundelse for afvisning"
+CARD_REJECT_REASON_PLACEHOLDER = "Vælg en begrundelse"
+CARD_REJECT_NOTE_PLACEHOLDER = "Uddyb evt. (ingen navne eller CPR-numre)"
+CARD_REJECT_CONFIRM = "Afvis kandidaten"
+CARD_REJECT_REASONS = {
+    "kompetencer": "Mangler kompetencer",
+    "afstand": "For lang transport",
+    "timer": "Timetal passer ikke",
+    "tilgaengelig": "Ikke tilgængelig nu",
+    "andet": "Andet",
+}
+CARD_SHOW_MORE = "Vis flere"
+CARD_SEND_APPROVED = "Send godkendte til konsulenterne"
+CARD_SENT_COUNT = "{count} godkendte sendt til konsulenterne af {actor} {when}."
+CARD_UNREACHABLE = "Konsulent ikke nåbar i Teams"
+CARD_HANDED_OVER = "Sendt til konsulenten"
+CARD_EXCLUDED = "Frasorteret: {summary}"
+CARD_CONSIDERED = "{considered} kandidater gennemgået, {shown} vist."
+CARD_HANDOVER_TITLE = "Ny kandidat til dig: {candidate_id}"
+CARD_HANDOVER_INTRO = (
+    "Matchenheden har godkendt din kandidat **{candidate_id}** til jobordren herunder. "
+    "Tag kontakt til kandidaten og opdatér status med knapperne."
+)
+CARD_HANDOVER_WHY = "Derfor passer kandidaten"
+CARD_HANDOVER_DO_BY = "Gør dette inden **{deadline}**: kontakt kandidaten og aftal ansøgning."
+CARD_STATUS_NOW = "Status nu: **{label}** (opdateret {when})"
+CARD_STATUS_SET = "Status sat til **{label}** af {actor} {when}."
+CARD_REMINDER_TITLE = "Påmindelse: {candidate_id} på {job_order_id}"
+CARD_REMINDER_TEXT = "{message}"
+CARD_FORM_TITLE = "Opret jobordre"
+CARD_FORM_INTRO = "Udfyld jobordren fra virksomheden. Skriv ingen navne eller CPR-numre."
+CARD_FORM_ID = "Jobordre-id (fx JO-2026-0042)"
+CARD_FORM_TITLE_FIELD = "Stillingsbetegnelse"
+CARD_FORM_COMPANY = "Virksomhed"
+CARD_FORM_TYPE = "Ansættelsesform"
+CARD_FORM_HOURS = "Timer pr. uge"
+CARD_FORM_POSTCODE = "Postnummer for arbejdsstedet"
+CARD_FORM_DEADLINE = "Ansøgningsfrist"
+CARD_FORM_CERTIFICATES = "Krævede certifikater (kommasepareret, fx truckcertifikat)"
+CARD_FORM_DESCRIPTION = "Beskrivelse"
+CARD_FORM_REFERRAL = "Henvisning med mødepligt"
+CARD_FORM_CLAUSE = "Beskæftigelsesklausul"
+CARD_FORM_SUBMIT = "Gem jobordre"
+CARD_FORM_MATCH = "Gem og match"
+CARD_MATCH_BUTTON = "Match nu"
+CARD_FUNNEL_TITLE = "Overblik: {job_order_id}"
+CARD_MINE_TITLE = "Dine opfølgninger"
+CARD_MINE_EMPTY = "Du har ingen åbne opfølgninger."
+CARD_MINE_LINE = "**{candidate_id}** på {job_order_id}: {label}{due}"
+CARD_MINE_DUE = " · frist {deadline}"
+
+# --- bot: decisions and status ------------------------------------------------------------------
+
+DECISION_APPROVED = "Godkendt"
+DECISION_REJECTED = "Afvist"
+ALREADY_DECIDED = "{candidate_id} er allerede {label} af {actor}."
+STATUS_UPDATED = "{candidate_id} på {job_order_id}: status er nu **{label}**."
+STATUS_UNKNOWN = "'{value}' er ikke en status. Gyldige: {valid}."
+FOLLOWUP_NOT_FOUND = "Der er ingen opfølgning for {candidate_id} på {job_order_id}."
+NOT_ALLOWED = "Det kan ikke lade sig gøre: {reason}"
+ACTION_UNKNOWN = "Knappen er forældet eller ukendt. Skriv **hjælp**."
+NOTHING_APPROVED = "Der er ingen godkendte kandidater at sende endnu."
+HANDOVER_SENT = "{sent} sendt til konsulenterne; {unreachable} konsulent(er) er ikke nåbare i Teams endnu."
