@@ -145,3 +145,54 @@ NOT_ALLOWED = "Det kan ikke lade sig gøre: {reason}"
 ACTION_UNKNOWN = "Knappen er forældet eller ukendt. Skriv **hjælp**."
 NOTHING_APPROVED = "Der er ingen godkendte kandidater at sende endnu."
 HANDOVER_SENT = "{sent} sendt til konsulenterne; {unreachable} konsulent(er) er ikke nåbare i Teams endnu."
+
+# --- follow-up: states, transitions, reminders (engineer F) -------------------------------------
+
+FOLLOWUP_STATE_LABELS = {
+    "foreslaaet": "Foreslået",
+    "godkendt": "Godkendt",
+    "afvist": "Afvist",
+    "kontaktet": "Kontaktet",
+    "ansoegt": "Ansøgt",
+    "henvist": "Henvist med mødepligt",
+    "samtale": "Til samtale",
+    "ansat": "Ansat",
+    "afslag": "Afslag fra virksomheden",
+    "ikke_interesseret": "Ikke interesseret",
+    "trukket": "Trukket tilbage",
+    "i_job_3_mdr": "I job efter 3 måneder",
+    "ophoert": "Ophørt inden 3 måneder",
+}
+TRANSITION_NOT_ALLOWED = "En opfølgning kan ikke gå fra '{current}' til '{target}'. Mulige næste trin: {allowed}."
+TRANSITION_CLOSED = "Opfølgningen er afsluttet ('{current}') og kan ikke ændres."
+TRANSITION_SAME = "Opfølgningen står allerede som '{current}'."
+TRANSITION_NEEDS_REASON = "En afvisning kræver en begrundelse."
+TRANSITION_NEEDS_INTERVIEW = "Status 'Til samtale' kræver en dato for samtalen."
+TRANSITION_NEEDS_START = "Status 'Ansat' kræver en startdato."
+TRANSITION_TEXT_TOO_LONG = "Noten må højst have {max} tegn."
+TRANSITION_BAD_ACTOR = "Ugyldig bruger: '{actor}'."
+TRANSITION_CONFLICT = (
+    "Opfølgningen er lige blevet ændret af en anden (nu '{current}'). Opdatér visningen og prøv igen."
+)
+TRANSITION_NOT_FOUND = "Der er ingen opfølgning for {candidate_id} på jobordre {job_order_id}."
+STATE_NONE = "ingen"
+REMINDER_TEXTS = {
+    "no_progress": (
+        "{candidate_id} blev godkendt til {job_order_id} for {days} arbejdsdage siden, "
+        "og status er ikke ændret. Har du kontaktet kandidaten?"
+    ),
+    "application_deadline": (
+        "Ansøgningsfristen for {job_order_id} er {deadline}, og {candidate_id} har ikke søgt endnu."
+    ),
+    "interview_outcome": (
+        "{candidate_id} var til samtale hos virksomheden på {job_order_id} den {interview}. "
+        "Hvordan gik det? Opdatér status (ansat eller afslag)."
+    ),
+    "three_month_check": (
+        "{candidate_id} startede i job på {job_order_id} den {start}. Er kandidaten stadig i job "
+        "efter 3 måneder? Opdatér status."
+    ),
+}
+PURGE_DONE = "Kandidat {candidate_id} er slettet: {records} opfølgninger, {shortlists} shortlister, {reminders} påmindelser, pulje: {pool}."
+PURGE_NOTHING = "Der fandtes ingen data om kandidat {candidate_id}."
+PURGE_BAD_ID = "'{value}' er ikke et gyldigt kandidat-id."
