@@ -163,7 +163,9 @@ FOLLOWUP_STATE_LABELS = {
     "i_job_3_mdr": "I job efter 3 måneder",
     "ophoert": "Ophørt inden 3 måneder",
 }
-TRANSITION_NOT_ALLOWED = "En opfølgning kan ikke gå fra '{current}' til '{target}'. Mulige næste trin: {allowed}."
+TRANSITION_NOT_ALLOWED = (
+    "En opfølgning kan ikke gå fra '{current}' til '{target}'. Mulige næste trin: {allowed}."
+)
 TRANSITION_CLOSED = "Opfølgningen er afsluttet ('{current}') og kan ikke ændres."
 TRANSITION_SAME = "Opfølgningen står allerede som '{current}'."
 TRANSITION_NEEDS_REASON = "En afvisning kræver en begrundelse."
@@ -193,6 +195,9 @@ REMINDER_TEXTS = {
         "efter 3 måneder? Opdatér status."
     ),
 }
-PURGE_DONE = "Kandidat {candidate_id} er slettet: {records} opfølgninger, {shortlists} shortlister, {reminders} påmindelser, pulje: {pool}."
+PURGE_DONE = (
+    "Kandidat {candidate_id} er slettet: {records} opfølgninger, {shortlists} shortlister, "
+    "{reminders} påmindelser, pulje: {pool}."
+)
 PURGE_NOTHING = "Der fandtes ingen data om kandidat {candidate_id}."
 PURGE_BAD_ID = "'{value}' er ikke et gyldigt kandidat-id."
