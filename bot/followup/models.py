@@ -1,0 +1,142 @@
+"""Value objects the follow-up engine hands out; plain frozen dataclasses, no I/O.
+
+The bot renders these; the store builds them from Redis hashes. Times are timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Protocol
+
+from bot.followup.states import ACTION_PRIORITY, FollowUpState
+
+
+class RankedCandidate(Protocol):
+    """What :meth:`FollowUpStore.save_shortlist` needs from ``matching.engine.MatchResult``."""
+
+    @property
+    def candidate_id(self) -> str: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def reasons(self) -> list[str]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryItem:
+    """One step in a record's life (kept on the record; notes are personal and purged at retention)."""
+
+    from_state: FollowUpState | None
+    to_state: FollowUpState
+    actor: str
+    at: datetime
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """One candidate on one job order, from shortlist to the 3-month check."""
+
+    job_order_id: str
+    candidate_id: str
+    consultant: str  # UPN of the candidate's own consultant ("" when unknown or anonymised)
+    state: FollowUpState
+    version: int  # +1 per change; pass as expected_version for optimistic concurrency
+    created_at: datetime
+    updated_at: datetime
+    interview_at: datetime | None = None
+    start_date: date | None = None
+    deadline: date | None = None  # the job order's application deadline
+    reason: str | None = None  # rejection reason (afvist)
+    note: str | None = None  # latest note
+    next_due_at: datetime | None = None  # earliest pending reminder: "needs action by"
+    closed_at: datetime | None = None
+    anonymised: bool = False
+    history: tuple[HistoryItem, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return self.state.label
+
+    @property
+    def is_open(self) -> bool:
+        return self.state.is_open
+
+    @property
+    def allowed_next(self) -> tuple[FollowUpState, ...]:
+        return self.state.allowed_next
+
+    def is_overdue(self, now: datetime) -> bool:
+        return self.is_open and self.next_due_at is not None and self.next_due_at <= now
+
+    def action_sort_key(self, now: datetime) -> tuple[int, float, int, float]:
+        """Overdue first (oldest due first), then by due date, then by state urgency, then stale first."""
+        far = float("inf")
+        due = self.next_due_at.timestamp() if self.next_due_at else far
+        return (0 if self.is_overdue(now) else 1, due, ACTION_PRIORITY.get(self.state, 9), self.updated_at.timestamp())
+
+
+@dataclass(frozen=True, slots=True)
+class ShortlistEntry:
+    """A ranked candidate on a job order's shortlist with the lead's decision so far."""
+
+    job_order_id: str
+    candidate_id: str
+    rank: int  # 1-based
+    score: float
+    reasons: tuple[str, ...]
+    consultant: str
+    state: FollowUpState  # current follow-up state (foreslaaet until a lead decides)
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+
+    @property
+    def decision(self) -> FollowUpState | None:
+        """godkendt/afvist (or a later state) once decided; None while foreslaaet."""
+        return None if self.state is FollowUpState.FORESLAAET else self.state
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One line of the audit trail: ids only, never notes or names."""
+
+    entry_id: str  # Redis stream id (time-ordered)
+    at: datetime
+    actor: str
+    action: str  # "transition" | "created" | "anonymised" | "purged" | "job_order_created" | ...
+    job_order_id: str
+    candidate_id: str | None
+    from_state: FollowUpState | None
+    to_state: FollowUpState | None
+    version: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """A due reminder as claimed by the scheduler; ``reminder_id`` is stable per (rule, record, version)."""
+
+    reminder_id: str
+    rule: str  # rule kind: no_progress | application_deadline | interview_outcome | three_month_check
+    job_order_id: str
+    candidate_id: str
+    version: int  # the record version the reminder was scheduled for (stale when it differs)
+    due_at: datetime
+    attempt: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PurgeReport:
+    """What an erasure removed; counts only (the report may be logged)."""
+
+    candidate_id: str
+    records: int = 0
+    shortlists: int = 0
+    reminders: int = 0
+    audit_entries: int = 0
+    pool: bool = False
+    job_order_ids: tuple[str, ...] = field(default=())
+
+    @property
+    def found(self) -> bool:
+        return bool(self.records or self.shortlists or self.reminders or self.pool)

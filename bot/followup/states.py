@@ -1,0 +1,160 @@
+"""The follow-up state machine: pure rules, no I/O.
+
+Why pure: the store, the bot and the CLI must agree on what a legal step is, and the rules must be
+testable without Redis. The store calls :func:`check_transition` before it writes anything.
+
+Life of a follow-up (per job order × candidate)::
+
+    foreslaaet ─┬─> godkendt ─> kontaktet ─┬─> ansoegt ─┬─> samtale ─┬─> ansat ─┬─> i_job_3_mdr
+                └─> afvist                  └─> henvist ─┘            └─> afslag  └─> ophoert
+                                                (ansoegt/henvist ─> afslag also allowed)
+    from every open state before ansat: ─> ikke_interesseret | trukket
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from bot import texts
+from matching.privacy import CPR_REFUSAL, contains_cpr
+
+MAX_NOTE_CHARS = 500
+
+
+class FollowUpState(StrEnum):
+    """Values are the Danish codes users know and type (``status K-1 JO-1 kontaktet``)."""
+
+    FORESLAAET = "foreslaaet"
+    GODKENDT = "godkendt"
+    AFVIST = "afvist"
+    KONTAKTET = "kontaktet"
+    ANSOEGT = "ansoegt"
+    HENVIST = "henvist"
+    SAMTALE = "samtale"
+    ANSAT = "ansat"
+    AFSLAG = "afslag"
+    IKKE_INTERESSERET = "ikke_interesseret"
+    TRUKKET = "trukket"
+    I_JOB_3_MDR = "i_job_3_mdr"
+    OPHOERT = "ophoert"
+
+    @property
+    def label(self) -> str:
+        """Danish label for cards and messages."""
+        return texts.FOLLOWUP_STATE_LABELS[self.value]
+
+    @property
+    def is_open(self) -> bool:
+        return self not in CLOSED_STATES
+
+    @property
+    def allowed_next(self) -> tuple[FollowUpState, ...]:
+        return TRANSITIONS[self]
+
+
+S = FollowUpState
+
+# Withdrawal is possible from every open state before the hire; after `ansat` only the
+# 3-month check can close the record (a hire is an outcome, not something to withdraw).
+_WITHDRAW = (S.IKKE_INTERESSERET, S.TRUKKET)
+
+TRANSITIONS: dict[FollowUpState, tuple[FollowUpState, ...]] = {
+    S.FORESLAAET: (S.GODKENDT, S.AFVIST, *_WITHDRAW),
+    S.GODKENDT: (S.KONTAKTET, *_WITHDRAW),
+    S.KONTAKTET: (S.ANSOEGT, S.HENVIST, *_WITHDRAW),
+    S.ANSOEGT: (S.SAMTALE, S.AFSLAG, *_WITHDRAW),
+    S.HENVIST: (S.SAMTALE, S.AFSLAG, *_WITHDRAW),
+    S.SAMTALE: (S.ANSAT, S.AFSLAG, *_WITHDRAW),
+    S.ANSAT: (S.I_JOB_3_MDR, S.OPHOERT),
+    S.AFVIST: (),
+    S.AFSLAG: (),
+    S.IKKE_INTERESSERET: (),
+    S.TRUKKET: (),
+    S.I_JOB_3_MDR: (),
+    S.OPHOERT: (),
+}
+
+CLOSED_STATES: frozenset[FollowUpState] = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
+OPEN_STATES: frozenset[FollowUpState] = frozenset(S) - CLOSED_STATES
+
+# Where the consultant (or the lead) has to do something next; used to order "mine opfølgninger".
+ACTION_PRIORITY: dict[FollowUpState, int] = {
+    S.SAMTALE: 0,  # interview passed? record the outcome
+    S.GODKENDT: 1,  # contact the candidate
+    S.KONTAKTET: 2,  # get the application in
+    S.ANSAT: 3,  # 3-month check later
+    S.ANSOEGT: 4,
+    S.HENVIST: 4,
+    S.FORESLAAET: 5,  # waits for the lead, not the consultant
+}
+
+
+class TransitionError(ValueError):
+    """A refused change; ``message`` is Danish and safe to show a caseworker."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ConflictError(TransitionError):
+    """Someone else changed the record since the caller read it (``expected_version`` mismatch)."""
+
+
+class NotFoundError(TransitionError):
+    """There is no follow-up for this job order and candidate."""
+
+
+def parse_state(value: str) -> FollowUpState:
+    """Accept the code or the Danish label in any case; Danish error naming the valid codes."""
+    folded = value.strip().casefold()
+    for state in FollowUpState:
+        if folded in (state.value, state.label.casefold()):
+            return state
+    valid = ", ".join(s.value for s in FollowUpState)
+    raise TransitionError(texts.STATUS_UNKNOWN.format(value=value, valid=valid))
+
+
+def _names(states: tuple[FollowUpState, ...]) -> str:
+    return ", ".join(f"{s.label} ({s.value})" for s in states) or texts.STATE_NONE
+
+
+def check_text(text: str | None, *, max_chars: int = MAX_NOTE_CHARS) -> str | None:
+    """Normalise a note/reason; refuse CPR-like content and overlong text."""
+    if text is None:
+        return None
+    cleaned = " ".join(text.split())
+    if not cleaned:
+        return None
+    if contains_cpr(cleaned):
+        raise TransitionError(CPR_REFUSAL)
+    if len(cleaned) > max_chars:
+        raise TransitionError(texts.TRANSITION_TEXT_TOO_LONG.format(max=max_chars))
+    return cleaned
+
+
+def check_transition(
+    current: FollowUpState,
+    target: FollowUpState,
+    *,
+    reason: str | None = None,
+    interview_at: datetime | None = None,
+    start_date: date | None = None,
+) -> None:
+    """Raise :class:`TransitionError` (Danish, naming the allowed next states) unless legal."""
+    allowed = TRANSITIONS[current]
+    if target not in allowed:
+        if current == target:
+            raise TransitionError(texts.TRANSITION_SAME.format(current=current.label))
+        if not allowed:
+            raise TransitionError(texts.TRANSITION_CLOSED.format(current=current.label))
+        raise TransitionError(
+            texts.TRANSITION_NOT_ALLOWED.format(current=current.label, target=target.label, allowed=_names(allowed))
+        )
+    if target is S.AFVIST and not (reason and reason.strip()):
+        raise TransitionError(texts.TRANSITION_NEEDS_REASON)
+    if target is S.SAMTALE and interview_at is None:
+        raise TransitionError(texts.TRANSITION_NEEDS_INTERVIEW)
+    if target is S.ANSAT and start_date is None:
+        raise TransitionError(texts.TRANSITION_NEEDS_START)

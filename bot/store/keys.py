@@ -1,0 +1,134 @@
+"""Every Redis key name Matchbot uses is built here, and nowhere else.
+
+Why one module: key names are a storage contract (documented in ``docs/redis-keys.md``); building
+them in one place keeps prefixes, hash tags and lifetimes consistent. Each function takes the
+deployment's key ``prefix`` (``REDIS_KEY_PREFIX``; tests use a unique one per test).
+
+Hash tags: keys touched together by one Lua script or MULTI share a ``{tag}`` so they live in one
+Redis Cluster slot: ``{fu}`` for the follow-up engine (records, indexes, reminders, audit),
+``{pool}`` for the candidate pool (versioned hash + pointer, so a whole new pool can be swapped in
+atomically). Engineers append their own section at the end.
+
+Ids in key names are validated identifiers (``matching.models.Identifier``: no ':' or braces).
+"""
+
+from __future__ import annotations
+
+# --- lifetimes (seconds) ---------------------------------------------------------------------------
+
+# A repeated action (Teams retries, double click) with the same idempotency key within this window
+# is answered from the first result instead of being applied twice.
+IDEMPOTENCY_TTL_SECONDS = 24 * 3600
+# A claimed reminder whose scheduler died before acknowledging it is re-queued after this lease.
+REMINDER_LEASE_SECONDS = 300
+# Audit stream per job order: approximate cap (a job order sees tens of changes, not thousands).
+AUDIT_MAXLEN = 10_000
+# The erasure log keeps this many entries (ids hashed; no personal data).
+PURGE_LOG_MAXLEN = 100_000
+
+# --- follow-up engine: hash tag {fu} -----------------------------------------------------------------
+
+FU_TAG = "{fu}"
+
+
+def _fu(prefix: str) -> str:
+    return f"{prefix}:{FU_TAG}"
+
+
+def job_order(prefix: str, job_order_id: str) -> str:
+    """Hash: json, fingerprint, revision, created_at, updated_at. Lifetime: until erased/retired."""
+    return f"{_fu(prefix)}:jo:{job_order_id}"
+
+
+def shortlist(prefix: str, job_order_id: str) -> str:
+    """Hash: candidate_id -> JSON {rank, score, reasons, consultant}. Lifetime: as the job order."""
+    return f"{_fu(prefix)}:sl:{job_order_id}"
+
+
+def followup(prefix: str, job_order_id: str, candidate_id: str) -> str:
+    """Hash: one follow-up record (state, version, consultant, dates, history JSON, reminders)."""
+    return f"{_fu(prefix)}:rec:{job_order_id}:{candidate_id}"
+
+
+def record_member(job_order_id: str, candidate_id: str) -> str:
+    """Member naming a record inside the index sets/zsets below."""
+    return f"{job_order_id}:{candidate_id}"
+
+
+def by_job_order(prefix: str, job_order_id: str) -> str:
+    """Set of candidate ids with a record on the job order (funnel)."""
+    return f"{_fu(prefix)}:idx:jo:{job_order_id}"
+
+
+def by_state(prefix: str, state: str) -> str:
+    """Set of record members currently in ``state``."""
+    return f"{_fu(prefix)}:idx:state:{state}"
+
+
+def by_consultant(prefix: str, consultant_upn: str) -> str:
+    """Set of record members of open records owned by the consultant (UPN lower-case)."""
+    return f"{_fu(prefix)}:idx:consultant:{consultant_upn}"
+
+
+def by_candidate(prefix: str, candidate_id: str) -> str:
+    """Set of job order ids the candidate has records on (erasure finds everything from here)."""
+    return f"{_fu(prefix)}:idx:candidate:{candidate_id}"
+
+
+def due(prefix: str) -> str:
+    """Zset record member -> epoch of its earliest pending reminder ("needs action by"; overdue)."""
+    return f"{_fu(prefix)}:idx:due"
+
+
+def closed(prefix: str) -> str:
+    """Zset record member -> epoch when the record closed (retention finds expired ones here)."""
+    return f"{_fu(prefix)}:idx:closed"
+
+
+def reminders(prefix: str) -> str:
+    """Zset reminder id -> due epoch: scheduled, not yet claimed."""
+    return f"{_fu(prefix)}:reminders"
+
+
+def reminders_inflight(prefix: str) -> str:
+    """Zset reminder id -> lease expiry epoch: claimed by a scheduler, not yet acknowledged."""
+    return f"{_fu(prefix)}:reminders:inflight"
+
+
+def reminder_attempts(prefix: str) -> str:
+    """Hash reminder id -> failed delivery attempts (for back-off)."""
+    return f"{_fu(prefix)}:reminders:attempts"
+
+
+def audit(prefix: str, job_order_id: str) -> str:
+    """Stream: the job order's audit trail (ids, states, actor, time; never notes or names)."""
+    return f"{_fu(prefix)}:audit:{job_order_id}"
+
+
+def purge_log(prefix: str) -> str:
+    """Stream: one entry per erasure (hashed candidate id, actor, counts)."""
+    return f"{_fu(prefix)}:audit:purges"
+
+
+def idempotency(prefix: str, digest: str) -> str:
+    """String: result of an action already applied; ``digest`` hashes (record, key). TTL below."""
+    return f"{_fu(prefix)}:idem:{digest}"
+
+
+# --- candidate pool: hash tag {pool} -------------------------------------------------------------
+
+POOL_TAG = "{pool}"
+
+
+def pool_meta(prefix: str) -> str:
+    """Hash: generation (which pool hash is live), version (+1 on every change; readers reload)."""
+    return f"{prefix}:{POOL_TAG}:meta"
+
+
+def pool_generation(prefix: str, generation: int) -> str:
+    """Hash: candidate_id -> CandidateProfile JSON for one pool generation.
+
+    An atomic replace writes generation n+1 completely, then flips ``pool_meta.generation`` and
+    deletes generation n in one script: readers see the old pool or the new one, never a mix.
+    """
+    return f"{prefix}:{POOL_TAG}:gen:{generation}"
