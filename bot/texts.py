@@ -201,3 +201,34 @@ PURGE_DONE = (
 )
 PURGE_NOTHING = "Der fandtes ingen data om kandidat {candidate_id}."
 PURGE_BAD_ID = "'{value}' er ikke et gyldigt kandidat-id."
+
+# --- intake: job order API, queue, imports, demo (engineer I) -----------------------------------
+
+INTAKE_UNAUTHORIZED = "Mangler API-nøgle: send 'Authorization: Bearer <nøgle>' eller 'X-API-Key: <nøgle>'."
+INTAKE_FORBIDDEN = "API-nøglen er ikke gyldig."
+INTAKE_DISABLED = "Jobordre-API'et er slået fra: der er ingen API-nøgler sat (JOBORDRE_API_KEYS)."
+INTAKE_TOO_LARGE = "Forespørgslen er for stor (højst {limit} bytes)."
+INTAKE_BAD_JSON = "Forespørgslen er ikke gyldig JSON (UTF-8)."
+INTAKE_BAD_SHAPE = "Forventede én jobordre (et JSON-objekt) eller en liste af jobordrer."
+INTAKE_EMPTY_BATCH = "Listen af jobordrer er tom."
+INTAKE_BATCH_TOO_LARGE = "Højst {limit} jobordrer pr. forespørgsel."
+INTAKE_INVALID = "Jobordren er ugyldig. Ret felterne og send igen; intet er modtaget."
+INTAKE_DUPLICATE_ID = "samme id forekommer flere gange i forespørgslen"
+INTAKE_NOT_FOUND = "Jobordren findes ikke."
+INTAKE_UNAVAILABLE = "Databasen kan ikke nås lige nu, så jobordren er IKKE modtaget. Prøv igen om lidt."
+INTAKE_ACCEPTED = "Modtaget: shortlisten postes i matchenhedens kanal."
+INTAKE_NOTHING_NEW = "Uændret: jobordren er allerede modtaget med samme indhold."
+INTAKE_OUTCOME = {"created": "ny", "unchanged": "uændret", "revised": "revideret"}
+INTAKE_STATUS = {
+    "queued": "i kø til matchning",
+    "shortlisted": "shortlist postet",
+    "dead": "kunne ikke behandles",
+    "unknown": "ikke i køen",
+}
+INTAKE_DEAD_LETTER = (
+    "⚠️ Jobordre **{job_order_id}** kunne ikke behandles og er lagt til side ({reason}). "
+    "Ingen shortlist er postet. Kontakt matchenhedens administrator."
+)
+INTAKE_DEAD_CRASHES = "behandlingen stoppede {deliveries} gange"
+INTAKE_DEAD_ERRORS = "fejlede {attempts} gange ({error})"
+INTAKE_DEAD_MISSING = "jobordren findes ikke længere i databasen"

@@ -132,3 +132,28 @@ def pool_generation(prefix: str, generation: int) -> str:
     deletes generation n in one script: readers see the old pool or the new one, never a mix.
     """
     return f"{prefix}:{POOL_TAG}:gen:{generation}"
+
+
+# --- job order intake: hash tag {intake} (engineer I) ---------------------------------------------
+
+INTAKE_TAG = "{intake}"
+
+
+def intake_stream(prefix: str) -> str:
+    """Stream: accepted job orders waiting for a worker (consumer group); entries deleted when done."""
+    return f"{prefix}:{INTAKE_TAG}:stream"
+
+
+def intake_dead_letters(prefix: str) -> str:
+    """Stream: job orders that failed too often (poison); capped, also reported in the channel."""
+    return f"{prefix}:{INTAKE_TAG}:dead"
+
+
+def intake_attempts(prefix: str) -> str:
+    """Hash stream entry id -> failed attempts; field removed when the entry is finished."""
+    return f"{prefix}:{INTAKE_TAG}:attempts"
+
+
+def intake_job(prefix: str, job_order_id: str) -> str:
+    """Hash: status (queued|shortlisted|dead), digest, posted_digest, reason. TTL in store/intake."""
+    return f"{prefix}:{INTAKE_TAG}:job:{job_order_id}"

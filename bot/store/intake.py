@@ -1,0 +1,233 @@
+"""Intake queue: accepted job orders on a Redis Stream read by a consumer group.
+
+Why a stream and not a list: a consumer group remembers which worker holds which entry (the
+pending entries list), so an entry a dead worker held is claimed by another (``XAUTOCLAIM``)
+instead of being lost, and an entry leaves the stream only when a worker has finished it
+(``XACK`` + ``XDEL`` in one transaction). The API writes the entry before it answers 202.
+
+Exactly one card per job order: a per-job-order marker hash records which content digest has been
+posted; a worker that gets an entry whose digest is already posted acknowledges it without posting.
+
+All intake keys share the hash tag ``{intake}`` so the transactions here (stream + marker +
+attempts) stay on one Redis Cluster slot.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import ResponseError
+
+from bot.store import keys
+
+INTAKE_GROUP = "matchbot-intake"
+# The marker must outlive the job order (retention is 180 days by default) so a late resubmission
+# of the same content is still recognised as a no-op.
+JOB_MARKER_TTL_SECONDS = 400 * 24 * 3600
+# An entry whose worker has been silent this long is claimed by another worker.
+DEFAULT_CLAIM_IDLE_MS = 30_000
+# Dead-letter stream keeps at most this many entries (approximate trim; they are also reported).
+DEAD_LETTER_MAXLEN = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeEntry:
+    entry_id: str
+    job_order_id: str
+    digest: str
+    revised: bool
+    enqueued_ms: int
+    request_id: str
+    deliveries: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    entry_id: str
+    job_order_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class QueueStats:
+    pending: int          # delivered to a worker, not yet acknowledged
+    waiting: int          # everything not yet finished (pending + unread)
+    lag_seconds: float    # age of the oldest unfinished entry
+
+
+def _s(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _entry(entry_id: Any, fields: dict[Any, Any], deliveries: int = 1) -> IntakeEntry:
+    f = {_s(k): _s(v) for k, v in fields.items()}
+    return IntakeEntry(
+        entry_id=_s(entry_id),
+        job_order_id=f.get("job_order_id", ""),
+        digest=f.get("digest", ""),
+        revised=f.get("revised") == "1",
+        enqueued_ms=int(f.get("enqueued_ms", "0") or 0),
+        request_id=f.get("request_id", "-"),
+        deliveries=deliveries,
+    )
+
+
+class IntakeQueue:
+    """Named operations on the intake stream; every one is safe to repeat."""
+
+    def __init__(self, redis: Redis, prefix: str, *, group: str = INTAKE_GROUP,
+                 claim_idle_ms: int = DEFAULT_CLAIM_IDLE_MS) -> None:
+        self.redis = redis
+        self.prefix = prefix
+        self.group = group
+        self.claim_idle_ms = claim_idle_ms
+        self.stream = keys.intake_stream(prefix)
+        self.dead = keys.intake_dead_letters(prefix)
+        self.attempts = keys.intake_attempts(prefix)
+
+    async def ensure_group(self) -> None:
+        """Create the stream and group if missing (idempotent; also after a Redis without AOF lost them)."""
+        try:
+            await self.redis.xgroup_create(self.stream, self.group, id="0", mkstream=True)
+        except ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    # --- producer side -----------------------------------------------------------------------
+
+    async def needs_enqueue(self, job_order_id: str, digest: str) -> bool:
+        """False when this exact content is already queued or posted (a resubmission is a no-op)."""
+        marker = await self.redis.hgetall(keys.intake_job(self.prefix, job_order_id))
+        m = {_s(k): _s(v) for k, v in marker.items()}
+        if not m:
+            return True
+        if m.get("status") == "dead":
+            return True
+        return m.get("digest") != digest and m.get("posted_digest") != digest
+
+    async def enqueue(self, job_order_id: str, digest: str, *, revised: bool, request_id: str = "-") -> str:
+        """Append the job order to the stream and mark it queued, in one transaction."""
+        now_ms = int(time.time() * 1000)
+        marker = keys.intake_job(self.prefix, job_order_id)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.xadd(self.stream, {
+                "job_order_id": job_order_id, "digest": digest, "revised": "1" if revised else "0",
+                "enqueued_ms": str(now_ms), "request_id": request_id,
+            })
+            pipe.hset(marker, mapping={"status": "queued", "digest": digest, "queued_ms": str(now_ms)})
+            pipe.expire(marker, JOB_MARKER_TTL_SECONDS)
+            entry_id, _, _ = await pipe.execute()
+        return _s(entry_id)
+
+    async def status(self, job_order_id: str) -> dict[str, str]:
+        """The marker: status (queued|shortlisted|dead), digest, posted_digest, reason."""
+        marker = await self.redis.hgetall(keys.intake_job(self.prefix, job_order_id))
+        return {_s(k): _s(v) for k, v in marker.items()}
+
+    # --- consumer side -----------------------------------------------------------------------
+
+    async def claim(self, consumer: str, count: int = 10, block_ms: int = 1000) -> list[IntakeEntry]:
+        """Entries for ``consumer``: first ones a silent worker left behind, then new ones."""
+        claimed: Any = await self.redis.xautoclaim(
+            self.stream, self.group, consumer, self.claim_idle_ms, "0-0", count=count
+        )
+        stale = [(eid, fields) for eid, fields in claimed[1] if fields]
+        if stale:
+            deliveries = await self._deliveries([_s(eid) for eid, _ in stale])
+            return [_entry(eid, fields, deliveries.get(_s(eid), 2)) for eid, fields in stale]
+        response: Any = await self.redis.xreadgroup(
+            self.group, consumer, {self.stream: ">"}, count=count, block=block_ms or None
+        )
+        entries: list[IntakeEntry] = []
+        for _stream, messages in response or []:
+            entries.extend(_entry(eid, fields) for eid, fields in messages if fields)
+        return entries
+
+    async def _deliveries(self, entry_ids: list[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for eid in entry_ids:
+            rows = await self.redis.xpending_range(self.stream, self.group, eid, eid, 1)
+            if rows:
+                out[eid] = int(rows[0]["times_delivered"])
+        return out
+
+    async def is_posted(self, job_order_id: str, digest: str) -> bool:
+        posted = await self.redis.hget(keys.intake_job(self.prefix, job_order_id), "posted_digest")
+        return posted is not None and _s(posted) == digest
+
+    async def complete(self, entry: IntakeEntry, *, posted: bool) -> None:
+        """Acknowledge and delete the entry; with ``posted`` record the digest as posted (one step)."""
+        marker = keys.intake_job(self.prefix, entry.job_order_id)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.xack(self.stream, self.group, entry.entry_id)
+            pipe.xdel(self.stream, entry.entry_id)
+            pipe.hdel(self.attempts, entry.entry_id)
+            if posted:
+                pipe.hset(marker, mapping={"status": "shortlisted", "posted_digest": entry.digest})
+                pipe.expire(marker, JOB_MARKER_TTL_SECONDS)
+            await pipe.execute()
+
+    async def record_failure(self, entry: IntakeEntry) -> int:
+        """Count a failed attempt at this entry; returns the count so far."""
+        return int(await self.redis.hincrby(self.attempts, entry.entry_id, 1))
+
+    async def release(self, entries: list[IntakeEntry], consumer: str, *, retry_in_ms: int = 0) -> None:
+        """Hand entries back (graceful shutdown, retry after failure): claimable after ``retry_in_ms``.
+
+        XCLAIM with a back-dated idle time makes the entry look abandoned to ``XAUTOCLAIM``;
+        JUSTID keeps the delivery counter unchanged.
+        """
+        if not entries:
+            return
+        idle = max(self.claim_idle_ms - retry_in_ms, 0)
+        await self.redis.xclaim(
+            self.stream, self.group, consumer, 0, [e.entry_id for e in entries], idle=idle, justid=True
+        )
+
+    async def dead_letter(self, entry: IntakeEntry, reason: str) -> None:
+        """Move a poison entry to the dead-letter stream and acknowledge it, in one transaction."""
+        marker = keys.intake_job(self.prefix, entry.job_order_id)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.xadd(self.dead, {
+                "job_order_id": entry.job_order_id, "digest": entry.digest, "entry_id": entry.entry_id,
+                "reason": reason, "deliveries": str(entry.deliveries),
+            }, maxlen=DEAD_LETTER_MAXLEN, approximate=True)
+            pipe.xack(self.stream, self.group, entry.entry_id)
+            pipe.xdel(self.stream, entry.entry_id)
+            pipe.hdel(self.attempts, entry.entry_id)
+            pipe.hset(marker, mapping={"status": "dead", "reason": reason})
+            pipe.expire(marker, JOB_MARKER_TTL_SECONDS)
+            await pipe.execute()
+
+    async def dead_letters(self, count: int = 100) -> list[DeadLetter]:
+        rows: Any = await self.redis.xrevrange(self.dead, count=count)
+        out = []
+        for eid, fields in rows:
+            f = {_s(k): _s(v) for k, v in fields.items()}
+            out.append(DeadLetter(_s(eid), f.get("job_order_id", ""), f.get("reason", "")))
+        return out
+
+    async def stats(self, now_ms: int | None = None) -> QueueStats:
+        """Pending count and lag; finished entries are deleted, so the oldest entry is the lag."""
+        now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
+        try:
+            summary = await self.redis.xpending(self.stream, self.group)
+        except ResponseError:  # group not created yet
+            return QueueStats(0, 0, 0.0)
+        waiting = int(await self.redis.xlen(self.stream))
+        oldest = await self.redis.xrange(self.stream, count=1)
+        lag = 0.0
+        if oldest:
+            lag = max(0.0, (now_ms - int(_s(oldest[0][0]).split("-")[0])) / 1000)
+        return QueueStats(pending=int(summary["pending"]), waiting=waiting, lag_seconds=lag)
+
+    async def consumers_alive(self, max_idle_ms: int) -> int:
+        """Consumers that read from the group within ``max_idle_ms`` (readiness)."""
+        try:
+            rows = await self.redis.xinfo_consumers(self.stream, self.group)
+        except ResponseError:
+            return 0
+        return sum(1 for r in rows if int(r.get("idle", max_idle_ms + 1)) <= max_idle_ms)
