@@ -157,3 +157,49 @@ def intake_attempts(prefix: str) -> str:
 def intake_job(prefix: str, job_order_id: str) -> str:
     """Hash: status (queued|shortlisted|dead), digest, posted_digest, reason. TTL in store/intake."""
     return f"{prefix}:{INTAKE_TAG}:job:{job_order_id}"
+
+
+# --- Teams bot: conversation references, cards, hand-overs: hash tag {conv} (engineer B) --------
+
+CONV_TAG = "{conv}"
+# A Teams conversation reference stays valid while the app is installed; refreshed on every turn.
+CONVERSATION_TTL_SECONDS = 400 * 24 * 3600
+# The posted shortlist card (to update it in place) lives as long as a job order is worked on.
+CARD_TTL_SECONDS = 180 * 24 * 3600
+# A hand-over waiting for an unreachable consultant is kept this long (and shown on the card).
+HANDOVER_TTL_SECONDS = 180 * 24 * 3600
+
+
+def conversation(prefix: str, conversation_id: str) -> str:
+    """String: JSON conversation reference (ids, service url, tenant; no names) of one conversation."""
+    return f"{prefix}:{CONV_TAG}:ref:{conversation_id}"
+
+
+def conversation_user(prefix: str, aad_object_id: str) -> str:
+    """Hash: a Teams user (teams_id, upn, tenant_id, service_url, bot_id, personal conversation id)."""
+    return f"{prefix}:{CONV_TAG}:user:{aad_object_id}"
+
+
+def conversation_upn_index(prefix: str) -> str:
+    """Hash: UPN/e-mail (lower-case) -> AAD object id, so consultants named by e-mail can be reached."""
+    return f"{prefix}:{CONV_TAG}:upn"
+
+
+def conversation_channel(prefix: str, channel_id: str) -> str:
+    """String: JSON reference of a team channel the bot is installed in (posting shortlists there)."""
+    return f"{prefix}:{CONV_TAG}:channel:{channel_id}"
+
+
+def shortlist_card(prefix: str, job_order_id: str) -> str:
+    """Hash: where the job order's shortlist card was posted (reference JSON, activity id, rows shown)."""
+    return f"{prefix}:{CONV_TAG}:card:{job_order_id}"
+
+
+def handovers(prefix: str, job_order_id: str) -> str:
+    """Hash: candidate_id -> "sent" | "pending" (consultant not reachable in Teams yet)."""
+    return f"{prefix}:{CONV_TAG}:handover:{job_order_id}"
+
+
+def handovers_pending(prefix: str, consultant_upn: str) -> str:
+    """Set of record members (job:candidate) waiting until the consultant becomes reachable."""
+    return f"{prefix}:{CONV_TAG}:pending:{consultant_upn}"
