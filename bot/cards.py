@@ -1,0 +1,511 @@
+"""Every Adaptive Card (1.5, what Teams renders) the bot sends, built in one place.
+
+Why plain dicts: the card JSON is the contract with Teams and with the schema tests; a builder
+library would hide exactly what we need to see. Cards take small view objects (``CandidateRow``,
+``StatusView``) so they never touch Redis or the matcher and are easy to test.
+
+Buttons are ``Action.Execute`` (Teams sends an ``adaptiveCard/action`` invoke and shows the card
+we answer with) with an ``Action.Submit`` fallback (older clients send a message with ``value``).
+Both carry the same ``data``: ``{"verb": ..., "job": ..., "cand": ..., "v": <version>}``, so one
+handler serves both paths. ``v`` is the follow-up version the card was drawn from; together with
+the verb it forms the idempotency key that makes a double click harmless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from bot import texts
+from matching.geo import postcodes
+from matching.models import EmploymentType, JobOrder, certificate_label
+
+Card = dict[str, Any]
+
+CARD_VERSION = "1.5"
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+
+# Verbs: the only strings a button can send back.
+VERB_APPROVE = "godkend"
+VERB_REJECT = "afvis"
+VERB_SHOW_MORE = "vis_flere"
+VERB_SEND_APPROVED = "send_godkendte"
+VERB_STATUS = "status"
+VERB_SAVE_JOB_ORDER = "gem_jobordre"
+VERB_MATCH = "match"
+VERBS = frozenset(
+    {
+        VERB_APPROVE,
+        VERB_REJECT,
+        VERB_SHOW_MORE,
+        VERB_SEND_APPROVED,
+        VERB_STATUS,
+        VERB_SAVE_JOB_ORDER,
+        VERB_MATCH,
+    }
+)
+
+# Quick status buttons on hand-over and reminder cards: (state code, Danish label). The codes are
+# the follow-up engine's FollowUpState values.
+STATUS_BUTTONS: tuple[tuple[str, str], ...] = (
+    ("kontaktet", "Kontaktet"),
+    ("ansoegt", "Ansøgt"),
+    ("henvist", "Henvist"),
+    ("samtale", "Samtale"),
+    ("ansat", "Ansat"),
+    ("afslag", "Afslag"),
+    ("ikke_interesseret", "Ikke interesseret"),
+)
+
+SHOW_FIRST = 5
+SHOW_STEP = 5
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateRow:
+    """One candidate on the shortlist card: pseudonymous id, never a name."""
+
+    rank: int
+    candidate_id: str
+    jobcenter: str
+    consultant: str
+    score: float
+    reasons: Sequence[str]
+    state: str = "foreslaaet"
+    version: int = 0
+    decision_label: str | None = None  # "Godkendt"/"Afvist" …, None while undecided
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    reason: str | None = None
+    handed_over: bool = False
+    unreachable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StatusView:
+    """A follow-up as the consultant sees it on hand-over and reminder cards."""
+
+    job_order_id: str
+    candidate_id: str
+    state: str
+    state_label: str
+    version: int
+    updated_at: datetime | None = None
+    deadline: date | None = None
+    note: str | None = None  # last change, e.g. "Status sat til Kontaktet af … "
+
+
+@dataclass(frozen=True, slots=True)
+class ShortlistView:
+    job: JobOrder
+    rows: Sequence[CandidateRow]
+    considered: int = 0
+    excluded: Mapping[str, int] = field(default_factory=dict)
+    shown: int = SHOW_FIRST
+    sent_note: str | None = None
+
+
+# --- small helpers -----------------------------------------------------------------------------------
+
+
+def when(moment: datetime | date | None) -> str:
+    """Danish short date/time: '23.11.2026 kl. 09:15'."""
+    if moment is None:
+        return ""
+    if isinstance(moment, datetime):
+        return moment.strftime("%d.%m.%Y kl. %H:%M")
+    return moment.strftime("%d.%m.%Y")
+
+
+def attachment(card: Card) -> dict[str, Any]:
+    return {"contentType": CARD_CONTENT_TYPE, "content": card}
+
+
+def _card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None, *, fallback: str) -> Card:
+    card: Card = {"type": "AdaptiveCard", "version": CARD_VERSION, "body": body, "fallbackText": fallback}
+    if actions:
+        card["actions"] = actions
+    return card
+
+
+def _text(text: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "TextBlock", "text": text, "wrap": True, **extra}
+
+
+def _title(text: str) -> dict[str, Any]:
+    return _text(text, size="Large", weight="Bolder")
+
+
+def action(title: str, verb: str, data: Mapping[str, Any], *, style: str | None = None) -> dict[str, Any]:
+    """An Action.Execute with an Action.Submit fallback carrying the same data."""
+    payload = {"verb": verb, **data}
+    submit: dict[str, Any] = {"type": "Action.Submit", "title": title, "data": payload}
+    execute: dict[str, Any] = {
+        "type": "Action.Execute",
+        "title": title,
+        "verb": verb,
+        "data": payload,
+        "fallback": submit,
+    }
+    if style:
+        execute["style"] = style
+        submit["style"] = style
+    return execute
+
+
+def place(postcode: str) -> str:
+    table = postcodes()
+    return f"{postcode} {table.name(postcode)}" if postcode in table else postcode
+
+
+def job_facts(job: JobOrder) -> dict[str, Any]:
+    flags = [
+        label
+        for on, label in (
+            (job.referral_with_obligation, texts.CARD_FLAG_REFERRAL),
+            (job.employment_clause, texts.CARD_FLAG_CLAUSE),
+        )
+        if on
+    ]
+    certs = ", ".join(certificate_label(c) for c in job.required_certificates) or texts.CARD_NONE
+    facts = [
+        (texts.CARD_FACT_COMPANY, job.company),
+        (texts.CARD_FACT_TITLE, job.title),
+        (texts.CARD_FACT_TYPE, EmploymentType(job.employment_type).label),
+        (texts.CARD_FACT_HOURS, texts.CARD_HOURS.format(hours=job.hours_per_week)),
+        (texts.CARD_FACT_PLACE, place(job.postcode)),
+        (texts.CARD_FACT_DEADLINE, when(job.deadline) or texts.CARD_NO_DEADLINE),
+        (texts.CARD_FACT_CERTIFICATES, certs),
+    ]
+    if job.start_date:
+        facts.append((texts.CARD_FACT_START, when(job.start_date)))
+    if job.positions > 1:
+        facts.append((texts.CARD_FACT_POSITIONS, str(job.positions)))
+    if flags:
+        facts.append((texts.CARD_FACT_FLAGS, ", ".join(flags)))
+    return {"type": "FactSet", "facts": [{"title": t, "value": v} for t, v in facts]}
+
+
+# --- shortlist card -------------------------------------------------------------------------------------
+
+
+def _reject_form(job_id: str, row: CandidateRow) -> dict[str, Any]:
+    choices = [{"title": label, "value": code} for code, label in texts.CARD_REJECT_REASONS.items()]
+    data = {"job": job_id, "cand": row.candidate_id, "v": row.version}
+    return {
+        "type": "Action.ShowCard",
+        "title": texts.CARD_REJECT,
+        "card": {
+            "type": "AdaptiveCard",
+            "body": [
+                {
+                    "type": "Input.ChoiceSet",
+                    "id": f"reason_{row.candidate_id}",
+                    "label": texts.CARD_REJECT_REASON,
+                    "placeholder": texts.CARD_REJECT_REASON_PLACEHOLDER,
+                    "choices": choices,
+                    "isRequired": True,
+                    "errorMessage": texts.CARD_REJECT_REASON,
+                },
+                {
+                    "type": "Input.Text",
+                    "id": f"note_{row.candidate_id}",
+                    "isMultiline": False,
+                    "maxLength": 300,
+                    "placeholder": texts.CARD_REJECT_NOTE_PLACEHOLDER,
+                },
+            ],
+            "actions": [action(texts.CARD_REJECT_CONFIRM, VERB_REJECT, data, style="destructive")],
+        },
+    }
+
+
+def _candidate_block(job_id: str, row: CandidateRow) -> list[dict[str, Any]]:
+    line = texts.CARD_CANDIDATE_LINE.format(
+        rank=row.rank,
+        candidate_id=row.candidate_id,
+        jobcenter=row.jobcenter,
+        consultant=row.consultant,
+        score=f"{row.score:.1f}",
+    )
+    items: list[dict[str, Any]] = [_text(line)]
+    items += [_text(f"• {r}", spacing="None", isSubtle=True) for r in list(row.reasons)[:3]]
+    if row.decision_label:
+        decided = texts.CARD_DECIDED.format(
+            label=row.decision_label, actor=row.decided_by or "?", when=when(row.decided_at)
+        )
+        if row.reason:
+            decided += f" ({row.reason})"
+        color = "Good" if row.state != "afvist" else "Attention"
+        items.append(_text(decided, weight="Bolder", color=color))
+    if row.handed_over:
+        items.append(_text(texts.CARD_HANDED_OVER, isSubtle=True, spacing="None"))
+    if row.unreachable:
+        items.append(_text(texts.CARD_UNREACHABLE, color="Warning", weight="Bolder", spacing="None"))
+    if row.state == "foreslaaet":
+        data = {"job": job_id, "cand": row.candidate_id, "v": row.version}
+        items.append(
+            {
+                "type": "ActionSet",
+                "actions": [
+                    action(texts.CARD_APPROVE, VERB_APPROVE, data, style="positive"),
+                    _reject_form(job_id, row),
+                ],
+            }
+        )
+    return [{"type": "Container", "separator": True, "items": items}]
+
+
+def shortlist_card(view: ShortlistView) -> Card:
+    job = view.job
+    body: list[dict[str, Any]] = [
+        _title(texts.CARD_SHORTLIST_TITLE.format(title=job.title, company=job.company)),
+        _text(f"Jobordre {job.id}", isSubtle=True, spacing="None"),
+        job_facts(job),
+    ]
+    shown = list(view.rows)[: max(view.shown, 1)]
+    if view.considered:
+        body.append(
+            _text(texts.CARD_CONSIDERED.format(considered=view.considered, shown=len(shown)), isSubtle=True)
+        )
+    if view.excluded:
+        summary = ", ".join(f"{k}: {n}" for k, n in sorted(view.excluded.items()))
+        body.append(_text(texts.CARD_EXCLUDED.format(summary=summary), isSubtle=True, spacing="None"))
+    for row in shown:
+        body += _candidate_block(job.id, row)
+    if view.sent_note:
+        body.append(_text(view.sent_note, weight="Bolder", separator=True))
+    actions = []
+    if len(view.rows) > len(shown):
+        actions.append(action(texts.CARD_SHOW_MORE, VERB_SHOW_MORE, {"job": job.id, "shown": len(shown)}))
+    if any(r.state == "godkendt" and not r.handed_over for r in view.rows):
+        actions.append(
+            action(texts.CARD_SEND_APPROVED, VERB_SEND_APPROVED, {"job": job.id}, style="positive")
+        )
+    return _card(
+        body, actions, fallback=texts.CARD_SHORTLIST_TITLE.format(title=job.title, company=job.company)
+    )
+
+
+# --- consultant cards -------------------------------------------------------------------------------------
+
+
+def _status_actions(status: StatusView) -> list[dict[str, Any]]:
+    return [
+        action(
+            label,
+            VERB_STATUS,
+            {"job": status.job_order_id, "cand": status.candidate_id, "to": code, "v": status.version},
+        )
+        for code, label in STATUS_BUTTONS
+        if code != status.state
+    ]
+
+
+def _status_lines(status: StatusView) -> list[dict[str, Any]]:
+    lines = [_text(texts.CARD_STATUS_NOW.format(label=status.state_label, when=when(status.updated_at)))]
+    if status.note:
+        lines.append(_text(status.note, weight="Bolder", spacing="None"))
+    return lines
+
+
+def handover_card(job: JobOrder, row: CandidateRow, status: StatusView) -> Card:
+    deadline = job.deadline or status.deadline
+    body: list[dict[str, Any]] = [
+        _title(texts.CARD_HANDOVER_TITLE.format(candidate_id=row.candidate_id)),
+        _text(texts.CARD_HANDOVER_INTRO.format(candidate_id=row.candidate_id)),
+        job_facts(job),
+        _text(texts.CARD_HANDOVER_WHY, weight="Bolder"),
+        *[_text(f"• {r}", spacing="None") for r in list(row.reasons)[:3]],
+    ]
+    if deadline:
+        body.append(_text(texts.CARD_HANDOVER_DO_BY.format(deadline=when(deadline))))
+    body += _status_lines(status)
+    return _card(
+        body,
+        _status_actions(status),
+        fallback=texts.CARD_HANDOVER_TITLE.format(candidate_id=row.candidate_id),
+    )
+
+
+def reminder_card(status: StatusView, message: str) -> Card:
+    title = texts.CARD_REMINDER_TITLE.format(
+        candidate_id=status.candidate_id, job_order_id=status.job_order_id
+    )
+    body = [_title(title), _text(texts.CARD_REMINDER_TEXT.format(message=message)), *_status_lines(status)]
+    return _card(body, _status_actions(status), fallback=title)
+
+
+# --- job orders ----------------------------------------------------------------------------------------
+
+
+def job_order_card(job: JobOrder) -> Card:
+    title = texts.CARD_JOB_ORDER_TITLE.format(job_order_id=job.id, title=job.title)
+    body: list[dict[str, Any]] = [_title(title), job_facts(job)]
+    if job.description:
+        body.append(_text(job.description[:1000]))
+    return _card(
+        body, [action(texts.CARD_MATCH_BUTTON, VERB_MATCH, {"job": job.id}, style="positive")], fallback=title
+    )
+
+
+def job_order_form_card(error: str | None = None) -> Card:
+    """A form to type a job order in by hand; the inputs' ids are JobOrder's field names."""
+    types = [{"title": t.label, "value": t.value} for t in EmploymentType]
+    body: list[dict[str, Any]] = [_title(texts.CARD_FORM_TITLE), _text(texts.CARD_FORM_INTRO, isSubtle=True)]
+    if error:
+        body.append(_text(error, color="Attention", weight="Bolder"))
+    body += [
+        {
+            "type": "Input.Text",
+            "id": "id",
+            "label": texts.CARD_FORM_ID,
+            "isRequired": True,
+            "maxLength": 64,
+            "errorMessage": texts.CARD_FORM_ID,
+        },
+        {
+            "type": "Input.Text",
+            "id": "title",
+            "label": texts.CARD_FORM_TITLE_FIELD,
+            "isRequired": True,
+            "maxLength": 200,
+            "errorMessage": texts.CARD_FORM_TITLE_FIELD,
+        },
+        {
+            "type": "Input.Text",
+            "id": "company",
+            "label": texts.CARD_FORM_COMPANY,
+            "isRequired": True,
+            "maxLength": 200,
+            "errorMessage": texts.CARD_FORM_COMPANY,
+        },
+        {
+            "type": "Input.ChoiceSet",
+            "id": "employment_type",
+            "label": texts.CARD_FORM_TYPE,
+            "choices": types,
+            "value": EmploymentType.ORDINAERT_JOB.value,
+        },
+        {
+            "type": "Input.Number",
+            "id": "hours_per_week",
+            "label": texts.CARD_FORM_HOURS,
+            "min": 1,
+            "max": 48,
+            "value": 37,
+            "isRequired": True,
+            "errorMessage": texts.CARD_FORM_HOURS,
+        },
+        {
+            "type": "Input.Text",
+            "id": "postcode",
+            "label": texts.CARD_FORM_POSTCODE,
+            "isRequired": True,
+            "maxLength": 4,
+            "regex": "^\\d{4}$",
+            "errorMessage": texts.CARD_FORM_POSTCODE,
+        },
+        {"type": "Input.Date", "id": "deadline", "label": texts.CARD_FORM_DEADLINE},
+        {
+            "type": "Input.Text",
+            "id": "required_certificates",
+            "label": texts.CARD_FORM_CERTIFICATES,
+            "maxLength": 300,
+        },
+        {
+            "type": "Input.Text",
+            "id": "description",
+            "label": texts.CARD_FORM_DESCRIPTION,
+            "isMultiline": True,
+            "maxLength": 5000,
+        },
+        {
+            "type": "Input.Toggle",
+            "id": "referral_with_obligation",
+            "title": texts.CARD_FORM_REFERRAL,
+            "value": "false",
+            "valueOn": "true",
+            "valueOff": "false",
+        },
+        {
+            "type": "Input.Toggle",
+            "id": "employment_clause",
+            "title": texts.CARD_FORM_CLAUSE,
+            "value": "false",
+            "valueOn": "true",
+            "valueOff": "false",
+        },
+    ]
+    actions = [
+        action(texts.CARD_FORM_SUBMIT, VERB_SAVE_JOB_ORDER, {"then": ""}),
+        action(texts.CARD_FORM_MATCH, VERB_SAVE_JOB_ORDER, {"then": "match"}, style="positive"),
+    ]
+    return _card(body, actions, fallback=texts.CARD_FORM_TITLE)
+
+
+FORM_FIELDS = (
+    "id",
+    "title",
+    "company",
+    "employment_type",
+    "hours_per_week",
+    "postcode",
+    "deadline",
+    "required_certificates",
+    "description",
+    "referral_with_obligation",
+    "employment_clause",
+)
+
+
+def job_order_from_form(value: Mapping[str, Any]) -> dict[str, Any]:
+    """The form's string inputs as JobOrder input (empty fields left out, lists split)."""
+    out: dict[str, Any] = {}
+    for name in FORM_FIELDS:
+        raw = value.get(name)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            continue
+        if name == "required_certificates":
+            out[name] = [c.strip() for c in str(raw).split(",") if c.strip()]
+        elif name in ("referral_with_obligation", "employment_clause"):
+            out[name] = str(raw).lower() == "true"
+        else:
+            out[name] = raw.strip() if isinstance(raw, str) else raw
+    return out
+
+
+# --- lists, help, funnel -----------------------------------------------------------------------------------
+
+
+def help_card(commands: Sequence[tuple[str, str]], intro: str | None = None) -> Card:
+    body: list[dict[str, Any]] = [_title(texts.HELP_TITLE)]
+    if intro:
+        body.append(_text(intro, weight="Bolder"))
+    body.append(_text(texts.HELP_INTRO, isSubtle=True))
+    body.append({"type": "FactSet", "facts": [{"title": u, "value": h} for u, h in commands]})
+    return _card(body, fallback=texts.HELP_TITLE)
+
+
+def funnel_card(job_order_id: str, counts: Sequence[tuple[str, int]]) -> Card:
+    title = texts.CARD_FUNNEL_TITLE.format(job_order_id=job_order_id)
+    facts = [{"title": label, "value": str(n)} for label, n in counts]
+    return _card([_title(title), {"type": "FactSet", "facts": facts}], fallback=title)
+
+
+def mine_card(lines: Sequence[StatusView]) -> Card:
+    body: list[dict[str, Any]] = [_title(texts.CARD_MINE_TITLE)]
+    if not lines:
+        body.append(_text(texts.CARD_MINE_EMPTY))
+    for s in lines:
+        due = texts.CARD_MINE_DUE.format(deadline=when(s.deadline)) if s.deadline else ""
+        body.append(
+            _text(
+                texts.CARD_MINE_LINE.format(
+                    candidate_id=s.candidate_id, job_order_id=s.job_order_id, label=s.state_label, due=due
+                )
+            )
+        )
+    return _card(body, fallback=texts.CARD_MINE_TITLE)

@@ -1,0 +1,224 @@
+"""Where the bot can reach people: Teams conversation references, users, cards, hand-overs.
+
+Why Redis: proactive messages (shortlists, hand-overs, reminders) are sent long after the turn
+that taught us the conversation, possibly by another process. References are opaque JSON from
+the adapter edge (ids, service url, tenant; never names). Users are keyed by AAD object id and
+indexed by UPN/e-mail, because candidate profiles name their consultant by e-mail.
+
+A hand-over that cannot be delivered (consultant never installed the app, or blocked it) is kept
+as *pending* per consultant and on the job order, so the channel card can say so and the bot can
+deliver it the moment the consultant becomes reachable: nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import WatchError
+
+from bot.store import keys
+
+HANDOVER_SENT = "sent"
+HANDOVER_PENDING = "pending"
+
+
+def _s(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class TeamsUser:
+    """A Teams user the bot knows: enough to open a 1:1 chat. No display name is kept."""
+
+    aad_object_id: str
+    teams_id: str
+    upn: str
+    tenant_id: str
+    service_url: str
+    bot_id: str
+    personal_conversation_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class CardLocation:
+    """Where a job order's shortlist card is, so every decision can update it in place."""
+
+    reference: dict[str, Any]
+    activity_id: str
+    shown: int
+
+
+class ConversationStore:
+    """Named operations on the bot's conversation data; every write is safe to repeat."""
+
+    def __init__(self, redis: Redis, prefix: str) -> None:
+        self._r = redis
+        self._p = prefix
+
+    # --- references ---------------------------------------------------------------------------
+
+    async def save_reference(self, conversation_id: str, reference: dict[str, Any]) -> None:
+        await self._r.set(
+            keys.conversation(self._p, conversation_id),
+            json.dumps(reference),
+            ex=keys.CONVERSATION_TTL_SECONDS,
+        )
+
+    async def get_reference(self, conversation_id: str) -> dict[str, Any] | None:
+        raw = await self._r.get(keys.conversation(self._p, conversation_id))
+        return json.loads(_s(raw)) if raw else None
+
+    async def save_channel(self, channel_id: str, reference: dict[str, Any]) -> None:
+        await self._r.set(
+            keys.conversation_channel(self._p, channel_id),
+            json.dumps(reference),
+            ex=keys.CONVERSATION_TTL_SECONDS,
+        )
+
+    async def get_channel(self, channel_id: str) -> dict[str, Any] | None:
+        raw = await self._r.get(keys.conversation_channel(self._p, channel_id))
+        return json.loads(_s(raw)) if raw else None
+
+    # --- users ------------------------------------------------------------------------------------
+
+    async def save_user(
+        self,
+        *,
+        aad_object_id: str,
+        teams_id: str,
+        upn: str | None,
+        tenant_id: str,
+        service_url: str,
+        bot_id: str,
+        personal_conversation_id: str | None = None,
+    ) -> None:
+        """Record (or refresh) a user; fields we did not learn this time keep their old value."""
+        fields = {"teams_id": teams_id, "tenant_id": tenant_id, "service_url": service_url, "bot_id": bot_id}
+        if upn:
+            fields["upn"] = upn.lower()
+        if personal_conversation_id:
+            fields["personal_conversation_id"] = personal_conversation_id
+        key = keys.conversation_user(self._p, aad_object_id)
+        async with self._r.pipeline(transaction=True) as pipe:
+            pipe.hset(key, mapping=fields)
+            pipe.expire(key, keys.CONVERSATION_TTL_SECONDS)
+            if upn:
+                pipe.hset(keys.conversation_upn_index(self._p), upn.lower(), aad_object_id)
+            await pipe.execute()
+
+    async def get_user(self, aad_object_id: str) -> TeamsUser | None:
+        raw = await self._r.hgetall(keys.conversation_user(self._p, aad_object_id))
+        if not raw:
+            return None
+        f = {_s(k): _s(v) for k, v in raw.items()}
+        return TeamsUser(
+            aad_object_id=aad_object_id,
+            teams_id=f.get("teams_id", ""),
+            upn=f.get("upn", ""),
+            tenant_id=f.get("tenant_id", ""),
+            service_url=f.get("service_url", ""),
+            bot_id=f.get("bot_id", ""),
+            personal_conversation_id=f.get("personal_conversation_id", ""),
+        )
+
+    async def user_by_upn(self, upn: str) -> TeamsUser | None:
+        aad = await self._r.hget(keys.conversation_upn_index(self._p), upn.lower())
+        return await self.get_user(_s(aad)) if aad else None
+
+    async def upn_of(self, aad_object_id: str) -> str | None:
+        user = await self.get_user(aad_object_id)
+        return user.upn if user and user.upn else None
+
+    # --- shortlist cards --------------------------------------------------------------------------
+
+    async def save_card(
+        self, job_order_id: str, reference: dict[str, Any], activity_id: str, shown: int
+    ) -> None:
+        key = keys.shortlist_card(self._p, job_order_id)
+        async with self._r.pipeline(transaction=True) as pipe:
+            pipe.hset(
+                key,
+                mapping={"reference": json.dumps(reference), "activity_id": activity_id, "shown": str(shown)},
+            )
+            pipe.expire(key, keys.CARD_TTL_SECONDS)
+            await pipe.execute()
+
+    async def set_card_shown(self, job_order_id: str, shown: int) -> None:
+        key = keys.shortlist_card(self._p, job_order_id)
+        if await self._r.exists(key):
+            await self._r.hset(key, "shown", str(shown))
+
+    async def get_card(self, job_order_id: str) -> CardLocation | None:
+        raw = await self._r.hgetall(keys.shortlist_card(self._p, job_order_id))
+        if not raw:
+            return None
+        f = {_s(k): _s(v) for k, v in raw.items()}
+        return CardLocation(json.loads(f["reference"]), f["activity_id"], int(f.get("shown", "0") or 0))
+
+    # --- hand-overs ---------------------------------------------------------------------------------
+
+    async def handover_states(self, job_order_id: str) -> dict[str, str]:
+        raw = await self._r.hgetall(keys.handovers(self._p, job_order_id))
+        return {_s(k): _s(v) for k, v in raw.items()}
+
+    async def mark_sent(self, job_order_id: str, candidate_id: str, consultant_upn: str) -> None:
+        """Delivered: recorded on the job order and removed from the consultant's pending set."""
+        key = keys.handovers(self._p, job_order_id)
+        async with self._r.pipeline(transaction=False) as pipe:
+            pipe.hset(key, candidate_id, HANDOVER_SENT)
+            pipe.expire(key, keys.HANDOVER_TTL_SECONDS)
+            if consultant_upn:
+                pipe.srem(
+                    keys.handovers_pending(self._p, consultant_upn.lower()),
+                    keys.record_member(job_order_id, candidate_id),
+                )
+            await pipe.execute()
+
+    async def mark_pending(self, job_order_id: str, candidate_id: str, consultant_upn: str) -> None:
+        key = keys.handovers(self._p, job_order_id)
+        pending = keys.handovers_pending(self._p, consultant_upn.lower())
+        async with self._r.pipeline(transaction=False) as pipe:
+            pipe.hset(key, candidate_id, HANDOVER_PENDING)
+            pipe.expire(key, keys.HANDOVER_TTL_SECONDS)
+            pipe.sadd(pending, keys.record_member(job_order_id, candidate_id))
+            pipe.expire(pending, keys.HANDOVER_TTL_SECONDS)
+            await pipe.execute()
+
+    async def claim_handover(self, job_order_id: str, candidate_id: str) -> bool:
+        """True for exactly one caller per candidate not yet sent: two leads clicking "send" at once
+        never hand the same candidate over twice. A pending one can be claimed again (retry)."""
+        key = keys.handovers(self._p, job_order_id)
+        if await self._r.hsetnx(key, candidate_id, "sending"):
+            await self._r.expire(key, keys.HANDOVER_TTL_SECONDS)
+            return True
+        current = await self._r.hget(key, candidate_id)
+        if current is not None and _s(current) == HANDOVER_PENDING:
+            # compare-and-set from pending to sending: WATCH makes the swap atomic.
+            async with self._r.pipeline(transaction=True) as pipe:
+                try:
+                    await pipe.watch(key)
+                    now = await pipe.hget(key, candidate_id)
+                    if now is None or _s(now) != HANDOVER_PENDING:
+                        return False
+                    pipe.multi()
+                    pipe.hset(key, candidate_id, "sending")
+                    await pipe.execute()
+                    return True
+                except WatchError:  # someone else took it between our read and write
+                    return False
+        return False
+
+    async def release_handover(self, job_order_id: str, candidate_id: str) -> None:
+        """Undo a claim after an unexpected error, so a later click can try again."""
+        await self._r.hdel(keys.handovers(self._p, job_order_id), candidate_id)
+
+    async def pending_for(self, consultant_upn: str) -> list[tuple[str, str]]:
+        members = await self._r.smembers(keys.handovers_pending(self._p, consultant_upn.lower()))
+        out = []
+        for m in sorted(_s(x) for x in members):
+            job, _, cand = m.partition(":")
+            out.append((job, cand))
+        return out
