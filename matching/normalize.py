@@ -1,0 +1,190 @@
+"""Danish-aware normalisation of job titles and skills into comparison keys.
+
+Companies write "Lagerarbejdere til travlt lager i Brøndby" or "Rengøringsmedarbejder (m/k) søges";
+jobcentres record "Lagermedarbejder". A key is the title with the noise removed, the context tail cut
+off, compounds joined ("Pakkeri medarbejdere" = "Pakkerimedarbejder") and the inflection removed by
+snowball's Danish stemmer (only the last element of a Danish compound inflects, so the joined word is
+stemmed once). Keys are compared exactly (taxonomy variants) and with rapidfuzz (everything else).
+
+The word lists (noise words, connectors, abbreviations) are data in ``config/matching.toml``
+(``[normalization]``), not code: they are vocabulary, and caseworkers will want to extend them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+from pydantic import BaseModel, ConfigDict, Field
+
+_STEMMER = snowballstemmer.stemmer("danish")
+
+
+class NormalizationRules(BaseModel):
+    """Vocabulary for normalisation; validated with the rest of ``config/matching.toml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # Phrases removed anywhere in a title ("(m/k)", "søges", "vi søger", "erfarne", ...).
+    noise_phrases: tuple[str, ...] = ("m/k", "k/m", "søges", "vi søger", "søger")
+    # Words after which the rest of a title is context ("til travlt lager i Brøndby").
+    tail_connectors: tuple[str, ...] = ("til", "i", "hos", "med", "på", "ved", "for", "fra")
+    # Heads too generic to stand alone: "Medarbejdere til lager" becomes "lagermedarbejdere".
+    generic_heads: tuple[str, ...] = ("medarbejder", "medarbejdere", "hjælper", "hjælpere")
+    # Words that separate alternatives in one title ("Chauffør/lagermedarbejder").
+    alternative_separators: tuple[str, ...] = ("eller", "og")
+    # Abbreviations, without the trailing dot: "medarb" -> "medarbejder".
+    abbreviations: dict[str, str] = Field(default_factory=lambda: {"medarb": "medarbejder"})
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).casefold()
+    # Foreign keyboard spellings of the Danish letters; keep æøå.
+    return text.replace("é", "e").replace("ä", "æ").replace("ö", "ø").replace("ü", "y")
+
+
+def stem(word: str) -> str:
+    """Snowball's Danish stem of one word (plural and definite endings removed)."""
+    return str(_STEMMER.stemWord(word))
+
+
+class Normalizer:
+    """Turns titles and skills into keys; pure and memoised (the pool repeats the same titles)."""
+
+    def __init__(self, rules: NormalizationRules | None = None) -> None:
+        self.rules = rules or NormalizationRules()
+        r = self.rules
+        phrases = sorted((_fold(p) for p in r.noise_phrases), key=len, reverse=True)
+        self._noise_re = re.compile(
+            r"(?<![0-9a-zæøå])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![0-9a-zæøå])"
+        ) if phrases else None
+        self._connectors = frozenset(_fold(c) for c in r.tail_connectors)
+        self._generic = frozenset(_fold(g) for g in r.generic_heads)
+        self._separators = frozenset(_fold(s) for s in r.alternative_separators)
+        self._abbrev = {_fold(k).rstrip("."): _fold(v) for k, v in r.abbreviations.items()}
+        self.title_keys = lru_cache(maxsize=200_000)(self._title_keys)
+        self.skill_key = lru_cache(maxsize=100_000)(self._skill_key)
+
+    # --- words ---------------------------------------------------------------------------
+
+    def _words(self, text: str) -> list[str]:
+        """Folded words with noise, parentheses, numbers and abbreviation dots handled."""
+        text = _fold(text)
+        text = re.sub(r"\((?:m/k|k/m)\)", " ", text)
+        text = re.sub(r"\([^)]*\)", " ", text)  # "(deltid)", "(barsel)": context, never the title
+        if self._noise_re is not None:
+            text = self._noise_re.sub(" ", text)
+        # A dash between spaces starts context ("Lagermedarbejder - Brøndby"); slashes separate.
+        text = re.sub(r"\s[-–—]\s.*$", " ", text)
+        text = re.sub(r"[/,;&+|]", " / ", text)
+        words: list[str] = []
+        for match in re.finditer(r"[0-9a-zæøå]+(?:-[0-9a-zæøå]+)*-?\.?|/", text):
+            word = match.group(0)
+            if word == "/":
+                words.append(word)
+                continue
+            bare = word.rstrip(".")
+            if bare.isdigit():
+                continue  # "2 lagermedarbejdere", "37 timer"
+            bare = self._abbrev.get(bare, bare)
+            # Hyphenated compounds are one word ("SOSU-hjælper"); a trailing hyphen is the Danish
+            # suspension hyphen ("Social- og sundhedshjælper") and joins with what follows.
+            bare = "-".join(self._abbrev.get(p, p) for p in bare.split("-"))
+            words.append(bare)
+        return words
+
+    # --- titles --------------------------------------------------------------------------
+
+    def _title_keys(self, text: str) -> tuple[str, ...]:
+        """Keys for a title: the whole title first, then each alternative it lists.
+
+        "Chauffør/lagermedarbejder" -> ("chauffør", "lagermedarbejd");
+        "Social- og sundhedshjælpere til hjemmeplejen" -> ("socialogsundhedshjælp",).
+        """
+        words = self._words(text)
+        groups: list[list[str]] = [[]]
+        for w in words:
+            if w == "/":
+                groups.append([])
+            else:
+                groups[-1].append(w)
+        keys: list[str] = []
+        for group in groups:
+            for key in self._group_keys(group):
+                if key and key not in keys:
+                    keys.append(key)
+        return tuple(keys)
+
+    def _group_keys(self, words: list[str]) -> list[str]:
+        head = self._strip_tail(words)
+        if not head:
+            return []
+        whole = self._compact(head)
+        out = [whole]
+        # "Tjener og bartender": also each side, unless a suspension hyphen binds them.
+        parts: list[list[str]] = [[]]
+        for w in head:
+            if w in self._separators and parts[-1] and not parts[-1][-1].endswith("-"):
+                parts.append([])
+            elif w not in self._separators or (parts[-1] and parts[-1][-1].endswith("-")):
+                parts[-1].append(w)
+        if len(parts) > 1:
+            out.extend(self._compact(p) for p in parts if p)
+        return out
+
+    def _strip_tail(self, words: list[str]) -> list[str]:
+        for i, w in enumerate(words):
+            if w in self._connectors and i > 0:
+                head, tail = words[:i], words[i + 1 :]
+                if len(head) == 1 and head[0] in self._generic and tail:
+                    # "Medarbejdere til travlt lager i Brøndby" -> "lagermedarbejdere"
+                    seg: list[str] = []
+                    for t in tail:
+                        if t in self._connectors or t in self._separators:
+                            break
+                        seg.append(t)
+                    if seg:
+                        return [seg[-1].replace("-", "") + head[0]]
+                return head
+        return words
+
+    @staticmethod
+    def _compact(words: list[str]) -> str:
+        """Join a split or hyphenated compound into one word and stem it once."""
+        joined = "".join(w.replace("-", "").replace(" ", "") for w in words)
+        return stem(joined)
+
+    def title_key(self, text: str) -> str:
+        """The primary key of a title ('' when nothing is left, e.g. "Søges")."""
+        keys = self.title_keys(text)
+        return keys[0] if keys else ""
+
+    # --- skills --------------------------------------------------------------------------
+
+    def _skill_key(self, text: str) -> str:
+        """Skills keep their context words ("kørsel med truck"); only fold, join and stem."""
+        words = [w for w in self._words(text) if w != "/"]
+        return self._compact(words) if words else ""
+
+
+@lru_cache(maxsize=1)
+def default_normalizer() -> Normalizer:
+    """The normaliser configured in ``config/matching.toml``."""
+    from matching.engine import load_rules
+
+    return Normalizer(load_rules().normalization)
+
+
+def normalize_title(text: str) -> str:
+    """Primary comparison key of a title with the configured vocabulary."""
+    return default_normalizer().title_key(text)
+
+
+def title_keys(text: str) -> tuple[str, ...]:
+    return default_normalizer().title_keys(text)
+
+
+def normalize_skill(text: str) -> str:
+    return default_normalizer().skill_key(text)

@@ -1,0 +1,195 @@
+"""The occupation taxonomy (``config/occupations.toml``): variants, synonyms and related occupations.
+
+It is what lets "SOSU-hjælpere til hjemmeplejen" find a candidate who wants to be a
+"Social- og sundhedshjælper", and gives professional breadth through related occupations. Loaded
+and validated once; every error names the file and the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from rapidfuzz import fuzz, process
+
+from config import ConfigError, config_path, format_validation_error, load_toml
+from matching.models import certificate_catalog
+from matching.normalize import Normalizer
+
+MIN_OCCUPATIONS = 200
+
+
+class Sector(StrEnum):
+    LAGER_LOGISTIK = "lager_logistik"
+    RENGOERING = "rengoering"
+    PLEJE_OMSORG = "pleje_omsorg"
+    TRANSPORT = "transport"
+    HOTEL_RESTAURANT = "hotel_restaurant"
+    DETAIL_HANDEL = "detail_handel"
+    BYGGE_ANLAEG = "bygge_anlaeg"
+    KONTOR_ADMIN = "kontor_admin"
+    BOERNEPASNING_PAEDAGOGIK = "boernepasning_paedagogik"
+    SIKKERHED_SERVICE = "sikkerhed_service"
+    PRODUKTION_INDUSTRI = "produktion_industri"
+    GROEN_DRIFT = "groen_drift"
+    IT_KOMMUNIKATION = "it_kommunikation"
+    SUNDHED = "sundhed"
+    UNDERVISNING = "undervisning"
+    HAANDVAERK = "haandvaerk"
+    OEVRIGE = "oevrige"
+
+
+class Occupation(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    title: Annotated[str, Field(min_length=1)]
+    sector: Sector
+    variants: list[Annotated[str, Field(min_length=1)]] = []
+    related: list[str] = []
+    certificates: list[str] = []
+    skills: list[str] = []
+
+
+class _TaxonomyFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    occupation: list[Occupation]
+
+
+class Taxonomy:
+    """Validated occupations plus a lookup from normalised title keys to occupations."""
+
+    def __init__(
+        self,
+        occupations: Iterable[Occupation],
+        *,
+        normalizer: Normalizer | None = None,
+        source: str = "<taxonomy>",
+        min_occupations: int = 0,
+        fuzzy_cutoff: float = 90.0,
+    ) -> None:
+        self.occupations: list[Occupation] = list(occupations)
+        self.normalizer = normalizer or Normalizer()
+        self.fuzzy_cutoff = fuzzy_cutoff
+        self._validate(source, min_occupations)
+        self.by_id: dict[str, Occupation] = {o.id: o for o in self.occupations}
+        self.index_of: dict[str, int] = {o.id: i for i, o in enumerate(self.occupations)}
+        # Related occupations both ways: breadth is symmetric even if the data lists one side.
+        related: dict[str, set[str]] = {o.id: set(o.related) for o in self.occupations}
+        for o in self.occupations:
+            for r in o.related:
+                related[r].add(o.id)
+        self._related = {k: frozenset(v - {k}) for k, v in related.items()}
+        self._keys = list(self._variant_keys)
+        self._key_occ = [self._variant_keys[k] for k in self._keys]
+        self._lookup_cache: dict[str, str | None] = {}
+
+    # --- validation --------------------------------------------------------------------------
+
+    def _validate(self, source: str, min_occupations: int) -> None:
+        def fail(field: str, message: str) -> ConfigError:
+            return ConfigError(f"{source}: felt '{field}': {message}")
+
+        if len(self.occupations) < min_occupations:
+            raise fail("occupation", f"mindst {min_occupations} erhverv kræves, fandt {len(self.occupations)}")
+        ids: dict[str, int] = {}
+        for i, occ in enumerate(self.occupations):
+            if occ.id in ids:
+                raise fail(f"occupation.{i}.id", f"id '{occ.id}' bruges også af occupation.{ids[occ.id]}")
+            ids[occ.id] = i
+        known_certs = {c.code for c in certificate_catalog().certificate}
+        self._variant_keys: dict[str, str] = {}
+        for i, occ in enumerate(self.occupations):
+            for j, rel in enumerate(occ.related):
+                if rel not in ids:
+                    raise fail(f"occupation.{i}.related.{j}", f"ukendt erhverv '{rel}' (i '{occ.id}')")
+            for j, cert in enumerate(occ.certificates):
+                if cert not in known_certs:
+                    raise fail(
+                        f"occupation.{i}.certificates.{j}",
+                        f"ukendt certifikatkode '{cert}' (i '{occ.id}'); gyldige: {', '.join(sorted(known_certs))}",
+                    )
+            for j, variant in enumerate([occ.title, *occ.variants]):
+                field = f"occupation.{i}.title" if j == 0 else f"occupation.{i}.variants.{j - 1}"
+                keys = self.normalizer.title_keys(variant)
+                if not keys:
+                    raise fail(field, f"'{variant}' bliver tom efter normalisering")
+                key = keys[0]
+                owner = self._variant_keys.get(key)
+                if owner is not None and owner != occ.id:
+                    raise fail(field, f"varianten '{variant}' ('{key}') hører allerede til erhvervet '{owner}'")
+                self._variant_keys[key] = occ.id
+
+    # --- lookups -------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.occupations)
+
+    def get(self, occupation_id: str) -> Occupation | None:
+        return self.by_id.get(occupation_id)
+
+    def related(self, occupation_id: str) -> frozenset[str]:
+        return self._related.get(occupation_id, frozenset())
+
+    def lookup_key(self, key: str) -> str | None:
+        """Occupation id for a normalised key: exact variant first, then rapidfuzz over variants."""
+        if not key:
+            return None
+        hit = self._variant_keys.get(key)
+        if hit is not None or not self._keys:
+            return hit
+        if key in self._lookup_cache:
+            return self._lookup_cache[key]
+        best = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=self.fuzzy_cutoff)
+        occ = self._key_occ[best[2]] if best else None
+        self._lookup_cache[key] = occ
+        return occ
+
+    def lookup(self, title: str) -> Occupation | None:
+        """The occupation a free-text title names, or None."""
+        for key in self.normalizer.title_keys(title):
+            occ_id = self.lookup_key(key)
+            if occ_id is not None:
+                return self.by_id[occ_id]
+        return None
+
+    # --- loading -------------------------------------------------------------------------------
+
+    @classmethod
+    def load(
+        cls,
+        path: Path,
+        *,
+        normalizer: Normalizer | None = None,
+        min_occupations: int = MIN_OCCUPATIONS,
+        fuzzy_cutoff: float = 90.0,
+    ) -> Taxonomy:
+        data = load_toml(path)
+        try:
+            parsed = _TaxonomyFile.model_validate(data)
+        except ValidationError as exc:
+            raise ConfigError(format_validation_error(exc, source=str(path))) from exc
+        return cls(
+            parsed.occupation,
+            normalizer=normalizer,
+            source=str(path),
+            min_occupations=min_occupations,
+            fuzzy_cutoff=fuzzy_cutoff,
+        )
+
+
+@cache
+def default_taxonomy() -> Taxonomy:
+    """``config/occupations.toml`` with the configured normaliser, loaded once."""
+    from matching.engine import load_rules
+    from matching.normalize import default_normalizer
+
+    return Taxonomy.load(
+        config_path("occupations.toml"),
+        normalizer=default_normalizer(),
+        fuzzy_cutoff=load_rules().title.taxonomy_cutoff,
+    )
