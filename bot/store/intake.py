@@ -177,15 +177,17 @@ class IntakeQueue:
     async def release(self, entries: list[IntakeEntry], consumer: str, *, retry_in_ms: int = 0) -> None:
         """Hand entries back (graceful shutdown, retry after failure): claimable after ``retry_in_ms``.
 
-        XCLAIM with a back-dated idle time makes the entry look abandoned to ``XAUTOCLAIM``;
-        JUSTID keeps the delivery counter unchanged.
+        XCLAIM with a back-dated idle time makes the entry look abandoned to ``XAUTOCLAIM``; the
+        retry count is set back by one so the next claim does not count a release as a crash.
         """
-        if not entries:
-            return
         idle = max(self.claim_idle_ms - retry_in_ms, 0)
-        await self.redis.xclaim(
-            self.stream, self.group, consumer, 0, [e.entry_id for e in entries], idle=idle, justid=True
-        )
+        by_count: dict[int, list[str]] = {}
+        for e in entries:
+            by_count.setdefault(max(e.deliveries - 1, 0), []).append(e.entry_id)
+        for retrycount, ids in by_count.items():
+            await self.redis.xclaim(
+                self.stream, self.group, consumer, 0, ids, idle=idle, retrycount=retrycount, justid=True
+            )
 
     async def dead_letter(self, entry: IntakeEntry, reason: str) -> None:
         """Move a poison entry to the dead-letter stream and acknowledge it, in one transaction."""
