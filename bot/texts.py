@@ -202,6 +202,32 @@ PURGE_DONE = (
 PURGE_NOTHING = "Der fandtes ingen data om kandidat {candidate_id}."
 PURGE_BAD_ID = "'{value}' er ikke et gyldigt kandidat-id."
 
+# --- CLI: matchbot match / explain (engineer M) ---------------------------------------------------
+
+CLI_MATCH_TITLE = "Shortlist for {job_order_id}: {title} ({company}, {place})"
+CLI_COL_RANK = "Nr."
+CLI_COL_CANDIDATE = "Kandidat"
+CLI_COL_SCORE = "Score"
+CLI_COL_JOBCENTER = "Jobcenter"
+CLI_COL_DISTANCE = "Afstand"
+CLI_COL_REASONS = "Begrundelse"
+CLI_KM = "{km} km"
+CLI_SUMMARY = "{shown} vist af {considered} kandidater i puljen; frasorteret: {excluded}"
+CLI_NOBODY_EXCLUDED = "ingen"
+CLI_NO_RESULTS = "Ingen kandidater opfylder kravene og når over scoregrænsen."
+CLI_FILTER_LABELS = {
+    "inaktiv": "ikke aktive",
+    "ydelse": "ydelse passer ikke til ansættelsesformen",
+    "certifikat": "mangler certifikat",
+    "timer": "for få timer",
+    "afstand": "for langt væk",
+    "tilgaengelig": "ikke ledig ved start",
+}
+CLI_INPUT_ERROR = "Fejl i inddata: {error}"
+CLI_CONFIG_ERROR = "Fejl i konfigurationen: {error}"
+CLI_BAD_TOP = "--top skal være mellem 1 og 500"
+CLI_EXPLAIN_POINTS = "{points} point · {reason}"
+
 # --- intake: job order API, queue, imports, demo (engineer I) -----------------------------------
 
 INTAKE_UNAUTHORIZED = "Mangler API-nøgle: send 'Authorization: Bearer <nøgle>' eller 'X-API-Key: <nøgle>'."
