@@ -6,10 +6,11 @@ configuration can be pasted in unchanged.
 
 from __future__ import annotations
 
-from typing import Literal
+import json
+from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -46,11 +47,38 @@ class Settings(BaseSettings):
     redis_key_prefix: str = Field("matchbot", validation_alias=AliasChoices("REDIS_KEY_PREFIX"))
 
     # --- Job order API -------------------------------------------------------------------
-    jobordre_api_keys: list[SecretStr] = Field(
+    jobordre_api_keys: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list,
         validation_alias=AliasChoices("JOBORDRE_API_KEYS"),
         description="Kommasepareret/JSON-liste af API-nøgler (flere tilladt ved rotation)",
     )
+    intake_max_batch: int = Field(
+        500, ge=1, le=10_000, validation_alias=AliasChoices("INTAKE_MAX_BATCH"),
+        description="Højst så mange jobordrer pr. POST /api/jobordrer",
+    )
+    intake_worker: bool = Field(
+        True, validation_alias=AliasChoices("INTAKE_WORKER"),
+        description="Kør kø-workeren inde i `matchbot serve` (false: kun separate `matchbot worker`)",
+    )
+    intake_claim_idle_ms: int = Field(
+        30_000, ge=100, validation_alias=AliasChoices("INTAKE_CLAIM_IDLE_MS"),
+        description="En jobordre, som en worker har holdt så længe uden at blive færdig, overtages af en anden",
+    )
+    intake_max_failures: int = Field(
+        3, ge=1, validation_alias=AliasChoices("INTAKE_MAX_FAILURES"),
+        description="Fejl pr. jobordre før den lægges i dead-letter-strømmen og meldes i kanalen",
+    )
+
+    @field_validator("jobordre_api_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        """Accept a JSON list or a comma-separated string (the usual form in .env files)."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
 
     # --- Data & matching -------------------------------------------------------------------
     shortlist_size: int = Field(10, ge=1, le=100, validation_alias=AliasChoices("SHORTLIST_SIZE"))
