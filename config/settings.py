@@ -62,7 +62,7 @@ class Settings(BaseSettings):
     )
     intake_claim_idle_ms: int = Field(
         30_000, ge=100, validation_alias=AliasChoices("INTAKE_CLAIM_IDLE_MS"),
-        description="En jobordre, som en worker har holdt så længe uden at blive færdig, overtages af en anden",
+        description="Holder en worker en jobordre så længe (ms) uden at blive færdig, overtager en anden",
     )
     intake_max_failures: int = Field(
         3, ge=1, validation_alias=AliasChoices("INTAKE_MAX_FAILURES"),
