@@ -30,6 +30,29 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--candidate", required=True, help="kandidatens pseudonyme id")
     p.add_argument("--top", type=int, default=10)
     p.set_defaults(handler=_lazy("bot.cli_commands", "cmd_explain"))
+
+    # --- intake, operations, demo (issue 5) --------------------------------------------------
+    p = sub.add_parser("import", help="importér kandidater eller jobordrer fra en fil (JSONL eller CSV)")
+    imp = p.add_subparsers(dest="what", required=True, metavar="HVAD")
+    imports = (
+        ("candidates", "kandidatpulje (CandidateProfile-felter)"),
+        ("job-orders", "jobordrer (JobOrder-felter); de matches og postes som via API'et"),
+    )
+    for what, helptext in imports:
+        q = imp.add_parser(what, help=helptext)
+        q.add_argument("file", metavar="FIL", help=".jsonl, .json eller .csv (lister med ';' eller '|')")
+        if what == "candidates":
+            q.add_argument("--mode", choices=["upsert", "replace"], default="upsert",
+                           help="replace: kandidater, der mangler i filen, deaktiveres")
+        q.add_argument("--report", help="skriv valideringsrapporten som CSV hertil")
+        q.set_defaults(handler=_lazy("bot.cli_commands", "cmd_import"))
+
+    p = sub.add_parser("worker", help="kør kø-workeren alene (matcher jobordrer fra API'et)")
+    p.set_defaults(handler=_lazy("bot.cli_commands", "cmd_worker"))
+
+    p = sub.add_parser("demo", help="matchenhedens dag på eksempeldata: uden Redis og uden Teams")
+    p.add_argument("--fast", action="store_true", help="ingen pauser mellem trinene")
+    p.set_defaults(handler=_lazy("bot.cli_commands", "cmd_demo"))
     return parser
 
 
