@@ -61,6 +61,26 @@ def job_digest(job: JobOrder) -> str:
     return hashlib.sha256(job.model_dump_json().encode()).hexdigest()[:32]
 
 
+async def accept_job_order(
+    store: JobOrderStore, queue: IntakeQueue, metrics: Metrics, job: JobOrder, *, source: str
+) -> tuple[str, bool]:
+    """Save the job order and put it on the intake stream unless this content is already handled.
+
+    Returns (created|unchanged|revised, queued). Used by the API and by ``matchbot import job-orders``.
+    Saving first and enqueueing second is safe to repeat: a crash in between leaves the job order
+    saved but not queued, and the retry (same content → "unchanged") sees no marker and enqueues.
+    """
+    outcome = str(await store.save_job_order(job))
+    digest = job_digest(job)
+    queued = outcome != "unchanged" or await queue.needs_enqueue(job.id, digest)
+    if queued:
+        await queue.enqueue(job.id, digest, revised=outcome == "revised", request_id=current_request_id())
+    metrics.job_orders_received.labels(source, outcome).inc()
+    log.info("job order accepted", extra={"job_order_id": job.id, "outcome": outcome, "queued": queued,
+                                          "source": source})
+    return outcome, queued
+
+
 # --- HTTP API --------------------------------------------------------------------------------------
 
 
@@ -153,15 +173,7 @@ class IntakeApi:
         )
 
     async def _accept(self, job: JobOrder) -> dict[str, Any]:
-        outcome = str(await self.store.save_job_order(job))
-        digest = job_digest(job)
-        queued = outcome != "unchanged" or await self.queue.needs_enqueue(job.id, digest)
-        if queued:
-            await self.queue.enqueue(
-                job.id, digest, revised=outcome == "revised", request_id=current_request_id()
-            )
-        self.metrics.job_orders_received.labels("api", outcome).inc()
-        log.info("job order accepted", extra={"job_order_id": job.id, "outcome": outcome, "queued": queued})
+        outcome, queued = await accept_job_order(self.store, self.queue, self.metrics, job, source="api")
         return {
             "id": job.id,
             "resultat": outcome,

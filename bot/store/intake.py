@@ -53,9 +53,9 @@ class DeadLetter:
 
 @dataclass(frozen=True, slots=True)
 class QueueStats:
-    pending: int          # delivered to a worker, not yet acknowledged
-    waiting: int          # everything not yet finished (pending + unread)
-    lag_seconds: float    # age of the oldest unfinished entry
+    pending: int  # delivered to a worker, not yet acknowledged
+    waiting: int  # everything not yet finished (pending + unread)
+    lag_seconds: float  # age of the oldest unfinished entry
 
 
 def _s(value: Any) -> str:
@@ -78,8 +78,14 @@ def _entry(entry_id: Any, fields: dict[Any, Any], deliveries: int = 1) -> Intake
 class IntakeQueue:
     """Named operations on the intake stream; every one is safe to repeat."""
 
-    def __init__(self, redis: Redis, prefix: str, *, group: str = INTAKE_GROUP,
-                 claim_idle_ms: int = DEFAULT_CLAIM_IDLE_MS) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        prefix: str,
+        *,
+        group: str = INTAKE_GROUP,
+        claim_idle_ms: int = DEFAULT_CLAIM_IDLE_MS,
+    ) -> None:
         self.redis = redis
         self.prefix = prefix
         self.group = group
@@ -113,10 +119,16 @@ class IntakeQueue:
         now_ms = int(time.time() * 1000)
         marker = keys.intake_job(self.prefix, job_order_id)
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.xadd(self.stream, {
-                "job_order_id": job_order_id, "digest": digest, "revised": "1" if revised else "0",
-                "enqueued_ms": str(now_ms), "request_id": request_id,
-            })
+            pipe.xadd(
+                self.stream,
+                {
+                    "job_order_id": job_order_id,
+                    "digest": digest,
+                    "revised": "1" if revised else "0",
+                    "enqueued_ms": str(now_ms),
+                    "request_id": request_id,
+                },
+            )
             pipe.hset(marker, mapping={"status": "queued", "digest": digest, "queued_ms": str(now_ms)})
             pipe.expire(marker, JOB_MARKER_TTL_SECONDS)
             entry_id, _, _ = await pipe.execute()
@@ -181,7 +193,7 @@ class IntakeQueue:
         retry count is set back by one so the next claim does not count a release as a crash.
         """
         idle = max(self.claim_idle_ms - retry_in_ms, 0)
-        by_count: dict[int, list[str]] = {}
+        by_count: dict[int, list[Any]] = {}
         for e in entries:
             by_count.setdefault(max(e.deliveries - 1, 0), []).append(e.entry_id)
         for retrycount, ids in by_count.items():
@@ -193,10 +205,18 @@ class IntakeQueue:
         """Move a poison entry to the dead-letter stream and acknowledge it, in one transaction."""
         marker = keys.intake_job(self.prefix, entry.job_order_id)
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.xadd(self.dead, {
-                "job_order_id": entry.job_order_id, "digest": entry.digest, "entry_id": entry.entry_id,
-                "reason": reason, "deliveries": str(entry.deliveries),
-            }, maxlen=DEAD_LETTER_MAXLEN, approximate=True)
+            pipe.xadd(
+                self.dead,
+                {
+                    "job_order_id": entry.job_order_id,
+                    "digest": entry.digest,
+                    "entry_id": entry.entry_id,
+                    "reason": reason,
+                    "deliveries": str(entry.deliveries),
+                },
+                maxlen=DEAD_LETTER_MAXLEN,
+                approximate=True,
+            )
             pipe.xack(self.stream, self.group, entry.entry_id)
             pipe.xdel(self.stream, entry.entry_id)
             pipe.hdel(self.attempts, entry.entry_id)
