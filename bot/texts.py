@@ -26,6 +26,10 @@ ERROR_GENERIC = (
 )
 ERROR_UNAVAILABLE = "Matchbot kan ikke nå sin database lige nu. Prøv igen om lidt."
 REQUEST_TOO_LARGE = "Beskeden er for stor til at Matchbot kan behandle den."
+BAD_REQUEST_TYPE = "Matchbot modtager kun Bot Framework-aktiviteter som JSON (Content-Type: application/json)."
+BAD_REQUEST_JSON = "Forespørgslen er ikke gyldig JSON."
+BAD_REQUEST_ACTIVITY = "Forespørgslen er ikke en gyldig Bot Framework-aktivitet (feltet 'type' mangler)."
+UNAUTHORIZED = "Forespørgslen mangler et gyldigt Bot Framework-token."
 CPR_REFUSED = (
     f"{CPR_REFUSAL}: din besked ligner et CPR-nummer, så jeg har hverken gemt eller behandlet den. "
     "Brug kandidatens pseudonyme id (fx K-10234)."
@@ -144,6 +148,12 @@ FOLLOWUP_NOT_FOUND = "Der er ingen opfølgning for {candidate_id} på {job_order
 NOT_ALLOWED = "Det kan ikke lade sig gøre: {reason}"
 ACTION_UNKNOWN = "Knappen er forældet eller ukendt. Skriv **hjælp**."
 NOTHING_APPROVED = "Der er ingen godkendte kandidater at sende endnu."
+MINE_NO_UPN = (
+    "Jeg kender ikke din e-mail i Teams endnu, så jeg kan ikke finde dine opfølgninger. Prøv igen om lidt."
+)
+BAD_DATE = "'{value}' er ikke en dato. Skriv den som ÅÅÅÅ-MM-DD, fx 2026-12-01."
+REJECT_NEEDS_REASON = "Vælg en begrundelse for afvisningen."
+CARD_STATUS_DATE = "Dato (kræves for 'Til samtale' og 'Ansat')"
 HANDOVER_SENT = "{sent} sendt til konsulenterne; {unreachable} konsulent(er) er ikke nåbare i Teams endnu."
 
 # --- follow-up: states, transitions, reminders (engineer F) -------------------------------------
@@ -178,6 +188,7 @@ TRANSITION_CONFLICT = (
 )
 TRANSITION_NOT_FOUND = "Der er ingen opfølgning for {candidate_id} på jobordre {job_order_id}."
 STATE_NONE = "ingen"
+NOTE_EMPTY = "Noten er tom."
 REMINDER_TEXTS = {
     "no_progress": (
         "{candidate_id} blev godkendt til {job_order_id} for {days} arbejdsdage siden, "

@@ -74,7 +74,8 @@ class FollowUp:
         """Overdue first (oldest due first), then by due date, then by state urgency, then stale first."""
         far = float("inf")
         due = self.next_due_at.timestamp() if self.next_due_at else far
-        return (0 if self.is_overdue(now) else 1, due, ACTION_PRIORITY.get(self.state, 9), self.updated_at.timestamp())
+        urgency = ACTION_PRIORITY.get(self.state, 9)
+        return (0 if self.is_overdue(now) else 1, due, urgency, self.updated_at.timestamp())
 
 
 @dataclass(frozen=True, slots=True)

@@ -150,7 +150,9 @@ def check_transition(
         if not allowed:
             raise TransitionError(texts.TRANSITION_CLOSED.format(current=current.label))
         raise TransitionError(
-            texts.TRANSITION_NOT_ALLOWED.format(current=current.label, target=target.label, allowed=_names(allowed))
+            texts.TRANSITION_NOT_ALLOWED.format(
+                current=current.label, target=target.label, allowed=_names(allowed)
+            )
         )
     if target is S.AFVIST and not (reason and reason.strip()):
         raise TransitionError(texts.TRANSITION_NEEDS_REASON)

@@ -1,0 +1,317 @@
+"""Reminders: rules as data (``config/reminders.toml``), Danish working days, and the scheduler.
+
+Why working days by hand on top of ``holidays``: the package knows the Danish public holidays
+(Easter, Christmas …) but not "N working days after"; that is three lines of stepping over
+weekends, holidays and the days the jobcentre is closed anyway (juleaftensdag …, configured).
+
+Delivery guarantee: a due reminder is claimed atomically (one Lua script moves it from the
+scheduled zset to an in-flight zset with a lease), so among live schedulers each reminder is
+delivered exactly once. If ``notify`` raises, the reminder goes back to the schedule with
+exponential back-off and is never dropped; if a process dies between claim and acknowledgement,
+the lease expires and another scheduler re-claims it (then the notifier may see it twice, which is
+why :class:`Reminder` carries a stable ``reminder_id`` to de-duplicate on).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import calendar
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from bot import texts
+from bot.followup.models import FollowUp, Reminder
+from bot.followup.states import FollowUpState
+from config import config_path, validate_file
+
+if TYPE_CHECKING:
+    from bot.store.followup import FollowUpStore
+
+log = logging.getLogger(__name__)
+
+RULE_NO_PROGRESS = "no_progress"
+RULE_APPLICATION_DEADLINE = "application_deadline"
+RULE_INTERVIEW_OUTCOME = "interview_outcome"
+RULE_THREE_MONTH_CHECK = "three_month_check"
+RULES = (RULE_NO_PROGRESS, RULE_APPLICATION_DEADLINE, RULE_INTERVIEW_OUTCOME, RULE_THREE_MONTH_CHECK)
+
+
+# --- rules as data -------------------------------------------------------------------------------
+
+
+class _Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    enabled: bool = True
+
+
+class NoProgressRule(_Rule):
+    states: list[FollowUpState] = [FollowUpState.GODKENDT]
+    working_days: Annotated[int, Field(ge=1, le=60)] = 2
+
+
+class ApplicationDeadlineRule(_Rule):
+    states: list[FollowUpState] = [FollowUpState.GODKENDT, FollowUpState.KONTAKTET]
+    working_days_before: Annotated[int, Field(ge=0, le=30)] = 2
+
+
+class InterviewOutcomeRule(_Rule):
+    working_days_after: Annotated[int, Field(ge=1, le=30)] = 1
+
+
+class ThreeMonthCheckRule(_Rule):
+    months_after_start: Annotated[int, Field(ge=1, le=24)] = 3
+
+
+class ReminderRules(BaseModel):
+    """``config/reminders.toml``; validated at start-up, errors name the file and the field."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    timezone: str = "Europe/Copenhagen"
+    deliver_at_hour: Annotated[int, Field(ge=0, le=23)] = 8
+    extra_closed_days: list[Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")]] = []
+    retry_backoff_seconds: Annotated[int, Field(ge=1)] = 60
+    retry_backoff_max_seconds: Annotated[int, Field(ge=1)] = 3600
+    no_progress: NoProgressRule = NoProgressRule()
+    application_deadline: ApplicationDeadlineRule = ApplicationDeadlineRule()
+    interview_outcome: InterviewOutcomeRule = InterviewOutcomeRule()
+    three_month_check: ThreeMonthCheckRule = ThreeMonthCheckRule()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"ukendt tidszone '{value}'") from exc
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def calendar(self) -> WorkingCalendar:
+        return _calendar(tuple(self.extra_closed_days))
+
+    def backoff(self, attempt: int) -> timedelta:
+        """Delay before delivery attempt ``attempt`` + 1 (1, 2, 4 … × base, capped)."""
+        seconds = min(self.retry_backoff_seconds * 2 ** max(attempt - 1, 0), self.retry_backoff_max_seconds)
+        return timedelta(seconds=seconds)
+
+
+def load_reminder_rules(path: Path | None = None) -> ReminderRules:
+    """Load and validate the reminder rules (raises ``config.ConfigError`` naming file and field)."""
+    return validate_file(ReminderRules, path or config_path("reminders.toml"))
+
+
+# --- Danish working days ---------------------------------------------------------------------------
+
+
+class WorkingCalendar:
+    """Weekdays that are not Danish public holidays nor configured closing days."""
+
+    def __init__(self, extra_closed_days: tuple[str, ...] = ()) -> None:
+        self._holidays = holidays.country_holidays("DK")
+        self._extra = {(int(d[:2]), int(d[3:])) for d in extra_closed_days}
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() < 5 and day not in self._holidays and (day.month, day.day) not in self._extra
+
+    def add_working_days(self, day: date, n: int) -> date:
+        """The n-th working day after ``day`` (n ≥ 1); n = 0 gives ``day`` or the next working day."""
+        if n <= 0:
+            return self.on_or_after(day)
+        while n:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                n -= 1
+        return day
+
+    def sub_working_days(self, day: date, n: int) -> date:
+        """The n-th working day before ``day`` (n = 0: ``day`` or the working day before it)."""
+        if n <= 0:
+            while not self.is_working_day(day):
+                day -= timedelta(days=1)
+            return day
+        while n:
+            day -= timedelta(days=1)
+            if self.is_working_day(day):
+                n -= 1
+        return day
+
+    def on_or_after(self, day: date) -> date:
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        return day
+
+
+@cache
+def _calendar(extra: tuple[str, ...]) -> WorkingCalendar:
+    return WorkingCalendar(extra)
+
+
+def add_months(day: date, months: int) -> date:
+    """Same day ``months`` later, clamped to the month's end (31 Jan + 1 = 28/29 Feb)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# --- which reminders a record has ------------------------------------------------------------------
+
+
+def compute_reminders(
+    rules: ReminderRules,
+    *,
+    state: FollowUpState,
+    entered_at: datetime,
+    now: datetime | None = None,
+    deadline: date | None = None,
+    interview_at: datetime | None = None,
+    start_date: date | None = None,
+) -> list[tuple[str, datetime]]:
+    """(rule, due UTC) for a record that entered ``state`` at ``entered_at``; empty when none apply.
+
+    Called on every change, so a state change reschedules (or clears) the record's reminders. ``now``
+    (default ``entered_at``): a deadline reminder whose day has already come is due at once.
+    """
+    now = now or entered_at
+    zone, cal = rules.zone, rules.calendar()
+    at = time(rules.deliver_at_hour)
+
+    def due(day: date) -> datetime:
+        return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+
+    today = now.astimezone(zone).date()
+    out: list[tuple[str, datetime]] = []
+    if rules.no_progress.enabled and state in rules.no_progress.states:
+        entered = entered_at.astimezone(zone).date()
+        out.append((RULE_NO_PROGRESS, due(cal.add_working_days(entered, rules.no_progress.working_days))))
+    rule = rules.application_deadline
+    if rule.enabled and state in rule.states and deadline is not None and deadline >= today:
+        out.append(
+            (
+                RULE_APPLICATION_DEADLINE,
+                max(now, due(cal.sub_working_days(deadline, rule.working_days_before))),
+            )
+        )
+    if rules.interview_outcome.enabled and state is FollowUpState.SAMTALE and interview_at is not None:
+        day = interview_at.astimezone(zone).date()
+        out.append(
+            (
+                RULE_INTERVIEW_OUTCOME,
+                due(cal.add_working_days(day, rules.interview_outcome.working_days_after)),
+            )
+        )
+    if rules.three_month_check.enabled and state is FollowUpState.ANSAT and start_date is not None:
+        check = cal.on_or_after(add_months(start_date, rules.three_month_check.months_after_start))
+        out.append((RULE_THREE_MONTH_CHECK, due(check)))
+    return out
+
+
+def reminder_text(reminder: Reminder, followup: FollowUp, rules: ReminderRules) -> str:
+    """The Danish sentence for a reminder (the bot puts it on a card)."""
+    zone = rules.zone
+    return texts.REMINDER_TEXTS[reminder.rule].format(
+        candidate_id=followup.candidate_id,
+        job_order_id=followup.job_order_id,
+        days=rules.no_progress.working_days,
+        deadline=followup.deadline.strftime("%d.%m.%Y") if followup.deadline else "",
+        interview=followup.interview_at.astimezone(zone).strftime("%d.%m.%Y")
+        if followup.interview_at
+        else "",
+        start=followup.start_date.strftime("%d.%m.%Y") if followup.start_date else "",
+    )
+
+
+# --- delivery ------------------------------------------------------------------------------------
+
+
+class Notifier(Protocol):
+    """Implemented by the bot (proactive Teams message to the consultant); tests record calls."""
+
+    async def notify(self, reminder: Reminder, followup: FollowUp) -> None: ...
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class ReminderScheduler:
+    """Claims due reminders and hands them to the notifier; safe to run in several processes."""
+
+    def __init__(
+        self,
+        store: FollowUpStore,
+        notifier: Notifier,
+        rules: ReminderRules,
+        *,
+        batch: int = 100,
+        interval_seconds: float = 30.0,
+        purge_every: int = 120,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        self.store = store
+        self.notifier = notifier
+        self.rules = rules
+        self.batch = batch
+        self.interval_seconds = interval_seconds
+        self.purge_every = purge_every
+        self.clock = clock
+
+    async def run_once(self, now: datetime) -> int:
+        """Deliver every reminder due at ``now``; returns how many were delivered by this process."""
+        delivered = 0
+        while True:
+            claimed = await self.store.claim_due_reminders(now, limit=self.batch)
+            for reminder in claimed:
+                delivered += await self._deliver(reminder, now)
+            if len(claimed) < self.batch:
+                return delivered
+
+    async def _deliver(self, reminder: Reminder, now: datetime) -> int:
+        followup = await self.store.get_followup(reminder.job_order_id, reminder.candidate_id)
+        if followup is None or followup.version != reminder.version or not followup.is_open:
+            await self.store.ack_reminder(reminder)  # the record moved on: the reminder is void
+            return 0
+        try:
+            await self.notifier.notify(reminder, followup)
+        except Exception:
+            retry_at = now + self.rules.backoff(reminder.attempt + 1)
+            log.warning(
+                "reminder delivery failed; rescheduled",
+                extra={
+                    "reminder_rule": reminder.rule,
+                    "attempt": reminder.attempt + 1,
+                    "retry_at": retry_at.isoformat(),
+                },
+                exc_info=True,
+            )
+            await self.store.retry_reminder(reminder, retry_at)
+            return 0
+        await self.store.ack_reminder(reminder)
+        return 1
+
+    async def run_forever(self, stop: asyncio.Event) -> None:
+        """Loop until ``stop`` is set: deliver due reminders, and now and then apply retention."""
+        rounds = 0
+        while not stop.is_set():
+            now = self.clock()
+            try:
+                await self.run_once(now)
+                if rounds % self.purge_every == 0:
+                    await self.store.purge_expired(now)
+            except Exception:  # Redis down: keep the loop alive, the client reconnects
+                log.exception("reminder scheduler round failed")
+            rounds += 1
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=self.interval_seconds)
