@@ -22,7 +22,7 @@ import os
 import re
 import socket
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -570,21 +570,34 @@ def add_intake_routes(
         readiness.add_check("stream_consumer", consumer_running)
 
     if run_worker:
-        app.cleanup_ctx.append(_worker_context(worker))
+        lifecycle = _WorkerLifecycle(worker)
+        app.cleanup_ctx.append(lifecycle.ctx)
+        app.on_shutdown.append(lifecycle.shutdown)
     return api
 
 
-def _worker_context(worker: IntakeWorker) -> Callable[[web.Application], AsyncIterator[None]]:
-    async def ctx(app: web.Application) -> AsyncIterator[None]:
-        stop = asyncio.Event()
-        task = asyncio.create_task(worker.run(stop), name="intake-worker")
+@dataclass
+class _WorkerLifecycle:
+    """Start the worker with the app; stop it on shutdown, before other cleanups close Redis."""
+
+    worker: IntakeWorker
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    task: asyncio.Task[None] | None = None
+
+    async def ctx(self, app: web.Application) -> AsyncIterator[None]:
+        self.task = asyncio.create_task(self.worker.run(self.stop), name="intake-worker")
         yield
-        stop.set()  # graceful: finish the entry in hand, release the rest
+        await self.shutdown(app)
+
+    async def shutdown(self, app: web.Application) -> None:
+        """Graceful: stop taking work, finish the entry in hand, release the rest; cancel after 10 s."""
+        self.stop.set()
+        task = self.task
+        if task is None or task.done():
+            return
         try:
-            await asyncio.wait_for(task, timeout=10)
+            await asyncio.wait_for(asyncio.shield(task), timeout=10)
         except TimeoutError:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-
-    return ctx

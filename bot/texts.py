@@ -26,7 +26,7 @@ ERROR_GENERIC = (
 )
 ERROR_UNAVAILABLE = "Matchbot kan ikke nå sin database lige nu. Prøv igen om lidt."
 REQUEST_TOO_LARGE = "Beskeden er for stor til at Matchbot kan behandle den."
-BAD_REQUEST_TYPE = "Matchbot modtager kun Bot Framework-aktiviteter som JSON (Content-Type: application/json)."
+BAD_REQUEST_TYPE = "Matchbot modtager kun Bot Framework-aktiviteter som JSON (application/json)."
 BAD_REQUEST_JSON = "Forespørgslen er ikke gyldig JSON."
 BAD_REQUEST_ACTIVITY = "Forespørgslen er ikke en gyldig Bot Framework-aktivitet (feltet 'type' mangler)."
 UNAUTHORIZED = "Forespørgslen mangler et gyldigt Bot Framework-token."
@@ -269,3 +269,23 @@ INTAKE_DEAD_LETTER = (
 INTAKE_DEAD_CRASHES = "behandlingen stoppede {deliveries} gange"
 INTAKE_DEAD_ERRORS = "fejlede {attempts} gange ({error})"
 INTAKE_DEAD_MISSING = "jobordren findes ikke længere i databasen"
+IMPORT_COL_LINE = "linje"
+IMPORT_COL_FIELD = "felt"
+IMPORT_COL_REASON = "årsag"
+IMPORT_PHASE_PARSE = "Validerer rækker"
+IMPORT_PHASE_WRITE = "Skriver til puljen"
+IMPORT_PHASE_WRITE_JOBS = "Sætter jobordrer i kø"
+IMPORT_REPORT_TITLE = "Afviste rækker i {path}"
+IMPORT_MORE_PROBLEMS = "… og {count} flere (se --report)"
+IMPORT_SUMMARY_CANDIDATES = (
+    "{accepted} af {rows} kandidater importeret ({mode}) på {seconds:.1f} s; {rejected} rækker afvist; "
+    "{deactivated} deaktiveret. Puljen har nu {pool_size} kandidater (version {version}); "
+    "botten indlæser den nye pulje af sig selv."
+)
+IMPORT_SUMMARY_JOB_ORDERS = (
+    "{accepted} af {rows} jobordrer modtaget på {seconds:.1f} s ({outcomes}); {queued} sat i kø til "
+    "matchning; {rejected} rækker afvist."
+)
+IMPORT_NOTHING_VALID = "Ingen gyldige rækker i {path}: intet er importeret."
+IMPORT_MODE = {"upsert": "opdatér/tilføj", "replace": "erstat hele puljen"}
+WORKER_STARTED = "Kø-workeren kører ({consumer}). Stop med Ctrl+C; igangværende jobordrer afleveres."
