@@ -59,6 +59,9 @@ STATUS_BUTTONS: tuple[tuple[str, str], ...] = (
     ("ikke_interesseret", "Ikke interesseret"),
 )
 
+# Date input on consultant cards: interview date for "samtale", start date for "ansat".
+STATUS_DATE_INPUT = "dato"
+
 SHOW_FIRST = 5
 SHOW_STEP = 5
 
@@ -308,6 +311,7 @@ def _status_lines(status: StatusView) -> list[dict[str, Any]]:
     lines = [_text(texts.CARD_STATUS_NOW.format(label=status.state_label, when=when(status.updated_at)))]
     if status.note:
         lines.append(_text(status.note, weight="Bolder", spacing="None"))
+    lines.append({"type": "Input.Date", "id": STATUS_DATE_INPUT, "label": texts.CARD_STATUS_DATE})
     return lines
 
 

@@ -55,7 +55,8 @@ class ConversationStore:
     """Named operations on the bot's conversation data; every write is safe to repeat."""
 
     def __init__(self, redis: Redis, prefix: str) -> None:
-        self._r = redis
+        # redis-py's stubs type replies as bytes | str | Awaitable; with decode_responses they are str.
+        self._r: Any = redis
         self._p = prefix
 
     # --- references ---------------------------------------------------------------------------

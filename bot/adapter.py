@@ -1,0 +1,471 @@
+"""The Bot Framework edge: the ONLY module that imports botbuilder.
+
+Why one module: Microsoft's successor SDK (Microsoft 365 Agents SDK) keeps the Activity schema but
+changes the adapter API; keeping CloudAdapter, auth, TeamsInfo and proactive calls here means a
+migration rewrites this file and nothing else. Inside, activities are reduced to ``services.Turn``
+and handed to ``handlers.BotLogic``; proactive sends implement ``services.Messenger``.
+
+Authentication: ``ConfigurationBotFrameworkAuthentication`` validates the Bot Framework JWT on
+every POST when an app id is configured (a request without a valid token gets 401 before the bot
+sees it). With an empty app id the SDK runs with authentication disabled and anonymous outgoing
+credentials (no token fetch): local mode for the Bot Framework Emulator and the tests.
+
+Proactive sends use ``CloudAdapter.continue_conversation`` and ``create_conversation`` (tenant set
+in ``ConversationParameters``; a new channel post is what ``TeamsInfo.send_message_to_teams_channel``
+does, done directly so it also works in local mode without a bot app id). Transient connector
+errors (429, 5xx, connection errors) are retried with exponential back-off (tenacity); 403/404 on a
+1:1 chat means the user cannot be reached (``services.Unreachable``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import ClientError, web
+from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    AdaptiveCardInvokeResponse,
+    AdaptiveCardInvokeValue,
+    Attachment,
+    ChannelAccount,
+    ConversationParameters,
+    ConversationReference,
+    ErrorResponseException,
+)
+from msrest.exceptions import ClientRequestError
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
+
+from bot import cards, texts
+from bot.handlers import BotLogic
+from bot.services import ActionResult, Posted, Reply, Turn, Unreachable
+from bot.store.conversations import ConversationStore, TeamsUser
+from config.settings import Settings
+
+log = logging.getLogger("matchbot.adapter")
+
+TEAMS_CHANNEL = "msteams"
+# A conversation reference is re-saved at most this often per process (each save refreshes its TTL).
+REFERENCE_REFRESH_SECONDS = 3600.0
+RETRY_ATTEMPTS = 4
+UNREACHABLE_STATUSES = frozenset({403, 404})
+TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class _AuthConfig:
+    """The attribute names ``ConfigurationBotFrameworkAuthentication`` reads."""
+
+    APP_ID: str
+    APP_PASSWORD: str
+    APP_TYPE: str
+    APP_TENANTID: str
+
+
+def auth_config(settings: Settings) -> _AuthConfig:
+    # SingleTenant requires an app id; with none the SDK's "auth disabled" path needs MultiTenant.
+    app_type = settings.app_type if settings.app_id else "MultiTenant"
+    return _AuthConfig(
+        settings.app_id, settings.app_password.get_secret_value(), app_type, settings.app_tenant_id
+    )
+
+
+def _status(exc: BaseException) -> int | None:
+    response = getattr(exc, "response", None)
+    code = getattr(response, "status_code", None) or getattr(response, "status", None)
+    return int(code) if code is not None else None
+
+
+def _transient(exc: BaseException) -> bool:
+    if isinstance(exc, ErrorResponseException):
+        return _status(exc) in TRANSIENT_STATUSES
+    return isinstance(exc, ClientRequestError | ClientError | ConnectionError | TimeoutError)
+
+
+def _card_activity(card: cards.Card) -> Activity:
+    return MessageFactory.attachment(Attachment(content_type=cards.CARD_CONTENT_TYPE, content=card))
+
+
+def _reply_activity(reply: Reply) -> Activity:
+    if reply.card is not None:
+        activity = _card_activity(reply.card)
+        if reply.text:
+            activity.text = reply.text
+        return activity
+    return MessageFactory.text(reply.text or "")
+
+
+def _clean_reference(ref: ConversationReference) -> dict[str, Any]:
+    """Serialise a reference without display names: only ids, service url and tenant are kept."""
+    data: dict[str, Any] = ref.serialize()
+    for part in ("user", "bot", "conversation"):
+        if isinstance(data.get(part), dict):
+            data[part].pop("name", None)
+    data.pop("activityId", None)
+    return data
+
+
+class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
+    """CloudAdapter + the activity handler + the Messenger used for proactive sends."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        conversations: ConversationStore,
+        *,
+        retry_wait: Callable[..., Any] | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.bot_app_id = settings.app_id
+        self.conversations = conversations
+        self.logic: BotLogic | None = None  # set by create_app (the logic needs this Messenger)
+        self.adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(auth_config(settings)))
+        self.adapter.on_turn_error = self._on_turn_error
+        self._saved: dict[str, float] = {}
+        self._wait = retry_wait or wait_exponential(multiplier=0.2, max=5)
+
+    # --- HTTP -----------------------------------------------------------------------------------------
+
+    async def handle(self, request: web.Request) -> web.Response:
+        """``POST /api/messages``: Danish errors for bad requests, 401 without a valid token."""
+        if "application/json" not in request.headers.get("Content-Type", ""):
+            return _error(415, texts.BAD_REQUEST_TYPE)
+        if request.content_length is not None and request.content_length > self.settings.max_request_bytes:
+            return _error(413, texts.REQUEST_TOO_LARGE)
+        try:
+            body = await request.json()
+        except web.HTTPRequestEntityTooLarge:
+            return _error(413, texts.REQUEST_TOO_LARGE)
+        except (ValueError, UnicodeDecodeError):
+            return _error(400, texts.BAD_REQUEST_JSON)
+        if not isinstance(body, dict) or not body.get("type"):
+            return _error(400, texts.BAD_REQUEST_ACTIVITY)
+        try:
+            activity = Activity().deserialize(body)
+        except Exception:
+            return _error(400, texts.BAD_REQUEST_ACTIVITY)
+        auth_header = request.headers.get("Authorization", "")
+        try:
+            invoke_response = await self.adapter.process_activity(auth_header, activity, self.on_turn)
+        except PermissionError:
+            log.warning("unauthorized request refused")
+            return _error(401, texts.UNAUTHORIZED)
+        if invoke_response:
+            body_out = invoke_response.body
+            if hasattr(body_out, "serialize"):
+                body_out = body_out.serialize()
+            return web.json_response(body_out, status=invoke_response.status)
+        return web.Response(status=201)
+
+    async def _on_turn_error(self, context: TurnContext, error: Exception) -> None:
+        log.error("turn failed", exc_info=error, extra={"activity_type": context.activity.type})
+        if context.activity.type != ActivityTypes.invoke:
+            try:
+                await context.send_activity(texts.ERROR_GENERIC)
+            except Exception:
+                log.warning("could not send the error message")
+
+    # --- incoming turns ---------------------------------------------------------------------------------
+
+    def _logic(self) -> BotLogic:
+        assert self.logic is not None, "create_app wires the logic"
+        return self.logic
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        turn = await self._remember(turn_context)
+        turn_context.turn_state["matchbot.turn"] = turn
+        await super().on_turn(turn_context)
+
+    async def _remember(self, ctx: TurnContext) -> Turn:
+        """Store the conversation reference and the user (AAD id, UPN) so we can write to them later."""
+        a = ctx.activity
+        ref = _clean_reference(TurnContext.get_conversation_reference(a))
+        conv = a.conversation
+        conv_id = conv.id if conv else ""
+        conv_type = (conv.conversation_type if conv else "") or ""
+        channel_data = a.channel_data if isinstance(a.channel_data, dict) else {}
+        team_id = (channel_data.get("team") or {}).get("id")
+        channel_id = (channel_data.get("channel") or {}).get("id")
+        user = a.from_property
+        aad = getattr(user, "aad_object_id", None) if user else None
+        now = time.monotonic()
+        if now - self._saved.get(conv_id, -REFERENCE_REFRESH_SECONDS) >= REFERENCE_REFRESH_SECONDS:
+            self._saved[conv_id] = now
+            await self.conversations.save_reference(conv_id, ref)
+            if conv_type == "channel" and channel_id:
+                channel_ref = json.loads(json.dumps(ref))
+                channel_ref["conversation"]["id"] = channel_id
+                await self.conversations.save_channel(channel_id, channel_ref)
+        upn = None
+        if aad and user is not None:
+            known = await self.conversations.get_user(aad)
+            upn = known.upn if known and known.upn else None
+            is_personal = conv_type == "personal"
+            new_personal = is_personal and (known is None or known.personal_conversation_id != conv_id)
+            if upn is None and a.channel_id == TEAMS_CHANNEL:
+                upn = await self._lookup_upn(ctx, user.id)
+            if known is None or new_personal or (upn and not known.upn):
+                await self.conversations.save_user(
+                    aad_object_id=aad,
+                    teams_id=user.id,
+                    upn=upn,
+                    tenant_id=(conv.tenant_id if conv else "") or "",
+                    service_url=a.service_url or "",
+                    bot_id=a.recipient.id if a.recipient else "",
+                    personal_conversation_id=conv_id if is_personal else None,
+                )
+            if new_personal and upn:
+                await self._logic().on_reachable(upn)
+        return Turn(
+            conversation_id=conv_id,
+            conversation_type=conv_type,
+            reference=ref,
+            user_id=user.id if user else "",
+            aad_object_id=aad,
+            upn=upn,
+            team_id=team_id,
+            channel_id=channel_id,
+            reply_to_id=a.reply_to_id,
+        )
+
+    async def _lookup_upn(self, ctx: TurnContext, member_id: str) -> str | None:
+        try:
+            member = await TeamsInfo.get_member(ctx, member_id)
+        except Exception as exc:  # the roster is a nicety; the turn must still be answered
+            log.warning("member lookup failed", extra={"error": type(exc).__name__})
+            return None
+        return (member.email or member.user_principal_name or None) if member else None
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        turn: Turn = turn_context.turn_state["matchbot.turn"]
+        value = turn_context.activity.value
+        if isinstance(value, dict) and value.get("verb"):  # Action.Submit fallback
+            result = await self._logic().on_action(turn, value)
+            await self._deliver_action(turn_context, turn, result, submit=True)
+            return
+        replies = await self._logic().on_message(turn, turn_context.activity.text or "")
+        for reply in replies:
+            await turn_context.send_activity(_reply_activity(reply))
+
+    async def on_adaptive_card_invoke(
+        self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue
+    ) -> AdaptiveCardInvokeResponse:
+        turn: Turn = turn_context.turn_state["matchbot.turn"]
+        action = invoke_value.action or {}
+        data = dict(action.get("data") or {})
+        data.setdefault("verb", action.get("verb", ""))
+        try:
+            result = await self._logic().on_action(turn, data)
+        except Exception as exc:
+            log.error("card action failed", exc_info=exc)
+            return AdaptiveCardInvokeResponse(
+                status_code=200, type="application/vnd.microsoft.activity.message", value=texts.ERROR_GENERIC
+            )
+        await self._deliver_action(turn_context, turn, result, submit=False)
+        if result.card is not None:
+            return AdaptiveCardInvokeResponse(
+                status_code=200, type=cards.CARD_CONTENT_TYPE, value=result.card
+            )
+        return AdaptiveCardInvokeResponse(
+            status_code=200, type="application/vnd.microsoft.activity.message", value=result.text or ""
+        )
+
+    async def _deliver_action(
+        self, ctx: TurnContext, turn: Turn, result: ActionResult, *, submit: bool
+    ) -> None:
+        """Messages that go with an action; for Action.Submit also redraw the pressed card in place."""
+        if submit and result.card is not None and turn.reply_to_id:
+            activity = _card_activity(result.card)
+            activity.id = turn.reply_to_id
+            try:
+                await ctx.update_activity(activity)
+            except ErrorResponseException as exc:
+                log.warning("could not update the pressed card", extra={"status": _status(exc)})
+        if result.text:
+            await ctx.send_activity(result.text)
+        for reply in result.extra:
+            await ctx.send_activity(_reply_activity(reply))
+
+    async def on_teams_members_added(
+        self, teams_members_added: list[Any], team_info: Any, turn_context: TurnContext
+    ) -> None:
+        turn: Turn = turn_context.turn_state["matchbot.turn"]
+        bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
+        if any(m.id == bot_id for m in teams_members_added):
+            for reply in await self._logic().on_installed(turn):
+                await turn_context.send_activity(_reply_activity(reply))
+            if turn.conversation_type == "channel" or turn.team_id:
+                await self._read_roster(turn_context)
+        else:
+            await self._save_members(turn_context, teams_members_added)
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        """Teams also sends installationUpdate; the reference is already stored by ``on_turn``."""
+
+    async def _read_roster(self, ctx: TurnContext) -> None:
+        """Learn every team member's ids and UPN, so 1:1 chats can be opened before they write."""
+        members: list[Any] = []
+        token = None
+        try:
+            while True:
+                page = await TeamsInfo.get_paged_members(ctx, token, 500)
+                members += list(page.members or [])
+                token = page.continuation_token
+                if not token:
+                    break
+        except Exception as exc:
+            log.warning("roster read failed", extra={"error": type(exc).__name__})
+        await self._save_members(ctx, members)
+
+    async def _save_members(self, ctx: TurnContext, members: list[Any]) -> None:
+        a = ctx.activity
+        for m in members:
+            aad = getattr(m, "aad_object_id", None)
+            upn = getattr(m, "email", None) or getattr(m, "user_principal_name", None)
+            if not aad:
+                continue
+            await self.conversations.save_user(
+                aad_object_id=aad,
+                teams_id=m.id,
+                upn=upn,
+                tenant_id=(a.conversation.tenant_id or "") if a.conversation else "",
+                service_url=a.service_url or "",
+                bot_id=a.recipient.id if a.recipient else "",
+            )
+            if upn and await self.conversations.pending_for(upn):
+                await self._logic().on_reachable(upn)
+
+    # --- proactive: services.Messenger --------------------------------------------------------------
+
+    async def _retry(self, call: Callable[[], Awaitable[Any]]) -> Any:
+        async for attempt in AsyncRetrying(
+            retry=retry_if_exception(_transient),
+            stop=stop_after_attempt(RETRY_ATTEMPTS),
+            wait=self._wait,
+            reraise=True,
+        ):
+            with attempt:
+                return await call()
+        return None  # pragma: no cover  (AsyncRetrying either returns or raises)
+
+    async def post(self, reference: dict[str, Any], card: cards.Card, *, new_thread: bool) -> Posted:
+        ref = ConversationReference().deserialize(reference)
+        activity = _card_activity(card)
+        if new_thread:
+            channel_id = ref.conversation.id.split(";")[0]
+            params = ConversationParameters(
+                is_group=True,
+                bot=ref.bot,
+                channel_data={"channel": {"id": channel_id}},
+                activity=activity,
+                tenant_id=ref.conversation.tenant_id,
+            )
+            created: dict[str, str] = {}
+
+            async def on_created(ctx: TurnContext) -> None:
+                created["conversation_id"] = ctx.activity.conversation.id
+                created["activity_id"] = ctx.activity.id
+
+            await self._retry(
+                lambda: self.adapter.create_conversation(
+                    self.bot_app_id, on_created, params, TEAMS_CHANNEL, ref.service_url
+                )
+            )
+            posted_ref = json.loads(json.dumps(reference))
+            posted_ref["conversation"]["id"] = created["conversation_id"]
+            return Posted(posted_ref, created["activity_id"])
+        sent: dict[str, str] = {}
+
+        async def send(ctx: TurnContext) -> None:
+            response = await ctx.send_activity(activity)
+            sent["activity_id"] = response.id if response else ""
+
+        await self._retry(lambda: self.adapter.continue_conversation(ref, send, self.bot_app_id))
+        return Posted(reference, sent["activity_id"])
+
+    async def update(self, posted: Posted, card: cards.Card) -> None:
+        ref = ConversationReference().deserialize(posted.reference)
+        activity = _card_activity(card)
+        activity.id = posted.activity_id
+
+        async def update(ctx: TurnContext) -> None:
+            await ctx.update_activity(activity)
+
+        await self._retry(lambda: self.adapter.continue_conversation(ref, update, self.bot_app_id))
+
+    async def send_text(self, reference: dict[str, Any], text: str) -> None:
+        ref = ConversationReference().deserialize(reference)
+
+        async def send(ctx: TurnContext) -> None:
+            await ctx.send_activity(text)
+
+        await self._retry(lambda: self.adapter.continue_conversation(ref, send, self.bot_app_id))
+
+    async def send_to_user(self, user: TeamsUser, card: cards.Card) -> Posted:
+        """1:1 to a user: continue their personal chat, or open one (roster ids + tenant)."""
+        try:
+            reference = (
+                await self.conversations.get_reference(user.personal_conversation_id)
+                if user.personal_conversation_id
+                else None
+            )
+            if reference is None:
+                reference = await self._open_personal(user)
+            return await self.post(reference, card, new_thread=False)
+        except ErrorResponseException as exc:
+            if _status(exc) in UNREACHABLE_STATUSES:
+                raise Unreachable(user.upn) from exc
+            raise
+
+    async def _open_personal(self, user: TeamsUser) -> dict[str, Any]:
+        if not user.teams_id or not user.service_url:
+            raise Unreachable(user.upn)
+        params = ConversationParameters(
+            is_group=False,
+            bot=ChannelAccount(id=user.bot_id),
+            members=[ChannelAccount(id=user.teams_id)],
+            tenant_id=user.tenant_id,
+            channel_data={"tenant": {"id": user.tenant_id}},
+        )
+        created: dict[str, str] = {}
+
+        async def on_created(ctx: TurnContext) -> None:
+            created["conversation_id"] = ctx.activity.conversation.id
+
+        await self._retry(
+            lambda: self.adapter.create_conversation(
+                self.bot_app_id, on_created, params, TEAMS_CHANNEL, user.service_url
+            )
+        )
+        conv_id = created["conversation_id"]
+        reference = {
+            "bot": {"id": user.bot_id},
+            "user": {"id": user.teams_id, "aadObjectId": user.aad_object_id},
+            "conversation": {"id": conv_id, "conversationType": "personal", "tenantId": user.tenant_id},
+            "channelId": TEAMS_CHANNEL,
+            "serviceUrl": user.service_url,
+        }
+        await self.conversations.save_reference(conv_id, reference)
+        await self.conversations.save_user(
+            aad_object_id=user.aad_object_id,
+            teams_id=user.teams_id,
+            upn=user.upn,
+            tenant_id=user.tenant_id,
+            service_url=user.service_url,
+            bot_id=user.bot_id,
+            personal_conversation_id=conv_id,
+        )
+        return reference
+
+
+def _error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)

@@ -1,0 +1,236 @@
+"""Handlers: parse a typed command or a pressed button, call a service, render a card.
+
+Why separate from the adapter edge: nothing here imports botbuilder, so the dialogue is tested
+without HTTP and survives a move to the Microsoft 365 Agents SDK. Every path answers something:
+unknown input gets the command list, refused input a Danish reason, never silence.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+
+from bot import cards, commands, texts
+from bot.followup.states import FollowUpState, TransitionError, parse_state
+from bot.services import (
+    ActionResult,
+    FollowUpService,
+    HandoverService,
+    Reply,
+    ShortlistService,
+    Turn,
+    status_view,
+)
+from bot.store.followup import FollowUpStore
+from matching.models import JobOrder, describe_errors
+from matching.privacy import contains_cpr
+
+log = logging.getLogger("matchbot.handlers")
+
+_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+def _valid_id(value: str) -> bool:
+    return bool(_ID_RE.match(value))
+
+
+def _has_cpr(value: Any) -> bool:
+    if isinstance(value, str):
+        return contains_cpr(value)
+    if isinstance(value, dict):
+        return any(_has_cpr(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_cpr(v) for v in value)
+    return False
+
+
+def _int(value: Any, default: int = 0) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _date(value: Any) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
+class BotLogic:
+    """The bot's dialogue: one method per kind of incoming activity."""
+
+    def __init__(
+        self,
+        store: FollowUpStore,
+        shortlists: ShortlistService,
+        handovers: HandoverService,
+        followups: FollowUpService,
+    ) -> None:
+        self.store = store
+        self.shortlists = shortlists
+        self.handovers = handovers
+        self.followups = followups
+
+    # --- typed commands -------------------------------------------------------------------------
+
+    async def on_message(self, turn: Turn, text: str) -> list[Reply]:
+        parsed = commands.parse(text)
+        if isinstance(parsed, commands.Rejected):
+            if parsed.cpr:
+                log.warning("cpr-like input refused", extra={"conversation_type": turn.conversation_type})
+            if parsed.show_help:
+                return [Reply(card=cards.help_card(commands.help_lines(), intro=parsed.message))]
+            return [Reply(parsed.message)]
+        replies = [Reply(parsed.note)] if parsed.note else []
+        bad = next((a for a in parsed.args[:2] if not _valid_id(a)), None)
+        if bad is not None and parsed.name not in ("hjælp", "mine"):
+            return [*replies, Reply(texts.BAD_ID.format(value=bad))]
+        try:
+            replies.append(await self._run(turn, parsed.name, parsed.args))
+        except TransitionError as exc:
+            replies.append(Reply(exc.message))
+        return replies
+
+    async def _run(self, turn: Turn, name: str, args: tuple[str, ...]) -> Reply:
+        if name == "hjælp":
+            return Reply(card=cards.help_card(commands.help_lines()))
+        if name == "jobordre":
+            if not args:
+                return Reply(card=cards.job_order_form_card())
+            job = await self.store.get_job_order(args[0])
+            if job is None:
+                return Reply(texts.JOB_ORDER_NOT_FOUND.format(job_order_id=args[0]))
+            return Reply(card=cards.job_order_card(job))
+        if name == "match":
+            return await self.shortlists.match_and_post(args[0], turn)
+        if name == "mine":
+            if not turn.upn:
+                return Reply(texts.MINE_NO_UPN)
+            followups = await self.followups.mine(turn.upn)
+            return Reply(card=cards.mine_card([status_view(f) for f in followups]))
+        if name == "status":
+            return await self._status_command(turn, args)
+        if name == "hvorfor":
+            return Reply(await self.followups.explain(args[0], args[1]))
+        if name == "overblik":
+            counts = await self.followups.funnel(args[0])
+            if counts is None:
+                return Reply(texts.JOB_ORDER_NOT_FOUND.format(job_order_id=args[0]))
+            return Reply(card=cards.funnel_card(args[0], counts))
+        return Reply(card=cards.help_card(commands.help_lines(), intro=texts.UNKNOWN_COMMAND))
+
+    async def _status_command(self, turn: Turn, args: tuple[str, ...]) -> Reply:
+        job_id, cand_id, state_text = args[0], args[1], args[2]
+        when = _date(args[3]) if len(args) > 3 else None
+        if len(args) > 3 and when is None:
+            return Reply(texts.BAD_DATE.format(value=args[3]))
+        target = parse_state(state_text)
+        if await self.store.get_followup(job_id, cand_id) is None and await self.store.get_followup(
+            cand_id, job_id
+        ):
+            job_id, cand_id = cand_id, job_id  # "status K-1 JO-1 …" works too
+        fu, _ = await self.followups.set_status(job_id, cand_id, target, turn.actor, when=when)
+        return Reply(texts.STATUS_UPDATED.format(candidate_id=cand_id, job_order_id=job_id, label=fu.label))
+
+    # --- buttons (Action.Execute invoke or Action.Submit message) -----------------------------------
+
+    async def on_action(self, turn: Turn, data: dict[str, Any]) -> ActionResult:
+        if _has_cpr(data):
+            log.warning("cpr-like card input refused")
+            return ActionResult(text=texts.CPR_REFUSED)
+        verb = str(data.get("verb", ""))
+        job_id = str(data.get("job", ""))
+        cand_id = str(data.get("cand", ""))
+        if verb not in cards.VERBS or (verb != cards.VERB_SAVE_JOB_ORDER and not _valid_id(job_id)):
+            return ActionResult(text=texts.ACTION_UNKNOWN)
+        try:
+            return await self._act(turn, verb, job_id, cand_id, data)
+        except TransitionError as exc:
+            return ActionResult(text=exc.message)
+
+    async def _act(
+        self, turn: Turn, verb: str, job_id: str, cand_id: str, data: dict[str, Any]
+    ) -> ActionResult:
+        version = _int(data.get("v"))
+        if verb in (cards.VERB_APPROVE, cards.VERB_REJECT, cards.VERB_STATUS) and not _valid_id(cand_id):
+            return ActionResult(text=texts.ACTION_UNKNOWN)
+        if verb == cards.VERB_APPROVE:
+            return await self.shortlists.decide(job_id, cand_id, True, turn.actor, version)
+        if verb == cards.VERB_REJECT:
+            reason = str(data.get(f"reason_{cand_id}") or "").strip()
+            if not reason:
+                return ActionResult(text=texts.REJECT_NEEDS_REASON)
+            note = str(data.get(f"note_{cand_id}") or "").strip() or None
+            return await self.shortlists.decide(job_id, cand_id, False, turn.actor, version, reason, note)
+        if verb == cards.VERB_SHOW_MORE:
+            return ActionResult(card=await self.shortlists.show_more(job_id, _int(data.get("shown"))))
+        if verb == cards.VERB_SEND_APPROVED:
+            return await self.handovers.send_approved(job_id, turn.actor)
+        if verb == cards.VERB_STATUS:
+            return await self._status_button(turn, job_id, cand_id, data, version)
+        if verb == cards.VERB_MATCH:
+            reply = await self.shortlists.match_and_post(job_id, turn)
+            return ActionResult(text=reply.text, extra=[Reply(card=reply.card)] if reply.card else [])
+        return await self._save_job_order(turn, data)
+
+    async def _status_button(
+        self, turn: Turn, job_id: str, cand_id: str, data: dict[str, Any], version: int
+    ) -> ActionResult:
+        target = parse_state(str(data.get("to", "")))
+        when = _date(data.get(cards.STATUS_DATE_INPUT))
+        try:
+            fu, note = await self.followups.set_status(
+                job_id, cand_id, target, turn.actor, version=version, when=when
+            )
+            text = None
+        except TransitionError as exc:
+            current = await self.store.get_followup(job_id, cand_id)
+            if current is None:
+                return ActionResult(text=exc.message)
+            fu, note, text = current, None, exc.message
+        card = await self._consultant_card(job_id, cand_id, fu, note)
+        if target in (FollowUpState.GODKENDT, FollowUpState.AFVIST) or fu.state is target:
+            await self.shortlists.refresh(job_id)
+        return ActionResult(card=card, text=text)
+
+    async def _consultant_card(self, job_id: str, cand_id: str, fu: Any, note: str | None) -> cards.Card:
+        job = await self.store.get_job_order(job_id)
+        rows = {r.candidate_id: r for r in await self.shortlists.rows(job_id)}
+        row = rows.get(cand_id)
+        if job is None or row is None:
+            return cards.reminder_card(status_view(fu, note), "")
+        return cards.handover_card(job, row, status_view(fu, note))
+
+    async def _save_job_order(self, turn: Turn, data: dict[str, Any]) -> ActionResult:
+        try:
+            job = JobOrder.model_validate(cards.job_order_from_form(data))
+        except ValidationError as exc:
+            error = texts.JOB_ORDER_INVALID.format(errors=describe_errors(exc))
+            return ActionResult(card=cards.job_order_form_card(error))
+        outcome = await self.store.save_job_order(job)
+        saved = texts.JOB_ORDER_SAVED.format(
+            job_order_id=job.id, outcome=texts.JOB_ORDER_OUTCOME.get(outcome, outcome)
+        )
+        if data.get("then") == "match":
+            reply = await self.shortlists.match_and_post(job.id, turn)
+            extra = [Reply(reply.text, reply.card)] if (reply.text or reply.card) else []
+            return ActionResult(card=cards.job_order_card(job), text=saved, extra=extra)
+        return ActionResult(card=cards.job_order_card(job), text=saved)
+
+    # --- lifecycle ------------------------------------------------------------------------------------
+
+    async def on_installed(self, turn: Turn) -> list[Reply]:
+        personal = turn.conversation_type == "personal"
+        return [Reply(texts.WELCOME_PERSONAL if personal else texts.WELCOME_CHANNEL)]
+
+    async def on_reachable(self, upn: str) -> int:
+        """A consultant just got a 1:1 conversation: deliver the hand-overs that waited for them."""
+        return await self.handovers.retry_pending(upn)

@@ -1,0 +1,496 @@
+"""The bot's services: what a command or a button *does*, independent of Teams and botbuilder.
+
+Why this split: handlers (``bot.handlers``) parse and render, the adapter edge (``bot.adapter``)
+speaks the Bot Framework, and these services hold the workflow (match → shortlist card →
+decisions → hand-over → status → reminders) on top of the follow-up store and the matcher. They
+talk to Teams only through the small ``Messenger`` protocol, so moving to the Microsoft 365
+Agents SDK replaces the edge and nothing here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
+
+from bot import cards, texts
+from bot.followup.models import FollowUp, Reminder, ShortlistEntry
+from bot.followup.states import FollowUpState, TransitionError
+from bot.observability import Metrics
+from bot.store.conversations import HANDOVER_PENDING, HANDOVER_SENT, ConversationStore, TeamsUser
+from bot.store.followup import FollowUpStore
+from matching.engine import MatchIndex, Shortlist
+from matching.models import JobOrder
+
+log = logging.getLogger("matchbot.services")
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- what the edge hands in and gets back ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One incoming activity, reduced to what the services need. No names."""
+
+    conversation_id: str
+    conversation_type: str  # "personal" | "channel" | "groupChat" | "" (Emulator)
+    reference: dict[str, Any]  # opaque conversation reference (JSON) from the edge
+    user_id: str
+    aad_object_id: str | None = None
+    upn: str | None = None
+    team_id: str | None = None
+    channel_id: str | None = None
+    reply_to_id: str | None = None
+
+    @property
+    def actor(self) -> str:
+        """Who did it, for the audit trail and the card: UPN when known, else the AAD id."""
+        return self.upn or self.aad_object_id or self.user_id
+
+
+@dataclass(slots=True)
+class Reply:
+    text: str | None = None
+    card: cards.Card | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """Where a proactive card landed: the conversation reference and the activity id."""
+
+    reference: dict[str, Any]
+    activity_id: str
+
+
+class Unreachable(Exception):
+    """The user cannot be messaged in Teams (app not installed, blocked, unknown)."""
+
+
+class Messenger(Protocol):
+    """Proactive sending, implemented by the adapter edge."""
+
+    async def post(self, reference: dict[str, Any], card: cards.Card, *, new_thread: bool) -> Posted: ...
+    async def update(self, posted: Posted, card: cards.Card) -> None: ...
+    async def send_to_user(self, user: TeamsUser, card: cards.Card) -> Posted: ...  # raises Unreachable
+    async def send_text(self, reference: dict[str, Any], text: str) -> None: ...
+
+
+# --- the candidate pool in memory -------------------------------------------------------------------
+
+
+class PoolIndex:
+    """The matcher's index over the store's candidate pool, rebuilt when ``pool_version`` moves.
+
+    Why here and not per request: building the index over 100k candidates takes seconds; a match
+    takes milliseconds. One lock makes concurrent requests wait for one rebuild, not start ten.
+    """
+
+    def __init__(
+        self, store: FollowUpStore, build: Callable[[Sequence[Any]], MatchIndex] | None = None
+    ) -> None:
+        self._store = store
+        self._build = build or MatchIndex.build
+        self._index: MatchIndex | None = None
+        self._version: int | None = None
+        self._lock = asyncio.Lock()
+
+    async def get(self) -> MatchIndex:
+        version = await self._store.pool_version()
+        if self._index is not None and version == self._version:
+            return self._index
+        async with self._lock:
+            version = await self._store.pool_version()
+            if self._index is None or version != self._version:
+                profiles = await self._store.all_candidates()
+                self._index = await asyncio.to_thread(self._build, profiles)
+                self._version = version
+                log.info("pool loaded", extra={"candidates": len(self._index), "pool_version": version})
+        return self._index
+
+    @property
+    def loaded(self) -> MatchIndex | None:
+        return self._index
+
+
+# --- shortlist, decisions, hand-over ------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ActionResult:
+    """What a button press produced: a refreshed card for the presser and/or a message."""
+
+    card: cards.Card | None = None
+    text: str | None = None
+    extra: list[Reply] = field(default_factory=list)
+
+
+class ShortlistService:
+    """Match a job order, post its card, record decisions and update the card in place."""
+
+    def __init__(
+        self,
+        store: FollowUpStore,
+        conversations: ConversationStore,
+        messenger: Messenger,
+        pool: PoolIndex,
+        *,
+        channel_id: str,
+        top: int,
+        metrics: Metrics,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.store = store
+        self.conversations = conversations
+        self.messenger = messenger
+        self.pool = pool
+        self.channel_id = channel_id
+        self.top = top
+        self.metrics = metrics
+        self.clock = clock
+        self._last: dict[str, Shortlist] = {}  # considered/excluded counts for the card, per job order
+
+    async def match(self, job: JobOrder) -> Shortlist:
+        index = await self.pool.get()
+        with self.metrics.match_latency.time():
+            shortlist = index.match(job, top=self.top)
+        await self.store.save_shortlist(job.id, shortlist.results)
+        self._last[job.id] = shortlist
+        return shortlist
+
+    async def _target(self, origin: Turn | None) -> tuple[dict[str, Any], bool] | None:
+        """The match unit's channel when the bot is installed there, else the conversation asked in."""
+        if self.channel_id:
+            ref = await self.conversations.get_channel(self.channel_id)
+            if ref is not None:
+                return ref, True
+        if origin is not None:
+            return origin.reference, origin.conversation_type == "channel"
+        return None
+
+    async def match_and_post(self, job_order_id: str, origin: Turn | None) -> Reply:
+        job = await self.store.get_job_order(job_order_id)
+        if job is None:
+            return Reply(texts.JOB_ORDER_NOT_FOUND.format(job_order_id=job_order_id))
+        shortlist = await self.match(job)
+        if not shortlist.results:
+            return Reply(texts.SHORTLIST_EMPTY.format(job_order_id=job.id, considered=shortlist.considered))
+        target = await self._target(origin)
+        if target is None:
+            return Reply(card=await self.render(job.id))
+        reference, new_thread = target
+        card = await self.render(job.id)
+        posted = await self.messenger.post(reference, card, new_thread=new_thread)
+        await self.conversations.save_card(job.id, posted.reference, posted.activity_id, cards.SHOW_FIRST)
+        self.metrics.shortlists_posted.inc()
+        log.info("shortlist posted", extra={"job_order_id": job.id, "candidates": len(shortlist.results)})
+        if (
+            origin is not None
+            and posted.reference.get("conversation", {}).get("id") != origin.conversation_id
+        ):
+            return Reply(texts.SHORTLIST_POSTED.format(job_order_id=job.id))
+        return Reply()
+
+    # engineer I's intake worker calls these two (bot.intake.ShortlistPublisher)
+    async def publish_shortlist(self, job: JobOrder, *, revised: bool) -> None:
+        """Match and post for the intake worker; raises when nothing could be posted so it retries."""
+        target = await self._target(None)
+        if target is None:
+            raise RuntimeError("match channel not installed")
+        shortlist = await self.match(job)
+        card = await self.render(job.id) if shortlist.results else None
+        if card is None:
+            await self.messenger.send_text(
+                target[0], texts.SHORTLIST_EMPTY.format(job_order_id=job.id, considered=shortlist.considered)
+            )
+            return
+        posted = await self.messenger.post(target[0], card, new_thread=target[1])
+        await self.conversations.save_card(job.id, posted.reference, posted.activity_id, cards.SHOW_FIRST)
+        self.metrics.shortlists_posted.inc()
+
+    async def report_to_channel(self, text: str) -> None:
+        target = await self._target(None)
+        if target is None:
+            raise RuntimeError("match channel not installed")
+        await self.messenger.send_text(target[0], text)
+
+    async def rows(self, job_order_id: str) -> list[cards.CandidateRow]:
+        entries: list[ShortlistEntry] = await self.store.get_shortlist(job_order_id)
+        handed = await self.conversations.handover_states(job_order_id)
+        index = self.pool.loaded
+        rows = []
+        for e in entries:
+            fu = await self.store.get_followup(job_order_id, e.candidate_id)
+            profile = index.get(e.candidate_id) if index is not None else None
+            decided = e.state is not FollowUpState.FORESLAAET
+            rows.append(
+                cards.CandidateRow(
+                    rank=e.rank,
+                    candidate_id=e.candidate_id,
+                    jobcenter=profile.jobcenter if profile else "–",
+                    consultant=e.consultant or "–",
+                    score=e.score,
+                    reasons=e.reasons,
+                    state=e.state.value,
+                    version=fu.version if fu else 0,
+                    decision_label=e.state.label if decided else None,
+                    decided_by=e.decided_by,
+                    decided_at=e.decided_at,
+                    reason=fu.reason if fu else None,
+                    handed_over=handed.get(e.candidate_id) == HANDOVER_SENT,
+                    unreachable=handed.get(e.candidate_id) == HANDOVER_PENDING,
+                )
+            )
+        return rows
+
+    async def render(
+        self, job_order_id: str, shown: int | None = None, sent_note: str | None = None
+    ) -> cards.Card:
+        job = await self.store.get_job_order(job_order_id)
+        if job is None:
+            raise TransitionError(texts.JOB_ORDER_NOT_FOUND.format(job_order_id=job_order_id))
+        if shown is None:
+            location = await self.conversations.get_card(job_order_id)
+            shown = location.shown if location else cards.SHOW_FIRST
+        last = self._last.get(job_order_id)
+        view = cards.ShortlistView(
+            job=job,
+            rows=await self.rows(job_order_id),
+            considered=last.considered if last else 0,
+            excluded=last.excluded if last else {},
+            shown=shown,
+            sent_note=sent_note,
+        )
+        return cards.shortlist_card(view)
+
+    async def refresh(self, job_order_id: str, card: cards.Card | None = None) -> cards.Card:
+        """Redraw the card and update the posted one in place, so every lead sees the same state."""
+        card = card or await self.render(job_order_id)
+        location = await self.conversations.get_card(job_order_id)
+        if location is not None:
+            await self.messenger.update(Posted(location.reference, location.activity_id), card)
+        return card
+
+    async def decide(
+        self,
+        job_order_id: str,
+        candidate_id: str,
+        approve: bool,
+        actor: str,
+        version: int,
+        reason: str | None = None,
+        note: str | None = None,
+    ) -> ActionResult:
+        """Godkend/Afvis. The idempotency key (verb, record, card version) makes a double click or a
+        Teams retry a no-op; a second lead deciding the same candidate gets the state machine's refusal."""
+        target = FollowUpState.GODKENDT if approve else FollowUpState.AFVIST
+        key = f"{target.value}:{job_order_id}:{candidate_id}:v{version}"
+        message = None
+        try:
+            await self.store.transition(
+                job_order_id,
+                candidate_id,
+                target,
+                actor,
+                note,
+                idempotency_key=key,
+                reason=texts.CARD_REJECT_REASONS.get(reason or "", reason) if not approve else None,
+            )
+        except TransitionError as exc:
+            message = await self._already(job_order_id, candidate_id) or exc.message
+        card = await self.refresh(job_order_id)
+        return ActionResult(card=card, text=message)
+
+    async def _already(self, job_order_id: str, candidate_id: str) -> str | None:
+        fu = await self.store.get_followup(job_order_id, candidate_id)
+        if fu is None or fu.state is FollowUpState.FORESLAAET or not fu.history:
+            return None
+        last = fu.history[-1]
+        return texts.ALREADY_DECIDED.format(
+            candidate_id=candidate_id, label=fu.state.label.lower(), actor=last.actor
+        )
+
+    async def show_more(self, job_order_id: str, shown: int) -> cards.Card:
+        shown = shown + cards.SHOW_STEP
+        await self.conversations.set_card_shown(job_order_id, shown)
+        return await self.refresh(job_order_id, await self.render(job_order_id, shown=shown))
+
+
+class HandoverService:
+    """Approved candidates go 1:1 to their own consultant; unreachable ones wait and are retried."""
+
+    def __init__(
+        self,
+        store: FollowUpStore,
+        conversations: ConversationStore,
+        messenger: Messenger,
+        shortlists: ShortlistService,
+        metrics: Metrics,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.store = store
+        self.conversations = conversations
+        self.messenger = messenger
+        self.shortlists = shortlists
+        self.metrics = metrics
+        self.clock = clock
+
+    async def send_approved(self, job_order_id: str, actor: str) -> ActionResult:
+        rows = await self.shortlists.rows(job_order_id)
+        approved = [r for r in rows if r.state == FollowUpState.GODKENDT.value and not r.handed_over]
+        if not approved:
+            return ActionResult(card=await self.shortlists.refresh(job_order_id), text=texts.NOTHING_APPROVED)
+        job = await self.store.get_job_order(job_order_id)
+        assert job is not None  # rows exist only for a stored job order
+        sent = unreachable = 0
+        for row in approved:
+            if not await self.conversations.claim_handover(job_order_id, row.candidate_id):
+                continue  # another lead's click is sending this one right now
+            if await self._deliver(job, row):
+                sent += 1
+            else:
+                unreachable += 1
+        note = texts.CARD_SENT_COUNT.format(count=sent, actor=actor, when=cards.when(self.clock()))
+        card = await self.shortlists.render(job_order_id, sent_note=note)
+        await self.shortlists.refresh(job_order_id, card)
+        text = texts.HANDOVER_SENT.format(sent=sent, unreachable=unreachable) if unreachable else None
+        return ActionResult(card=card, text=text)
+
+    async def _deliver(self, job: JobOrder, row: cards.CandidateRow) -> bool:
+        fu = await self.store.get_followup(job.id, row.candidate_id)
+        consultant = fu.consultant if fu else row.consultant
+        user = await self.conversations.user_by_upn(consultant) if consultant else None
+        try:
+            if user is None or fu is None:
+                raise Unreachable(consultant)
+            await self.messenger.send_to_user(user, cards.handover_card(job, row, status_view(fu)))
+        except Unreachable:
+            await self.conversations.mark_pending(job.id, row.candidate_id, consultant or "ukendt")
+            self.metrics.handovers.labels(result="unreachable").inc()
+            log.warning(
+                "consultant unreachable", extra={"job_order_id": job.id, "candidate_id": row.candidate_id}
+            )
+            return False
+        except Exception:
+            await self.conversations.release_handover(job.id, row.candidate_id)
+            raise
+        await self.conversations.mark_sent(job.id, row.candidate_id, consultant)
+        self.metrics.handovers.labels(result="sent").inc()
+        return True
+
+    async def retry_pending(self, upn: str) -> int:
+        """The consultant just became reachable: deliver what waited for them, update the cards."""
+        delivered = 0
+        for job_id, cand in await self.conversations.pending_for(upn):
+            job = await self.store.get_job_order(job_id)
+            if job is None or not await self.conversations.claim_handover(job_id, cand):
+                continue
+            rows = {r.candidate_id: r for r in await self.shortlists.rows(job_id)}
+            if cand in rows and await self._deliver(job, rows[cand]):
+                delivered += 1
+                await self.shortlists.refresh(job_id)
+        return delivered
+
+
+def status_view(fu: FollowUp, note: str | None = None) -> cards.StatusView:
+    return cards.StatusView(
+        job_order_id=fu.job_order_id,
+        candidate_id=fu.candidate_id,
+        state=fu.state.value,
+        state_label=fu.label,
+        version=fu.version,
+        updated_at=fu.updated_at,
+        deadline=fu.deadline,
+        note=note,
+    )
+
+
+class FollowUpService:
+    """Status changes, the consultant's own list, the funnel and "why (not)"."""
+
+    def __init__(self, store: FollowUpStore, pool: PoolIndex, clock: Clock = utc_now) -> None:
+        self.store = store
+        self.pool = pool
+        self.clock = clock
+
+    async def set_status(
+        self,
+        job_order_id: str,
+        candidate_id: str,
+        to: FollowUpState,
+        actor: str,
+        *,
+        version: int | None = None,
+        when: date | None = None,
+    ) -> tuple[FollowUp, str]:
+        """Apply a status; raises TransitionError (Danish). ``version`` (from a card) makes it idempotent."""
+        key = f"{to.value}:{job_order_id}:{candidate_id}:v{version}" if version is not None else None
+        interview_at = datetime(when.year, when.month, when.day, 9, tzinfo=UTC) if when else None
+        fu = await self.store.transition(
+            job_order_id,
+            candidate_id,
+            to,
+            actor,
+            idempotency_key=key,
+            interview_at=interview_at if to is FollowUpState.SAMTALE else None,
+            start_date=when if to is FollowUpState.ANSAT else None,
+        )
+        note = texts.CARD_STATUS_SET.format(label=fu.label, actor=actor, when=cards.when(self.clock()))
+        return fu, note
+
+    async def mine(self, upn: str) -> list[FollowUp]:
+        return list(await self.store.for_consultant(upn))
+
+    async def funnel(self, job_order_id: str) -> list[tuple[str, int]] | None:
+        if await self.store.get_job_order(job_order_id) is None:
+            return None
+        counts = await self.store.funnel(job_order_id)
+        return [(state.label, counts.get(state, 0)) for state in FollowUpState]
+
+    async def explain(self, job_order_id: str, candidate_id: str) -> str:
+        job = await self.store.get_job_order(job_order_id)
+        if job is None:
+            return texts.JOB_ORDER_NOT_FOUND.format(job_order_id=job_order_id)
+        index = await self.pool.get()
+        return index.explain(job, candidate_id).message
+
+
+class BotNotifier:
+    """The follow-up engine's Notifier: a reminder card 1:1 to the record's consultant.
+
+    Raises when the consultant cannot be reached, so the scheduler keeps the reminder and retries
+    with back-off instead of marking it delivered.
+    """
+
+    def __init__(self, conversations: ConversationStore, messenger: Messenger, metrics: Metrics) -> None:
+        self.conversations = conversations
+        self.messenger = messenger
+        self.metrics = metrics
+
+    async def notify(self, reminder: Reminder, followup: FollowUp) -> None:
+        user = await self.conversations.user_by_upn(followup.consultant) if followup.consultant else None
+        if user is None:
+            self.metrics.reminders_failed.inc()
+            raise Unreachable(followup.consultant)
+        message = texts.REMINDER_TEXTS.get(reminder.rule, "{candidate_id} på {job_order_id}").format(
+            candidate_id=followup.candidate_id,
+            job_order_id=followup.job_order_id,
+            days="flere",
+            deadline=cards.when(followup.deadline),
+            interview=cards.when(followup.interview_at),
+            start=cards.when(followup.start_date),
+        )
+        try:
+            await self.messenger.send_to_user(user, cards.reminder_card(status_view(followup), message))
+        except Unreachable:
+            self.metrics.reminders_failed.inc()
+            raise
+        self.metrics.reminders_sent.inc()
