@@ -1,0 +1,132 @@
+"""Handlers of the `matchbot` sub-commands (one function each; `bot/cli.py` imports them lazily).
+
+Exit codes: 0 ok, 2 bad input or configuration (a Danish message on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from bot import texts
+from config import ConfigError
+from matching.engine import MatchIndex, MatchResult, Shortlist
+from matching.geo import postcodes
+from matching.io import InputFileError, load_candidates, load_job_order
+from matching.models import CandidateProfile, JobOrder
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+def _err(message: str) -> int:
+    print(message, file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _load(args: argparse.Namespace) -> tuple[JobOrder, MatchIndex] | int:
+    """Job order + index over the pool, or an exit code after a Danish error message."""
+    if not 1 <= args.top <= 500:
+        return _err(texts.CLI_BAD_TOP)
+    try:
+        job = load_job_order(args.job_order)
+        profiles = load_candidates(args.candidates)
+        index = MatchIndex.build(profiles)
+    except InputFileError as exc:
+        return _err(texts.CLI_INPUT_ERROR.format(error=exc.describe()))
+    except ConfigError as exc:
+        return _err(texts.CLI_CONFIG_ERROR.format(error=exc))
+    return job, index
+
+
+def _da(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+def shortlist_json(shortlist: Shortlist) -> dict[str, object]:
+    """The `--json` shape: best first, each with its card reasons."""
+    return {
+        "job_order_id": shortlist.job_order_id,
+        "candidates": [
+            {"candidate_id": r.candidate_id, "score": r.score, "reasons": r.reasons}
+            for r in shortlist.results
+        ],
+    }
+
+
+def _excluded_summary(shortlist: Shortlist) -> str:
+    if not shortlist.excluded:
+        return texts.CLI_NOBODY_EXCLUDED
+    return ", ".join(
+        f"{count} {texts.CLI_FILTER_LABELS.get(name, name)}" for name, count in shortlist.excluded.items()
+    )
+
+
+def _table(job: JobOrder, shortlist: Shortlist, profile: Callable[[str], CandidateProfile | None]) -> Table:
+    title = texts.CLI_MATCH_TITLE.format(
+        job_order_id=job.id, title=job.title, company=job.company,
+        place=f"{job.postcode} {postcodes().name(job.postcode)}",
+    )
+    table = Table(title=escape(title), show_lines=True)
+    table.add_column(texts.CLI_COL_RANK, justify="right")
+    table.add_column(texts.CLI_COL_CANDIDATE)
+    table.add_column(texts.CLI_COL_SCORE, justify="right")
+    table.add_column(texts.CLI_COL_JOBCENTER)
+    table.add_column(texts.CLI_COL_DISTANCE, justify="right")
+    table.add_column(texts.CLI_COL_REASONS)
+    for rank, r in enumerate(shortlist.results, start=1):
+        p = profile(r.candidate_id)
+        table.add_row(
+            str(rank), escape(r.candidate_id), _da(r.score), escape(p.jobcenter) if p else "",
+            texts.CLI_KM.format(km=_da(r.distance_km)), escape("\n".join(r.reasons)),
+        )
+    return table
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    """`matchbot match`: the shortlist as a rich table or JSON."""
+    loaded = _load(args)
+    if isinstance(loaded, int):
+        return loaded
+    job, index = loaded
+    shortlist = index.match(job, top=args.top)
+    if args.json:
+        print(json.dumps(shortlist_json(shortlist), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    console = Console()
+    if shortlist.results:
+        console.print(_table(job, shortlist, index.get))
+    else:
+        console.print(texts.CLI_NO_RESULTS)
+    console.print(texts.CLI_SUMMARY.format(
+        shown=len(shortlist.results), considered=shortlist.considered, excluded=_excluded_summary(shortlist),
+    ))
+    return EXIT_OK
+
+
+def _contribution_lines(result: MatchResult) -> list[str]:
+    ranked = sorted(result.contributions, key=lambda c: -c.points)
+    return [texts.CLI_EXPLAIN_POINTS.format(points=_da(c.points), reason=c.reason) for c in ranked]
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    """`matchbot explain`: why one candidate is (not) on the list, with every part of the score."""
+    loaded = _load(args)
+    if isinstance(loaded, int):
+        return loaded
+    job, index = loaded
+    explanation = index.explain(job, args.candidate, top=args.top)
+    if explanation.status == "unknown":
+        return _err(explanation.message)
+    console = Console()
+    console.print(explanation.message, markup=False)
+    if explanation.result is not None:
+        for line in _contribution_lines(explanation.result):
+            console.print("  " + line, markup=False)
+    return EXIT_OK

@@ -1,0 +1,115 @@
+"""Taxonomy loading: a broken occupations file stops start-up with the file and the field named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from config import ConfigError, config_path
+from matching.taxonomy import MIN_OCCUPATIONS, Taxonomy
+
+GOOD = """
+[[occupation]]
+id = "lagermedarbejder"
+title = "Lagermedarbejder"
+sector = "lager_logistik"
+variants = ["Lagerarbejder", "Lagerassistent", "Warehouse worker"]
+related = ["pakkerimedarbejder"]
+certificates = ["truckcertifikat"]
+skills = ["plukning"]
+
+[[occupation]]
+id = "pakkerimedarbejder"
+title = "Pakkerimedarbejder"
+sector = "lager_logistik"
+variants = ["Pakker"]
+
+[[occupation]]
+id = "social_og_sundhedshjaelper"
+title = "Social- og sundhedshjælper"
+sector = "pleje_omsorg"
+variants = ["SOSU-hjælper", "Hjemmehjælper"]
+"""
+
+
+def _load(tmp_path: Path, text: str, min_occupations: int = 0) -> Taxonomy:
+    path = tmp_path / "occupations.toml"
+    path.write_text(text, encoding="utf-8")
+    return Taxonomy.load(path, min_occupations=min_occupations)
+
+
+def test_lookup_by_any_spelling(tmp_path: Path) -> None:
+    tax = _load(tmp_path, GOOD)
+    lookup = {t: (o.id if (o := tax.lookup(t)) else None) for t in [
+        "Lagerarbejdere til travlt lager i Brøndby", "SOSU-hjælpere til hjemmeplejen", "Pakkere", "Lagermedarbejdere",
+        "Lagerassistenter", "Skuespiller",
+    ]}
+    assert lookup == {
+        "Lagerarbejdere til travlt lager i Brøndby": "lagermedarbejder",
+        "SOSU-hjælpere til hjemmeplejen": "social_og_sundhedshjaelper",
+        "Pakkere": "pakkerimedarbejder",
+        "Lagermedarbejdere": "lagermedarbejder",
+        "Lagerassistenter": "lagermedarbejder",
+        "Skuespiller": None,
+    }
+
+
+def test_fuzzy_lookup_for_a_misspelling(tmp_path: Path) -> None:
+    tax = _load(tmp_path, GOOD)
+    hit = tax.lookup("Pakkerimedarbjeder")
+    assert hit is not None and hit.id == "pakkerimedarbejder"
+
+
+def test_related_is_symmetric(tmp_path: Path) -> None:
+    tax = _load(tmp_path, GOOD)
+    assert tax.related("lagermedarbejder") == {"pakkerimedarbejder"}
+    assert tax.related("pakkerimedarbejder") == {"lagermedarbejder"}
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        (('id = "pakkerimedarbejder"', 'id = "lagermedarbejder"'), "occupation.1.id", "bruges også"),
+        (('related = ["pakkerimedarbejder"]', 'related = ["pakker"]'), "occupation.0.related.0", "ukendt erhverv"),
+        (('certificates = ["truckcertifikat"]', 'certificates = ["flyvercertifikat"]'),
+         "occupation.0.certificates.0", "ukendt certifikatkode"),
+        (('variants = ["Pakker"]', 'variants = ["Pakker", "Lagerarbejdere"]'),
+         "occupation.1.variants.1", "hører allerede til erhvervet 'lagermedarbejder'"),
+        (('sector = "pleje_omsorg"', 'sector = "pleje"'), "occupation.2.sector", ""),
+        (('id = "pakkerimedarbejder"', 'id = "Pakkeri medarbejder"'), "occupation.1.id", ""),
+        (('skills = ["plukning"]', 'skils = ["plukning"]'), "occupation.0.skils", ""),
+        (('variants = ["Pakker"]', 'variants = ["Søges"]'), "occupation.1.variants.0", "tom"),
+    ],
+)
+def test_errors_name_file_and_field(tmp_path: Path, change: tuple[str, str], field: str, words: str) -> None:
+    old, new = change
+    assert old in GOOD
+    with pytest.raises(ConfigError) as info:
+        _load(tmp_path, GOOD.replace(old, new, 1))
+    message = str(info.value)
+    assert "occupations.toml" in message
+    assert f"'{field}'" in message
+    assert words in message
+
+
+def test_too_few_occupations(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="mindst 200 erhverv"):
+        _load(tmp_path, GOOD, min_occupations=MIN_OCCUPATIONS)
+
+
+def test_missing_or_broken_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="findes ikke"):
+        Taxonomy.load(tmp_path / "nope.toml")
+    with pytest.raises(ConfigError, match="ugyldig TOML"):
+        _load(tmp_path, "[[occupation]\nid=")
+
+
+@pytest.mark.skipif(not config_path("occupations.toml").exists(), reason="config/occupations.toml mangler endnu")
+def test_the_real_taxonomy_loads_and_is_large_enough() -> None:
+    from matching.taxonomy import default_taxonomy
+
+    tax = default_taxonomy()
+    assert len(tax) >= MIN_OCCUPATIONS
+    hit = tax.lookup("SOSU-hjælpere til hjemmeplejen")
+    assert hit is not None and "sundhedshjælper" in hit.title.lower()
