@@ -1,0 +1,180 @@
+"""The job order API through the real app: auth, limits, Danish 422s, idempotency, revision, OpenAPI."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openapi_spec_validator import validate as validate_openapi
+
+from bot import texts
+from bot.intake import openapi_spec
+from tests.fake_connector import card_text
+from tests.intake_support import API_KEY, OLD_KEY, RunningBot, candidates, job_order_json, running_bot, wait_until
+
+
+def _schema(spec: dict[str, Any], path: str, method: str, status: int) -> dict[str, Any]:
+    """The response schema from the served spec, made standalone for jsonschema."""
+    response = spec["paths"][path][method]["responses"][str(status)]
+    schema = dict(response["content"]["application/json"]["schema"])
+    schema["components"] = spec["components"]
+    return schema
+
+
+async def _check(bot: RunningBot, resp: Any, path: str, method: str = "post") -> Any:
+    """Every answer must be one the OpenAPI description promises, with the shape it promises."""
+    spec = await (await bot.http.get(bot.url("/api/openapi.json"))).json()
+    assert str(resp.status) in spec["paths"][path][method]["responses"], resp.status
+    body = await resp.json()
+    jsonschema.validate(body, _schema(spec, path, method, resp.status))
+    return body
+
+
+@pytest.fixture
+async def bot(redis_url: str, key_prefix: str) -> Any:
+    async with running_bot(redis_url, key_prefix, pool=candidates()) as running:
+        yield running
+
+
+async def test_openapi_description_is_valid_and_served(bot: RunningBot) -> None:
+    spec = await (await bot.http.get(bot.url("/api/openapi.json"))).json()
+    validate_openapi(spec)
+    assert set(spec["paths"]) == {"/api/jobordrer", "/api/jobordrer/{job_order_id}"}
+    assert spec == json.loads(json.dumps(openapi_spec(64 * 1024)))
+
+
+async def test_missing_wrong_and_rotated_keys(bot: RunningBot) -> None:
+    resp = await bot.post_jobs(job_order_json(), key=None)
+    assert resp.status == 401
+    assert (await _check(bot, resp, "/api/jobordrer"))["fejl"] == texts.INTAKE_UNAUTHORIZED
+    assert resp.headers["WWW-Authenticate"].startswith("Bearer")
+
+    resp = await bot.post_jobs(job_order_json(), key="forkert-nøgle")
+    assert resp.status == 403
+    assert (await _check(bot, resp, "/api/jobordrer"))["fejl"] == texts.INTAKE_FORBIDDEN
+
+    # the old key still works during rotation, and so does X-API-Key instead of Bearer
+    resp = await bot.post_jobs(job_order_json("JO-OLD"), key=OLD_KEY)
+    assert resp.status == 202
+    resp = await bot.post_jobs(job_order_json("JO-XKEY"), key=None, headers={"X-API-Key": API_KEY})
+    assert resp.status == 202
+    get = await bot.http.get(bot.url("/api/jobordrer/JO-OLD"))
+    assert get.status == 401
+
+
+async def test_api_is_closed_when_no_keys_are_configured(redis_url: str, key_prefix: str) -> None:
+    async with running_bot(redis_url, key_prefix, JOBORDRE_API_KEYS=[]) as bot:
+        resp = await bot.post_jobs(job_order_json(), key="hvad-som-helst")
+        assert resp.status == 503
+        assert (await resp.json())["fejl"] == texts.INTAKE_DISABLED
+
+
+async def test_oversized_body_is_413_and_nothing_is_queued(bot: RunningBot) -> None:
+    big = job_order_json(description="x" * 4000)
+    resp = await bot.post_jobs([dict(big, id=f"JO-BIG-{i}") for i in range(40)])  # ~170 kB > 64 kB
+    assert resp.status == 413
+    body = await _check(bot, resp, "/api/jobordrer")
+    assert "for stor" in body["fejl"]
+    assert (await bot.services.store.get_job_order("JO-BIG-0")) is None
+
+
+async def test_validation_errors_are_422_with_danish_field_messages(bot: RunningBot) -> None:
+    bad = job_order_json("JO-BAD", hours_per_week=80, postcode="9999", employment_type="deltid")
+    del bad["title"]
+    resp = await bot.post_jobs([job_order_json("JO-GOOD"), bad])
+    assert resp.status == 422
+    body = await _check(bot, resp, "/api/jobordrer")
+    assert body["fejl"] == texts.INTAKE_INVALID
+    [problem] = body["jobordrer"]
+    assert problem["index"] == 1
+    fields = {f["felt"]: f["besked"] for f in problem["felter"]}
+    assert fields["title"] == "feltet mangler"
+    assert fields["hours_per_week"] == "må højst være 48"
+    assert fields["postcode"] == "'9999' er ikke et kendt dansk postnummer"
+    assert fields["employment_type"].startswith("ukendt værdi 'deltid'")
+    # all or nothing: the good one in the same batch was not taken either
+    assert (await bot.services.store.get_job_order("JO-GOOD")) is None
+
+
+async def test_cpr_in_a_job_order_is_refused_and_not_echoed(bot: RunningBot) -> None:
+    resp = await bot.post_jobs(job_order_json("JO-CPR", description="Kontakt 010190-1234 for info"))
+    assert resp.status == 422
+    raw = await resp.text()
+    assert "010190-1234" not in raw
+    assert "CPR" in raw
+
+
+async def test_bad_json_and_bad_shape_are_400(bot: RunningBot) -> None:
+    resp = await bot.http.post(bot.url("/api/jobordrer"), data=b"{ikke json",
+                               headers={"Authorization": f"Bearer {API_KEY}", "Content-Type": "application/json"})
+    assert resp.status == 400
+    assert (await _check(bot, resp, "/api/jobordrer"))["fejl"] == texts.INTAKE_BAD_JSON
+    resp = await bot.post_jobs("en tekst")
+    assert resp.status == 400
+    resp = await bot.post_jobs([])
+    assert resp.status == 422
+
+
+async def test_same_content_twice_is_one_shortlist_and_a_change_is_a_revision(bot: RunningBot) -> None:
+    resp = await bot.post_jobs(job_order_json("JO-IDEM"))
+    assert resp.status == 202
+    body = await _check(bot, resp, "/api/jobordrer")
+    assert body["jobordrer"] == [{"id": "JO-IDEM", "resultat": "created", "resultat_tekst": "ny", "i_koe": True}]
+    await wait_until(lambda: len(bot.shortlist_cards()) == 1)
+
+    # the same content again (other key order): no-op, 200, no second card
+    again = dict(reversed(list(job_order_json("JO-IDEM").items())))
+    resp = await bot.post_jobs(again)
+    assert resp.status == 200
+    body = await _check(bot, resp, "/api/jobordrer")
+    assert body["jobordrer"][0]["resultat"] == "unchanged" and not body["jobordrer"][0]["i_koe"]
+
+    state = await bot.http.get(bot.url("/api/jobordrer/JO-IDEM"), headers={"X-API-Key": API_KEY})
+    assert state.status == 200
+    status = await _check(bot, state, "/api/jobordrer/{job_order_id}", "get")
+    assert status["status"] == "shortlisted" and status["status_tekst"] == "shortlist postet"
+    assert sum(status["tragt"].values()) >= 1 and status["tragt"].get("foreslaaet", 0) >= 1
+
+    # changed content: updated, queued again, and the new card says the job order was revised
+    resp = await bot.post_jobs(job_order_json("JO-IDEM", hours_per_week=30))
+    assert resp.status == 202
+    assert (await resp.json())["jobordrer"][0]["resultat"] == "revised"
+    await wait_until(lambda: len(bot.shortlist_cards()) == 2)
+    assert "revideret" in card_text(bot.shortlist_cards()[-1]).lower()
+    assert (await bot.services.store.get_job_order("JO-IDEM")).hours_per_week == 30  # type: ignore[union-attr]
+
+
+async def test_unknown_job_order_is_404(bot: RunningBot) -> None:
+    for job_id in ("JO-FINDES-IKKE", "010190-1234"):
+        resp = await bot.http.get(bot.url(f"/api/jobordrer/{job_id}"), headers={"X-API-Key": API_KEY})
+        assert resp.status == 404
+        assert (await _check(bot, resp, "/api/jobordrer/{job_order_id}", "get"))["fejl"] == texts.INTAKE_NOT_FOUND
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**20), 10**20) | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=15), inner, max_size=5),
+    max_leaves=20,
+)
+_field_names = st.sampled_from(list(job_order_json()) + ["skills", "required_certificates", "languages",
+                                                           "deadline", "start_date", "cvr", "positions"])
+_mutated = st.builds(
+    lambda base, changes: {**base, **changes},
+    st.just(job_order_json("JO-HYP")),
+    st.dictionaries(_field_names, _json_values, max_size=4),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(payload=st.one_of(_json_values, _mutated, st.lists(_mutated, max_size=3)),
+       raw=st.one_of(st.none(), st.binary(max_size=200)))
+async def test_malformed_payloads_never_give_a_500(bot: RunningBot, payload: Any, raw: bytes | None) -> None:
+    headers = {"Authorization": f"Bearer {API_KEY}", "Content-Type": "application/json"}
+    data = raw if raw is not None else json.dumps(payload).encode()
+    resp = await bot.http.post(bot.url("/api/jobordrer"), data=data, headers=headers)
+    assert resp.status in (200, 202, 400, 413, 422), (resp.status, await resp.text())
+    await _check(bot, resp, "/api/jobordrer")

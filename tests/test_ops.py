@@ -1,0 +1,157 @@
+"""Operations: what can be checked here without Docker (compose file, Dockerfile, image virtualenv)
+and the health, readiness and metrics endpoints an orchestrator polls."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.observability import Metrics, Readiness, add_ops_routes, request_id_middleware
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_compose_runs_bot_and_a_durable_redis() -> None:
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    redis = compose["services"]["redis"]
+    command = " ".join(redis["command"])
+    assert "--appendonly yes" in command
+    assert "--appendfsync everysec" in command
+    assert "--maxmemory-policy noeviction" in command
+    assert any(v.endswith(":/data") for v in redis["volumes"])
+    assert "redis-data" in compose["volumes"]
+    bot = compose["services"]["bot"]
+    assert bot["environment"]["REDIS_URL"].startswith("redis://redis:")
+    assert bot["depends_on"]["redis"]["condition"] == "service_healthy"
+
+
+def test_dockerfile_is_multi_stage_slim_non_root_with_healthcheck() -> None:
+    text = (ROOT / "Dockerfile").read_text()
+    stages = re.findall(r"^FROM (\S+) AS (\w+)", text, flags=re.M)
+    assert [image for image, _ in stages] == ["python:3.11-slim", "python:3.11-slim"]
+    assert re.search(r"^USER matchbot$", text, flags=re.M)
+    assert "HEALTHCHECK" in text and "/healthz" in text
+    assert re.search(r'^CMD \["matchbot", "serve"\]$', text, flags=re.M)
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert ".env" in ignored and ".git" in ignored
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git mangler")
+def test_image_virtualenv_installs_the_wheel_and_runs_the_cli(tmp_path: Path) -> None:
+    """Build as the Dockerfile does (copy the same paths, build a wheel, install it in a fresh venv)
+    and run the image's command. Dependencies come from the system site-packages to keep this
+    offline and fast; the wheel itself (entry point, package data) is what is under test."""
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, src / name)
+    for name in ("matching", "bot", "config"):
+        shutil.copytree(ROOT / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp_path / "wheels"),
+                    str(src)], check=True, cwd=tmp_path)
+    wheels = list((tmp_path / "wheels").glob("matchbot-*.whl"))
+    assert len(wheels) == 1
+    subprocess.run([*pip, "install", "--no-deps", "--no-index", str(wheels[0])], check=True, cwd=tmp_path)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)}
+    out = subprocess.run([str(venv / "bin" / "matchbot"), "--help"], capture_output=True, text=True,
+                         cwd=tmp_path, env=env, check=True)
+    for command in ("serve", "worker", "import", "demo"):
+        assert command in out.stdout
+    # the wheel carries the configuration data the bot validates at start-up
+    probe = subprocess.run(
+        [str(venv / "bin" / "python"), "-c",
+         "import config, pathlib; print(pathlib.Path(config.__file__).parent)"],
+        capture_output=True, text=True, cwd=tmp_path, env=env, check=True,
+    )
+    installed = Path(probe.stdout.strip())
+    assert installed != ROOT / "config"
+    assert (installed / "certificates.toml").exists()
+
+
+# --- health, readiness, metrics ----------------------------------------------------------------
+
+
+async def _client(readiness: Readiness, metrics: Metrics) -> TestClient[web.Request, web.Application]:
+    app = web.Application(middlewares=[request_id_middleware])
+    add_ops_routes(app, metrics, readiness)
+    client: TestClient[web.Request, web.Application] = TestClient(TestServer(app))
+    await client.start_server()
+    return client
+
+
+async def test_readyz_fails_with_503_naming_the_failing_check() -> None:
+    state = {"redis": True}
+
+    async def redis_ok() -> bool:
+        return state["redis"]
+
+    async def broken() -> bool:
+        raise ConnectionError("nede")
+
+    readiness = Readiness(timeout=0.5)
+    readiness.add_check("redis", redis_ok)
+    client = await _client(readiness, Metrics())
+    try:
+        resp = await client.get("/readyz")
+        assert resp.status == 200 and (await resp.json())["checks"] == {"redis": True}
+        state["redis"] = False
+        readiness.add_check("pool", broken)
+        resp = await client.get("/readyz")
+        assert resp.status == 503
+        assert (await resp.json())["checks"] == {"redis": False, "pool": False}
+        assert (await client.get("/healthz")).status == 200  # alive even when not ready
+    finally:
+        await client.close()
+
+
+async def test_metrics_are_exposed_in_prometheus_format_per_app() -> None:
+    a, b = Metrics(), Metrics()  # two apps in one process must not collide
+    a.shortlists_posted.inc(3)
+    a.job_orders_received.labels("api", "created").inc()
+    client = await _client(Readiness(), a)
+    try:
+        resp = await client.get("/metrics", headers={"X-Request-Id": "abc-123"})
+        text = await resp.text()
+        assert resp.headers["X-Request-Id"] == "abc-123"
+        assert "matchbot_shortlists_posted_total 3.0" in text
+        assert 'matchbot_job_orders_received_total{outcome="created",source="api"} 1.0' in text
+        for name in ("matchbot_handovers_total", "matchbot_reminders_sent_total", "matchbot_reminders_failed_total",
+                     "matchbot_match_seconds_bucket", "matchbot_intake_queue_lag_seconds",
+                     "matchbot_intake_pending_entries"):
+            assert name in text
+        assert "matchbot_shortlists_posted_total 0.0" in b.render().decode()
+    finally:
+        await client.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_http(url: str, timeout: float = 20) -> int:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                return int(resp.status)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
