@@ -16,8 +16,8 @@ from redis.asyncio import Redis
 from bot.app import SERVICES_KEY, Services, create_app
 from bot.store.connection import client_from_url
 from config.settings import Settings
-from tests.fake_connector import CHANNEL_ID, FakeConnector, install_in_team, user_account
 from matching.models import CandidateProfile
+from tests.fake_connector import CHANNEL_ID, FakeConnector, install_in_team, user_account
 
 API_KEY = "nøgle-1-" + "a" * 24
 OLD_KEY = "nøgle-0-" + "b" * 24
@@ -26,20 +26,36 @@ LEAD = user_account("29:lead", "aad-lead")
 
 def job_order_json(job_id: str = "JO-2026-0101", **extra: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "id": job_id, "title": "Lagermedarbejder", "company": "Lager A/S", "employment_type": "ordinaert_job",
-        "hours_per_week": 37, "postcode": "2650", "description": "Plukning og pakning på lager i Hvidovre.",
+        "id": job_id,
+        "title": "Lagermedarbejder",
+        "company": "Lager A/S",
+        "employment_type": "ordinaert_job",
+        "hours_per_week": 37,
+        "postcode": "2650",
+        "description": "Plukning og pakning på lager i Hvidovre.",
     }
     data.update(extra)
     return data
 
 
 def candidates(n: int = 6) -> list[CandidateProfile]:
-    titles = ["Lagermedarbejder", "Lagerarbejder", "Pakkerimedarbejder", "Chauffør", "Rengøringsassistent",
-              "Lagerassistent"]
+    titles = [
+        "Lagermedarbejder",
+        "Lagerarbejder",
+        "Pakkerimedarbejder",
+        "Chauffør",
+        "Rengøringsassistent",
+        "Lagerassistent",
+    ]
     return [
         CandidateProfile(
-            id=f"K-{1000 + i}", jobcenter="Jobcenter København", consultant=f"jk{i % 3}@kk.dk",
-            desired_titles=[titles[i % len(titles)]], postcode="2500", hours_per_week=37, benefit="dagpenge",
+            id=f"K-{1000 + i}",
+            jobcenter="Jobcenter København",
+            consultant=f"jk{i % 3}@kk.dk",
+            desired_titles=[titles[i % len(titles)]],
+            postcode="2500",
+            hours_per_week=37,
+            benefit="dagpenge",
         )
         for i in range(n)
     ]
@@ -67,8 +83,11 @@ class RunningBot:
 
     def shortlist_cards(self) -> list[dict[str, Any]]:
         """Shortlist cards posted as new threads in the match channel."""
-        return [s.card for s in self.connector.sent
-                if s.kind == "create" and s.conversation_id.startswith(CHANNEL_ID) and s.card is not None]
+        return [
+            s.card
+            for s in self.connector.sent
+            if s.kind == "create" and s.conversation_id.startswith(CHANNEL_ID) and s.card is not None
+        ]
 
     def channel_texts(self) -> list[str]:
         return [s.text for s in self.connector.sent if s.conversation_id.startswith(CHANNEL_ID) and s.text]
@@ -76,17 +95,27 @@ class RunningBot:
 
 @asynccontextmanager
 async def running_bot(
-    redis_url: str, prefix: str, *, pool: list[CandidateProfile] | None = None, install: bool = True,
+    redis_url: str,
+    prefix: str,
+    *,
+    pool: list[CandidateProfile] | None = None,
+    install: bool = True,
     **overrides: Any,
 ) -> AsyncIterator[RunningBot]:
     """The real app on a free port against real Redis, installed in the match channel of a fake Teams."""
     connector = FakeConnector()
     await connector.start()
-    settings = Settings.model_validate({
-        "REDIS_URL": redis_url, "REDIS_KEY_PREFIX": prefix, "MATCH_CHANNEL_ID": CHANNEL_ID,
-        "JOBORDRE_API_KEYS": [API_KEY, OLD_KEY], "MAX_REQUEST_BYTES": 64 * 1024,
-        "INTAKE_CLAIM_IDLE_MS": 300, **overrides,
-    })
+    settings = Settings.model_validate(
+        {
+            "REDIS_URL": redis_url,
+            "REDIS_KEY_PREFIX": prefix,
+            "MATCH_CHANNEL_ID": CHANNEL_ID,
+            "JOBORDRE_API_KEYS": [API_KEY, OLD_KEY],
+            "MAX_REQUEST_BYTES": 64 * 1024,
+            "INTAKE_CLAIM_IDLE_MS": 300,
+            **overrides,
+        }
+    )
     redis = client_from_url(redis_url)
     if pool is not None:
         from bot.store.followup import FollowUpStore

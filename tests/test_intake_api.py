@@ -14,7 +14,15 @@ from openapi_spec_validator import validate as validate_openapi
 from bot import texts
 from bot.intake import openapi_spec
 from tests.fake_connector import card_text
-from tests.intake_support import API_KEY, OLD_KEY, RunningBot, candidates, job_order_json, running_bot, wait_until
+from tests.intake_support import (
+    API_KEY,
+    OLD_KEY,
+    RunningBot,
+    candidates,
+    job_order_json,
+    running_bot,
+    wait_until,
+)
 
 
 def _schema(spec: dict[str, Any], path: str, method: str, status: int) -> dict[str, Any]:
@@ -109,8 +117,11 @@ async def test_cpr_in_a_job_order_is_refused_and_not_echoed(bot: RunningBot) -> 
 
 
 async def test_bad_json_and_bad_shape_are_400(bot: RunningBot) -> None:
-    resp = await bot.http.post(bot.url("/api/jobordrer"), data=b"{ikke json",
-                               headers={"Authorization": f"Bearer {API_KEY}", "Content-Type": "application/json"})
+    resp = await bot.http.post(
+        bot.url("/api/jobordrer"),
+        data=b"{ikke json",
+        headers={"Authorization": f"Bearer {API_KEY}", "Content-Type": "application/json"},
+    )
     assert resp.status == 400
     assert (await _check(bot, resp, "/api/jobordrer"))["fejl"] == texts.INTAKE_BAD_JSON
     resp = await bot.post_jobs("en tekst")
@@ -123,7 +134,9 @@ async def test_same_content_twice_is_one_shortlist_and_a_change_is_a_revision(bo
     resp = await bot.post_jobs(job_order_json("JO-IDEM"))
     assert resp.status == 202
     body = await _check(bot, resp, "/api/jobordrer")
-    assert body["jobordrer"] == [{"id": "JO-IDEM", "resultat": "created", "resultat_tekst": "ny", "i_koe": True}]
+    assert body["jobordrer"] == [
+        {"id": "JO-IDEM", "resultat": "created", "resultat_tekst": "ny", "i_koe": True}
+    ]
     await wait_until(lambda: len(bot.shortlist_cards()) == 1)
 
     # the same content again (other key order): no-op, 200, no second card
@@ -152,16 +165,32 @@ async def test_unknown_job_order_is_404(bot: RunningBot) -> None:
     for job_id in ("JO-FINDES-IKKE", "010190-1234"):
         resp = await bot.http.get(bot.url(f"/api/jobordrer/{job_id}"), headers={"X-API-Key": API_KEY})
         assert resp.status == 404
-        assert (await _check(bot, resp, "/api/jobordrer/{job_order_id}", "get"))["fejl"] == texts.INTAKE_NOT_FOUND
+        assert (await _check(bot, resp, "/api/jobordrer/{job_order_id}", "get"))[
+            "fejl"
+        ] == texts.INTAKE_NOT_FOUND
 
 
 _json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(10**20), 10**20) | st.floats(allow_nan=False) | st.text(max_size=30),
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**20), 10**20)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=30),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=15), inner, max_size=5),
     max_leaves=20,
 )
-_field_names = st.sampled_from(list(job_order_json()) + ["skills", "required_certificates", "languages",
-                                                           "deadline", "start_date", "cvr", "positions"])
+_field_names = st.sampled_from(
+    [
+        *list(job_order_json()),
+        "skills",
+        "required_certificates",
+        "languages",
+        "deadline",
+        "start_date",
+        "cvr",
+        "positions",
+    ]
+)
 _mutated = st.builds(
     lambda base, changes: {**base, **changes},
     st.just(job_order_json("JO-HYP")),
@@ -170,8 +199,10 @@ _mutated = st.builds(
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
-@given(payload=st.one_of(_json_values, _mutated, st.lists(_mutated, max_size=3)),
-       raw=st.one_of(st.none(), st.binary(max_size=200)))
+@given(
+    payload=st.one_of(_json_values, _mutated, st.lists(_mutated, max_size=3)),
+    raw=st.one_of(st.none(), st.binary(max_size=200)),
+)
 async def test_malformed_payloads_never_give_a_500(bot: RunningBot, payload: Any, raw: bytes | None) -> None:
     headers = {"Authorization": f"Bearer {API_KEY}", "Content-Type": "application/json"}
     data = raw if raw is not None else json.dumps(payload).encode()

@@ -62,21 +62,37 @@ def test_image_virtualenv_installs_the_wheel_and_runs_the_cli(tmp_path: Path) ->
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp_path / "wheels"),
-                    str(src)], check=True, cwd=tmp_path)
+    subprocess.run(
+        [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp_path / "wheels"), str(src)],
+        check=True,
+        cwd=tmp_path,
+    )
     wheels = list((tmp_path / "wheels").glob("matchbot-*.whl"))
     assert len(wheels) == 1
     subprocess.run([*pip, "install", "--no-deps", "--no-index", str(wheels[0])], check=True, cwd=tmp_path)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)}
-    out = subprocess.run([str(venv / "bin" / "matchbot"), "--help"], capture_output=True, text=True,
-                         cwd=tmp_path, env=env, check=True)
+    out = subprocess.run(
+        [str(venv / "bin" / "matchbot"), "--help"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        check=True,
+    )
     for command in ("serve", "worker", "import", "demo"):
         assert command in out.stdout
     # the wheel carries the configuration data the bot validates at start-up
     probe = subprocess.run(
-        [str(venv / "bin" / "python"), "-c",
-         "import config, pathlib; print(pathlib.Path(config.__file__).parent)"],
-        capture_output=True, text=True, cwd=tmp_path, env=env, check=True,
+        [
+            str(venv / "bin" / "python"),
+            "-c",
+            "import config, pathlib; print(pathlib.Path(config.__file__).parent)",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        check=True,
     )
     installed = Path(probe.stdout.strip())
     assert installed != ROOT / "config"
@@ -130,9 +146,14 @@ async def test_metrics_are_exposed_in_prometheus_format_per_app() -> None:
         assert resp.headers["X-Request-Id"] == "abc-123"
         assert "matchbot_shortlists_posted_total 3.0" in text
         assert 'matchbot_job_orders_received_total{outcome="created",source="api"} 1.0' in text
-        for name in ("matchbot_handovers_total", "matchbot_reminders_sent_total", "matchbot_reminders_failed_total",
-                     "matchbot_match_seconds_bucket", "matchbot_intake_queue_lag_seconds",
-                     "matchbot_intake_pending_entries"):
+        for name in (
+            "matchbot_handovers_total",
+            "matchbot_reminders_sent_total",
+            "matchbot_reminders_failed_total",
+            "matchbot_match_seconds_bucket",
+            "matchbot_intake_queue_lag_seconds",
+            "matchbot_intake_pending_entries",
+        ):
             assert name in text
         assert "matchbot_shortlists_posted_total 0.0" in b.render().decode()
     finally:
