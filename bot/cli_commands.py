@@ -70,7 +70,9 @@ def _excluded_summary(shortlist: Shortlist) -> str:
 
 def _table(job: JobOrder, shortlist: Shortlist, profile: Callable[[str], CandidateProfile | None]) -> Table:
     title = texts.CLI_MATCH_TITLE.format(
-        job_order_id=job.id, title=job.title, company=job.company,
+        job_order_id=job.id,
+        title=job.title,
+        company=job.company,
         place=f"{job.postcode} {postcodes().name(job.postcode)}",
     )
     table = Table(title=escape(title), show_lines=True)
@@ -83,8 +85,12 @@ def _table(job: JobOrder, shortlist: Shortlist, profile: Callable[[str], Candida
     for rank, r in enumerate(shortlist.results, start=1):
         p = profile(r.candidate_id)
         table.add_row(
-            str(rank), escape(r.candidate_id), _da(r.score), escape(p.jobcenter) if p else "",
-            texts.CLI_KM.format(km=_da(r.distance_km)), escape("\n".join(r.reasons)),
+            str(rank),
+            escape(r.candidate_id),
+            _da(r.score),
+            escape(p.jobcenter) if p else "",
+            texts.CLI_KM.format(km=_da(r.distance_km)),
+            escape("\n".join(r.reasons)),
         )
     return table
 
@@ -104,9 +110,13 @@ def cmd_match(args: argparse.Namespace) -> int:
         console.print(_table(job, shortlist, index.get))
     else:
         console.print(texts.CLI_NO_RESULTS)
-    console.print(texts.CLI_SUMMARY.format(
-        shown=len(shortlist.results), considered=shortlist.considered, excluded=_excluded_summary(shortlist),
-    ))
+    console.print(
+        texts.CLI_SUMMARY.format(
+            shown=len(shortlist.results),
+            considered=shortlist.considered,
+            excluded=_excluded_summary(shortlist),
+        )
+    )
     return EXIT_OK
 
 
@@ -124,7 +134,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     explanation = index.explain(job, args.candidate, top=args.top)
     if explanation.status == "unknown":
         return _err(explanation.message)
-    console = Console()
+    console = Console(soft_wrap=True)
     console.print(explanation.message, markup=False)
     if explanation.result is not None:
         for line in _contribution_lines(explanation.result):

@@ -82,7 +82,9 @@ class ResultRules(_Section):
 
 
 def _default_eligibility() -> dict[EmploymentType, frozenset[Benefit]]:
-    ordinary = frozenset({Benefit.DAGPENGE, Benefit.KONTANTHJAELP_JOBPARAT, Benefit.UDDANNELSESHJAELP_JOBPARAT})
+    ordinary = frozenset(
+        {Benefit.DAGPENGE, Benefit.KONTANTHJAELP_JOBPARAT, Benefit.UDDANNELSESHJAELP_JOBPARAT}
+    )
     rules = {t: ordinary for t in EmploymentType}
     rules[EmploymentType.FLEKSJOB] = frozenset({Benefit.LEDIGHEDSYDELSE})
     return rules
@@ -102,7 +104,9 @@ class MatchRules(_Section):
 
     @field_validator("eligibility")
     @classmethod
-    def _every_type(cls, value: dict[EmploymentType, frozenset[Benefit]]) -> dict[EmploymentType, frozenset[Benefit]]:
+    def _every_type(
+        cls, value: dict[EmploymentType, frozenset[Benefit]]
+    ) -> dict[EmploymentType, frozenset[Benefit]]:
         missing = [t.value for t in EmploymentType if t not in value]
         if missing:
             raise ValueError(f"mangler regler for ansættelsestyper: {', '.join(missing)}")
@@ -148,7 +152,9 @@ X_AVAILABLE = "Først ledig fra {available}; jobbet starter {start}"
 E_UNKNOWN = "Kandidaten '{cid}' findes ikke i puljen."
 E_EXCLUDED = "Kandidaten '{cid}' er frasorteret: {reason}."
 E_BELOW_MIN = "Kandidaten '{cid}' består alle krav, men scoren {score} er under grænsen {min}."
-E_BELOW_TOP = "Kandidaten '{cid}' består alle krav og er nr. {rank} med score {score}; listen viser de {top} bedste."
+E_BELOW_TOP = (
+    "Kandidaten '{cid}' består alle krav og er nr. {rank} med score {score}; listen viser de {top} bedste."
+)
 E_ON_LIST = "Kandidaten '{cid}' er nr. {rank} på listen med score {score}: {reasons}."
 
 FILTERS = ("inaktiv", "ydelse", "certifikat", "timer", "afstand", "tilgaengelig")
@@ -268,8 +274,8 @@ class _JobContext:
     """Everything computed once per job order."""
 
     job: JobOrder
-    title_val: FloatArray        # per title vocab entry: 0–1 credit
-    title_sim: FloatArray        # per title vocab entry: best rapidfuzz ratio
+    title_val: FloatArray  # per title vocab entry: 0–1 credit
+    title_sim: FloatArray  # per title vocab entry: best rapidfuzz ratio
     job_occ: frozenset[int]
     related_occ: frozenset[int]
     skill_keys: list[str]
@@ -277,7 +283,7 @@ class _JobContext:
     lang_keys: list[str]
     lang_bits: npt.NDArray[np.int64] | None
     wanted_certs: int
-    distances: FloatArray        # per postcode index
+    distances: FloatArray  # per postcode index
     weight_total: float
 
 
@@ -340,7 +346,9 @@ class MatchIndex:
         self._benefit = np.zeros(capacity, dtype=np.int8)
         self._certs = np.zeros(capacity, dtype=np.int64)
         self._avail = np.zeros(capacity, dtype=np.int32)
-        self._slots: dict[str, IntArray] = {k: np.zeros((capacity, w), dtype=np.int32) for k, w in widths.items()}
+        self._slots: dict[str, IntArray] = {
+            k: np.zeros((capacity, w), dtype=np.int32) for k, w in widths.items()
+        }
 
     def _grow(self, capacity: int) -> None:
         old_n = self._n
@@ -407,8 +415,12 @@ class MatchIndex:
         self._benefit[row] = e.benefit
         self._certs[row] = e.certs
         self._avail[row] = e.available
-        for kind, ids in (("desired", e.desired), ("experience", e.experience), ("skills", e.skills),
-                          ("languages", e.languages)):
+        for kind, ids in (
+            ("desired", e.desired),
+            ("experience", e.experience),
+            ("skills", e.skills),
+            ("languages", e.languages),
+        ):
             if len(ids) > self._slots[kind].shape[1]:
                 self._widen(kind, len(ids))
             arr = self._slots[kind]
@@ -460,7 +472,7 @@ class MatchIndex:
                 if ids:
                     arr[row, : len(ids)] = ids
         index._profiles = list(latest.values())
-        index._row_of = {p.id: i for i, p in enumerate(index._profiles)}
+        index._row_of = {cid: i for i, cid in enumerate(latest)}
         index._n = n
         return index
 
@@ -508,8 +520,9 @@ class MatchIndex:
         related = set().union(*(self.taxonomy.related(o) for o in occ_ids)) - occ_ids if occ_ids else set()
         n_titles = len(self._titles)
         if job_keys:
-            sims = process.cdist(job_keys, self._titles.keys, scorer=fuzz.ratio, dtype=np.float32,
-                                 workers=self.workers)
+            sims = process.cdist(
+                job_keys, self._titles.keys, scorer=fuzz.ratio, dtype=np.float32, workers=self.workers
+            )
             sim = sims.max(axis=0).astype(np.float64)
         else:
             sim = np.zeros(n_titles)
@@ -531,8 +544,17 @@ class MatchIndex:
         skill_keys = skill_keys[:MAX_BITS]
         skill_bits = None
         if skill_keys:
-            hits = process.cdist(skill_keys, self._skills.keys, scorer=fuzz.ratio, dtype=np.float32,
-                                 score_cutoff=rules.skills.cutoff, workers=self.workers) >= rules.skills.cutoff
+            hits = (
+                process.cdist(
+                    skill_keys,
+                    self._skills.keys,
+                    scorer=fuzz.ratio,
+                    dtype=np.float32,
+                    score_cutoff=rules.skills.cutoff,
+                    workers=self.workers,
+                )
+                >= rules.skills.cutoff
+            )
             hits[:, 0] = False
             weights = (np.int64(1) << np.arange(len(skill_keys), dtype=np.int64))[:, None]
             skill_bits = (hits.astype(np.int64) * weights).sum(axis=0).astype(np.int64)
@@ -686,7 +708,9 @@ class MatchIndex:
         if rank > top:
             msg = E_BELOW_TOP.format(cid=candidate_id, rank=rank, score=score_txt, top=top)
             return Explanation(candidate_id, "below_cutoff", rank, result, None, msg)
-        msg = E_ON_LIST.format(cid=candidate_id, rank=rank, score=score_txt, reasons="; ".join(result.reasons))
+        msg = E_ON_LIST.format(
+            cid=candidate_id, rank=rank, score=score_txt, reasons="; ".join(result.reasons)
+        )
         return Explanation(candidate_id, "on_list", rank, result, None, msg)
 
     # --- per-candidate explanations (top N only) ----------------------------------------------------------
@@ -696,6 +720,7 @@ class MatchIndex:
 
         Written from the profile's fields (not the arrays) so that ``explain`` reads like the rule.
         """
+
         def ex(name: str, reason: str) -> Exclusion:
             return Exclusion(p.id, name, reason)
 
@@ -720,12 +745,15 @@ class MatchIndex:
         if job.start_date is not None and p.available_from is not None:
             grace = self.rules.filters.availability_grace_days
             if p.available_from.toordinal() > job.start_date.toordinal() + grace:
-                return ex("tilgaengelig", X_AVAILABLE.format(available=_da_date(p.available_from),
-                                                            start=_da_date(job.start_date)))
+                return ex(
+                    "tilgaengelig",
+                    X_AVAILABLE.format(available=_da_date(p.available_from), start=_da_date(job.start_date)),
+                )
         return None
 
-    def _title_contribution(self, ctx: _JobContext, titles: Sequence[str], name: str, weight: float,
-                            kind: tuple[str, str, str]) -> Contribution:
+    def _title_contribution(
+        self, ctx: _JobContext, titles: Sequence[str], name: str, weight: float, kind: tuple[str, str, str]
+    ) -> Contribution:
         best: tuple[float, str, int] = (0.0, "", 0)
         for title in titles:
             for key in self.normalizer.title_keys(title):
@@ -749,7 +777,9 @@ class MatchIndex:
             occupation = self.taxonomy.occupations[occ].title
             reason = T_TITLE_RELATED.format(occupation=occupation, kind_lower=kind[1], title=title)
             return Contribution("related" if name == "title" else name, points, reason)
-        return Contribution(name, points, T_TITLE_FUZZY.format(kind=kind[0], title=title, job=job_title, sim=sim))
+        return Contribution(
+            name, points, T_TITLE_FUZZY.format(kind=kind[0], title=title, job=job_title, sim=sim)
+        )
 
     def _result(self, ctx: _JobContext, row: int, score: float) -> MatchResult:
         p = self._profile(row)
@@ -759,7 +789,8 @@ class MatchIndex:
         total = ctx.weight_total
 
         def pts(name: str) -> float:
-            return round(100.0 * getattr(w, name) * parts[name] / total, 1)
+            weight: float = getattr(w, name)
+            return round(100.0 * weight * parts[name] / total, 1)
 
         contributions = [
             self._title_contribution(ctx, p.desired_titles, "title", w.title, KIND_DESIRED),
@@ -769,20 +800,29 @@ class MatchIndex:
             got = [s for j, s in enumerate(ctx.skill_keys) if self._has_skill(ctx, row, j)]
             labels = self._job_skill_labels(ctx)
             matched = [labels[k] for k in got]
-            reason = (T_SKILLS.format(n=len(matched), total=len(ctx.skill_keys), skills=", ".join(matched))
-                      if matched else T_SKILLS_NONE.format(skills=", ".join(labels.values())))
+            reason = (
+                T_SKILLS.format(n=len(matched), total=len(ctx.skill_keys), skills=", ".join(matched))
+                if matched
+                else T_SKILLS_NONE.format(skills=", ".join(labels.values()))
+            )
             contributions.append(Contribution("skills", pts("skills"), reason))
         if "certificates" in parts:
             codes = [c for c, bit in self._cert_bits.items() if ctx.wanted_certs & bit]
             have = [_lower_label(certificate_label(c)) for c in codes if c in p.certificates]
-            reason = (T_CERTS.format(labels=_join_da(have)) if have else
-                      T_CERTS_NONE.format(labels=", ".join(_lower_label(certificate_label(c)) for c in codes)))
+            reason = (
+                T_CERTS.format(labels=_join_da(have))
+                if have
+                else T_CERTS_NONE.format(labels=", ".join(_lower_label(certificate_label(c)) for c in codes))
+            )
             contributions.append(Contribution("certificates", pts("certificates"), reason))
         if "languages" in parts:
             cand = {_lang_key(lang) for lang in p.languages}
             spoken = [k for k in ctx.lang_keys if k in cand]
-            reason = (T_LANGS.format(langs=_join_da(spoken)) if spoken
-                      else T_LANGS_NONE.format(langs=_join_da(ctx.lang_keys)))
+            reason = (
+                T_LANGS.format(langs=_join_da(spoken))
+                if spoken
+                else T_LANGS_NONE.format(langs=_join_da(ctx.lang_keys))
+            )
             contributions.append(Contribution("languages", pts("languages"), reason))
         km = float(ctx.distances[self._pc[row]])
         reason = T_DISTANCE_NEAR if km < 1 else T_DISTANCE.format(km=_km(km))

@@ -109,7 +109,9 @@ def load_candidates(path: str | Path) -> list[CandidateProfile]:
         except ValidationError as exc:
             raise _first_error(path, no, exc) from exc
         if profile.id in seen:
-            raise InputFileError(path, no, "id", MSG_DUPLICATE_ID.format(id=profile.id, line=seen[profile.id]))
+            raise InputFileError(
+                path, no, "id", MSG_DUPLICATE_ID.format(id=profile.id, line=seen[profile.id])
+            )
         seen[profile.id] = no
         profiles.append(profile)
     if not profiles:

@@ -57,9 +57,11 @@ class Normalizer:
         self.rules = rules or NormalizationRules()
         r = self.rules
         phrases = sorted((_fold(p) for p in r.noise_phrases), key=len, reverse=True)
-        self._noise_re = re.compile(
-            r"(?<![0-9a-zæøå])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![0-9a-zæøå])"
-        ) if phrases else None
+        self._noise_re = (
+            re.compile(r"(?<![0-9a-zæøå])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![0-9a-zæøå])")
+            if phrases
+            else None
+        )
         self._connectors = frozenset(_fold(c) for c in r.tail_connectors)
         self._generic = frozenset(_fold(g) for g in r.generic_heads)
         self._separators = frozenset(_fold(s) for s in r.alternative_separators)

@@ -95,7 +95,9 @@ class Taxonomy:
             return ConfigError(f"{source}: felt '{field}': {message}")
 
         if len(self.occupations) < min_occupations:
-            raise fail("occupation", f"mindst {min_occupations} erhverv kræves, fandt {len(self.occupations)}")
+            raise fail(
+                "occupation", f"mindst {min_occupations} erhverv kræves, fandt {len(self.occupations)}"
+            )
         ids: dict[str, int] = {}
         for i, occ in enumerate(self.occupations):
             if occ.id in ids:
@@ -111,7 +113,8 @@ class Taxonomy:
                 if cert not in known_certs:
                     raise fail(
                         f"occupation.{i}.certificates.{j}",
-                        f"ukendt certifikatkode '{cert}' (i '{occ.id}'); gyldige: {', '.join(sorted(known_certs))}",
+                        f"ukendt certifikatkode '{cert}' (i '{occ.id}'); "
+                        f"gyldige: {', '.join(sorted(known_certs))}",
                     )
             for j, variant in enumerate([occ.title, *occ.variants]):
                 field = f"occupation.{i}.title" if j == 0 else f"occupation.{i}.variants.{j - 1}"
@@ -121,7 +124,9 @@ class Taxonomy:
                 key = keys[0]
                 owner = self._variant_keys.get(key)
                 if owner is not None and owner != occ.id:
-                    raise fail(field, f"varianten '{variant}' ('{key}') hører allerede til erhvervet '{owner}'")
+                    raise fail(
+                        field, f"varianten '{variant}' ('{key}') hører allerede til erhvervet '{owner}'"
+                    )
                 self._variant_keys[key] = occ.id
 
     # --- lookups -------------------------------------------------------------------------------

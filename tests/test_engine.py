@@ -22,17 +22,37 @@ RULES = load_rules()
 
 def make_taxonomy() -> Taxonomy:
     occ = [
-        Occupation(id="lagermedarbejder", title="Lagermedarbejder", sector="lager_logistik",
-                   variants=["Lagerarbejder", "Lagerassistent", "Lagerhjælper"],
-                   related=["pakkerimedarbejder", "truckfoerer"], certificates=["truckcertifikat"]),
-        Occupation(id="pakkerimedarbejder", title="Pakkerimedarbejder", sector="lager_logistik", variants=["Pakker"]),
+        Occupation(
+            id="lagermedarbejder",
+            title="Lagermedarbejder",
+            sector="lager_logistik",
+            variants=["Lagerarbejder", "Lagerassistent", "Lagerhjælper"],
+            related=["pakkerimedarbejder", "truckfoerer"],
+            certificates=["truckcertifikat"],
+        ),
+        Occupation(
+            id="pakkerimedarbejder", title="Pakkerimedarbejder", sector="lager_logistik", variants=["Pakker"]
+        ),
         Occupation(id="truckfoerer", title="Truckfører", sector="lager_logistik", variants=["Truckchauffør"]),
-        Occupation(id="social_og_sundhedshjaelper", title="Social- og sundhedshjælper", sector="pleje_omsorg",
-                   variants=["SOSU-hjælper", "Hjemmehjælper"]),
-        Occupation(id="rengoeringsassistent", title="Rengøringsassistent", sector="rengoering",
-                   variants=["Rengøringsmedarbejder", "Rengøringshjælper"]),
-        Occupation(id="buschauffoer", title="Buschauffør", sector="transport", variants=["Buschauffør"],
-                   certificates=["koerekort_d"]),
+        Occupation(
+            id="social_og_sundhedshjaelper",
+            title="Social- og sundhedshjælper",
+            sector="pleje_omsorg",
+            variants=["SOSU-hjælper", "Hjemmehjælper"],
+        ),
+        Occupation(
+            id="rengoeringsassistent",
+            title="Rengøringsassistent",
+            sector="rengoering",
+            variants=["Rengøringsmedarbejder", "Rengøringshjælper"],
+        ),
+        Occupation(
+            id="buschauffoer",
+            title="Buschauffør",
+            sector="transport",
+            variants=["Buschauffør"],
+            certificates=["koerekort_d"],
+        ),
     ]
     return Taxonomy(occ, normalizer=Normalizer(RULES.normalization))
 
@@ -86,18 +106,51 @@ def ids(idx: MatchIndex, j: JobOrder, top: int = 10) -> list[str]:
     [
         (cand(1, active=False), {}, "inaktiv", "ikke aktiv"),
         (cand(1, certificates=[]), {}, "certifikat", "Mangler truckcertifikat"),
-        (cand(1, certificates=["truckcertifikat"]), {"required_certificates": ["truckcertifikat", "Kørekort B"]},
-         "certifikat", "Mangler kørekort B"),
+        (
+            cand(1, certificates=["truckcertifikat"]),
+            {"required_certificates": ["truckcertifikat", "Kørekort B"]},
+            "certifikat",
+            "Mangler kørekort B",
+        ),
         (cand(1, hours_per_week=20), {}, "timer", "Kan arbejde 20 timer om ugen; jobbet er på 37 timer"),
         (cand(1, postcode="8000"), {}, "afstand", "Bor 148 km fra arbejdsstedet; vil højst pendle 30 km"),
-        (cand(1, postcode="2300", max_commute_km=5), {}, "afstand", "Bor 11 km fra arbejdsstedet; vil højst pendle 5,0 km"),
-        (cand(1, available_from="2026-03-01"), {"start_date": "2026-02-01"}, "tilgaengelig",
-         "Først ledig fra 1.3.2026; jobbet starter 1.2.2026"),
+        (
+            cand(1, postcode="2300", max_commute_km=5),
+            {},
+            "afstand",
+            "Bor 11 km fra arbejdsstedet; vil højst pendle 5,0 km",
+        ),
+        (
+            cand(1, available_from="2026-03-01"),
+            {"start_date": "2026-02-01"},
+            "tilgaengelig",
+            "Først ledig fra 1.3.2026; jobbet starter 1.2.2026",
+        ),
         (cand(1, benefit="ledighedsydelse"), {}, "ydelse", "ledighedsydelse matches kun til fleksjob"),
-        (cand(1), {"employment_type": "fleksjob"}, "ydelse", "Fleksjob er kun for kandidater på ledighedsydelse"),
-        (cand(1, benefit="ledighedsydelse"), {"employment_type": "loentilskud_privat"}, "ydelse", "kun til fleksjob"),
-        (cand(1, benefit="ledighedsydelse"), {"employment_type": "virksomhedspraktik"}, "ydelse", "kun til fleksjob"),
-        (cand(1, benefit="ledighedsydelse"), {"employment_type": "nytteindsats"}, "ydelse", "kun til fleksjob"),
+        (
+            cand(1),
+            {"employment_type": "fleksjob"},
+            "ydelse",
+            "Fleksjob er kun for kandidater på ledighedsydelse",
+        ),
+        (
+            cand(1, benefit="ledighedsydelse"),
+            {"employment_type": "loentilskud_privat"},
+            "ydelse",
+            "kun til fleksjob",
+        ),
+        (
+            cand(1, benefit="ledighedsydelse"),
+            {"employment_type": "virksomhedspraktik"},
+            "ydelse",
+            "kun til fleksjob",
+        ),
+        (
+            cand(1, benefit="ledighedsydelse"),
+            {"employment_type": "nytteindsats"},
+            "ydelse",
+            "kun til fleksjob",
+        ),
     ],
 )
 def test_each_hard_filter_excludes_with_a_danish_reason(
@@ -105,7 +158,9 @@ def test_each_hard_filter_excludes_with_a_danish_reason(
 ) -> None:
     j = job(**job_kw)
     fleks = j.employment_type == "fleksjob"
-    other = cand(2, certificates=["truckcertifikat", "koerekort_b"], benefit="ledighedsydelse" if fleks else "dagpenge")
+    other = cand(
+        2, certificates=["truckcertifikat", "koerekort_b"], benefit="ledighedsydelse" if fleks else "dagpenge"
+    )
     idx = index(profile, other)
     shortlist = idx.match(j)
     assert ids(idx, j) == ["K00002"]
@@ -118,10 +173,21 @@ def test_each_hard_filter_excludes_with_a_danish_reason(
     assert reason in explanation.message
 
 
-@pytest.mark.parametrize("etype", ["loentilskud_privat", "loentilskud_offentlig", "virksomhedspraktik",
-                                   "nytteindsats", "ordinaert_job", "smaajob"])
+@pytest.mark.parametrize(
+    "etype",
+    [
+        "loentilskud_privat",
+        "loentilskud_offentlig",
+        "virksomhedspraktik",
+        "nytteindsats",
+        "ordinaert_job",
+        "smaajob",
+    ],
+)
 @pytest.mark.parametrize("benefit", ["dagpenge", "kontanthjaelp_jobparat", "uddannelseshjaelp_jobparat"])
-def test_subsidised_jobs_are_for_dagpenge_kontanthjaelp_and_uddannelseshjaelp(etype: str, benefit: str) -> None:
+def test_subsidised_jobs_are_for_dagpenge_kontanthjaelp_and_uddannelseshjaelp(
+    etype: str, benefit: str
+) -> None:
     assert ids(index(cand(1, benefit=benefit)), job(employment_type=etype)) == ["K00001"]
 
 
@@ -158,8 +224,13 @@ def test_spellings_of_the_job_wish_rank_above_related_and_unrelated() -> None:
     assert got.index("K00005") < got.index("K00003")  # same occupation 11 km away beats a related one nearby
     assert "K00004" not in got  # SOSU-hjælper is not a warehouse worker: under the cut-off
     by_id = {r.candidate_id: r for r in shortlist.results}
-    assert by_id["K00002"].reasons[0] == "Jobønske 'Lagerarbejder' ≈ 'Lagerarbejdere til travlt lager i Brøndby' (100)"
-    assert by_id["K00001"].reasons[0] == "Jobønske 'Lager medarb.': samme fag som jobordren (Lagermedarbejder)"
+    assert (
+        by_id["K00002"].reasons[0]
+        == "Jobønske 'Lagerarbejder' ≈ 'Lagerarbejdere til travlt lager i Brøndby' (100)"
+    )
+    assert (
+        by_id["K00001"].reasons[0] == "Jobønske 'Lager medarb.': samme fag som jobordren (Lagermedarbejder)"
+    )
     assert by_id["K00003"].reasons[0] == "Beslægtet fag: Pakkerimedarbejder (jobønske 'Pakker')"
     assert "Under 1 km fra arbejdsstedet" in by_id["K00003"].reasons
     assert "11 km fra arbejdsstedet" in [c.reason for c in by_id["K00005"].contributions]
@@ -180,8 +251,16 @@ def test_synonym_credit_through_the_taxonomy() -> None:
 
 
 def test_contributions_add_up_to_the_score_and_name_skills_certificates_languages() -> None:
-    idx = index(cand(1, desired_titles=["Lagermedarbejder"], experience_titles=["Pakker"],
-                     skills=["Plukning", "Håndscannere"], languages=["Dansk", "engelsk"], postcode="2650"))
+    idx = index(
+        cand(
+            1,
+            desired_titles=["Lagermedarbejder"],
+            experience_titles=["Pakker"],
+            skills=["Plukning", "Håndscannere"],
+            languages=["Dansk", "engelsk"],
+            postcode="2650",
+        )
+    )
     j = job(skills=["plukning", "håndscanner", "varemodtagelse"], languages=["dansk", "polsk"])
     (result,) = idx.match(j).results
     names = [c.name for c in result.contributions]
@@ -197,8 +276,10 @@ def test_contributions_add_up_to_the_score_and_name_skills_certificates_language
 
 
 def test_experience_counts_less_than_a_job_wish() -> None:
-    idx = index(cand(1, desired_titles=["Buschauffør"], experience_titles=["Lagermedarbejder"]),
-                cand(2, desired_titles=["Lagermedarbejder"]))
+    idx = index(
+        cand(1, desired_titles=["Buschauffør"], experience_titles=["Lagermedarbejder"]),
+        cand(2, desired_titles=["Lagermedarbejder"]),
+    )
     assert ids(idx, job()) == ["K00002", "K00001"]
 
 
@@ -226,12 +307,17 @@ def test_top_n_min_score_and_explain_below_the_list() -> None:
 
 def test_upsert_and_remove_without_rebuild_equal_a_fresh_build() -> None:
     idx = index(cand(1), cand(2, postcode="2300"), cand(3, desired_titles=["Pakker"]))
-    idx.upsert(cand(2, postcode="2650"))            # moved nearer
-    idx.upsert(cand(4, desired_titles=["Lagerassistent"], skills=["truckkørsel", "plukning", "pakning", "scanning",
-                                                                  "varemodtagelse", "kvalitetskontrol"],
-                    experience_titles=["Truckfører", "Pakker", "Lagerhjælper"]))  # wider than before
+    idx.upsert(cand(2, postcode="2650"))  # moved nearer
+    idx.upsert(
+        cand(
+            4,
+            desired_titles=["Lagerassistent"],
+            skills=["truckkørsel", "plukning", "pakning", "scanning", "varemodtagelse", "kvalitetskontrol"],
+            experience_titles=["Truckfører", "Pakker", "Lagerhjælper"],
+        )
+    )  # wider than before
     assert idx.remove("K00001") and not idx.remove("K00001")
-    for n in range(10, 1500):                        # grows past the initial capacity
+    for n in range(10, 1500):  # grows past the initial capacity
         idx.upsert(cand(n, desired_titles=["Buschauffør"], certificates=[]))
     fresh = MatchIndex.build([idx.get(i) for i in ["K00002", "K00003", "K00004"] if idx.get(i)], TAX, RULES)
     j = job(skills=["Plukning"])
@@ -264,8 +350,20 @@ def test_the_shipped_rules_load() -> None:
 
 # --- properties -------------------------------------------------------------------------------------
 
-TITLES = ["Lagermedarbejder", "Lagerarbejdere", "Pakker", "Truckfører", "SOSU-hjælper", "Buschauffør",
-          "Rengøringsassistent", "Lager medarb.", "Kok", "Tjener og bartender", "Lagerchef", "Hjemmehjælper"]
+TITLES = [
+    "Lagermedarbejder",
+    "Lagerarbejdere",
+    "Pakker",
+    "Truckfører",
+    "SOSU-hjælper",
+    "Buschauffør",
+    "Rengøringsassistent",
+    "Lager medarb.",
+    "Kok",
+    "Tjener og bartender",
+    "Lagerchef",
+    "Hjemmehjælper",
+]
 POSTCODES = ["2605", "2650", "2300", "2100", "2200", "2770", "3000", "8000"]
 CERTS = ["truckcertifikat", "koerekort_b", "koerekort_d", "hygiejnebevis"]
 
@@ -276,7 +374,9 @@ def profiles(draw: st.DrawFn, n: int) -> CandidateProfile:
         n,
         desired_titles=draw(st.lists(st.sampled_from(TITLES), min_size=1, max_size=3)),
         experience_titles=draw(st.lists(st.sampled_from(TITLES), max_size=2)),
-        skills=draw(st.lists(st.sampled_from(["plukning", "pakning", "truckkørsel", "rengøring"]), max_size=3)),
+        skills=draw(
+            st.lists(st.sampled_from(["plukning", "pakning", "truckkørsel", "rengøring"]), max_size=3)
+        ),
         certificates=draw(st.lists(st.sampled_from(CERTS), max_size=3)),
         languages=draw(st.lists(st.sampled_from(["dansk", "engelsk", "polsk"]), max_size=2)),
         postcode=draw(st.sampled_from(POSTCODES)),
@@ -297,7 +397,9 @@ def pools(draw: st.DrawFn) -> list[CandidateProfile]:
 @st.composite
 def jobs(draw: st.DrawFn) -> JobOrder:
     return job(
-        title=draw(st.sampled_from([*TITLES, "Lagerarbejdere til travlt lager i Brøndby", "SOSU-hjælpere søges"])),
+        title=draw(
+            st.sampled_from([*TITLES, "Lagerarbejdere til travlt lager i Brøndby", "SOSU-hjælpere søges"])
+        ),
         employment_type=draw(st.sampled_from(["ordinaert_job", "fleksjob", "loentilskud_privat", "smaajob"])),
         hours_per_week=draw(st.integers(5, 37)),
         postcode=draw(st.sampled_from(POSTCODES)),
@@ -314,8 +416,9 @@ PROPS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCh
 
 @PROPS
 @given(pool=pools(), j=jobs())
-def test_scores_are_0_to_100_sorted_and_every_result_passes_the_filters(pool: list[CandidateProfile],
-                                                                       j: JobOrder) -> None:
+def test_scores_are_0_to_100_sorted_and_every_result_passes_the_filters(
+    pool: list[CandidateProfile], j: JobOrder
+) -> None:
     idx = index(*pool, rules=LOW_RULES)
     results = idx.match(j, top=100).results
     keys = [(-r.score, r.candidate_id) for r in results]
@@ -341,5 +444,7 @@ def test_an_irrelevant_profile_never_changes_the_top(pool: list[CandidateProfile
     before = index(*pool).match(j, top=5).results
     idx = index(*pool)
     # a bus driver in Aarhus who is not active: fails a filter and matches nothing
-    idx.upsert(cand("ZZZ-irrelevant", desired_titles=["Skuespiller"], postcode="8000", active=False, certificates=[]))
+    idx.upsert(
+        cand("ZZZ-irrelevant", desired_titles=["Skuespiller"], postcode="8000", active=False, certificates=[])
+    )
     assert idx.match(j, top=5).results == before

@@ -27,17 +27,24 @@ from matching.normalize import NormalizationRules, Normalizer, normalize_skill, 
         ("Chauffører med kørekort C", "Chauffør"),
     ],
 )
-def test_company_wording_and_jobcentre_wording_give_the_same_key(company_wrote: str, jobcentre_wrote: str) -> None:
+def test_company_wording_and_jobcentre_wording_give_the_same_key(
+    company_wrote: str, jobcentre_wrote: str
+) -> None:
     assert normalize_title(company_wrote) == normalize_title(jobcentre_wrote) != ""
 
 
 def test_different_occupations_keep_different_keys() -> None:
-    keys = {normalize_title(t) for t in ["Lagermedarbejder", "Lagerchef", "Buschauffør", "Taxichauffør", "Kok"]}
+    keys = {
+        normalize_title(t) for t in ["Lagermedarbejder", "Lagerchef", "Buschauffør", "Taxichauffør", "Kok"]
+    }
     assert len(keys) == 5
 
 
 def test_slash_lists_alternatives() -> None:
-    assert title_keys("Chauffør/lagermedarbejder") == (normalize_title("Chauffør"), normalize_title("Lagermedarbejder"))
+    assert title_keys("Chauffør/lagermedarbejder") == (
+        normalize_title("Chauffør"),
+        normalize_title("Lagermedarbejder"),
+    )
 
 
 def test_og_lists_alternatives_but_not_across_a_suspension_hyphen() -> None:

@@ -41,10 +41,17 @@ def _load(tmp_path: Path, text: str, min_occupations: int = 0) -> Taxonomy:
 
 def test_lookup_by_any_spelling(tmp_path: Path) -> None:
     tax = _load(tmp_path, GOOD)
-    lookup = {t: (o.id if (o := tax.lookup(t)) else None) for t in [
-        "Lagerarbejdere til travlt lager i Brøndby", "SOSU-hjælpere til hjemmeplejen", "Pakkere", "Lagermedarbejdere",
-        "Lagerassistenter", "Skuespiller",
-    ]}
+    lookup = {
+        t: (o.id if (o := tax.lookup(t)) else None)
+        for t in [
+            "Lagerarbejdere til travlt lager i Brøndby",
+            "SOSU-hjælpere til hjemmeplejen",
+            "Pakkere",
+            "Lagermedarbejdere",
+            "Lagerassistenter",
+            "Skuespiller",
+        ]
+    }
     assert lookup == {
         "Lagerarbejdere til travlt lager i Brøndby": "lagermedarbejder",
         "SOSU-hjælpere til hjemmeplejen": "social_og_sundhedshjaelper",
@@ -71,11 +78,21 @@ def test_related_is_symmetric(tmp_path: Path) -> None:
     ("change", "field", "words"),
     [
         (('id = "pakkerimedarbejder"', 'id = "lagermedarbejder"'), "occupation.1.id", "bruges også"),
-        (('related = ["pakkerimedarbejder"]', 'related = ["pakker"]'), "occupation.0.related.0", "ukendt erhverv"),
-        (('certificates = ["truckcertifikat"]', 'certificates = ["flyvercertifikat"]'),
-         "occupation.0.certificates.0", "ukendt certifikatkode"),
-        (('variants = ["Pakker"]', 'variants = ["Pakker", "Lagerarbejdere"]'),
-         "occupation.1.variants.1", "hører allerede til erhvervet 'lagermedarbejder'"),
+        (
+            ('related = ["pakkerimedarbejder"]', 'related = ["pakker"]'),
+            "occupation.0.related.0",
+            "ukendt erhverv",
+        ),
+        (
+            ('certificates = ["truckcertifikat"]', 'certificates = ["flyvercertifikat"]'),
+            "occupation.0.certificates.0",
+            "ukendt certifikatkode",
+        ),
+        (
+            ('variants = ["Pakker"]', 'variants = ["Pakker", "Lagerarbejdere"]'),
+            "occupation.1.variants.1",
+            "hører allerede til erhvervet 'lagermedarbejder'",
+        ),
         (('sector = "pleje_omsorg"', 'sector = "pleje"'), "occupation.2.sector", ""),
         (('id = "pakkerimedarbejder"', 'id = "Pakkeri medarbejder"'), "occupation.1.id", ""),
         (('skills = ["plukning"]', 'skils = ["plukning"]'), "occupation.0.skils", ""),
@@ -105,7 +122,9 @@ def test_missing_or_broken_file(tmp_path: Path) -> None:
         _load(tmp_path, "[[occupation]\nid=")
 
 
-@pytest.mark.skipif(not config_path("occupations.toml").exists(), reason="config/occupations.toml mangler endnu")
+@pytest.mark.skipif(
+    not config_path("occupations.toml").exists(), reason="config/occupations.toml mangler endnu"
+)
 def test_the_real_taxonomy_loads_and_is_large_enough() -> None:
     from matching.taxonomy import default_taxonomy
 
