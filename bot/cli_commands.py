@@ -140,3 +140,36 @@ def cmd_explain(args: argparse.Namespace) -> int:
         for line in _contribution_lines(explanation.result):
             console.print("  " + line, markup=False)
     return EXIT_OK
+
+
+# --- intake, operations, demo (engineer I) ---------------------------------------------------------
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """`matchbot import candidates|job-orders FILE`."""
+    import asyncio
+
+    from bot.imports import run_import_cli
+    from config.settings import Settings
+
+    return asyncio.run(run_import_cli(Settings(), args.what, args.file, getattr(args, "mode", "upsert"),
+                                      args.report))
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """`matchbot worker`: the intake stream worker on its own (scale out next to `serve`)."""
+    import asyncio
+
+    from bot.intake import run_worker_process
+    from config.settings import Settings
+
+    return asyncio.run(run_worker_process(Settings()))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """`matchbot demo`: the match unit's day on the sample data, no Redis and no Teams needed."""
+    import asyncio
+
+    from bot.demo import run_demo
+
+    return asyncio.run(run_demo(fast=args.fast))

@@ -26,7 +26,14 @@ from typing import Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from bot import texts
-from matching.io import MSG_BAD_JSON, MSG_DUPLICATE_ID, MSG_NOT_OBJECT, MSG_NOT_UTF8, InputFileError
+from matching.io import (
+    MSG_BAD_JSON,
+    MSG_DUPLICATE_ID,
+    MSG_NOT_FOUND,
+    MSG_NOT_OBJECT,
+    MSG_NOT_UTF8,
+    InputFileError,
+)
 from matching.models import CandidateProfile, JobOrder, field_errors
 from matching.privacy import redact_cpr
 
@@ -194,23 +201,38 @@ def _phase(progress: PhaseProgress | None, phase: str) -> Progress | None:
 
 
 async def import_candidates(
-    swapper: Any, path: str | Path, mode: Literal["upsert", "replace"], progress: PhaseProgress | None = None,
+    swapper: Any,
+    path: str | Path,
+    mode: Literal["upsert", "replace"],
+    progress: PhaseProgress | None = None,
 ) -> ImportReport:
     """Parse, then swap the good rows in atomically (``bot.store.pool.PoolSwapper``)."""
     started = time.perf_counter()
     parsed = parse_file(path, CandidateProfile, _phase(progress, "parse"))
     if not parsed.valid:
-        return ImportReport("candidates", str(path), parsed.rows, 0, parsed.problems,
-                            time.perf_counter() - started)
+        return ImportReport(
+            "candidates", str(path), parsed.rows, 0, parsed.problems, time.perf_counter() - started
+        )
     swap = await swapper.swap_in(parsed.valid, mode, _phase(progress, "write"))
     return ImportReport(
-        "candidates", str(path), parsed.rows, swap.written, parsed.problems, time.perf_counter() - started,
-        deactivated=swap.deactivated, pool_size=swap.total, pool_version=swap.version,
+        "candidates",
+        str(path),
+        parsed.rows,
+        swap.written,
+        parsed.problems,
+        time.perf_counter() - started,
+        deactivated=swap.deactivated,
+        pool_size=swap.total,
+        pool_version=swap.version,
     )
 
 
 async def import_job_orders(
-    store: Any, queue: Any, metrics: Any, path: str | Path, progress: PhaseProgress | None = None,
+    store: Any,
+    queue: Any,
+    metrics: Any,
+    path: str | Path,
+    progress: PhaseProgress | None = None,
 ) -> ImportReport:
     """Every valid job order goes through the API's intake: saved, queued, shortlisted exactly once."""
     from bot.intake import accept_job_order
@@ -226,5 +248,113 @@ async def import_job_orders(
         queued += int(was_queued)
         if write is not None:
             write(1)
-    return ImportReport("job-orders", str(path), parsed.rows, len(parsed.valid), parsed.problems,
-                        time.perf_counter() - started, queued=queued, outcomes=outcomes)
+    return ImportReport(
+        "job-orders",
+        str(path),
+        parsed.rows,
+        len(parsed.valid),
+        parsed.problems,
+        time.perf_counter() - started,
+        queued=queued,
+        outcomes=outcomes,
+    )
+
+
+# --- command line ----------------------------------------------------------------------------------
+
+REPORT_ROWS_SHOWN = 20
+
+
+async def run_import_cli(settings: Any, what: str, file: str, mode: str, report_path: str | None) -> int:
+    """`matchbot import …`: progress bar, then the validation report and a one-line summary (Danish)."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from bot.observability import Metrics
+    from bot.store.connection import connect
+    from bot.store.followup import FollowUpStore
+    from bot.store.intake import IntakeQueue
+    from bot.store.pool import PoolSwapper
+
+    console = Console(stderr=False)
+    path = Path(file)
+    if not path.exists():
+        console.print(escape(str(InputFileError(path, None, None, MSG_NOT_FOUND))))
+        return 2
+    total_rows = max(
+        sum(1 for line in path.open("rb") if line.strip()) - (1 if path.suffix == ".csv" else 0), 1
+    )
+    redis = await connect(settings)
+    try:
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console, transient=False) as bar:
+            parse_task = bar.add_task(texts.IMPORT_PHASE_PARSE, total=total_rows)
+            write_task = bar.add_task(
+                texts.IMPORT_PHASE_WRITE if what == "candidates" else texts.IMPORT_PHASE_WRITE_JOBS,
+                total=None,
+            )
+
+            def progress(phase: str, n: int) -> None:
+                bar.advance(parse_task if phase == "parse" else write_task, n)
+
+            if what == "candidates":
+                report = await import_candidates(
+                    PoolSwapper(redis, settings.redis_key_prefix),
+                    path,
+                    "replace" if mode == "replace" else "upsert",
+                    progress,
+                )
+            else:
+                store = FollowUpStore(redis, settings.redis_key_prefix)
+                queue = IntakeQueue(redis, settings.redis_key_prefix)
+                await queue.ensure_group()
+                report = await import_job_orders(store, queue, Metrics(), path, progress)
+            bar.update(write_task, total=report.accepted, completed=report.accepted)
+    finally:
+        await redis.aclose()
+
+    if report.problems:
+        table = Table(title=texts.IMPORT_REPORT_TITLE.format(path=escape(str(path))))
+        for column in (texts.IMPORT_COL_LINE, texts.IMPORT_COL_FIELD, texts.IMPORT_COL_REASON):
+            table.add_column(column)
+        for line, fld, reason in problem_lines(report)[:REPORT_ROWS_SHOWN]:
+            table.add_row(str(line or ""), escape(fld), escape(reason))
+        console.print(table)
+        if len(report.problems) > REPORT_ROWS_SHOWN:
+            console.print(texts.IMPORT_MORE_PROBLEMS.format(count=len(report.problems) - REPORT_ROWS_SHOWN))
+    if report_path:
+        write_report_csv(report, report_path)
+    rejected_rows = len({p.line for p in report.problems})
+    if report.accepted == 0:
+        console.print(texts.IMPORT_NOTHING_VALID.format(path=escape(str(path))))
+        return 2
+    if what == "candidates":
+        console.print(
+            texts.IMPORT_SUMMARY_CANDIDATES.format(
+                accepted=report.accepted,
+                rows=report.rows,
+                mode=texts.IMPORT_MODE[mode],
+                seconds=report.seconds,
+                rejected=rejected_rows,
+                deactivated=report.deactivated,
+                pool_size=report.pool_size,
+                version=report.pool_version,
+            )
+        )
+    else:
+        outcomes = ", ".join(
+            f"{n} {texts.INTAKE_OUTCOME.get(k, k)}" for k, n in sorted(report.outcomes.items())
+        )
+        console.print(
+            texts.IMPORT_SUMMARY_JOB_ORDERS.format(
+                accepted=report.accepted,
+                rows=report.rows,
+                seconds=report.seconds,
+                outcomes=outcomes,
+                queued=report.queued,
+                rejected=rejected_rows,
+            )
+        )
+    return 0

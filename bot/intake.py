@@ -76,8 +76,10 @@ async def accept_job_order(
     if queued:
         await queue.enqueue(job.id, digest, revised=outcome == "revised", request_id=current_request_id())
     metrics.job_orders_received.labels(source, outcome).inc()
-    log.info("job order accepted", extra={"job_order_id": job.id, "outcome": outcome, "queued": queued,
-                                          "source": source})
+    log.info(
+        "job order accepted",
+        extra={"job_order_id": job.id, "outcome": outcome, "queued": queued, "source": source},
+    )
     return outcome, queued
 
 
@@ -601,3 +603,29 @@ class _WorkerLifecycle:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+
+# --- `matchbot worker` -----------------------------------------------------------------------------
+
+
+async def run_worker_process(settings: Any) -> int:
+    """The same worker as inside `matchbot serve`, alone; SIGTERM/SIGINT stop it gracefully."""
+    import signal
+
+    from bot.app import create_app
+
+    app = create_app(settings.model_copy(update={"intake_worker": False}), run_scheduler=False)
+    worker = app[INTAKE_WORKER_KEY]
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    print(texts.WORKER_STARTED.format(consumer=worker.consumer), flush=True)
+    runner = web.AppRunner(app)  # runs the app's start-up/clean-up (pool warm-up, Redis close), no socket
+    await runner.setup()
+    try:
+        await worker.run(stop)
+    finally:
+        await runner.cleanup()
+    return 0

@@ -185,13 +185,16 @@ class Metrics:
             "matchbot_job_orders_received_total",
             "Job orders received, by source (api, teams, import) and outcome (created, unchanged, revised, "
             "rejected)",
-            ["source", "outcome"], registry=r,
+            ["source", "outcome"],
+            registry=r,
         )
         self.shortlists_posted = Counter(
             "matchbot_shortlists_posted_total", "Shortlist cards posted to the match channel", registry=r
         )
         self.handovers = Counter(
-            "matchbot_handovers_total", "Approved candidates handed over to their consultant", ["result"],
+            "matchbot_handovers_total",
+            "Approved candidates handed over to their consultant",
+            ["result"],
             registry=r,
         )
         self.reminders_sent = Counter("matchbot_reminders_sent_total", "Reminders delivered", registry=r)
@@ -199,16 +202,20 @@ class Metrics:
             "matchbot_reminders_failed_total", "Reminders that could not be delivered", registry=r
         )
         self.match_latency = Histogram(
-            "matchbot_match_seconds", "Time to match one job order against the pool",
-            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0), registry=r,
+            "matchbot_match_seconds",
+            "Time to match one job order against the pool",
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+            registry=r,
         )
         self.queue_lag = Gauge(
             "matchbot_intake_queue_lag_seconds",
-            "Age of the oldest job order waiting in the intake stream (0 when empty)", registry=r,
+            "Age of the oldest job order waiting in the intake stream (0 when empty)",
+            registry=r,
         )
         self.pending_entries = Gauge(
             "matchbot_intake_pending_entries",
-            "Intake stream entries delivered to a worker but not yet acknowledged", registry=r,
+            "Intake stream entries delivered to a worker but not yet acknowledged",
+            registry=r,
         )
         self.dead_letters = Counter(
             "matchbot_intake_dead_letters_total", "Job orders moved to the dead-letter stream", registry=r
@@ -268,8 +275,12 @@ async def request_id_middleware(
         raise
     finally:
         logging.getLogger("matchbot.http").debug(
-            "request", extra={"method": request.method, "route": _route_name(request),
-                              "ms": round((time.perf_counter() - started) * 1000, 1)},
+            "request",
+            extra={
+                "method": request.method,
+                "route": _route_name(request),
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+            },
         )
         _request_id.reset(token)
     response.headers["X-Request-Id"] = rid
