@@ -26,6 +26,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import jwt
 from aiohttp import ClientError, web
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
@@ -103,6 +104,14 @@ def _reply_activity(reply: Reply) -> Activity:
     return MessageFactory.text(reply.text or "")
 
 
+def _tenant(activity: Activity) -> str:
+    """Teams puts the tenant in channelData.tenant.id (the schema's ConversationAccount reads 'tenantID')."""
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = (data.get("tenant") or {}).get("id")
+    conv = activity.conversation
+    return str(tenant or (conv.tenant_id if conv else "") or "")
+
+
 def _clean_reference(ref: ConversationReference) -> dict[str, Any]:
     """Serialise a reference without display names: only ids, service url and tenant are kept."""
     data: dict[str, Any] = ref.serialize()
@@ -124,6 +133,8 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
         retry_wait: Callable[..., Any] | None = None,
     ) -> None:
         super().__init__()
+        # msrest warns on every Teams-specific field it does not model (eventType, teamsChannelId …).
+        logging.getLogger("msrest.serialization").setLevel(logging.ERROR)
         self.settings = settings
         self.bot_app_id = settings.app_id
         self.conversations = conversations
@@ -156,9 +167,12 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
         auth_header = request.headers.get("Authorization", "")
         try:
             invoke_response = await self.adapter.process_activity(auth_header, activity, self.on_turn)
-        except PermissionError:
+        except (PermissionError, jwt.PyJWTError):
             log.warning("unauthorized request refused")
             return _error(401, texts.UNAUTHORIZED)
+        except Exception as exc:  # a bug or an outage outside the turn: Danish text, no stack trace out
+            log.error("activity processing failed", exc_info=exc)
+            return _error(500, texts.ERROR_GENERIC)
         if invoke_response:
             body_out = invoke_response.body
             if hasattr(body_out, "serialize"):
@@ -189,6 +203,8 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
         """Store the conversation reference and the user (AAD id, UPN) so we can write to them later."""
         a = ctx.activity
         ref = _clean_reference(TurnContext.get_conversation_reference(a))
+        if isinstance(ref.get("conversation"), dict):
+            ref["conversation"]["tenantID"] = _tenant(a)  # the schema's key; proactive calls need it
         conv = a.conversation
         conv_id = conv.id if conv else ""
         conv_type = (conv.conversation_type if conv else "") or ""
@@ -218,7 +234,7 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
                     aad_object_id=aad,
                     teams_id=user.id,
                     upn=upn,
-                    tenant_id=(conv.tenant_id if conv else "") or "",
+                    tenant_id=_tenant(a),
                     service_url=a.service_url or "",
                     bot_id=a.recipient.id if a.recipient else "",
                     personal_conversation_id=conv_id if is_personal else None,
@@ -337,7 +353,7 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
                 aad_object_id=aad,
                 teams_id=m.id,
                 upn=upn,
-                tenant_id=(a.conversation.tenant_id or "") if a.conversation else "",
+                tenant_id=_tenant(a),
                 service_url=a.service_url or "",
                 bot_id=a.recipient.id if a.recipient else "",
             )
@@ -365,7 +381,7 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
             params = ConversationParameters(
                 is_group=True,
                 bot=ref.bot,
-                channel_data={"channel": {"id": channel_id}},
+                channel_data={"channel": {"id": channel_id}, "tenant": {"id": ref.conversation.tenant_id}},
                 activity=activity,
                 tenant_id=ref.conversation.tenant_id,
             )
@@ -450,7 +466,7 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
         reference = {
             "bot": {"id": user.bot_id},
             "user": {"id": user.teams_id, "aadObjectId": user.aad_object_id},
-            "conversation": {"id": conv_id, "conversationType": "personal", "tenantId": user.tenant_id},
+            "conversation": {"id": conv_id, "conversationType": "personal", "tenantID": user.tenant_id},
             "channelId": TEAMS_CHANNEL,
             "serviceUrl": user.service_url,
         }

@@ -302,6 +302,7 @@ class ShortlistService:
                 actor,
                 note,
                 idempotency_key=key,
+                expected_version=version,
                 reason=texts.CARD_REJECT_REASONS.get(reason or "", reason) if not approve else None,
             )
         except TransitionError as exc:
@@ -440,6 +441,7 @@ class FollowUpService:
             to,
             actor,
             idempotency_key=key,
+            expected_version=version,
             interview_at=interview_at if to is FollowUpState.SAMTALE else None,
             start_date=when if to is FollowUpState.ANSAT else None,
         )

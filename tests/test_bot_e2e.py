@@ -1,0 +1,438 @@
+"""End to end through the real ``POST /api/messages``: real Bot Framework activity JSON in, the SDK's
+real outgoing HTTP calls out to a fake Bot Connector, state in a real redis-server.
+
+The match unit's day: install in the team channel → consultants install personally → a lead types
+``match`` → the shortlist card is posted in the channel → Godkend/Afvis update it in place → "Send
+godkendte" hands over 1:1 → the consultant presses status buttons → a reminder arrives once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from redis.asyncio import Redis
+from tenacity import wait_none
+
+from bot import texts
+from bot.app import SERVICES_KEY, Services, create_app
+from bot.followup.states import FollowUpState
+from bot.store import keys
+from bot.store.connection import client_from_url
+from config.settings import Settings
+from matching.models import CandidateProfile, JobOrder
+from tests import fake_connector as fc
+from tests.fake_connector import FakeConnector, card_text, find_action
+
+LEAD = fc.user_account("29:lead-1", "aad-lead-1")
+LEAD2 = fc.user_account("29:lead-2", "aad-lead-2")
+KONS_A = fc.user_account("29:kons-a", "aad-kons-a")
+KONS_B = fc.user_account("29:kons-b", "aad-kons-b")
+UPN = {
+    "29:lead-1": "lead1@kk.dk",
+    "29:lead-2": "lead2@kk.dk",
+    "29:kons-a": "kons.a@kk.dk",
+    "29:kons-b": "kons.b@kk.dk",
+}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class Bot:
+    client: TestClient[Any, Any]
+    connector: FakeConnector
+    services: Services
+    redis: Redis
+    clock: Clock
+
+    @property
+    def url(self) -> str:
+        return self.connector.url
+
+    async def post(self, activity: dict[str, Any], *, status: int | None = None) -> Any:
+        response = await self.client.post("/api/messages", json=activity)
+        if status is not None:
+            assert response.status == status, await response.text()
+        if response.status == 200:
+            return await response.json()
+        return None
+
+
+def job_order() -> JobOrder:
+    return JobOrder(
+        id="JO-2026-0101",
+        title="Lagermedarbejder",
+        company="Nordlager ApS",
+        employment_type="ordinaert_job",
+        hours_per_week=37,
+        postcode="2650",
+        deadline=date(2026, 12, 15),
+        required_certificates=["truckcertifikat"],
+        referral_with_obligation=True,
+    )
+
+
+def candidates() -> list[CandidateProfile]:
+    out = []
+    for i in range(1, 9):
+        out.append(
+            CandidateProfile(
+                id=f"K-{1000 + i}",
+                jobcenter="Jobcenter Amager" if i % 2 else "Jobcenter Nørrebro",
+                consultant="kons.a@kk.dk" if i % 2 else "kons.b@kk.dk",
+                desired_titles=["Lagermedarbejder"],
+                experience_titles=["Lagerarbejder"],
+                certificates=["truckcertifikat"],
+                postcode="2650" if i < 5 else "2300",
+                hours_per_week=37,
+                benefit="dagpenge",
+            )
+        )
+    # Never on the list: no forklift certificate.
+    out.append(
+        CandidateProfile(
+            id="K-2000",
+            jobcenter="Jobcenter Amager",
+            consultant="kons.a@kk.dk",
+            desired_titles=["Lagermedarbejder"],
+            postcode="2650",
+            hours_per_week=37,
+            benefit="dagpenge",
+        )
+    )
+    return out
+
+
+@pytest.fixture
+async def bot(redis_url: str, key_prefix: str) -> AsyncIterator[Bot]:
+    connector = FakeConnector()
+    await connector.start()
+    for user in (LEAD, LEAD2, KONS_A, KONS_B):
+        connector.add_member(user["id"], user["aadObjectId"], UPN[user["id"]])
+    settings = Settings(
+        MicrosoftAppId="",
+        REDIS_URL=redis_url,
+        REDIS_KEY_PREFIX=key_prefix,
+        MATCH_CHANNEL_ID=fc.CHANNEL_ID,
+        INTAKE_WORKER=False,
+    )
+    redis = client_from_url(redis_url)
+    clock = Clock()
+    app = create_app(
+        settings,
+        redis=redis,
+        clock=clock,
+        retry_wait=wait_none(),
+        run_scheduler=False,
+        configure_logging=False,
+    )
+    services = app[SERVICES_KEY]
+    await services.store.save_job_order(job_order())
+    await services.store.put_candidates(candidates())
+    client = TestClient(TestServer(app, host="127.0.0.1"))
+    await client.start_server()
+    try:
+        yield Bot(client, connector, services, redis, clock)
+    finally:
+        await client.close()
+        await connector.close()
+        await redis.aclose()
+
+
+async def install(bot: Bot, *consultants: dict[str, Any]) -> None:
+    await bot.post(fc.install_in_team(bot.url, LEAD), status=201)
+    for user in consultants:
+        await bot.post(fc.install_personal(bot.url, user), status=201)
+
+
+async def post_shortlist(bot: Bot) -> fc.Sent:
+    await bot.post(fc.message(bot.url, LEAD, "match JO-2026-0101", channel=True, thread="77"), status=201)
+    posts = bot.connector.of_kind("create")
+    assert len(posts) == 1
+    return posts[0]
+
+
+async def test_install_in_team_welcomes_and_reads_the_roster(bot: Bot) -> None:
+    await bot.post(fc.install_in_team(bot.url, LEAD), status=201)
+    assert any("Matchbot for den tværgående matchenhed" in t for t in bot.connector.texts(fc.CHANNEL_ID))
+    # The roster taught us every member by AAD id and e-mail, before any of them wrote.
+    user = await bot.services.conversations.user_by_upn("kons.b@kk.dk")
+    assert user is not None and user.teams_id == "29:kons-b" and user.tenant_id == fc.TENANT
+    channel = await bot.services.conversations.get_channel(fc.CHANNEL_ID)
+    assert channel is not None and channel["serviceUrl"] == bot.url
+    # No display names in Redis.
+    for key in [k async for k in bot.redis.scan_iter(match=f"{bot.services.settings.redis_key_prefix}:*")]:
+        dump = json.dumps(await bot.redis.dump(key) is not None and await _value(bot.redis, key))
+        assert "Navn " not in dump
+
+
+async def _value(redis: Redis, key: str) -> Any:
+    kind = await redis.type(key)
+    if kind == "string":
+        return await redis.get(key)
+    if kind == "hash":
+        return await redis.hgetall(key)
+    if kind == "set":
+        return sorted(await redis.smembers(key))
+    return None
+
+
+async def test_help_unknown_typo_and_cpr(bot: Bot) -> None:
+    await bot.post(fc.message(bot.url, KONS_A, "hjælp"), status=201)
+    help_card = bot.connector.cards()[-1]
+    assert "match <jobordre>" in card_text(help_card)
+
+    await bot.post(fc.message(bot.url, KONS_A, "blabla"), status=201)
+    unknown = bot.connector.cards()[-1]
+    assert texts.UNKNOWN_COMMAND in card_text(unknown) and "overblik <jobordre>" in card_text(unknown)
+
+    await bot.post(fc.message(bot.url, KONS_A, "OVERBLK JO-2026-0101"), status=201)
+    assert "Mente du **overblik JO-2026-0101**?" in bot.connector.texts()[-1]
+    assert "Overblik: JO-2026-0101" in card_text(bot.connector.cards()[-1])
+
+    before = len(bot.connector.sent)
+    await bot.post(fc.message(bot.url, KONS_A, "status JO-2026-0101 010190-1234 kontaktet"), status=201)
+    assert bot.connector.sent[before:][-1].text == texts.CPR_REFUSED
+    keys_now = [k async for k in bot.redis.scan_iter(match=f"{bot.services.settings.redis_key_prefix}:*")]
+    for key in keys_now:
+        assert "010190" not in json.dumps(await _value(bot.redis, key))
+
+
+async def test_match_approve_reject_in_place_handover_status_and_reminder(bot: Bot) -> None:
+    await install(bot, KONS_A)
+    post = await post_shortlist(bot)
+    card = post.card
+    assert card is not None
+    text = card_text(card)
+    assert "Shortlist: Lagermedarbejder hos Nordlager ApS" in text
+    assert "Henvisning med mødepligt" in text and "Truckcertifikat" in text.replace("truck", "Truck")
+    assert "2650 Hvidovre" in text and "15.12.2026" in text
+    assert "K-2000" not in text  # no certificate: filtered out
+    # A reply in the thread tells the lead where it went (the card went to the channel root).
+    first = find_action(card, "godkend")
+    cand = first["cand"]
+
+    # Godkend by Action.Execute: the invoke answer carries the refreshed card …
+    answer = await bot.post(
+        fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, first), status=200
+    )
+    assert answer["statusCode"] == 200 and answer["type"] == "application/vnd.microsoft.card.adaptive"
+    assert "Godkendt af lead1@kk.dk" in card_text(answer["value"])
+    # … and the posted card is updated in place for everyone.
+    updates = bot.connector.of_kind("update", post.conversation_id)
+    assert updates and updates[-1].activity_id == post.activity_id
+    assert "Godkendt af lead1@kk.dk" in card_text(updates[-1].card or {})
+
+    # A double click (same card version) changes nothing twice.
+    await bot.post(fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, first), status=200)
+    fu = await bot.services.store.get_followup("JO-2026-0101", cand)
+    assert fu is not None and fu.state is FollowUpState.GODKENDT and fu.version == first["v"] + 1
+
+    # A second lead rejecting the same candidate from a stale card is refused, with who decided.
+    stale = {**first, "verb": "afvis", f"reason_{cand}": "afstand"}
+    before = len(bot.connector.sent)
+    await bot.post(
+        fc.invoke_action(bot.url, LEAD2, post.conversation_id, post.activity_id, stale), status=200
+    )
+    assert any("allerede godkendt af lead1@kk.dk" in s.text for s in bot.connector.sent[before:])
+    fu = await bot.services.store.get_followup("JO-2026-0101", cand)
+    assert fu is not None and fu.state is FollowUpState.GODKENDT
+
+    # Afvis another candidate via the Action.Submit fallback (a message with value), with a reason.
+    current = updates[-1].card or {}
+    other = find_action(current, "afvis")
+    other_cand = other["cand"]
+    data = {**other, f"reason_{other_cand}": "timer", f"note_{other_cand}": "kun aftenvagter"}
+    await bot.post(fc.submit(bot.url, LEAD2, post.conversation_id, post.activity_id, data), status=201)
+    last = bot.connector.of_kind("update", post.conversation_id)[-1]
+    assert "Afvist af lead2@kk.dk" in card_text(last.card or {}) and "Timetal passer ikke" in card_text(
+        last.card or {}
+    )
+    rejected = await bot.services.store.get_followup("JO-2026-0101", other_cand)
+    assert rejected is not None and rejected.state is FollowUpState.AFVIST
+
+    # Send godkendte: the approved candidate's consultant gets a 1:1 hand-over card.
+    send = find_action(last.card or {}, "send_godkendte")
+    await bot.post(fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, send), status=200)
+    consultant = fu.consultant
+    teams_id = "29:kons-a" if consultant == "kons.a@kk.dk" else "29:kons-b"
+    personal = [s for s in bot.connector.sent if s.conversation_id.startswith("a:personal") and s.card]
+    handover = [s for s in personal if "Ny kandidat til dig" in card_text(s.card or {})]
+    assert len(handover) == 1, [card_text(s.card or {}) for s in personal]
+    assert teams_id in handover[0].conversation_id
+    htext = card_text(handover[0].card or {})
+    assert cand in htext and "Nordlager ApS" in htext and "15.12.2026" in htext and "Navn" not in htext
+    assert await bot.services.conversations.handover_states("JO-2026-0101") == {cand: "sent"}
+    # Pressing it twice sends nothing more.
+    await bot.post(fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, send), status=200)
+    assert len([s for s in bot.connector.sent if "Ny kandidat til dig" in card_text(s.card or {})]) == 1
+
+    # The consultant presses "Kontaktet" on the hand-over card.
+    consultant_user = KONS_A if teams_id == "29:kons-a" else KONS_B
+    if consultant_user is KONS_B:
+        await bot.post(fc.install_personal(bot.url, KONS_B), status=201)
+    kontaktet = find_action(handover[0].card or {}, "status", to="kontaktet")
+    answer = await bot.post(
+        fc.invoke_action(
+            bot.url, consultant_user, handover[0].conversation_id, handover[0].activity_id, kontaktet
+        ),
+        status=200,
+    )
+    assert "Status nu: **Kontaktet**" in card_text(answer["value"])
+    fu = await bot.services.store.get_followup("JO-2026-0101", cand)
+    assert fu is not None and fu.state is FollowUpState.KONTAKTET
+    assert fu.history[-1].actor == UPN[consultant_user["id"]]
+
+    # Time passes with no progress: the reminder arrives once, 1:1, with the quick buttons.
+    bot.clock.now += timedelta(days=30)
+    delivered = await bot.services.scheduler.run_once(bot.clock.now)
+    again = await bot.services.scheduler.run_once(bot.clock.now)
+    reminders = [s for s in bot.connector.sent if "Påmindelse" in card_text(s.card or {})]
+    assert delivered >= 1 and again == 0
+    assert len(reminders) == delivered
+    assert reminders[0].conversation_id == handover[0].conversation_id
+    find_action(reminders[0].card or {}, "status", to="ansoegt")
+
+
+async def test_unreachable_consultant_is_shown_and_retried_when_reachable(bot: Bot) -> None:
+    bot.connector.unreachable.add("29:kons-a")  # kons.a has not installed the app: 403 on create
+    bot.connector.unreachable.add("29:kons-b")
+    await install(bot)
+    post = await post_shortlist(bot)
+    approve = find_action(post.card or {}, "godkend")
+    cand = approve["cand"]
+    await bot.post(
+        fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, approve), status=200
+    )
+    card = bot.connector.of_kind("update", post.conversation_id)[-1].card or {}
+    send = find_action(card, "send_godkendte")
+    await bot.post(fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, send), status=200)
+    card = bot.connector.of_kind("update", post.conversation_id)[-1].card or {}
+    assert texts.CARD_UNREACHABLE in card_text(card)
+    assert (await bot.services.conversations.handover_states("JO-2026-0101"))[cand] == "pending"
+    assert not [s for s in bot.connector.sent if "Ny kandidat til dig" in card_text(s.card or {})]
+
+    # The consultant installs the app: the waiting hand-over is delivered and the card updated.
+    fu = await bot.services.store.get_followup("JO-2026-0101", cand)
+    assert fu is not None
+    user = KONS_A if fu.consultant == "kons.a@kk.dk" else KONS_B
+    bot.connector.unreachable.clear()
+    await bot.post(fc.install_personal(bot.url, user), status=201)
+    handover = [s for s in bot.connector.sent if "Ny kandidat til dig" in card_text(s.card or {})]
+    assert len(handover) == 1 and handover[0].conversation_id == f"a:personal-{user['id']}"
+    card = bot.connector.of_kind("update", post.conversation_id)[-1].card or {}
+    assert texts.CARD_UNREACHABLE not in card_text(card) and texts.CARD_HANDED_OVER in card_text(card)
+
+
+async def test_transient_connector_errors_are_retried(bot: Bot) -> None:
+    await install(bot)
+    bot.connector.fail_next(2, 503)
+    post = await post_shortlist(bot)
+    assert post.card is not None
+
+
+async def test_job_order_card_and_form_via_submit(bot: Bot) -> None:
+    await bot.post(fc.message(bot.url, LEAD, "jobordre JO-2026-0101"), status=201)
+    assert "Jobordre JO-2026-0101: Lagermedarbejder" in card_text(bot.connector.cards()[-1])
+    await bot.post(fc.message(bot.url, LEAD, "jobordre"), status=201)
+    form = bot.connector.cards()[-1]
+    data = find_action(form, "gem_jobordre", then="")
+    conv = f"a:personal-{LEAD['id']}"
+    bad = {
+        **data,
+        "id": "JO-9",
+        "title": "Rengøringsassistent",
+        "company": "Rent A/S",
+        "hours_per_week": "20",
+        "postcode": "9999",
+        "employment_type": "ordinaert_job",
+    }
+    await bot.post(fc.submit(bot.url, LEAD, conv, "form-1", bad), status=201)
+    assert "postcode" in card_text(bot.connector.of_kind("update", conv)[-1].card or {})
+    assert await bot.services.store.get_job_order("JO-9") is None
+    good = {
+        **bad,
+        "postcode": "2300",
+        "deadline": "2026-12-20",
+        "required_certificates": "",
+        "employment_clause": "true",
+    }
+    await bot.post(fc.submit(bot.url, LEAD, conv, "form-1", good), status=201)
+    saved = await bot.services.store.get_job_order("JO-9")
+    assert saved is not None and saved.employment_clause and saved.deadline == date(2026, 12, 20)
+    assert any("JO-9" in t and "gemt" in t for t in bot.connector.texts(conv))
+
+
+async def test_mine_hvorfor_and_status_command(bot: Bot) -> None:
+    await install(bot, KONS_A, KONS_B)
+    post = await post_shortlist(bot)
+    approve = find_action(post.card or {}, "godkend")
+    cand = approve["cand"]
+    await bot.post(
+        fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, approve), status=200
+    )
+    fu = await bot.services.store.get_followup("JO-2026-0101", cand)
+    assert fu is not None
+    user = KONS_A if fu.consultant == "kons.a@kk.dk" else KONS_B
+    conv = f"a:personal-{user['id']}"
+    await bot.post(fc.message(bot.url, user, "mine"), status=201)
+    assert cand in card_text(bot.connector.cards(conv)[-1])
+    await bot.post(fc.message(bot.url, user, f"status JO-2026-0101 {cand} kontaktet"), status=201)
+    assert "status er nu **Kontaktet**" in bot.connector.texts(conv)[-1]
+    await bot.post(fc.message(bot.url, user, f"status JO-2026-0101 {cand} ansat"), status=201)
+    assert "Kontaktet" in bot.connector.texts(conv)[-1]  # not allowed from kontaktet: Danish reason
+    await bot.post(fc.message(bot.url, user, "hvorfor JO-2026-0101 K-2000"), status=201)
+    assert "truckcertifikat" in bot.connector.texts(conv)[-1].lower()
+
+
+async def test_bad_requests_get_danish_errors_not_500(bot: Bot) -> None:
+    r = await bot.client.post("/api/messages", data="ikke json", headers={"Content-Type": "application/json"})
+    assert r.status == 400 and (await r.json())["error"] == texts.BAD_REQUEST_JSON
+    r = await bot.client.post("/api/messages", data="x", headers={"Content-Type": "text/plain"})
+    assert r.status == 415
+    r = await bot.client.post("/api/messages", json={"text": "no type"})
+    assert r.status == 400
+    big = fc.message(bot.url, LEAD, "x" * (bot.services.settings.max_request_bytes + 10))
+    r = await bot.client.post("/api/messages", json=big)
+    assert r.status == 413 and (await r.json())["error"] == texts.REQUEST_TOO_LARGE
+    assert bot.connector.sent == []
+
+
+async def test_with_app_id_an_unsigned_post_gets_401_and_nothing_happens(
+    redis_url: str, key_prefix: str
+) -> None:
+    connector = FakeConnector()
+    await connector.start()
+    settings = Settings(
+        MicrosoftAppId="00000000-0000-0000-0000-000000000001",
+        MicrosoftAppPassword="secret",
+        MicrosoftAppType="SingleTenant",
+        MicrosoftAppTenantId=fc.TENANT,
+        REDIS_URL=redis_url,
+        REDIS_KEY_PREFIX=key_prefix,
+        INTAKE_WORKER=False,
+    )
+    redis = client_from_url(redis_url)
+    app = create_app(settings, redis=redis, run_scheduler=False, warm_pool=False, configure_logging=False)
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        activity = fc.message(connector.url, LEAD, "hjælp")
+        r = await client.post("/api/messages", json=activity)
+        assert r.status == 401
+        r = await client.post("/api/messages", json=activity, headers={"Authorization": "Bearer not-a-jwt"})
+        assert r.status == 401
+    await connector.close()
+    assert connector.sent == [] and connector.requests == 0
+    assert not [k async for k in redis.scan_iter(match=f"{key_prefix}:{keys.CONV_TAG}*")]
+    await redis.aclose()
