@@ -29,6 +29,8 @@ INTAKE_GROUP = "matchbot-intake"
 JOB_MARKER_TTL_SECONDS = 400 * 24 * 3600
 # An entry whose worker has been silent this long is claimed by another worker.
 DEFAULT_CLAIM_IDLE_MS = 30_000
+# A released entry looks this idle, so any worker (whatever its claim timeout) takes it at once.
+RELEASED_IDLE_MS = 24 * 3600 * 1000
 # Dead-letter stream keeps at most this many entries (approximate trim; they are also reported).
 DEAD_LETTER_MAXLEN = 10_000
 
@@ -192,7 +194,7 @@ class IntakeQueue:
         XCLAIM with a back-dated idle time makes the entry look abandoned to ``XAUTOCLAIM``; the
         retry count is set back by one so the next claim does not count a release as a crash.
         """
-        idle = max(self.claim_idle_ms - retry_in_ms, 0)
+        idle = RELEASED_IDLE_MS if retry_in_ms <= 0 else max(self.claim_idle_ms - retry_in_ms, 0)
         by_count: dict[int, list[Any]] = {}
         for e in entries:
             by_count.setdefault(max(e.deliveries - 1, 0), []).append(e.entry_id)

@@ -1,0 +1,126 @@
+"""From 202 to the card, through crashes: a killed worker, a restarted Redis, a poison job order."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from bot import texts
+from bot.intake import INTAKE_WORKER_KEY
+from bot.store.intake import IntakeQueue
+from tests.fake_connector import card_text
+from tests.intake_support import candidates, job_order_json, running_bot, wait_until
+from tests.redis_server import RedisServer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _cards_for(bot_cards: list[dict[str, object]], job_id: str) -> int:
+    return sum(1 for card in bot_cards if f"Jobordre {job_id}" in card_text(card))  # type: ignore[arg-type]
+
+
+async def test_worker_killed_between_claim_and_post_still_gives_exactly_one_shortlist(
+    redis_url: str, key_prefix: str
+) -> None:
+    async with running_bot(redis_url, key_prefix, pool=candidates(), INTAKE_WORKER=False) as bot:
+        # Teams is flaky: every post fails, so the separate worker process hangs in its retries.
+        bot.connector.fail_next(1000, 503)
+        env = {
+            **os.environ,
+            "REDIS_URL": redis_url,
+            "REDIS_KEY_PREFIX": key_prefix,
+            "MATCH_CHANNEL_ID": bot.services.settings.match_channel_id,
+            "LOG_LEVEL": "WARNING",
+        }
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            resp = await bot.post_jobs(job_order_json("JO-KILL"))
+            assert resp.status == 202
+            before = bot.connector.requests
+            await wait_until(lambda: bot.connector.requests > before, timeout=30)  # it claimed and tries
+        finally:
+            proc.send_signal(signal.SIGKILL)  # no clean-up, no release: the entry stays pending
+            proc.wait(timeout=10)
+        queue = IntakeQueue(bot.redis, key_prefix)
+        assert (await queue.stats()).pending == 1
+        assert bot.shortlist_cards() == []
+
+        bot.connector.failures.clear()  # Teams is back; another worker takes over the entry
+        worker = bot.app[INTAKE_WORKER_KEY]
+        stop = asyncio.Event()
+        task = asyncio.create_task(worker.run(stop))
+        try:
+            await wait_until(lambda: len(bot.shortlist_cards()) == 1, timeout=15)
+            await asyncio.sleep(1.0)  # longer than the claim timeout: nothing else comes
+        finally:
+            stop.set()
+            await task
+        assert _cards_for(bot.shortlist_cards(), "JO-KILL") == 1
+        stats = await queue.stats()
+        assert (stats.pending, stats.waiting) == (0, 0)
+
+
+async def test_redis_restart_during_a_batch_loses_nothing_acknowledged(
+    restartable_redis: RedisServer, key_prefix: str
+) -> None:
+    ids = [f"JO-R{i:02d}" for i in range(24)]
+    async with running_bot(restartable_redis.url, key_prefix, pool=candidates()) as bot:
+        resp = await bot.post_jobs([job_order_json(i) for i in ids])
+        assert resp.status == 202  # acknowledged: every one of these must become a card
+        await wait_until(lambda: len(bot.shortlist_cards()) >= 3, timeout=20)
+        restartable_redis.restart()  # mid-batch
+        await wait_until(lambda: len(bot.shortlist_cards()) >= len(ids), timeout=60)
+        await asyncio.sleep(1.0)
+        cards = bot.shortlist_cards()
+        assert {job_id: _cards_for(cards, job_id) for job_id in ids} == {job_id: 1 for job_id in ids}
+
+
+async def test_poison_job_order_goes_to_dead_letters_and_is_reported(redis_url: str, key_prefix: str) -> None:
+    async with running_bot(redis_url, key_prefix, pool=candidates(), INTAKE_MAX_FAILURES=3) as bot:
+        # the connector refuses this job order's card every time (400: not transient)
+        bot.connector.fail_next(3, 400)
+        resp = await bot.post_jobs(job_order_json("JO-POISON"))
+        assert resp.status == 202
+        await wait_until(lambda: any("JO-POISON" in t for t in bot.channel_texts()), timeout=20)
+        [report] = [t for t in bot.channel_texts() if "JO-POISON" in t]
+        assert "lagt til side" in report and "3 gange" in report
+        queue = IntakeQueue(bot.redis, key_prefix)
+        [dead] = await queue.dead_letters()
+        assert dead.job_order_id == "JO-POISON"
+        assert (await queue.stats()).waiting == 0
+        state = await bot.http.get(
+            bot.url("/api/jobordrer/JO-POISON"),
+            headers={"X-API-Key": bot.services.settings.jobordre_api_keys[0].get_secret_value()},
+        )
+        assert (await state.json())["status_tekst"] == texts.INTAKE_STATUS["dead"]
+        # the next job order is not held up by the poison one
+        await bot.post_jobs(job_order_json("JO-NEXT"))
+        await wait_until(lambda: _cards_for(bot.shortlist_cards(), "JO-NEXT") == 1, timeout=20)
+        assert bot.shortlist_cards() and _cards_for(bot.shortlist_cards(), "JO-POISON") == 0
+
+
+async def test_graceful_shutdown_releases_what_it_holds(redis_url: str, key_prefix: str) -> None:
+    async with running_bot(redis_url, key_prefix, pool=candidates(), INTAKE_WORKER=False) as bot:
+        queue = IntakeQueue(bot.redis, key_prefix, claim_idle_ms=60_000)
+        await queue.ensure_group()
+        resp = await bot.post_jobs([job_order_json(f"JO-G{i}") for i in range(3)])
+        assert resp.status == 202
+        worker = bot.app[INTAKE_WORKER_KEY]
+        stop = asyncio.Event()
+        entries = await queue.claim(worker.consumer, count=3, block_ms=10)
+        for entry in entries:
+            worker._in_flight[entry.entry_id] = entry
+        stop.set()
+        await worker.run(stop)  # stops at once and hands back what it held
+        other = await queue.claim("another-worker", count=10, block_ms=10)
+        assert sorted(e.job_order_id for e in other) == ["JO-G0", "JO-G1", "JO-G2"]
