@@ -28,6 +28,7 @@ from config.settings import Settings
 from matching.models import CandidateProfile, JobOrder
 from tests import fake_connector as fc
 from tests.fake_connector import FakeConnector, card_text, find_action
+from tests.test_cards import assert_valid
 
 LEAD = fc.user_account("29:lead-1", "aad-lead-1")
 LEAD2 = fc.user_account("29:lead-2", "aad-lead-2")
@@ -145,6 +146,9 @@ async def bot(redis_url: str, key_prefix: str) -> AsyncIterator[Bot]:
     await client.start_server()
     try:
         yield Bot(client, connector, services, redis, clock)
+        # Every card the bot sent in the test (posted, updated, 1:1) is a valid Adaptive Card 1.5.
+        for card in connector.cards():
+            assert_valid(card)
     finally:
         await client.close()
         await connector.close()

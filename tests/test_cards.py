@@ -1,0 +1,196 @@
+"""Every card the bot can send validates against the Adaptive Card 1.5 schema, and says the right
+things: job order facts, pseudonymous candidates with reasons, decisions, no names."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from bot import cards, commands, texts
+from matching.models import JobOrder
+from tests.fake_connector import card_text, find_action
+
+SCHEMA = json.loads((Path(__file__).parent / "schemas" / "adaptive-card-1.5.json").read_text())
+VALIDATOR = jsonschema.Draft6Validator(SCHEMA)
+
+
+def assert_valid(card: dict[str, Any]) -> None:
+    errors = sorted(VALIDATOR.iter_errors(card), key=lambda e: list(e.path))
+    assert not errors, [f"{list(e.path)}: {e.message[:200]}" for e in errors[:5]]
+    assert card["version"] == "1.5"
+
+
+def job(**extra: Any) -> JobOrder:
+    data: dict[str, Any] = {
+        "id": "JO-2026-0042",
+        "title": "Rengøringsassistent",
+        "company": "Skinne A/S",
+        "employment_type": "loentilskud_privat",
+        "hours_per_week": 25,
+        "postcode": "2300",
+        "deadline": date(2026, 12, 1),
+        "required_certificates": ["truckcertifikat"],
+        "referral_with_obligation": True,
+        "employment_clause": True,
+    }
+    data.update(extra)
+    return JobOrder(**data)
+
+
+def row(rank: int, state: str = "foreslaaet", **extra: Any) -> cards.CandidateRow:
+    base: dict[str, Any] = {
+        "rank": rank,
+        "candidate_id": f"K-{rank:04d}",
+        "jobcenter": "Jobcenter Amager",
+        "consultant": "kons@kk.dk",
+        "score": 91.25 - rank,
+        "reasons": ["Jobønske passer", "3 km væk", "Dansk"],
+        "state": state,
+        "version": 1,
+    }
+    base.update(extra)
+    return cards.CandidateRow(**base)
+
+
+def status(state: str = "godkendt", label: str = "Godkendt") -> cards.StatusView:
+    return cards.StatusView(
+        "JO-2026-0042", "K-0001", state, label, 3, datetime(2026, 11, 23, 9, tzinfo=UTC), date(2026, 12, 1)
+    )
+
+
+def test_the_validator_is_not_vacuous() -> None:
+    bad = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlok", "text": "x"}]}
+    assert list(VALIDATOR.iter_errors(bad))
+    bad_action = cards.shortlist_card(cards.ShortlistView(job(), [row(1)]))
+    bad_action["actions"] = [{"type": "Action.Execute", "title": "x", "verb": "y", "colour": "red"}]
+    assert list(VALIDATOR.iter_errors(bad_action))
+
+
+def test_shortlist_card_facts_candidates_and_buttons() -> None:
+    rows = [
+        row(1),
+        row(
+            2,
+            "godkendt",
+            decision_label="Godkendt",
+            decided_by="lead@kk.dk",
+            decided_at=datetime(2026, 11, 23, 10, 5, tzinfo=UTC),
+        ),
+        row(
+            3,
+            "afvist",
+            decision_label="Afvist",
+            decided_by="lead2@kk.dk",
+            decided_at=datetime(2026, 11, 23, 10, 6, tzinfo=UTC),
+            reason="For lang transport",
+        ),
+        *[row(i) for i in range(4, 12)],
+    ]
+    card = cards.shortlist_card(
+        cards.ShortlistView(job(), rows, considered=1234, excluded={"certifikat": 40})
+    )
+    assert_valid(card)
+    text = card_text(card)
+    for fact in (
+        "Skinne A/S",
+        "Rengøringsassistent",
+        "Løntilskud (privat)",
+        "25 timer",
+        "2300 København S",
+        "01.12.2026",
+        "Truckcertifikat",
+        "Henvisning med mødepligt",
+        "Beskæftigelsesklausul",
+    ):
+        assert fact in text, fact
+    assert "**1. K-0001** · Jobcenter Amager · konsulent kons@kk.dk · score 90.2" in text
+    assert "• Jobønske passer" in text
+    assert "Godkendt af lead@kk.dk 23.11.2026 kl. 10:05" in text
+    assert "Afvist af lead2@kk.dk 23.11.2026 kl. 10:06 (For lang transport)" in text
+    assert "K-0006" not in text  # only the first five are shown until "Vis flere"
+    assert find_action(card, cards.VERB_APPROVE, cand="K-0001")["v"] == 1
+    with pytest.raises(AssertionError):
+        find_action(card, cards.VERB_APPROVE, cand="K-0002")  # decided: no buttons any more
+    reject = find_action(card, cards.VERB_REJECT, cand="K-0004")
+    assert reject["job"] == "JO-2026-0042"
+    assert find_action(card, cards.VERB_SHOW_MORE)["shown"] == 5
+    assert find_action(card, cards.VERB_SEND_APPROVED)["job"] == "JO-2026-0042"
+    more = cards.shortlist_card(cards.ShortlistView(job(), rows, shown=10))
+    assert "K-0010" in card_text(more)
+
+
+def test_every_action_has_a_submit_fallback_with_the_same_data() -> None:
+    card = cards.shortlist_card(cards.ShortlistView(job(), [row(1)]))
+    stack: list[Any] = [card]
+    seen = 0
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("type") == "Action.Execute":
+                seen += 1
+                assert node["fallback"]["type"] == "Action.Submit"
+                assert node["fallback"]["data"] == node["data"] and node["data"]["verb"] == node["verb"]
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    assert seen >= 2
+
+
+def test_unreachable_and_handed_over_are_shown() -> None:
+    rows = [
+        row(1, "godkendt", decision_label="Godkendt", decided_by="l@kk.dk", unreachable=True),
+        row(2, "godkendt", decision_label="Godkendt", decided_by="l@kk.dk", handed_over=True),
+    ]
+    card = cards.shortlist_card(cards.ShortlistView(job(), rows, sent_note="1 godkendte sendt"))
+    assert_valid(card)
+    text = card_text(card)
+    assert texts.CARD_UNREACHABLE in text and texts.CARD_HANDED_OVER in text and "1 godkendte sendt" in text
+
+
+def test_handover_and_reminder_cards_have_the_status_buttons() -> None:
+    hand = cards.handover_card(job(), row(1, "godkendt"), status())
+    rem = cards.reminder_card(status("kontaktet", "Kontaktet"), "Har du kontaktet kandidaten?")
+    for card in (hand, rem):
+        assert_valid(card)
+        verbs = {a["data"]["to"] for a in card["actions"]}
+        assert verbs <= {code for code, _ in cards.STATUS_BUTTONS}
+    assert {a["title"] for a in hand["actions"]} == {label for _, label in cards.STATUS_BUTTONS}
+    assert "Kontaktet" not in {a["title"] for a in rem["actions"]}  # the current state is no button
+    text = card_text(hand)
+    assert "Ny kandidat til dig: K-0001" in text and "Gør dette inden **01.12.2026**" in text
+    assert "• 3 km væk" in text
+
+
+def test_job_order_form_and_card() -> None:
+    form = cards.job_order_form_card("Jobordren kunne ikke gemmes: postcode: ukendt")
+    assert_valid(form)
+    assert "postcode: ukendt" in card_text(form)
+    card = cards.job_order_card(job(description="Rengøring af kontorer."))
+    assert_valid(card)
+    assert find_action(card, cards.VERB_MATCH)["job"] == "JO-2026-0042"
+    parsed = cards.job_order_from_form(
+        {
+            "id": " JO-1 ",
+            "required_certificates": "truck, , kran",
+            "employment_clause": "true",
+            "description": "",
+        }
+    )
+    assert parsed == {"id": "JO-1", "required_certificates": ["truck", "kran"], "employment_clause": True}
+
+
+def test_help_funnel_and_mine_cards() -> None:
+    for card in (
+        cards.help_card(commands.help_lines(), intro=texts.UNKNOWN_COMMAND),
+        cards.funnel_card("JO-1", [("Foreslået", 4), ("Godkendt", 2)]),
+        cards.mine_card([status()]),
+        cards.mine_card([]),
+    ):
+        assert_valid(card)
+    assert texts.CARD_MINE_EMPTY in card_text(cards.mine_card([]))
+    assert "frist 01.12.2026" in card_text(cards.mine_card([status()]))
