@@ -53,6 +53,16 @@ def _build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="matchenhedens dag på eksempeldata: uden Redis og uden Teams")
     p.add_argument("--fast", action="store_true", help="ingen pauser mellem trinene")
     p.set_defaults(handler=_lazy("bot.cli_commands", "cmd_demo"))
+
+    # --- Teams bot (issue 4) -----------------------------------------------------------------
+    p = sub.add_parser("serve", help="start botten (POST /api/messages, jobordre-API, /healthz, /metrics)")
+    p.add_argument("--host", help="standard: HOST fra miljøet (0.0.0.0)")
+    p.add_argument("--port", type=int, help="standard: PORT fra miljøet (3978)")
+    p.set_defaults(handler=_lazy("bot.cli_commands", "cmd_serve"))
+
+    p = sub.add_parser("teams-package", help="byg Teams-app-pakken (zip) med app-id'et fra MicrosoftAppId")
+    p.add_argument("--out", default="dist/matchbot-teams.zip", help="hvor zip-filen skrives")
+    p.set_defaults(handler=_lazy("bot.cli_commands", "cmd_teams_package"))
     return parser
 
 

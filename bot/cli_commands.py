@@ -173,3 +173,36 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
     return asyncio.run(run_demo(fast=args.fast))
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """`matchbot serve`: the bot's web app (Teams endpoint, job order API, health, metrics)."""
+    from aiohttp import web
+
+    from bot.app import create_app
+    from config.settings import Settings
+
+    try:
+        settings = Settings()
+        app = create_app(settings)
+    except (ConfigError, ValueError) as exc:
+        return _err(str(exc))
+    host, port = args.host or settings.host, args.port or settings.port
+    print(texts.SERVE_STARTING.format(host=host, port=port), file=sys.stderr)
+    web.run_app(app, host=host, port=port, print=None, access_log=None)
+    return EXIT_OK
+
+
+def cmd_teams_package(args: argparse.Namespace) -> int:
+    """`matchbot teams-package`: zip manifest + icons with the bot's app id filled in."""
+    from pathlib import Path
+
+    from bot.teams_package import PackageError, build_teams_package
+    from config.settings import Settings
+
+    try:
+        out = build_teams_package(Settings().app_id, Path(args.out))
+    except PackageError as exc:
+        return _err(str(exc))
+    print(texts.TEAMS_PACKAGE_BUILT.format(path=out))
+    return EXIT_OK

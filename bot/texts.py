@@ -154,6 +154,12 @@ MINE_NO_UPN = (
 BAD_DATE = "'{value}' er ikke en dato. Skriv den som ÅÅÅÅ-MM-DD, fx 2026-12-01."
 REJECT_NEEDS_REASON = "Vælg en begrundelse for afvisningen."
 CARD_STATUS_DATE = "Dato (kræves for 'Til samtale' og 'Ansat')"
+TEAMS_PACKAGE_NO_APP_ID = (
+    "MicrosoftAppId mangler eller er ikke et GUID: sæt bot-registreringens app-id i miljøet eller .env, "
+    "før Teams-pakken bygges."
+)
+TEAMS_PACKAGE_BUILT = "Teams-pakken er bygget: {path} (upload den i Teams under Apps → Administrer dine apps)."
+SERVE_STARTING = "Matchbot lytter på http://{host}:{port}/api/messages"
 HANDOVER_SENT = "{sent} sendt til konsulenterne; {unreachable} konsulent(er) er ikke nåbare i Teams endnu."
 
 # --- follow-up: states, transitions, reminders (engineer F) -------------------------------------
