@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-
-import pytest
 
 from bot.followup.models import FollowUp, Reminder
 from bot.store.connection import client_from_url
@@ -78,23 +76,6 @@ class Stores:
     async def close(self) -> None:
         for c in self.clients:
             await c.aclose()
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(cph(2026, 12, 18, 10))  # a Friday, a week before Christmas
-
-
-@pytest.fixture
-async def stores(redis_url: str, key_prefix: str, clock: Clock) -> AsyncIterator[Stores]:
-    factory = Stores(redis_url, key_prefix, clock)
-    yield factory
-    await factory.close()
-
-
-@pytest.fixture
-async def store(stores: Stores) -> FollowUpStore:
-    return stores.new()
 
 
 class RecordingNotifier:

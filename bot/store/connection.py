@@ -12,16 +12,18 @@ twice.
 from __future__ import annotations
 
 import logging
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol, TypeVar
 
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialWithJitterBackoff
+from redis.exceptions import AuthenticationError, AuthenticationWrongNumberOfArgsError, ResponseError
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Back-off 0.05, 0.1, 0.2 … capped at 2 s, 12 tries: rides out a restart of several seconds.
 RETRY_ATTEMPTS = 12
@@ -42,8 +44,27 @@ class RedisSettings(Protocol):
     redis_url: str
 
 
+class _Retry(Retry):
+    """Retry connection errors, but not a wrong password: that is a ConnectionError subclass in
+    redis-py, and retrying it only delays the operator's error message by half a minute."""
+
+    async def call_with_retry(
+        self,
+        do: Callable[[], Awaitable[T]],
+        fail: Callable[[Exception], Any] | Callable[[Exception, int], Any],
+        is_retryable: Callable[[Exception], bool] | None = None,
+        with_failure_count: bool = False,
+    ) -> T:
+        def retryable(error: Exception) -> bool:
+            if isinstance(error, AuthenticationError | AuthenticationWrongNumberOfArgsError):
+                return False
+            return is_retryable(error) if is_retryable is not None else True
+
+        return await super().call_with_retry(do, fail, retryable, with_failure_count)
+
+
 def _retry() -> Retry:
-    return Retry(
+    return _Retry(
         ExponentialWithJitterBackoff(cap=RETRY_CAP_SECONDS, base=RETRY_BASE_SECONDS),
         RETRY_ATTEMPTS,
         supported_errors=(RedisConnectionError, RedisTimeoutError),

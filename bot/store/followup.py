@@ -395,10 +395,12 @@ class FollowUpStore:
         if interview_at is not None and interview_at.tzinfo is None:
             interview_at = interview_at.replace(tzinfo=self.rules.zone)
         idem = self._idem_key(job_order_id, candidate_id, idempotency_key or uuid.uuid4().hex)
-        if idempotency_key is not None and await self.r.exists(idem):
-            return await self._require(job_order_id, candidate_id)
         for _ in range(MAX_CAS_ATTEMPTS):
             current = await self._require(job_order_id, candidate_id)
+            # Record first, key second: the script writes both at once, so a record that already
+            # shows this action is always seen together with its key (a repeat, not an error).
+            if idempotency_key is not None and await self.r.exists(idem):
+                return current
             if expected_version is not None and current.version != expected_version:
                 raise ConflictError(texts.TRANSITION_CONFLICT.format(current=current.label))
             check_transition(
@@ -446,6 +448,8 @@ class FollowUpStore:
         idem = self._idem_key(job_order_id, candidate_id, idempotency_key or uuid.uuid4().hex)
         for _ in range(MAX_CAS_ATTEMPTS):
             current = await self._require(job_order_id, candidate_id)
+            if idempotency_key is not None and await self.r.exists(idem):
+                return current
             now = self.clock()
             updated = replace(
                 current,

@@ -1,0 +1,27 @@
+"""Fixtures for the follow-up tests (loaded with ``pytest_plugins``; helpers are in followup_support)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.store.followup import FollowUpStore
+from tests.followup_support import Clock, Stores, cph
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(cph(2026, 12, 18, 10))  # a Friday, a week before Christmas
+
+
+@pytest.fixture
+async def stores(redis_url: str, key_prefix: str, clock: Clock) -> AsyncIterator[Stores]:
+    factory = Stores(redis_url, key_prefix, clock)
+    yield factory
+    await factory.close()
+
+
+@pytest.fixture
+async def store(stores: Stores) -> FollowUpStore:
+    return stores.new()

@@ -1,0 +1,393 @@
+"""The follow-up store against a real redis-server: life of a follow-up, concurrency, audit, queries,
+the pool, connections and a Redis restart in the middle of a run."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from redis.exceptions import AuthenticationError
+
+from bot.followup.states import ConflictError, FollowUpState, NotFoundError, TransitionError
+from bot.store import keys
+from bot.store.connection import EMBEDDED_WARNING, client_from_url, connect, durability_warnings
+from bot.store.followup import FollowUpStore
+from matching.privacy import CPR_REFUSAL
+from tests.followup_support import Clock, Ranked, Stores, candidate, cph, job_order
+from tests.redis_server import RedisServer
+
+pytest_plugins = ("tests.followup_fixtures",)
+
+S = FollowUpState
+JO = "JO-2026-0001"
+LEAD = "leder@kk.dk"
+JK = "jk@kk.dk"
+
+
+async def _setup(
+    store: FollowUpStore, *cids: str, consultant: str = JK, deadline: date | None = None
+) -> None:
+    await store.put_candidates(candidate(c, consultant) for c in cids)
+    await store.save_job_order(job_order(JO, deadline=deadline))
+    await store.save_shortlist(JO, [Ranked(c, 90 - i) for i, c in enumerate(cids)])
+
+
+# --- job orders and shortlists -------------------------------------------------------------------
+
+
+async def test_job_order_created_unchanged_revised(store: FollowUpStore) -> None:
+    job = job_order(JO, deadline=date(2027, 1, 15))
+    assert await store.save_job_order(job) == "created"
+    assert await store.save_job_order(job) == "unchanged"  # resubmission: nothing happens
+    assert await store.save_job_order(job.model_copy(update={"hours_per_week": 30})) == "revised"
+    saved = await store.get_job_order(JO)
+    assert saved is not None and saved.hours_per_week == 30
+    assert await store.get_job_order("JO-UKENDT") is None
+    assert [a.action for a in await store.audit(JO)] == ["job_order_created", "job_order_revised"]
+
+
+async def test_shortlist_creates_proposals_with_the_pool_consultant_and_keeps_decisions(
+    store: FollowUpStore,
+) -> None:
+    await store.put_candidates([candidate("K-1", "Anna@KK.dk"), candidate("K-2", "bo@kk.dk")])
+    await store.save_job_order(job_order(JO))
+    await store.save_shortlist(JO, [Ranked("K-1", 91.26), Ranked("K-2", 80.0), Ranked("K-3", 70.0)])
+    entries = await store.get_shortlist(JO)
+    assert [(e.rank, e.candidate_id, e.score, e.consultant) for e in entries] == [
+        (1, "K-1", 91.3, "anna@kk.dk"), (2, "K-2", 80.0, "bo@kk.dk"), (3, "K-3", 70.0, ""),
+    ]
+    assert all(e.decision is None and e.state is S.FORESLAAET for e in entries)
+    assert entries[0].reasons == ("Jobønske 'Lagermedarbejder' ≈ 'Lagerarbejder' (96)",)
+
+    await store.transition(JO, "K-1", S.GODKENDT, LEAD)
+    await store.transition(JO, "K-2", S.AFVIST, LEAD, reason="For lang transport")
+    # a re-match re-ranks, but the leads' decisions stay
+    await store.save_shortlist(JO, [Ranked("K-2", 85.0), Ranked("K-1", 84.0)])
+    entries = await store.get_shortlist(JO)
+    assert [(e.candidate_id, e.decision, e.decided_by) for e in entries] == [
+        ("K-2", S.AFVIST, LEAD), ("K-1", S.GODKENDT, LEAD),
+    ]
+    record = await store.get_followup(JO, "K-2")
+    assert record is not None and record.reason == "For lang transport" and not record.is_open
+
+
+async def test_ids_that_look_like_cpr_are_refused(store: FollowUpStore) -> None:
+    await store.save_job_order(job_order(JO))
+    with pytest.raises(TransitionError) as err:
+        await store.save_shortlist(JO, [Ranked("0101901234", 80.0)])
+    assert err.value.message == CPR_REFUSAL
+    with pytest.raises(TransitionError, match="ikke et gyldigt id"):
+        await store.save_shortlist(JO, [Ranked("K:1", 80.0)])
+    assert await store.get_shortlist(JO) == []
+
+
+# --- the life of a follow-up -----------------------------------------------------------------------
+
+
+async def test_a_follow_up_driven_through_its_whole_life(store: FollowUpStore, clock: Clock) -> None:
+    await _setup(store, "K-1")
+    steps = [
+        (S.GODKENDT, LEAD, {}),
+        (S.KONTAKTET, JK, {"note": "Kandidaten er interesseret"}),
+        (S.ANSOEGT, JK, {}),
+        (S.SAMTALE, JK, {"interview_at": cph(2027, 1, 6, 13)}),
+        (S.ANSAT, JK, {"start_date": date(2027, 2, 1)}),
+        (S.I_JOB_3_MDR, JK, {}),
+    ]
+    for i, (to, actor, extra) in enumerate(steps, start=2):
+        clock.advance(hours=3)
+        record = await store.transition(JO, "K-1", to, actor, **extra)  # type: ignore[arg-type]
+        assert (record.state, record.version, record.updated_at) == (to, i, clock.now)
+    final = await store.get_followup(JO, "K-1")
+    assert final == record
+    assert final.closed_at == clock.now and not final.is_open
+    assert final.interview_at == cph(2027, 1, 6, 13) and final.start_date == date(2027, 2, 1)
+    assert final.note == "Kandidaten er interesseret"
+    assert [h.to_state for h in final.history] == [S.FORESLAAET] + [s for s, _, _ in steps]
+    assert [h.actor for h in final.history][1:3] == [LEAD, JK]
+    funnel = await store.funnel(JO)
+    assert funnel[S.I_JOB_3_MDR] == 1 and sum(funnel.values()) == 1
+    assert await store.for_consultant(JK) == []  # closed: nothing left to do
+    assert await store.scheduled_reminders() == []  # closed: no reminders
+
+
+async def test_illegal_transition_changes_nothing(store: FollowUpStore) -> None:
+    await _setup(store, "K-1")
+    before = await store.get_followup(JO, "K-1")
+    with pytest.raises(TransitionError) as err:
+        await store.transition(JO, "K-1", S.ANSAT, JK, start_date=date(2027, 2, 1))
+    assert "Mulige næste trin: Godkendt (godkendt), Afvist (afvist)" in err.value.message
+    with pytest.raises(TransitionError, match="CPR"):
+        await store.transition(JO, "K-1", S.GODKENDT, LEAD, note="cpr 010190-1234")
+    assert await store.get_followup(JO, "K-1") == before
+    assert [a.action for a in await store.audit(JO, "K-1")] == ["created"]
+    with pytest.raises(NotFoundError, match="Der er ingen opfølgning for K-9"):
+        await store.transition(JO, "K-9", S.GODKENDT, LEAD)
+
+
+# --- no lost updates, no double apply ----------------------------------------------------------------
+
+
+async def test_twenty_leads_approving_at_once_apply_once(stores: Stores) -> None:
+    first = stores.new()
+    await _setup(first, "K-1")
+    clients = [stores.new() for _ in range(20)]
+    results = await asyncio.gather(
+        *(c.transition(JO, "K-1", S.GODKENDT, f"leder{i}@kk.dk") for i, c in enumerate(clients)),
+        return_exceptions=True,
+    )
+    wins = [r for r in results if not isinstance(r, BaseException)]
+    refusals = [r for r in results if isinstance(r, TransitionError)]
+    assert len(wins) == 1 and len(refusals) == 19
+    assert all("allerede" in r.message for r in refusals)
+    record = await first.get_followup(JO, "K-1")
+    assert record is not None and record.version == 2 and record.state is S.GODKENDT
+    assert [a.action for a in await first.audit(JO, "K-1")] == ["created", "transition"]
+
+
+async def test_many_writers_on_separate_connections_lose_no_update(stores: Stores) -> None:
+    first = stores.new()
+    await _setup(first, "K-1")
+    clients = [stores.new() for _ in range(10)]
+
+    async def writer(i: int, s: FollowUpStore) -> None:
+        for j in range(5):
+            await s.add_note(JO, "K-1", f"note {i}-{j}", f"jk{i}@kk.dk")
+
+    await asyncio.gather(*(writer(i, c) for i, c in enumerate(clients)))
+    record = await first.get_followup(JO, "K-1")
+    assert record is not None and record.version == 1 + 50
+    notes = [h.note for h in record.history if h.note]
+    assert sorted(notes) == sorted(f"note {i}-{j}" for i in range(10) for j in range(5))  # all, once
+
+
+async def test_competing_different_changes_both_land_in_order(stores: Stores) -> None:
+    a, b = stores.new(), stores.new()
+    await _setup(a, "K-1")
+    await a.transition(JO, "K-1", S.GODKENDT, LEAD)
+    # kontaktet and ikke_interesseret race; whichever lands first, the other is re-validated on top
+    results = await asyncio.gather(
+        a.transition(JO, "K-1", S.KONTAKTET, JK),
+        b.transition(JO, "K-1", S.IKKE_INTERESSERET, "jk2@kk.dk"),
+        return_exceptions=True,
+    )
+    record = await a.get_followup(JO, "K-1")
+    assert record is not None
+    applied = [r for r in results if not isinstance(r, BaseException)]
+    assert record.version == 3 + len(applied) - 1
+    in_order = sorted(applied, key=lambda r: r.version)
+    assert [h.to_state for h in record.history][2:] == [r.state for r in in_order]
+
+
+async def test_a_repeated_action_with_the_same_idempotency_key_is_applied_once(stores: Stores) -> None:
+    first = stores.new()
+    await _setup(first, "K-1")
+    clients = [stores.new() for _ in range(8)]
+    results = await asyncio.gather(
+        *(c.transition(JO, "K-1", S.GODKENDT, LEAD, idempotency_key="activity-42") for c in clients)
+    )
+    assert {r.version for r in results} == {2}  # every caller gets the record, none an error
+    # a Teams retry long after, when the record has moved on: still not applied again
+    await first.transition(JO, "K-1", S.KONTAKTET, JK)
+    again = await first.transition(JO, "K-1", S.GODKENDT, LEAD, idempotency_key="activity-42")
+    assert again.state is S.KONTAKTET and again.version == 3
+    assert [a.to_state for a in await first.audit(JO, "K-1")] == [S.FORESLAAET, S.GODKENDT, S.KONTAKTET]
+
+
+async def test_stale_card_gets_a_conflict_not_an_overwrite(stores: Stores) -> None:
+    a, b = stores.new(), stores.new()
+    await _setup(a, "K-1")
+    await a.transition(JO, "K-1", S.GODKENDT, LEAD)
+    seen = await b.get_followup(JO, "K-1")
+    assert seen is not None
+    await a.transition(JO, "K-1", S.KONTAKTET, JK, expected_version=seen.version)
+    with pytest.raises(ConflictError) as err:
+        await b.transition(JO, "K-1", S.TRUKKET, "jk2@kk.dk", expected_version=seen.version)
+    assert "ændret af en anden" in err.value.message and "Kontaktet" in err.value.message
+    record = await a.get_followup(JO, "K-1")
+    assert record is not None and record.state is S.KONTAKTET
+
+
+# --- audit trail --------------------------------------------------------------------------------------
+
+
+async def test_audit_trail_per_record_and_job_order_without_personal_data(
+    store: FollowUpStore, clock: Clock
+) -> None:
+    await _setup(store, "K-1", "K-2")
+    await store.transition(JO, "K-1", S.GODKENDT, LEAD, note="Passer godt, har bil")
+    clock.advance(minutes=5)
+    await store.transition(JO, "K-2", S.AFVIST, LEAD, reason="Mangler truckcertifikat")
+    trail = await store.audit(JO)
+    assert [(a.action, a.candidate_id) for a in trail] == [
+        ("job_order_created", None), ("created", "K-1"), ("created", "K-2"),
+        ("transition", "K-1"), ("transition", "K-2"),
+    ] or [(a.action, a.candidate_id) for a in trail][3:] == [("transition", "K-1"), ("transition", "K-2")]
+    mine = await store.audit(JO, "K-2")
+    assert [(a.from_state, a.to_state, a.actor, a.version) for a in mine] == [
+        (None, S.FORESLAAET, "system", 1), (S.FORESLAAET, S.AFVIST, LEAD, 2),
+    ]
+    assert mine[-1].at == clock.now
+    raw = await store.r.xrange(keys.audit(store.prefix, JO))
+    flat = " ".join(v for _, fields in raw for v in fields.values())
+    assert "har bil" not in flat and "truckcertifikat" not in flat  # notes and reasons stay out
+
+
+# --- queries ------------------------------------------------------------------------------------------
+
+
+async def test_funnel_by_state_mine_and_overdue(store: FollowUpStore, clock: Clock) -> None:
+    await store.put_candidates([candidate(f"K-{i}") for i in range(1, 6)] + [candidate("K-9", "andre@kk.dk")])
+    await store.save_job_order(job_order(JO))
+    await store.save_shortlist(JO, [Ranked(f"K-{i}", 90 - i) for i in (1, 2, 3, 4, 5, 9)])
+    await store.transition(JO, "K-1", S.GODKENDT, LEAD)  # Friday 18 Dec: reminder Tue 22 Dec
+    clock.advance(days=3)  # Monday 21 Dec
+    await store.transition(JO, "K-2", S.GODKENDT, LEAD)  # reminder Wed 23 Dec
+    await store.transition(JO, "K-3", S.AFVIST, LEAD, reason="Timetal passer ikke")
+    await store.transition(JO, "K-9", S.GODKENDT, LEAD)
+
+    funnel = await store.funnel(JO)
+    assert (funnel[S.FORESLAAET], funnel[S.GODKENDT], funnel[S.AFVIST], funnel[S.ANSAT]) == (2, 3, 1, 0)
+    assert {r.candidate_id for r in await store.by_state(S.GODKENDT)} == {"K-1", "K-2", "K-9"}
+
+    now = cph(2026, 12, 22, 12)  # Tuesday noon: K-1 is overdue, K-2 due tomorrow, K-4/K-5 wait for the lead
+    mine = await store.for_consultant("JK@kk.dk", now=now)
+    assert [r.candidate_id for r in mine] == ["K-1", "K-2", "K-4", "K-5"]  # K-3 closed, K-9 someone else's
+    assert mine[0].is_overdue(now) and not mine[1].is_overdue(now)
+    assert [r.candidate_id for r in await store.overdue(now)] == ["K-1"]
+    assert {r.candidate_id for r in await store.overdue(cph(2026, 12, 23, 12))} == {"K-1", "K-2", "K-9"}
+    await store.transition(JO, "K-1", S.KONTAKTET, JK)  # acting clears it
+    assert [r.candidate_id for r in await store.overdue(now)] == []
+
+
+# --- candidate pool ---------------------------------------------------------------------------------------
+
+
+async def test_pool_put_all_version_remove(store: FollowUpStore) -> None:
+    assert await store.pool_version() == 0 and await store.all_candidates() == []
+    assert await store.put_candidates(candidate(f"K-{i}") for i in range(1200)) == 1200
+    v1 = await store.pool_version()
+    assert v1 >= 1
+    everyone = await store.all_candidates()
+    assert len(everyone) == 1200 and everyone[0] == candidate("K-0")
+    await store.put_candidates([candidate("K-0", "ny@kk.dk")])  # upsert
+    got = await store.get_candidate("K-0")
+    assert got is not None and got.consultant == "ny@kk.dk"
+    assert await store.pool_version() > v1
+    assert await store.remove("K-0") is True and await store.remove("K-0") is False
+    assert len(await store.all_candidates()) == 1199
+
+
+# --- connections ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Settings:
+    redis_url: str
+
+
+async def test_connect_uses_the_url_and_checks_durability(
+    redis_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = await connect(_Settings(redis_url))
+    try:
+        assert await durability_warnings(client) == []  # the test server runs with AOF + noeviction
+        old = await client.config_get("maxmemory-policy")
+        await client.config_set("maxmemory-policy", "allkeys-lru")
+        await client.config_set("appendfsync", "no")
+        try:
+            warnings = await durability_warnings(client)
+            assert any("maxmemory-policy is 'allkeys-lru'" in w for w in warnings)
+            assert any("appendfsync is 'no'" in w for w in warnings)
+            with caplog.at_level(logging.WARNING):
+                other = await connect(_Settings(redis_url))
+                await other.aclose()
+            assert "evict" in caplog.text
+        finally:
+            await client.config_set("maxmemory-policy", old["maxmemory-policy"])
+            await client.config_set("appendfsync", "always")
+    finally:
+        await client.aclose()
+
+
+async def test_acl_user_and_tls_urls(redis_url: str, redis_server: RedisServer | None) -> None:
+    if redis_server is None:
+        pytest.skip("kræver testens egen redis-server")
+    admin = client_from_url(redis_url)
+    await admin.acl_setuser(
+        "matchbot-test", enabled=True, passwords=["+s3cret"], keys=["*"], commands=["+@all"]
+    )
+    try:
+        port = redis_server.port
+        good = client_from_url(f"redis://matchbot-test:s3cret@127.0.0.1:{port}/0")
+        assert await good.ping()
+        assert await good.acl_whoami() == "matchbot-test"
+        await good.aclose()
+        bad = client_from_url(f"redis://matchbot-test:wrong@127.0.0.1:{port}/0")
+        with pytest.raises(AuthenticationError):
+            await bad.ping()
+        await bad.aclose()
+    finally:
+        await admin.acl_deluser("matchbot-test")
+        await admin.aclose()
+    tls = client_from_url("rediss://cache.example.net:6380/0")
+    assert tls.connection_pool.connection_kwargs.get("ssl_cert_reqs") in (None, "required")
+    assert tls.connection_pool.connection_class.__name__ == "SSLConnection"
+    await tls.aclose()
+
+
+async def test_without_redis_url_an_embedded_redis_warns_loudly(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        client = await connect(_Settings(""))
+    assert EMBEDDED_WARNING in caplog.text and "NOTHING PERSISTS" in caplog.text
+    embedded = FollowUpStore(client, "demo")
+    await _setup(embedded, "K-1")  # the Lua scripts run in the embedded Redis too
+    record = await embedded.transition(JO, "K-1", S.GODKENDT, LEAD)
+    assert record.version == 2
+
+
+# --- Redis restarted mid-run ------------------------------------------------------------------------------
+
+
+async def test_redis_restart_mid_run_loses_nothing_acknowledged(
+    restartable_redis: RedisServer, stores: Stores
+) -> None:
+    store = stores.new()
+    await _setup(store, "K-1")
+    acknowledged: list[str] = []
+    failed = 0
+
+    async def writer() -> None:
+        nonlocal failed
+        for i in range(60):
+            try:
+                await store.add_note(JO, "K-1", f"note {i}", JK)
+                acknowledged.append(f"note {i}")
+            except Exception:
+                failed += 1
+            await asyncio.sleep(0)
+
+    restarted_at: list[int] = []
+
+    async def restarter() -> None:
+        while len(acknowledged) < 20:
+            await asyncio.sleep(0.001)
+        old_pid = restartable_redis.proc.pid if restartable_redis.proc else None
+        await asyncio.to_thread(restartable_redis.restart)
+        assert restartable_redis.proc is not None and restartable_redis.proc.pid != old_pid
+        restarted_at.append(len(acknowledged))
+
+    await asyncio.gather(writer(), restarter())
+    assert restarted_at and restarted_at[0] < 60  # the writer was still running across the restart
+    record = await store.get_followup(JO, "K-1")  # the same store object, reconnected
+    assert record is not None
+    notes = [h.note for h in record.history if h.note]
+    assert set(acknowledged) <= set(notes)  # nothing acknowledged is lost
+    assert len(notes) == len(set(notes))  # and nothing retried is applied twice
+    assert len(acknowledged) >= 55 and failed <= 5
+    after = await store.transition(JO, "K-1", S.GODKENDT, LEAD)
+    assert after.version == record.version + 1
+    assert timedelta(0) <= after.updated_at - record.updated_at
