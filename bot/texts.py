@@ -158,7 +158,7 @@ TEAMS_PACKAGE_NO_APP_ID = (
     "MicrosoftAppId mangler eller er ikke et GUID: sæt bot-registreringens app-id i miljøet eller .env, "
     "før Teams-pakken bygges."
 )
-TEAMS_PACKAGE_BUILT = "Teams-pakken er bygget: {path} (upload den i Teams under Apps → Administrer dine apps)."
+TEAMS_PACKAGE_BUILT = "Teams-pakken er bygget: {path} (upload den i Teams under Apps → Administrer apps)."
 SERVE_STARTING = "Matchbot lytter på http://{host}:{port}/api/messages"
 HANDOVER_SENT = "{sent} sendt til konsulenterne; {unreachable} konsulent(er) er ikke nåbare i Teams endnu."
 
@@ -295,3 +295,44 @@ IMPORT_SUMMARY_JOB_ORDERS = (
 IMPORT_NOTHING_VALID = "Ingen gyldige rækker i {path}: intet er importeret."
 IMPORT_MODE = {"upsert": "opdatér/tilføj", "replace": "erstat hele puljen"}
 WORKER_STARTED = "Kø-workeren kører ({consumer}). Stop med Ctrl+C; igangværende jobordrer afleveres."
+DEMO_WARNING_TITLE = "DEMO: indlejret database"
+DEMO_EMBEDDED_WARNING = (
+    "Demoen kører uden Redis og uden Teams: data ligger i en indlejret database i hukommelsen og er VÆK, "
+    "når demoen slutter. Kortene herunder er præcis dem, botten sender til Teams. Brug aldrig dette i drift."
+)
+DEMO_NO_DATA = (
+    "Eksempeldata mangler: forventede data/candidates.jsonl og data/job_orders/*.json "
+    "(eller MATCHBOT_DATA_DIR)."
+)
+DEMO_TIMEOUT = "Demoen ventede forgæves på botten."
+DEMO_STEP_POOL = "1. Kandidatpuljen importeres"
+DEMO_STEP_POOL_TEXT = "Eksporten fra jobcentrenes sagssystemer læses ind (matchbot import candidates)."
+DEMO_POOL_DONE = "{accepted} af {rows} kandidater i puljen ({seconds:.1f} s)."
+DEMO_STEP_INSTALL = "2. Matchbot installeres i matchenhedens kanal"
+DEMO_STEP_JOB_ORDERS = "3. Jobordrer fra Københavns Erhvervshus ankommer"
+DEMO_STEP_JOB_ORDERS_TEXT = (
+    "Erhvervshusets system sender jobordrerne til API'et; botten poster en shortlist pr. jobordre."
+)
+DEMO_STEP_DECISIONS = "4. Lederen gennemgår shortlisten"
+DEMO_STEP_DECISIONS_TEXT = "Lederen godkender to kandidater og afviser én på kortet for {job_order_id}."
+DEMO_STEP_HANDOVER = "5. De godkendte sendes til deres egne konsulenter"
+DEMO_STEP_HANDOVER_TEXT = "Hver konsulent får en personlig besked i Teams med jobordren og hvad de skal gøre."
+DEMO_STEP_STATUS = "6. Konsulenten opdaterer status"
+DEMO_STEP_STATUS_TEXT = "Kontaktet → Ansøgt → Samtale → Ansat, fra knapperne på kortet."
+DEMO_PRESSED = "{upn} trykkede: {label}"
+DEMO_STEP_REMINDER = "7. Påmindelse på næste arbejdsdage"
+DEMO_STEP_REMINDER_TEXT = (
+    "Godkendt fredag, ingen statusændring: påmindelsen kommer efter 2 arbejdsdage (weekenden tæller ikke)."
+)
+DEMO_REMINDERS_SENT = "{count} påmindelse(r) sendt."
+DEMO_STEP_3MDR = "8. Tre måneder efter start: er kandidaten stadig i job?"
+DEMO_STEP_3MDR_TEXT = "Forvaltningen måler andelen i job i 3. måned; konsulenten bekræfter."
+DEMO_STEP_FUNNEL = "9. Tragten ved dagens slutning"
+DEMO_FUNNEL_TITLE = "Tragt pr. jobordre"
+DEMO_FUNNEL_JOB = "Jobordre"
+DEMO_FUNNEL_STATE = "Status"
+DEMO_FUNNEL_COUNT = "Antal"
+DEMO_DONE = "Demoen er slut. Kør `make test` for testene og se README for drift (Redis, Teams, Docker)."
+DEMO_WHERE_CHANNEL = "Kanal: Matchenheden"
+DEMO_WHERE_PERSONAL = "1:1-chat med {upn}"
+DEMO_KIND = {"create": "nyt opslag", "send": "besked", "reply": "svar", "update": "kort opdateret"}
