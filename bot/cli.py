@@ -54,6 +54,12 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fast", action="store_true", help="ingen pauser mellem trinene")
     p.set_defaults(handler=_lazy("bot.cli_commands", "cmd_demo"))
 
+    # --- follow-up: erasure (issue 3) --------------------------------------------------------
+    p = sub.add_parser("purge", help="slet al data om en kandidat (opfølgninger, shortlister, pulje …)")
+    p.add_argument("--candidate", required=True, help="kandidatens pseudonyme id")
+    p.add_argument("--actor", help="hvem der sletter (UPN); standard: cli:<brugernavn>")
+    p.set_defaults(handler=_lazy("bot.cli_commands", "cmd_purge"))
+
     # --- Teams bot (issue 4) -----------------------------------------------------------------
     p = sub.add_parser("serve", help="start botten (POST /api/messages, jobordre-API, /healthz, /metrics)")
     p.add_argument("--host", help="standard: HOST fra miljøet (0.0.0.0)")

@@ -206,3 +206,42 @@ def cmd_teams_package(args: argparse.Namespace) -> int:
         return _err(str(exc))
     print(texts.TEAMS_PACKAGE_BUILT.format(path=out))
     return EXIT_OK
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    """Erase a candidate everywhere (GDPR request); prints counts, never personal data."""
+    import asyncio
+    import getpass
+
+    from bot.followup.states import TransitionError
+    from bot.store.connection import connect
+    from bot.store.followup import FollowUpStore
+    from config.settings import Settings
+
+    settings = Settings()
+    if not settings.redis_url:
+        return _err(texts.PURGE_NO_REDIS)
+    actor = args.actor or f"cli:{getpass.getuser()}"
+
+    async def run() -> int:
+        client = await connect(settings)
+        try:
+            store = FollowUpStore(client, settings.redis_key_prefix, retention_days=settings.retention_days)
+            report = await store.purge_candidate(args.candidate, actor)
+        finally:
+            await client.aclose()
+        if not report.found:
+            print(texts.PURGE_NOTHING.format(candidate_id=report.candidate_id))
+            return EXIT_OK
+        print(texts.PURGE_DONE.format(
+            candidate_id=report.candidate_id, records=report.records, shortlists=report.shortlists,
+            reminders=report.reminders, pool="fjernet" if report.pool else "var der ikke",
+        ))
+        return EXIT_OK
+
+    try:
+        return asyncio.run(run())
+    except TransitionError as exc:
+        return _err(exc.message)
+    except ConfigError as exc:
+        return _err(texts.CLI_CONFIG_ERROR.format(error=exc))

@@ -217,6 +217,7 @@ PURGE_DONE = (
     "{reminders} påmindelser, pulje: {pool}."
 )
 PURGE_NOTHING = "Der fandtes ingen data om kandidat {candidate_id}."
+PURGE_NO_REDIS = "REDIS_URL er ikke sat: der er ingen database at slette fra."
 PURGE_BAD_ID = "'{value}' er ikke et gyldigt kandidat-id."
 
 # --- CLI: matchbot match / explain (engineer M) ---------------------------------------------------
