@@ -1,0 +1,45 @@
+"""`matchbot demo` runs the whole day to the funnel in a clean environment: no Redis, no Teams."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot import texts
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_demo_runs_the_day_to_the_funnel_without_redis_or_teams(tmp_path: Path) -> None:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("REDIS", "Microsoft", "MICROSOFT", "MATCH"))
+    }
+    env.update({"PYTHONPATH": str(ROOT), "COLUMNS": "120", "HOME": str(tmp_path)})
+    env.pop("MATCHBOT_DATA_DIR", None)
+    # a clean working directory: no .env, no data/ next to it; the bundled sample data is found by itself
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "demo", "--fast"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    out = result.stdout
+    for expected in (
+        texts.DEMO_WARNING_TITLE,  # the loud warning: nothing persists
+        "Shortlist:",  # job orders became shortlist cards in the channel
+        texts.DEMO_STEP_DECISIONS,
+        "Godkendt af",  # the lead's decision on the card, updated in place
+        "Ny kandidat til dig",  # the hand-over to the consultant, 1:1
+        "Påmindelse:",  # a reminder on the next working days
+        "tirsdag",  # … which for a Friday approval is Tuesday
+        "Er kandidaten stadig i job",  # the 3-month check
+        texts.DEMO_FUNNEL_TITLE,  # and the funnel at the end
+        texts.FOLLOWUP_STATE_LABELS["i_job_3_mdr"],
+    ):
+        assert expected in out, expected
+    assert "Traceback" not in out + result.stderr
