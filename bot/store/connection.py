@@ -15,7 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, TypeVar
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import AuthenticationError, AuthenticationWrongNumberOfArgsError, ResponseError
@@ -31,6 +31,8 @@ RETRY_BASE_SECONDS = 0.05
 RETRY_CAP_SECONDS = 2.0
 HEALTH_CHECK_INTERVAL_SECONDS = 30
 SOCKET_TIMEOUT_SECONDS = 5.0
+MAX_CONNECTIONS = 64
+POOL_TIMEOUT_SECONDS = 20.0
 
 EMBEDDED_WARNING = (
     "REDIS_URL is not set: using an EMBEDDED in-process Redis (fakeredis). NOTHING PERSISTS: job orders, "
@@ -84,7 +86,12 @@ def client_from_url(url: str, **overrides: Any) -> Redis:
         "client_name": "matchbot",
     }
     options.update(overrides)
-    return Redis.from_url(url, **options)
+    # A blocking pool: a burst of concurrent requests waits for a free connection instead of failing
+    # with "Too many connections".
+    pool = BlockingConnectionPool.from_url(
+        url, max_connections=MAX_CONNECTIONS, timeout=POOL_TIMEOUT_SECONDS, **options
+    )
+    return Redis.from_pool(pool)
 
 
 def embedded_client() -> Redis:

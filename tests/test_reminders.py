@@ -1,0 +1,320 @@
+"""Reminders: Danish working days (weekends, Christmas, Easter), each rule through the real store,
+exactly-once delivery with three competing schedulers, failed deliveries, voided reminders."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.followup.reminders import (
+    RULE_APPLICATION_DEADLINE,
+    RULE_INTERVIEW_OUTCOME,
+    RULE_NO_PROGRESS,
+    RULE_THREE_MONTH_CHECK,
+    ReminderScheduler,
+    WorkingCalendar,
+    load_reminder_rules,
+    reminder_text,
+)
+from bot.followup.states import FollowUpState
+from bot.store.followup import FollowUpStore
+from config import ConfigError
+from tests.followup_support import Clock, Ranked, RecordingNotifier, Stores, candidate, cph, job_order
+
+pytest_plugins = ("tests.followup_fixtures",)
+
+S = FollowUpState
+JO = "JO-2026-0001"
+LEAD = "leder@kk.dk"
+JK = "jk@kk.dk"
+RULES = load_reminder_rules()
+
+
+async def _setup(store: FollowUpStore, *cids: str, deadline: date | None = None) -> None:
+    await store.put_candidates(candidate(c) for c in cids)
+    await store.save_job_order(job_order(JO, deadline=deadline))
+    await store.save_shortlist(JO, [Ranked(c, 80.0) for c in cids])
+
+
+async def _due(store: FollowUpStore) -> dict[str, datetime]:
+    return {rid.split("|")[0]: at for rid, at in await store.scheduled_reminders()}
+
+
+# --- Danish working days ------------------------------------------------------------------------------
+
+
+def test_working_days_skip_weekends_christmas_and_easter() -> None:
+    cal = RULES.calendar()
+    assert not cal.is_working_day(date(2026, 12, 19))  # Saturday
+    assert not cal.is_working_day(date(2026, 12, 25))  # juledag
+    assert not cal.is_working_day(date(2026, 12, 24))  # juleaftensdag: closed by config
+    assert not WorkingCalendar().is_working_day(date(2026, 12, 25))
+    assert WorkingCalendar().is_working_day(date(2026, 12, 24))  # not a public holiday by law
+    for easter in (date(2026, 4, 2), date(2026, 4, 3), date(2026, 4, 6), date(2026, 5, 14)):
+        assert not cal.is_working_day(easter)  # skærtorsdag, langfredag, 2. påskedag, Kr. himmelfart
+    assert cal.add_working_days(date(2026, 12, 18), 2) == date(2026, 12, 22)  # Fri -> Tue
+    assert cal.add_working_days(date(2026, 12, 23), 2) == date(2026, 12, 29)  # over Christmas
+    assert cal.add_working_days(date(2026, 4, 1), 2) == date(2026, 4, 8)  # over Easter
+    assert cal.sub_working_days(date(2026, 12, 28), 2) == date(2026, 12, 22)
+    assert cal.sub_working_days(date(2026, 4, 7), 2) == date(2026, 3, 31)
+    assert cal.on_or_after(date(2026, 12, 25)) == date(2026, 12, 28)
+
+
+# --- each rule through the store -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("approved", "expected"),
+    [
+        (cph(2026, 12, 16, 10), cph(2026, 12, 18, 8)),  # Wed -> Fri: plain week
+        (cph(2026, 12, 18, 10), cph(2026, 12, 22, 8)),  # Fri -> Tue: over the weekend
+        (cph(2026, 12, 23, 10), cph(2026, 12, 29, 8)),  # Wed -> Tue: over Christmas
+        (cph(2026, 4, 1, 10), cph(2026, 4, 8, 8)),  # Wed -> Wed: over Easter (summer time)
+    ],
+    ids=["week", "weekend", "christmas", "easter"],
+)
+async def test_no_progress_after_approval(
+    store: FollowUpStore, clock: Clock, approved: datetime, expected: datetime
+) -> None:
+    clock.set(approved - timedelta(hours=1))
+    await _setup(store, "K-1")
+    clock.set(approved)
+    record = await store.transition(JO, "K-1", S.GODKENDT, LEAD)
+    assert await _due(store) == {RULE_NO_PROGRESS: expected}
+    assert record.next_due_at == expected
+    await store.transition(JO, "K-1", S.KONTAKTET, JK)  # a status change clears it
+    assert await _due(store) == {}
+
+
+@pytest.mark.parametrize(
+    ("deadline", "expected"),
+    [
+        (date(2026, 12, 28), cph(2026, 12, 22, 8)),  # Mon after Christmas -> Tue before
+        (date(2026, 4, 7), cph(2026, 3, 31, 8)),  # Tue after Easter -> Tue before
+        (date(2027, 1, 12), cph(2027, 1, 8, 8)),  # Tue -> Fri over a weekend
+    ],
+    ids=["christmas", "easter", "weekend"],
+)
+async def test_application_deadline_two_working_days_before(
+    store: FollowUpStore, clock: Clock, deadline: date, expected: datetime
+) -> None:
+    clock.set(cph(2026, 3, 2, 9))
+    await _setup(store, "K-1", deadline=deadline)
+    await store.transition(JO, "K-1", S.GODKENDT, LEAD)
+    assert (await _due(store))[RULE_APPLICATION_DEADLINE] == expected
+    await store.transition(JO, "K-1", S.KONTAKTET, JK)  # still not applied: the reminder stays
+    assert (await _due(store))[RULE_APPLICATION_DEADLINE] == expected
+    await store.transition(JO, "K-1", S.ANSOEGT, JK)  # applied: gone
+    assert await _due(store) == {}
+
+
+async def test_application_deadline_already_close_is_due_at_once_and_past_is_none(
+    store: FollowUpStore, clock: Clock
+) -> None:
+    clock.set(cph(2026, 12, 22, 14))  # Tuesday afternoon; deadline Monday after Christmas
+    await _setup(store, "K-1", "K-2", deadline=date(2026, 12, 28))
+    await store.transition(JO, "K-1", S.GODKENDT, LEAD)
+    assert (await _due(store))[RULE_APPLICATION_DEADLINE] == clock.now
+    clock.set(cph(2026, 12, 29, 9))  # deadline passed: nothing to remind about
+    await store.transition(JO, "K-2", S.GODKENDT, LEAD)
+    record = await store.get_followup(JO, "K-2")
+    assert record is not None
+    due_k2 = [rid for rid, _ in await store.scheduled_reminders() if "|K-2|" in rid]
+    assert due_k2 == [f"{RULE_NO_PROGRESS}|{JO}|K-2|{record.version}"]
+
+
+async def test_revised_deadline_reschedules_open_records(store: FollowUpStore, clock: Clock) -> None:
+    clock.set(cph(2026, 12, 1, 9))
+    await _setup(store, "K-1", deadline=date(2026, 12, 28))
+    await store.transition(JO, "K-1", S.GODKENDT, LEAD)
+    await store.transition(JO, "K-1", S.KONTAKTET, JK)
+    assert (await _due(store))[RULE_APPLICATION_DEADLINE] == cph(2026, 12, 22, 8)
+    assert await store.save_job_order(job_order(JO, deadline=date(2027, 1, 12))) == "revised"
+    assert (await _due(store))[RULE_APPLICATION_DEADLINE] == cph(2027, 1, 8, 8)
+    record = await store.get_followup(JO, "K-1")
+    assert record is not None and record.deadline == date(2027, 1, 12) and record.state is S.KONTAKTET
+
+
+@pytest.mark.parametrize(
+    ("interview", "expected"),
+    [
+        (cph(2026, 12, 18, 13), cph(2026, 12, 21, 8)),  # Fri -> Mon
+        (cph(2026, 12, 23, 13), cph(2026, 12, 28, 8)),  # before Christmas -> Mon 28
+        (cph(2026, 4, 1, 13), cph(2026, 4, 7, 8)),  # before Easter -> Tue after
+    ],
+    ids=["weekend", "christmas", "easter"],
+)
+async def test_interview_passed_without_outcome(
+    store: FollowUpStore, clock: Clock, interview: datetime, expected: datetime
+) -> None:
+    clock.set(interview - timedelta(days=10))
+    await _setup(store, "K-1")
+    for to in (S.GODKENDT, S.KONTAKTET, S.HENVIST):
+        await store.transition(JO, "K-1", to, JK)
+    await store.transition(JO, "K-1", S.SAMTALE, JK, interview_at=interview)
+    assert await _due(store) == {RULE_INTERVIEW_OUTCOME: expected}
+    await store.transition(JO, "K-1", S.AFSLAG, JK)
+    assert await _due(store) == {}
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        (date(2026, 9, 25), cph(2026, 12, 28, 8)),  # 25 Dec is juledag -> Mon 28
+        (date(2026, 1, 6), cph(2026, 4, 7, 8)),  # 6 Apr is 2. påskedag -> Tue 7
+        (date(2026, 8, 19), cph(2026, 11, 19, 8)),  # a plain Thursday
+        (date(2026, 11, 30), cph(2027, 3, 1, 8)),  # 28 Feb 2027 is a Sunday -> Mon 1 Mar
+    ],
+    ids=["christmas", "easter", "plain", "month-end-weekend"],
+)
+async def test_three_month_check_after_start(
+    store: FollowUpStore, clock: Clock, start: date, expected: datetime
+) -> None:
+    clock.set(cph(2025, 12, 1, 9))
+    await _setup(store, "K-1")
+    for to in (S.GODKENDT, S.KONTAKTET, S.ANSOEGT):
+        await store.transition(JO, "K-1", to, JK)
+    await store.transition(JO, "K-1", S.SAMTALE, JK, interview_at=cph(2025, 12, 3, 10))
+    await store.transition(JO, "K-1", S.ANSAT, JK, start_date=start)
+    assert await _due(store) == {RULE_THREE_MONTH_CHECK: expected}
+    await store.transition(JO, "K-1", S.I_JOB_3_MDR, JK)
+    assert await _due(store) == {}
+
+
+# --- the scheduler --------------------------------------------------------------------------------------
+
+
+async def test_scheduler_delivers_when_due_with_a_danish_text(store: FollowUpStore, clock: Clock) -> None:
+    await _setup(store, "K-1")
+    await store.transition(JO, "K-1", S.GODKENDT, LEAD)  # Friday 18 Dec -> Tue 22 Dec 08:00
+    notifier = RecordingNotifier()
+    scheduler = ReminderScheduler(store, notifier, RULES, clock=clock)
+    assert await scheduler.run_once(cph(2026, 12, 22, 7, 59)) == 0
+    assert await scheduler.run_once(cph(2026, 12, 22, 8, 0)) == 1
+    assert await scheduler.run_once(cph(2026, 12, 22, 9, 0)) == 0  # once
+    [(reminder, followup)] = notifier.sent
+    assert (reminder.rule, reminder.candidate_id, followup.consultant) == (RULE_NO_PROGRESS, "K-1", JK)
+    assert reminder_text(reminder, followup, RULES) == (
+        "K-1 blev godkendt til JO-2026-0001 for 2 arbejdsdage siden, og status er ikke ændret. "
+        "Har du kontaktet kandidaten?"
+    )
+    assert await store.scheduled_reminders() == []
+
+
+async def test_three_schedulers_on_separate_connections_deliver_each_reminder_exactly_once(
+    stores: Stores, clock: Clock
+) -> None:
+    store = stores.new()
+    cids = [f"K-{i}" for i in range(150)]
+    await store.put_candidates(candidate(c) for c in cids)
+    await store.save_job_order(job_order(JO, deadline=date(2026, 12, 28)))
+    await store.save_shortlist(JO, [Ranked(c, 80.0) for c in cids])
+    await asyncio.gather(*(store.transition(JO, c, S.GODKENDT, LEAD) for c in cids))
+    assert len(await store.scheduled_reminders()) == 300  # no_progress + application_deadline each
+
+    class Slow(RecordingNotifier):
+        async def notify(self, reminder, followup):  # type: ignore[no-untyped-def]
+            await asyncio.sleep(0)  # let the other schedulers run in between
+            await super().notify(reminder, followup)
+
+    notifiers = [Slow() for _ in range(3)]
+    schedulers = [ReminderScheduler(stores.new(), n, RULES, batch=7, clock=clock) for n in notifiers]
+    now = cph(2026, 12, 29, 9)
+    counts = await asyncio.gather(*(s.run_once(now) for s in schedulers))
+    delivered = [r.reminder_id for n in notifiers for r, _ in n.sent]
+    assert sum(counts) == 300 == len(delivered) == len(set(delivered))
+    assert all(c > 0 for c in counts)  # all three took part
+    assert await asyncio.gather(*(s.run_once(now) for s in schedulers)) == [0, 0, 0]
+
+
+async def test_failed_delivery_is_retried_with_backoff_never_lost(store: FollowUpStore) -> None:
+    await _setup(store, "K-1")
+    await store.transition(JO, "K-1", S.GODKENDT, LEAD)
+    attempts = {"n": 0}
+
+    def fail(_: object) -> bool:
+        attempts["n"] += 1
+        return attempts["n"] <= 2  # Teams is down for the first two tries
+
+    notifier = RecordingNotifier(fail=fail)
+    scheduler = ReminderScheduler(store, notifier, RULES)
+    due = cph(2026, 12, 22, 8)
+    assert await scheduler.run_once(due) == 0  # fails: back in 60 s
+    [(rid, at)] = await store.scheduled_reminders()
+    assert at == due + timedelta(seconds=60)
+    assert await scheduler.run_once(due + timedelta(seconds=59)) == 0 and notifier.failures == 1
+    assert await scheduler.run_once(due + timedelta(seconds=60)) == 0  # fails again: back in 120 s
+    assert (await store.scheduled_reminders())[0][1] == due + timedelta(seconds=180)
+    assert await scheduler.run_once(due + timedelta(seconds=180)) == 1
+    [(reminder, _)] = notifier.sent
+    assert reminder.reminder_id == rid and reminder.attempt == 2
+    assert await store.scheduled_reminders() == []
+
+
+async def test_a_state_change_voids_a_claimed_reminder(stores: Stores) -> None:
+    store = stores.new()
+    await _setup(store, "K-1")
+    await store.transition(JO, "K-1", S.GODKENDT, LEAD)
+    due = cph(2026, 12, 22, 8)
+    # another process claims it and dies before delivering …
+    [claimed] = await stores.new().claim_due_reminders(due)
+    assert claimed.rule == RULE_NO_PROGRESS
+    # … and meanwhile the consultant acts: nothing stale may be delivered after the lease
+    await store.transition(JO, "K-1", S.KONTAKTET, JK)
+    notifier = RecordingNotifier()
+    assert await ReminderScheduler(store, notifier, RULES).run_once(due + timedelta(hours=1)) == 0
+    assert notifier.sent == []
+
+
+async def test_a_crashed_claimer_is_covered_after_the_lease(stores: Stores) -> None:
+    store = stores.new()
+    await _setup(store, "K-1")
+    await store.transition(JO, "K-1", S.GODKENDT, LEAD)
+    due = cph(2026, 12, 22, 8)
+    [claimed] = await stores.new().claim_due_reminders(due)  # claimer dies without ack
+    notifier = RecordingNotifier()
+    scheduler = ReminderScheduler(store, notifier, RULES)
+    assert await scheduler.run_once(due + timedelta(seconds=299)) == 0  # lease still held
+    assert await scheduler.run_once(due + timedelta(seconds=300)) == 1
+    assert notifier.sent[0][0].reminder_id == claimed.reminder_id
+
+
+async def test_run_forever_delivers_and_stops(store: FollowUpStore, clock: Clock) -> None:
+    await _setup(store, "K-1")
+    await store.transition(JO, "K-1", S.GODKENDT, LEAD)
+    clock.set(cph(2026, 12, 22, 8))
+    stop = asyncio.Event()
+
+    class StopAfterOne(RecordingNotifier):
+        async def notify(self, reminder, followup):  # type: ignore[no-untyped-def]
+            await super().notify(reminder, followup)
+            stop.set()
+
+    notifier = StopAfterOne()
+    scheduler = ReminderScheduler(store, notifier, RULES, interval_seconds=0.01, clock=clock)
+    await asyncio.wait_for(scheduler.run_forever(stop), timeout=10)
+    assert len(notifier.sent) == 1
+
+
+# --- rules as data ----------------------------------------------------------------------------------------
+
+
+def test_rule_file_errors_name_file_and_field(tmp_path: Path) -> None:
+    bad = tmp_path / "reminders.toml"
+    bad.write_text('[no_progress]\nworking_days = 0\nstates = ["godkendt", "hyret"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_reminder_rules(bad)
+    text = str(err.value)
+    assert str(bad) in text and "no_progress.working_days" in text and "no_progress.states.1" in text
+    bad.write_text('timezone = "Europe/Aarhus"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="ukendt tidszone"):
+        load_reminder_rules(bad)
+
+
+def test_the_shipped_rules() -> None:
+    assert RULES.no_progress.working_days == 2 and RULES.application_deadline.working_days_before == 2
+    assert RULES.deliver_at_hour == 8 and RULES.timezone == "Europe/Copenhagen"
+    assert datetime(2026, 1, 1, tzinfo=UTC).tzinfo is UTC
