@@ -949,9 +949,9 @@ class Generator:
             km = self.table.distance_km(changes["postcode"], t.postcode)
             reason = f"Bor {km:.0f} km væk, vil højst pendle {commute:.0f} km"
         elif kind == "timer":
-            if t.hours <= 1:
-                raise SystemExit(f"{job.id}: timefælde kræver mindst 2 timer")
-            changes["hours_per_week"] = max(1, t.hours - self.rng.choice((2, 4, 5)))
+            if t.hours <= 8:
+                raise SystemExit(f"{job.id}: timefælde kræver et job på mere end 8 timer")
+            changes["hours_per_week"] = max(8, t.hours - self.rng.choice((2, 4, 5)))
             reason = f"Kan arbejde {changes['hours_per_week']} timer, jobbet er {t.hours}"
         elif kind == "ydelse":
             if t.employment_type is EmploymentType.FLEKSJOB:
