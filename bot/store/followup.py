@@ -778,7 +778,8 @@ class FollowUpStore:
 
         What stays: ids, state and dates of the steps (for the funnel and the statistics on who is in
         job after 3 months). What goes: notes, rejection reason, interview date, start date, the
-        consultant link and the shortlist reasons (they describe the candidate's profile).
+        consultant link, who did each step (the audit stream keeps that, by id) and the shortlist
+        reasons (they describe the candidate's profile).
         """
         cutoff = (now - self.retention).timestamp()
         members = await self.r.zrangebyscore(keys.closed(self.prefix), "-inf", cutoff, start=0, num=batch)
@@ -807,7 +808,7 @@ class FollowUpStore:
             start_date=None,
             anonymised=True,
             updated_at=now,
-            history=tuple(replace(h, note=None) for h in current.history),
+            history=tuple(replace(h, note=None, actor="") for h in current.history),
         )
         ops = _Ops(keys.followup(p, jo, cid), keys.idempotency(p, "-"))
         ops.add(

@@ -1,0 +1,169 @@
+"""Retention (closed records lose personal fields after the period) and erasure on request."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, timedelta
+
+import pytest
+
+from bot import cli
+from bot.followup.reminders import ReminderScheduler, load_reminder_rules
+from bot.followup.states import FollowUpState
+from bot.store import keys
+from bot.store.followup import FollowUpStore
+from tests.followup_support import Clock, Ranked, RecordingNotifier, candidate, cph, job_order
+
+pytest_plugins = ("tests.followup_fixtures",)
+
+S = FollowUpState
+LEAD = "leder@kk.dk"
+JK = "jk@kk.dk"
+
+
+async def _hire(store: FollowUpStore, jo: str, cid: str) -> None:
+    await store.transition(jo, cid, S.GODKENDT, LEAD, note="Stærk profil, har kørekort")
+    await store.transition(jo, cid, S.KONTAKTET, JK, note="Ringet op, interesseret")
+    await store.transition(jo, cid, S.ANSOEGT, JK)
+    await store.transition(jo, cid, S.SAMTALE, JK, interview_at=cph(2027, 1, 5, 10))
+    await store.transition(jo, cid, S.ANSAT, JK, start_date=date(2027, 1, 11))
+
+
+async def test_closed_records_lose_personal_fields_after_the_retention_period(
+    store: FollowUpStore, clock: Clock
+) -> None:
+    await store.put_candidates([candidate("K-1"), candidate("K-2"), candidate("K-3")])
+    await store.save_job_order(job_order("JO-1"))
+    await store.save_shortlist("JO-1", [Ranked("K-1", 90.0), Ranked("K-2", 80.0), Ranked("K-3", 70.0)])
+    await store.transition(
+        "JO-1", "K-1", S.AFVIST, LEAD, reason="Mangler truckcertifikat", note="Talt med JK"
+    )
+    await _hire(store, "JO-1", "K-2")
+    await store.transition("JO-1", "K-2", S.I_JOB_3_MDR, JK, note="Stadig glad for jobbet")
+    closed_at = clock.now
+    await store.transition("JO-1", "K-3", S.GODKENDT, LEAD, note="Open record keeps its note")
+
+    assert await store.purge_expired(closed_at + timedelta(days=179)) == 0
+    kept = await store.get_followup("JO-1", "K-1")
+    assert kept is not None and kept.reason == "Mangler truckcertifikat" and not kept.anonymised
+
+    assert await store.purge_expired(closed_at + timedelta(days=181)) == 2
+    rejected = await store.get_followup("JO-1", "K-1")
+    hired = await store.get_followup("JO-1", "K-2")
+    assert rejected is not None and hired is not None
+    for rec in (rejected, hired):
+        assert rec.anonymised and rec.consultant == "" and rec.note is None and rec.reason is None
+        assert all(h.note is None for h in rec.history)
+        assert rec.interview_at is None and rec.start_date is None
+    assert (rejected.state, hired.state) == (S.AFVIST, S.I_JOB_3_MDR)  # the statistics survive
+    funnel = await store.funnel("JO-1")
+    assert (funnel[S.AFVIST], funnel[S.I_JOB_3_MDR], funnel[S.GODKENDT]) == (1, 1, 1)
+    entries = {e.candidate_id: e for e in await store.get_shortlist("JO-1")}
+    assert entries["K-1"].reasons == () and entries["K-1"].consultant == ""
+    assert entries["K-3"].reasons != ()
+    open_record = await store.get_followup("JO-1", "K-3")
+    assert open_record is not None and open_record.note == "Open record keeps its note"
+    assert [a.action for a in await store.audit("JO-1", "K-1")][-1] == "anonymised"
+    raw = await store.r.hgetall(keys.followup(store.prefix, "JO-1", "K-2"))
+    assert "glad for jobbet" not in str(raw) and "kørekort" not in str(raw) and JK not in str(raw)
+    assert await store.purge_expired(closed_at + timedelta(days=400)) == 0  # done once
+
+
+async def test_the_scheduler_loop_applies_retention(store: FollowUpStore, clock: Clock) -> None:
+    await store.save_job_order(job_order("JO-1"))
+    await store.save_shortlist("JO-1", [Ranked("K-1", 90.0)], consultants={"K-1": JK})
+    await store.transition("JO-1", "K-1", S.AFVIST, LEAD, reason="Timetal passer ikke")
+    clock.advance(days=200)
+    stop = asyncio.Event()
+    scheduler = ReminderScheduler(store, RecordingNotifier(), load_reminder_rules(), clock=clock,
+                                  interval_seconds=0.01, purge_every=1)
+
+    async def stop_when_done() -> None:
+        while not (rec := await store.get_followup("JO-1", "K-1")) or not rec.anonymised:
+            await asyncio.sleep(0.01)
+        stop.set()
+
+    await asyncio.wait_for(asyncio.gather(scheduler.run_forever(stop), stop_when_done()), timeout=10)
+    record = await store.get_followup("JO-1", "K-1")
+    assert record is not None and record.reason is None
+
+
+async def _all_text(store: FollowUpStore) -> str:
+    """Every key name and value under the test's prefix (a test may SCAN; the app never does)."""
+    r, out = store.r, []
+    async for key in r.scan_iter(match=f"{store.prefix}:*", count=500):
+        out.append(key)
+        kind = await r.type(key)
+        if kind == "hash":
+            out.append(str(await r.hgetall(key)))
+        elif kind == "set":
+            out.append(str(await r.smembers(key)))
+        elif kind == "zset":
+            out.append(str(await r.zrange(key, 0, -1)))
+        elif kind == "stream":
+            out.append(str(await r.xrange(key)))
+        elif kind == "string":
+            out.append(str(await r.get(key)))
+    return "\n".join(out)
+
+
+async def test_purge_candidate_erases_everywhere(store: FollowUpStore, clock: Clock) -> None:
+    await store.put_candidates([candidate("K-77"), candidate("K-8")])
+    for jo in ("JO-1", "JO-2"):
+        await store.save_job_order(job_order(jo, deadline=date(2027, 2, 26)))
+        await store.save_shortlist(jo, [Ranked("K-77", 90.0), Ranked("K-8", 80.0)])
+    await _hire(store, "JO-1", "K-77")  # open, 3-month reminder scheduled
+    await store.transition("JO-2", "K-77", S.AFVIST, LEAD, reason="Valgte anden kandidat")  # closed
+    await store.transition("JO-2", "K-8", S.GODKENDT, LEAD)
+    assert "K-77" in await _all_text(store)
+
+    report = await store.purge_candidate("K-77", "dpo@kk.dk")
+    assert (report.records, report.shortlists, report.pool) == (2, 2, True)
+    assert report.reminders >= 1 and report.audit_entries >= 2
+    assert report.job_order_ids == ("JO-1", "JO-2")
+
+    assert "K-77" not in await _all_text(store)  # not in any key, record, index, reminder or audit line
+    assert await store.get_followup("JO-1", "K-77") is None
+    assert [e.candidate_id for e in await store.get_shortlist("JO-2")] == ["K-8"]
+    assert await store.get_candidate("K-77") is None
+    assert all(r.candidate_id != "K-77" for r in await store.for_consultant(JK))
+    assert sum((await store.funnel("JO-1")).values()) == 1
+    # the erasure itself is on record: who and when, no personal data
+    last = (await store.audit("JO-1"))[-1]
+    assert (last.action, last.actor, last.candidate_id, last.at) == ("purged", "dpo@kk.dk", None, clock.now)
+    log = await store.r.xrange(keys.purge_log(store.prefix))
+    assert log[-1][1]["actor"] == "dpo@kk.dk" and log[-1][1]["records"] == "2"
+    # the other candidate is untouched, and a second request finds nothing
+    k8 = await store.get_followup("JO-2", "K-8")
+    assert k8 is not None and k8.state is S.GODKENDT
+    assert not (await store.purge_candidate("K-77", "dpo@kk.dk")).found
+
+
+async def test_cli_purge(
+    store: FollowUpStore, redis_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await store.put_candidates([candidate("K-5")])
+    await store.save_job_order(job_order("JO-1"))
+    await store.save_shortlist("JO-1", [Ranked("K-5", 90.0)])
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    monkeypatch.setenv("REDIS_KEY_PREFIX", store.prefix)
+
+    async def run(*argv: str) -> tuple[int, str, str]:
+        code = await asyncio.to_thread(cli.main, list(argv))  # the command runs its own event loop
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    code, out, err = await run("purge", "--candidate", "K-5", "--actor", "dpo@kk.dk")
+    assert code == 0, err
+    assert "Kandidat K-5 er slettet: 1 opfølgninger, 1 shortlister, 0 påmindelser, pulje: fjernet." in out
+    assert await store.get_followup("JO-1", "K-5") is None and await store.get_candidate("K-5") is None
+    assert (await store.audit("JO-1"))[-1].actor == "dpo@kk.dk"
+
+    code, out, _ = await run("purge", "--candidate", "K-5")
+    assert code == 0 and "Der fandtes ingen data om kandidat K-5" in out
+
+    code, _, err = await run("purge", "--candidate", "010190-1234")
+    assert code == 2 and err.strip() == "CPR-numre må ikke indgå"
+    monkeypatch.setenv("REDIS_URL", "")
+    code, _, err = await run("purge", "--candidate", "K-5")
+    assert code == 2 and "REDIS_URL er ikke sat" in err
