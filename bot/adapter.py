@@ -42,6 +42,13 @@ from botbuilder.schema import (
     ConversationReference,
     ErrorResponseException,
 )
+from botframework.connector.auth import (
+    AuthenticateRequestResult,
+    AuthenticationConstants,
+    BotFrameworkAuthentication,
+    ClaimsIdentity,
+    ConnectorFactory,
+)
 from msrest.exceptions import ClientRequestError
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
@@ -56,6 +63,8 @@ log = logging.getLogger("matchbot.adapter")
 TEAMS_CHANNEL = "msteams"
 # A conversation reference is re-saved at most this often per process (each save refreshes its TTL).
 REFERENCE_REFRESH_SECONDS = 3600.0
+# A user's stored record (UPN, personal chat) is re-read from Redis at most this often per process.
+USER_CACHE_SECONDS = 60.0
 RETRY_ATTEMPTS = 4
 UNREACHABLE_STATUSES = frozenset({403, 404})
 TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
@@ -122,6 +131,80 @@ def _clean_reference(ref: ConversationReference) -> dict[str, Any]:
     return data
 
 
+class _CachedConnectors(ConnectorFactory):  # type: ignore[misc]
+    """Hands out one ConnectorClient per (app id, service url, audience) instead of one per turn.
+
+    Why: the SDK builds two msrest clients per incoming activity (connector + user token), and each
+    msrest configuration costs ~15 ms of CPU (its retry policy builds a 1000-entry list by linear
+    search) and a fresh HTTP session (no keep-alive). Reusing them is what makes ≥ 200 activities/s
+    possible. msrest's own retries are switched off: tenacity in ``TeamsEdge._retry`` is the one
+    retry layer, with back-off and logging.
+    """
+
+    def __init__(self, inner: ConnectorFactory, app_id: str, cache: dict[tuple[str, str, str], Any]) -> None:
+        self._inner = inner
+        self._app_id = app_id
+        self._cache = cache
+
+    async def create(self, service_url: str, audience: str | None = None) -> Any:
+        key = (self._app_id, service_url, audience or "")
+        client = self._cache.get(key)
+        if client is None:
+            client = await self._inner.create(service_url, audience)
+            client.config.retry_policy.retries = 0
+            self._cache[key] = client
+        return client
+
+
+class _CachingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
+    """ConfigurationBotFrameworkAuthentication with connector and token clients reused across turns.
+
+    Authentication itself (JWT validation of every incoming request) is delegated unchanged.
+    """
+
+    def __init__(self, inner: BotFrameworkAuthentication) -> None:
+        self._inner = inner
+        self._connectors: dict[tuple[str, str, str], Any] = {}
+        self._token_clients: dict[str, Any] = {}
+
+    @staticmethod
+    def _app_id(claims: ClaimsIdentity | None) -> str:
+        if claims is None:
+            return ""
+        return str(
+            claims.get_claim_value(AuthenticationConstants.AUDIENCE_CLAIM)
+            or claims.get_claim_value(AuthenticationConstants.APP_ID_CLAIM)
+            or ""
+        )
+
+    async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
+        result = await self._inner.authenticate_request(activity, auth_header)
+        if result.connector_factory is not None:
+            result.connector_factory = _CachedConnectors(
+                result.connector_factory, self._app_id(result.claims_identity), self._connectors
+            )
+        return result
+
+    async def authenticate_streaming_request(self, auth_header: str, channel_id_header: str) -> Any:
+        return await self._inner.authenticate_streaming_request(auth_header, channel_id_header)
+
+    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
+        inner = self._inner.create_connector_factory(claims_identity)
+        return _CachedConnectors(inner, self._app_id(claims_identity), self._connectors)
+
+    async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> Any:
+        key = self._app_id(claims_identity)
+        if key not in self._token_clients:
+            self._token_clients[key] = await self._inner.create_user_token_client(claims_identity)
+        return self._token_clients[key]
+
+    def create_bot_framework_client(self) -> Any:
+        return self._inner.create_bot_framework_client()
+
+    def get_originating_audience(self) -> str:
+        return str(self._inner.get_originating_audience())
+
+
 class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
     """CloudAdapter + the activity handler + the Messenger used for proactive sends."""
 
@@ -139,9 +222,12 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
         self.bot_app_id = settings.app_id
         self.conversations = conversations
         self.logic: BotLogic | None = None  # set by create_app (the logic needs this Messenger)
-        self.adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(auth_config(settings)))
+        self.adapter = CloudAdapter(
+            _CachingAuthentication(ConfigurationBotFrameworkAuthentication(auth_config(settings)))
+        )
         self.adapter.on_turn_error = self._on_turn_error
         self._saved: dict[str, float] = {}
+        self._users: dict[str, tuple[float, TeamsUser | None]] = {}
         self._wait = retry_wait or wait_exponential(multiplier=0.2, max=5)
 
     # --- HTTP -----------------------------------------------------------------------------------------
@@ -223,13 +309,14 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
                 await self.conversations.save_channel(channel_id, channel_ref)
         upn = None
         if aad and user is not None:
-            known = await self.conversations.get_user(aad)
+            known = await self._known_user(aad)
             upn = known.upn if known and known.upn else None
             is_personal = conv_type == "personal"
             new_personal = is_personal and (known is None or known.personal_conversation_id != conv_id)
             if upn is None and a.channel_id == TEAMS_CHANNEL:
                 upn = await self._lookup_upn(ctx, user.id)
             if known is None or new_personal or (upn and not known.upn):
+                self._users.pop(aad, None)
                 await self.conversations.save_user(
                     aad_object_id=aad,
                     teams_id=user.id,
@@ -253,6 +340,16 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
             reply_to_id=a.reply_to_id,
         )
 
+    async def _known_user(self, aad: str) -> TeamsUser | None:
+        """The stored user, cached for a minute: a chatty user costs no Redis round trip per message."""
+        now = time.monotonic()
+        hit = self._users.get(aad)
+        if hit is not None and now - hit[0] < USER_CACHE_SECONDS:
+            return hit[1]
+        user = await self.conversations.get_user(aad)
+        self._users[aad] = (now, user)
+        return user
+
     async def _lookup_upn(self, ctx: TurnContext, member_id: str) -> str | None:
         try:
             member = await TeamsInfo.get_member(ctx, member_id)
@@ -270,7 +367,7 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
             return
         replies = await self._logic().on_message(turn, turn_context.activity.text or "")
         for reply in replies:
-            await turn_context.send_activity(_reply_activity(reply))
+            await self._send(turn_context, _reply_activity(reply))
 
     async def on_adaptive_card_invoke(
         self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue
@@ -303,13 +400,13 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
             activity = _card_activity(result.card)
             activity.id = turn.reply_to_id
             try:
-                await ctx.update_activity(activity)
+                await self._retry(lambda: ctx.update_activity(activity))
             except ErrorResponseException as exc:
                 log.warning("could not update the pressed card", extra={"status": _status(exc)})
         if result.text:
-            await ctx.send_activity(result.text)
+            await self._send(ctx, MessageFactory.text(result.text))
         for reply in result.extra:
-            await ctx.send_activity(_reply_activity(reply))
+            await self._send(ctx, _reply_activity(reply))
 
     async def on_teams_members_added(
         self, teams_members_added: list[Any], team_info: Any, turn_context: TurnContext
@@ -318,7 +415,7 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
         bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
         if any(m.id == bot_id for m in teams_members_added):
             for reply in await self._logic().on_installed(turn):
-                await turn_context.send_activity(_reply_activity(reply))
+                await self._send(turn_context, _reply_activity(reply))
             if turn.conversation_type == "channel" or turn.team_id:
                 await self._read_roster(turn_context)
         else:
@@ -349,6 +446,7 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
             upn = getattr(m, "email", None) or getattr(m, "user_principal_name", None)
             if not aad:
                 continue
+            self._users.pop(aad, None)
             await self.conversations.save_user(
                 aad_object_id=aad,
                 teams_id=m.id,
@@ -372,6 +470,10 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
             with attempt:
                 return await call()
         return None  # pragma: no cover  (AsyncRetrying either returns or raises)
+
+    async def _send(self, ctx: TurnContext, activity: Activity) -> None:
+        """A reply within the turn, retried like the proactive sends."""
+        await self._retry(lambda: ctx.send_activity(activity))
 
     async def post(self, reference: dict[str, Any], card: cards.Card, *, new_thread: bool) -> Posted:
         ref = ConversationReference().deserialize(reference)
@@ -471,6 +573,7 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
             "serviceUrl": user.service_url,
         }
         await self.conversations.save_reference(conv_id, reference)
+        self._users.pop(user.aad_object_id, None)
         await self.conversations.save_user(
             aad_object_id=user.aad_object_id,
             teams_id=user.teams_id,
