@@ -3,9 +3,11 @@ and the health, readiness and metrics endpoints an orchestrator polls."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -63,7 +65,7 @@ def test_image_virtualenv_installs_the_wheel_and_runs_the_cli(tmp_path: Path) ->
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check", "-q"]
     subprocess.run(
-        [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp_path / "wheels"), str(src)],
+        [*pip, "wheel", "--no-deps", "-w", str(tmp_path / "wheels"), str(src)],
         check=True,
         cwd=tmp_path,
     )
@@ -97,6 +99,34 @@ def test_image_virtualenv_installs_the_wheel_and_runs_the_cli(tmp_path: Path) ->
     installed = Path(probe.stdout.strip())
     assert installed != ROOT / "config"
     assert (installed / "certificates.toml").exists()
+
+    # the image's CMD serves, and the image's HEALTHCHECK command finds it healthy; SIGTERM ends it cleanly
+    port = _free_port()
+    serve_env = {**env, "PORT": str(port), "HOST": "127.0.0.1", "REDIS_URL": "", "LOG_LEVEL": "WARNING"}
+    proc = subprocess.Popen(
+        [str(venv / "bin" / "matchbot"), "serve"],
+        cwd=tmp_path,
+        env=serve_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        _wait_http(f"http://127.0.0.1:{port}/healthz")
+        found = re.search(r"CMD (\[.*\])\s*$", _healthcheck_line())
+        assert found is not None
+        healthcheck = json.loads(found.group(1))
+        assert healthcheck[0] == "python"
+        check = subprocess.run([str(venv / "bin" / "python"), *healthcheck[1:]], env=serve_env, timeout=10)
+        assert check.returncode == 0
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 0, stderr.decode()[-2000:]
+
+
+def _healthcheck_line() -> str:
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    return next(line for line in text.splitlines() if line.startswith("HEALTHCHECK"))
 
 
 # --- health, readiness, metrics ----------------------------------------------------------------
