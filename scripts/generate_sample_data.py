@@ -166,7 +166,7 @@ JOBS: tuple[JobTemplate, ...] = (
         E.ORDINAERT_JOB, 20, "1050",
         "We are looking for a dishwasher for evenings Thursday–Saturday. Du holder styr på opvasken, "
         "hjælper køkkenet med enkel madforberedelse og rengøring. Engelsk er arbejdssproget.",
-        D(2026, 12, 7), D(2026, 11, 30),
+        D(2026, 12, 7), D(2026, 12, 1),
         skills=("opvask", "opvaskemaskine", "rengøring"), languages=("engelsk",),
         planted=("Opvaskemedarbejder", "Kitchen porter", "Opvaskeassistent"), traps=("afstand",),
     ),
@@ -176,7 +176,7 @@ JOBS: tuple[JobTemplate, ...] = (
         "Til selskaber og julefrokoster søger vi serveringsmedarbejdere til fredag- og lørdagsaftener, "
         "ca. 8 timer om ugen. Du serverer, rydder af og hjælper i baren. Et godt første skridt på "
         "arbejdsmarkedet — vi lærer dig op.",
-        D(2026, 12, 4), D(2026, 11, 30), positions=4,
+        D(2026, 12, 4), D(2026, 12, 1), positions=4,
         skills=("servering", "kundeservice"), languages=("dansk",),
         planted=("Tjener", "Servitrice", "Waiter"), traps=("ydelse",),
     ),
@@ -212,7 +212,7 @@ JOBS: tuple[JobTemplate, ...] = (
         E.SMAAJOB, 10, "2720",
         "Småjob på ca. 10 timer om ugen lørdag og søndag i kassen. Passer til dig, der gerne vil i gang "
         "med få timer. Oplæring i kasseapparat og betalingsterminal.",
-        D(2026, 12, 5), D(2026, 11, 30),
+        D(2026, 12, 5), D(2026, 12, 1),
         skills=("kasse", "betalingsterminal", "kundeservice"),
         planted=("Kassemedarbejder", "Kassedame", "Cashier"), traps=("timer",),
     ),
@@ -343,7 +343,7 @@ JOBS: tuple[JobTemplate, ...] = (
         E.SMAAJOB, 12, "1123",
         "Vi søger dørmænd fredag og lørdag nat, ca. 12 timer om ugen. Du skal have dørmandsbevis og "
         "være rolig og god til at nedtrappe konflikter.",
-        D(2026, 12, 4), D(2026, 11, 30), positions=2,
+        D(2026, 12, 4), D(2026, 12, 1), positions=2,
         skills=("konfliktnedtrapning", "adgangskontrol"), certificates=("doermandsbevis",),
         planted=("Dørmand", "Dørvagt", "Doorman"), traps=("certifikat",),
     ),
@@ -381,7 +381,7 @@ JOBS: tuple[JobTemplate, ...] = (
         E.NYTTEINDSATS, 25, "2450",
         "Nytteindsats i Park og Vej: renholdelse af parker og pladser, græsslåning og vintertjeneste "
         "sammen med kommunens faste vejmænd. 25 timer om ugen i 13 uger.",
-        D(2026, 12, 7), D(2026, 11, 30), positions=6, cvr=False, referral=True,
+        D(2026, 12, 7), D(2026, 12, 1), positions=6, cvr=False, referral=True,
         skills=("renholdelse", "græsslåning", "småmaskiner"),
         planted=("Parkarbejder", "Vejarbejder", "Park- og vejmedarbejder"), traps=("ydelse",),
     ),
@@ -466,7 +466,7 @@ JOBS: tuple[JobTemplate, ...] = (
         E.SMAAJOB, 8, "2200",
         "Lever mad på ladcykel eller el-cykel i København. Du vælger selv vagter; mindst 8 timer om ugen. "
         "Du skal kunne navigere med app.",
-        D(2026, 12, 1), D(2026, 11, 27), positions=10,
+        D(2026, 12, 1), D(2026, 12, 1), positions=10,
         skills=("cykling", "lokalkendskab", "app"),
         planted=("Budbringer", "Cykelkurer", "Madbud"), traps=("inaktiv",),
     ),
@@ -522,7 +522,7 @@ JOBS: tuple[JobTemplate, ...] = (
         E.SMAAJOB, 9, "2300",
         "Småjob: 3 morgener om ugen kl. 6–9 med kontorrengøring i Ørestad. Et godt sted at starte, hvis "
         "du gerne vil prøve kræfter med få timer.",
-        D(2026, 12, 7), D(2026, 11, 30),
+        D(2026, 12, 7), D(2026, 12, 1),
         skills=("daglig rengøring", "gulvvask"),
         planted=("Rengøringsassistent", "Rengøringsmedarbejder", "Rengøringshjælp"),
     ),

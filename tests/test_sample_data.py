@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tomllib
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -111,6 +112,10 @@ def test_every_employment_type_and_benefit_is_covered(
     assert any(j.employment_clause for j in jobs.values())
     assert any(j.referral_with_obligation for j in jobs.values())
     assert any(j.cvr for j in jobs.values()) and any(j.cvr is None for j in jobs.values())
+    for job in jobs.values():  # the season the sample is set in: December 2026 – February 2027
+        assert job.start_date and date(2026, 12, 1) <= job.start_date <= date(2027, 2, 28), job.id
+        assert job.deadline and date(2026, 12, 1) <= job.deadline <= job.start_date, job.id
+    assert any(j.hours_per_week <= 12 for j in jobs.values() if j.employment_type is EmploymentType.SMAAJOB)
 
 
 def test_ids_are_pseudonymous_and_nothing_looks_like_a_cpr_number(
