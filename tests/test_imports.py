@@ -1,0 +1,249 @@
+"""`matchbot import`: bad rows reported (line, field, Danish reason) without stopping good ones, and the
+pool swapped in atomically: a matcher reading meanwhile sees the old pool or the new, never a mix."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from redis.asyncio import Redis
+
+from bot.followup.states import FollowUpState
+from bot.imports import import_candidates, import_job_orders, parse_file
+from bot.observability import Metrics
+from bot.services import PoolIndex
+from bot.store.connection import client_from_url
+from bot.store.followup import FollowUpStore
+from bot.store.intake import IntakeQueue
+from bot.store.pool import PoolSwapper
+from matching.models import CandidateProfile, JobOrder
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _profile(i: int, jobcenter: str = "Jobcenter København", **extra: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "id": f"K-{i:05d}",
+        "jobcenter": jobcenter,
+        "consultant": f"jk{i % 5}@kk.dk",
+        "desired_titles": ["Lagermedarbejder"],
+        "postcode": "2500",
+        "hours_per_week": 37,
+        "benefit": "dagpenge",
+    }
+    data.update(extra)
+    return data
+
+
+def _jsonl(path: Path, rows: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+async def redis(redis_url: str) -> AsyncIterator[Redis]:
+    client = client_from_url(redis_url)
+    yield client
+    await client.aclose()
+
+
+CSV_HEADER = (
+    "id;jobcenter;consultant;desired_titles;skills;certificates;postcode;hours_per_week;benefit;active"
+)
+CSV_TEXT = (
+    CSV_HEADER
+    + """
+K-1;Jobcenter København;a@kk.dk;Lagermedarbejder|Pakker;plukning;Truckcertifikat;2400;37;dagpenge;ja
+K-2;Jobcenter København;a@kk.dk;Lagermedarbejder;;;9999;37;dagpenge;ja
+K-3;Jobcenter Amager;010190-1234;Lagermedarbejder;;;2300;37;dagpenge;ja
+K-4;Jobcenter Amager;b@kk.dk;;;;2300;80;dagpenge;nej
+K-1;Jobcenter København;a@kk.dk;Lagermedarbejder;;;2400;37;dagpenge;ja
+K-5;Jobcenter Amager;b@kk.dk;Rengøringsassistent;;;2300;20;Kontanthjælp (jobparat);nej
+"""
+)
+
+
+def test_csv_rows_are_validated_one_by_one_with_danish_reasons(tmp_path: Path) -> None:
+    path = tmp_path / "pulje.csv"
+    path.write_text(CSV_TEXT, encoding="utf-8")
+    result = parse_file(path, CandidateProfile)
+    assert result.rows == 6
+    assert [p.id for p in result.valid] == ["K-1", "K-5"]
+    k1, k5 = result.valid
+    assert k1.desired_titles == ["Lagermedarbejder", "Pakker"] and k1.certificates == ["truckcertifikat"]
+    assert k5.active is False and k5.benefit == "kontanthjaelp_jobparat"
+    problems = {(p.line, p.field): p.message for p in result.problems}
+    assert problems[(3, "postcode")] == "'9999' er ikke et kendt dansk postnummer"
+    assert problems[(4, "consultant")] == "har et ugyldigt format"
+    assert problems[(5, "hours_per_week")] == "må højst være 48"
+    assert problems[(6, "id")] == "kandidat-id 'K-1' findes også på linje 2"
+    assert all("010190" not in p.message for p in result.problems)
+
+
+def test_jsonl_bad_json_line_does_not_stop_the_rest(tmp_path: Path) -> None:
+    path = tmp_path / "pulje.jsonl"
+    path.write_text(json.dumps(_profile(1)) + "\n{ikke json\n[1, 2]\n" + json.dumps(_profile(2)) + "\n")
+    result = parse_file(path, CandidateProfile)
+    assert [p.id for p in result.valid] == ["K-00001", "K-00002"]
+    assert [(p.line, p.message.split(" ")[0]) for p in result.problems] == [(2, "ugyldig"), (3, "skal")]
+
+
+async def test_replace_deactivates_missing_candidates_and_keeps_their_follow_ups(
+    tmp_path: Path, redis: Redis, key_prefix: str
+) -> None:
+    store = FollowUpStore(redis, key_prefix)
+    swapper = PoolSwapper(redis, key_prefix)
+    await import_candidates(swapper, _jsonl(tmp_path / "a.jsonl", [_profile(i) for i in range(5)]), "replace")
+    job = JobOrder(
+        id="JO-1",
+        title="Lagermedarbejder",
+        company="Lager A/S",
+        employment_type="ordinaert_job",
+        hours_per_week=37,
+        postcode="2650",
+    )
+    await store.save_job_order(job)
+
+    class Ranked:
+        candidate_id, score, reasons = "K-00004", 90.0, ["Jobønske 'Lagermedarbejder'"]
+
+    await store.save_shortlist("JO-1", [Ranked()])
+    await store.transition("JO-1", "K-00004", FollowUpState.GODKENDT, "leder@kk.dk")
+    version_before = await store.pool_version()
+
+    report = await import_candidates(
+        swapper, _jsonl(tmp_path / "b.jsonl", [_profile(i) for i in (0, 1, 2, 10)]), "replace"
+    )
+    assert (report.accepted, report.deactivated, report.pool_size) == (4, 2, 6)
+    pool = {p.id: p for p in await store.all_candidates()}
+    assert pool["K-00004"].active is False and pool["K-00003"].active is False
+    assert pool["K-00010"].active and pool["K-00000"].active
+    assert await store.pool_version() > version_before
+    follow_up = await store.get_followup("JO-1", "K-00004")
+    assert follow_up is not None and follow_up.state is FollowUpState.GODKENDT
+
+    # upsert: adds and updates, never deactivates
+    report = await import_candidates(
+        swapper,
+        _jsonl(tmp_path / "c.jsonl", [_profile(20), _profile(0, jobcenter="Jobcenter Amager")]),
+        "upsert",
+    )
+    assert (report.accepted, report.deactivated, report.pool_size) == (2, 0, 7)
+    pool = {p.id: p for p in await store.all_candidates()}
+    assert pool["K-00000"].jobcenter == "Jobcenter Amager" and pool["K-00010"].active
+
+
+async def test_a_concurrent_matcher_sees_the_old_pool_or_the_new_never_a_mix(
+    tmp_path: Path, redis_url: str, redis: Redis, key_prefix: str
+) -> None:
+    swapper = PoolSwapper(redis, key_prefix)
+    old = [_profile(i, jobcenter="Jobcenter Gammel") for i in range(3000)]
+    new = [_profile(i, jobcenter="Jobcenter Ny") for i in range(3000)]
+    await import_candidates(swapper, _jsonl(tmp_path / "old.jsonl", old), "replace")
+    reader_redis = client_from_url(redis_url)
+    reader = FollowUpStore(reader_redis, key_prefix)
+    index = PoolIndex(reader)
+    seen: list[frozenset[str]] = []
+    done = asyncio.Event()
+
+    async def matcher() -> None:
+        while not done.is_set():
+            seen.append(frozenset(p.jobcenter for p in await reader.all_candidates()))
+            await asyncio.sleep(0)
+
+    task = asyncio.create_task(matcher())
+    first_index = await index.get()
+    await import_candidates(swapper, _jsonl(tmp_path / "new.jsonl", new), "replace")
+    await asyncio.sleep(0.05)
+    done.set()
+    await task
+    await reader_redis.aclose()
+    assert len(seen) >= 3, "the matcher must have read while the import ran"
+    assert seen[0] == {"Jobcenter Gammel"} and seen[-1] == {"Jobcenter Ny"}
+    assert all(len(s) == 1 for s in seen), "a reader saw a mix of two pools"
+    # the running bot's index notices the new pool version by itself
+    second_index = await index.get()
+    assert second_index is not first_index
+    assert {second_index.get("K-00001").jobcenter} == {"Jobcenter Ny"}  # type: ignore[union-attr]
+
+
+async def test_job_order_import_goes_through_the_intake_queue(
+    tmp_path: Path, redis: Redis, key_prefix: str
+) -> None:
+    store = FollowUpStore(redis, key_prefix)
+    queue = IntakeQueue(redis, key_prefix)
+    await queue.ensure_group()
+    base = {
+        "title": "Lagermedarbejder",
+        "company": "Lager A/S",
+        "employment_type": "Løntilskud (privat)",
+        "hours_per_week": 30,
+        "postcode": "2650",
+    }
+    path = tmp_path / "jobordrer.json"
+    path.write_text(
+        json.dumps(
+            [{**base, "id": "JO-1"}, {**base, "id": "JO-2", "postcode": "0000"}, {**base, "id": "JO-3"}]
+        ),
+        encoding="utf-8",
+    )
+    report = await import_job_orders(store, queue, Metrics(), path)
+    assert (report.accepted, report.queued, report.outcomes) == (2, 2, {"created": 2})
+    assert [(p.line, p.field) for p in report.problems] == [(2, "postcode")]
+    assert (await queue.stats()).waiting == 2
+    again = await import_job_orders(store, queue, Metrics(), path)  # the same file again: nothing new
+    assert (again.queued, again.outcomes) == (0, {"unchanged": 2})
+
+
+def test_cli_import_prints_the_report_and_writes_it(tmp_path: Path, redis_url: str, key_prefix: str) -> None:
+    path = tmp_path / "pulje.csv"
+    path.write_text(CSV_TEXT, encoding="utf-8")
+    report_path = tmp_path / "rapport.csv"
+    env = {**os.environ, "REDIS_URL": redis_url, "REDIS_KEY_PREFIX": key_prefix, "COLUMNS": "200"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "import",
+            "candidates",
+            str(path),
+            "--mode",
+            "replace",
+            "--report",
+            str(report_path),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 af 6 kandidater importeret (erstat hele puljen)" in result.stdout
+    assert "4 rækker afvist" in result.stdout
+    assert "'9999' er ikke et kendt dansk postnummer" in result.stdout
+    with report_path.open(encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["linje", "felt", "årsag"]
+    assert ["3", "postcode", "'9999' er ikke et kendt dansk postnummer"] in rows
+
+    empty = tmp_path / "tom.jsonl"
+    empty.write_text("{ikke json\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "import", "candidates", str(empty)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "intet er importeret" in result.stdout
