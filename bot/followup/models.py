@@ -70,12 +70,13 @@ class FollowUp:
     def is_overdue(self, now: datetime) -> bool:
         return self.is_open and self.next_due_at is not None and self.next_due_at <= now
 
-    def action_sort_key(self, now: datetime) -> tuple[int, float, int, float]:
-        """Overdue first (oldest due first), then by due date, then by state urgency, then stale first."""
+    def action_sort_key(self, now: datetime) -> tuple[int, float, int, float, str, str]:
+        """Overdue first (oldest due first), then by due date, state urgency, stale first, then ids."""
         far = float("inf")
         due = self.next_due_at.timestamp() if self.next_due_at else far
         urgency = ACTION_PRIORITY.get(self.state, 9)
-        return (0 if self.is_overdue(now) else 1, due, urgency, self.updated_at.timestamp())
+        overdue = 0 if self.is_overdue(now) else 1
+        return (overdue, due, urgency, self.updated_at.timestamp(), self.job_order_id, self.candidate_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -396,10 +396,10 @@ class FollowUpStore:
             interview_at = interview_at.replace(tzinfo=self.rules.zone)
         idem = self._idem_key(job_order_id, candidate_id, idempotency_key or uuid.uuid4().hex)
         for _ in range(MAX_CAS_ATTEMPTS):
-            current = await self._require(job_order_id, candidate_id)
-            # Record first, key second: the script writes both at once, so a record that already
-            # shows this action is always seen together with its key (a repeat, not an error).
-            if idempotency_key is not None and await self.r.exists(idem):
+            current, reminder_ids, seen = await self._snapshot(
+                job_order_id, candidate_id, idem if idempotency_key is not None else None
+            )
+            if seen:
                 return current
             if expected_version is not None and current.version != expected_version:
                 raise ConflictError(texts.TRANSITION_CONFLICT.format(current=current.label))
@@ -420,7 +420,13 @@ class FollowUpStore:
                 history=(*current.history, HistoryItem(current.state, to, actor, now, note)),
             )
             outcome, written = await self._write(
-                current, updated, action="transition", actor=actor, idem=idem, new_reminders=True
+                current,
+                updated,
+                action="transition",
+                actor=actor,
+                idem=idem,
+                new_reminders=True,
+                old_reminders=reminder_ids,
             )
             if outcome == "ok":
                 return written
@@ -447,8 +453,10 @@ class FollowUpStore:
             raise TransitionError(texts.NOTE_EMPTY)
         idem = self._idem_key(job_order_id, candidate_id, idempotency_key or uuid.uuid4().hex)
         for _ in range(MAX_CAS_ATTEMPTS):
-            current = await self._require(job_order_id, candidate_id)
-            if idempotency_key is not None and await self.r.exists(idem):
+            current, reminder_ids, seen = await self._snapshot(
+                job_order_id, candidate_id, idem if idempotency_key is not None else None
+            )
+            if seen:
                 return current
             now = self.clock()
             updated = replace(
@@ -459,7 +467,13 @@ class FollowUpStore:
                 history=(*current.history, HistoryItem(current.state, current.state, actor, now, clean)),
             )
             outcome, written = await self._write(
-                current, updated, action="note", actor=actor, idem=idem, new_reminders=False
+                current,
+                updated,
+                action="note",
+                actor=actor,
+                idem=idem,
+                new_reminders=False,
+                old_reminders=reminder_ids,
             )
             if outcome == "ok":
                 return written
@@ -470,6 +484,26 @@ class FollowUpStore:
     async def get_followup(self, job_order_id: str, candidate_id: str) -> FollowUp | None:
         raw = await self.r.hgetall(keys.followup(self.prefix, job_order_id, candidate_id))
         return self._parse(raw) if raw else None
+
+    async def _snapshot(
+        self, job_order_id: str, candidate_id: str, idem: str | None
+    ) -> tuple[FollowUp, list[str], bool]:
+        """The record, its reminder ids and whether ``idem`` was used, in one round trip.
+
+        Record first, key second: the apply script writes both at once, so a record that already
+        shows this action is always seen together with its key (a repeat, not an error).
+        """
+        async with self.r.pipeline(transaction=False) as pipe:
+            pipe.hgetall(keys.followup(self.prefix, job_order_id, candidate_id))
+            if idem is not None:
+                pipe.exists(idem)
+            replies = await pipe.execute()
+        raw = replies[0]
+        if not raw:
+            raise NotFoundError(
+                texts.TRANSITION_NOT_FOUND.format(candidate_id=candidate_id, job_order_id=job_order_id)
+            )
+        return self._parse(raw), json.loads(raw.get("reminders") or "[]"), bool(idem and replies[1])
 
     async def _require(self, job_order_id: str, candidate_id: str) -> FollowUp:
         found = await self.get_followup(job_order_id, candidate_id)
@@ -631,14 +665,15 @@ class FollowUpStore:
         idem: str | None,
         new_reminders: bool,
         creating: bool = False,
+        old_reminders: list[str] | None = None,
     ) -> tuple[Literal["ok", "dup", "conflict"], FollowUp]:
         """Apply ``current`` → ``updated`` atomically if the record still has ``current.version``."""
         p, jo, cid = self.prefix, updated.job_order_id, updated.candidate_id
         rec_key = keys.followup(p, jo, cid)
         member = keys.record_member(jo, cid)
         ops = _Ops(rec_key, idem or keys.idempotency(p, "-"))
-        old_ids: list[str] = []
-        if not creating:
+        old_ids: list[str] = old_reminders or []
+        if not creating and old_reminders is None:
             old_ids = json.loads(await self.r.hget(rec_key, "reminders") or "[]")
         if new_reminders:
             entered = next(
