@@ -905,7 +905,10 @@ class Generator:
             hours = max(t.hours, rng.choice((t.hours, 37, 37)))
         postcode, km = self.near_postcode(t.postcode, 4.0)
         commute = float(max(10, math.ceil(km) + rng.choice((10, 15, 20))))
-        others = [v for v in [occ.title, *occ.variants] if v != spelling and not _is_english(v)]
+        others = [
+            v for v in [occ.title, *occ.variants]
+            if v != spelling and not _is_english(v) and not v.endswith("mænd")
+        ]
         experience = [rng.choice(others)] if others else []
         skills = list(t.skills) + [s for s in occ.skills if s not in t.skills][:1]
         certs = list(dict.fromkeys([*t.certificates, *occ.certificates]))

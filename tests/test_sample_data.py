@@ -147,6 +147,8 @@ def test_pool_is_realistic(candidates: dict[str, CandidateProfile]) -> None:
     # fleksjob candidates (ledighedsydelse) want few hours
     flex_hours = [c.hours_per_week for c in pool if c.benefit is Benefit.LEDIGHEDSYDELSE]
     assert sorted(flex_hours)[len(flex_hours) // 2] <= 20
+    # jobcentres record a job wish in the singular, not as a job ad's plural ("Flyttemænd")
+    assert not any(t.endswith("mænd") for c in pool for t in [*c.desired_titles, *c.experience_titles])
     warehouse = [c for c in pool if "Lagermedarbejder" in c.desired_titles]
     with_truck = sum("truckcertifikat" in c.certificates for c in warehouse) / len(warehouse)
     assert with_truck > 0.4
