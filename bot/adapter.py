@@ -49,6 +49,7 @@ from botframework.connector.auth import (
     ClaimsIdentity,
     ConnectorFactory,
 )
+from msrest import Serializer
 from msrest.exceptions import ClientRequestError
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
@@ -131,6 +132,37 @@ def _clean_reference(ref: ConversationReference) -> dict[str, Any]:
     return data
 
 
+class _JsonSerializer(Serializer):  # type: ignore[misc]
+    """msrest's serializer with a fast path for plain JSON (our Adaptive Cards).
+
+    msrest walks an ``object``-typed value (``Attachment.content``) node by node: ~14 ms for a
+    shortlist card against ~1 ms for a ``json.dumps`` check. The output is identical for plain JSON;
+    anything else still goes the msrest way.
+    """
+
+    def serialize_object(self, attr: Any, **kwargs: Any) -> Any:
+        if type(attr) in (dict, list):
+            try:
+                json.dumps(attr)
+            except (TypeError, ValueError):
+                pass
+            else:
+                return attr
+        return super().serialize_object(attr, **kwargs)
+
+
+def _speed_up(client: Any) -> None:
+    fast = _JsonSerializer(client._serialize.dependencies)
+    # The activities we send are built by the SDK's own factories; re-validating every field of
+    # every outgoing activity client-side costs ~1.5 ms and the connector validates anyway.
+    fast.client_side_validation = False
+    client._serialize = fast
+    for group in ("conversations", "attachments"):
+        operations = getattr(client, group, None)
+        if operations is not None:
+            operations._serialize = fast
+
+
 class _CachedConnectors(ConnectorFactory):  # type: ignore[misc]
     """Hands out one ConnectorClient per (app id, service url, audience) instead of one per turn.
 
@@ -152,6 +184,7 @@ class _CachedConnectors(ConnectorFactory):  # type: ignore[misc]
         if client is None:
             client = await self._inner.create(service_url, audience)
             client.config.retry_policy.retries = 0
+            _speed_up(client)
             self._cache[key] = client
         return client
 

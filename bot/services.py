@@ -226,9 +226,11 @@ class ShortlistService:
         entries: list[ShortlistEntry] = await self.store.get_shortlist(job_order_id)
         handed = await self.conversations.handover_states(job_order_id)
         index = self.pool.loaded
+        followups = await asyncio.gather(
+            *(self.store.get_followup(job_order_id, e.candidate_id) for e in entries)
+        )
         rows = []
-        for e in entries:
-            fu = await self.store.get_followup(job_order_id, e.candidate_id)
+        for e, fu in zip(entries, followups, strict=True):
             profile = index.get(e.candidate_id) if index is not None else None
             decided = e.state is not FollowUpState.FORESLAAET
             rows.append(

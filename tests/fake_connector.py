@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +33,7 @@ class Sent:
     conversation_id: str
     activity_id: str
     activity: dict[str, Any]
+    at: float = 0.0  # time.time() when it arrived (the benchmark measures latency against it)
 
     @property
     def card(self) -> dict[str, Any] | None:
@@ -59,7 +62,7 @@ class FakeConnector:
 
     # --- lifecycle ----------------------------------------------------------------------------------
 
-    async def start(self) -> str:
+    async def start(self, port: int = 0) -> str:
         app = web.Application()
         r = app.router
         r.add_post("/v3/conversations", self._create)
@@ -70,8 +73,9 @@ class FakeConnector:
         r.add_get("/v3/conversations/{cid}/pagedmembers", self._paged_members)
         r.add_get("/v3/conversations/{cid}/members/{uid}", self._member)
         r.add_get("/v3/teams/{tid}/conversations", self._channels)
+        r.add_get("/_stats", self._stats)
         self._changed = asyncio.Condition()
-        self._server = TestServer(app, host="127.0.0.1")
+        self._server = TestServer(app, host="127.0.0.1", port=port or None)
         await self._server.start_server()
         return self.url
 
@@ -125,6 +129,7 @@ class FakeConnector:
 
     async def _record(self, sent: Sent) -> None:
         assert self._changed is not None
+        sent.at = time.time()
         self.sent.append(sent)
         async with self._changed:
             self._changed.notify_all()
@@ -202,6 +207,12 @@ class FakeConnector:
                 {"error": {"code": "MemberNotFoundInConversation", "message": "nope"}}, status=404
             )
         return web.json_response(member)
+
+    async def _stats(self, request: web.Request) -> web.Response:
+        """For the benchmark, which runs the connector in its own process: counts and arrival times."""
+        kind = request.query.get("kind")
+        arrivals = [s.at for s in self.sent if kind in (None, s.kind)]
+        return web.json_response({"count": len(arrivals), "arrivals": arrivals[-50:]})
 
     async def _channels(self, request: web.Request) -> web.Response:
         self.requests += 1
@@ -365,3 +376,17 @@ def card_text(card: dict[str, Any]) -> str:
         elif isinstance(node, list):
             stack.extend(node)
     return "\n".join(out)
+
+
+async def _serve_forever(port: int) -> None:
+    """``python3 -m tests.fake_connector PORT``: the connector alone (the benchmark's own process)."""
+    connector = FakeConnector()
+    for i in range(64):
+        connector.add_member(f"29:bench-{i}", f"aad-bench-{i}", f"bench{i}@kk.dk")
+    await connector.start(port)
+    print("ready", flush=True)
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    asyncio.run(_serve_forever(int(sys.argv[1])))
