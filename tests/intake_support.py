@@ -128,6 +128,7 @@ async def running_bot(
     bot = RunningBot(app, server, connector, http, redis)
     try:
         if install:
+            connector.add_member(LEAD["id"], LEAD["aadObjectId"], "leder@kk.dk")
             resp = await http.post(bot.url("/api/messages"), json=install_in_team(connector.url, LEAD))
             assert resp.status in (200, 201, 202), await resp.text()
         yield bot
