@@ -150,6 +150,7 @@ def create_app(
         readiness=readiness,
         api_keys=[k.get_secret_value() for k in settings.jobordre_api_keys],
         max_body_bytes=settings.max_request_bytes,
+        max_batch=settings.intake_max_batch,
         run_worker=settings.intake_worker,
         worker_options={"max_failures": settings.intake_max_failures},
     )

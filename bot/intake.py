@@ -548,12 +548,18 @@ def add_intake_routes(
     readiness: Readiness | None,
     api_keys: list[str],
     max_body_bytes: int,
+    max_batch: int = MAX_BATCH,
     run_worker: bool = True,
     worker_options: dict[str, Any] | None = None,
 ) -> IntakeApi:
     """Register the job order API (and, with ``run_worker``, the stream worker's lifecycle) on ``app``."""
     api = IntakeApi(
-        store=store, queue=queue, metrics=metrics, api_keys=api_keys, max_body_bytes=max_body_bytes
+        store=store,
+        queue=queue,
+        metrics=metrics,
+        api_keys=api_keys,
+        max_body_bytes=max_body_bytes,
+        max_batch=max_batch,
     )
     app[INTAKE_API_KEY] = api
     app.router.add_post("/api/jobordrer", api.post_job_orders)
