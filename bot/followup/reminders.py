@@ -120,11 +120,21 @@ class WorkingCalendar:
     """Weekdays that are not Danish public holidays nor configured closing days."""
 
     def __init__(self, extra_closed_days: tuple[str, ...] = ()) -> None:
-        self._holidays = holidays.country_holidays("DK")
         self._extra = {(int(d[:2]), int(d[3:])) for d in extra_closed_days}
+        self._closed: dict[int, frozenset[date]] = {}
+
+    def _closed_in(self, year: int) -> frozenset[date]:
+        """Public holidays + configured closing days of one year, computed once (the package's own
+        lookup is ~50 × slower and sits on the hot path of every transition)."""
+        found = self._closed.get(year)
+        if found is None:
+            days = set(holidays.country_holidays("DK", years=year))
+            days |= {date(year, m, d) for m, d in self._extra}
+            found = self._closed[year] = frozenset(days)
+        return found
 
     def is_working_day(self, day: date) -> bool:
-        return day.weekday() < 5 and day not in self._holidays and (day.month, day.day) not in self._extra
+        return day.weekday() < 5 and day not in self._closed_in(day.year)
 
     def add_working_days(self, day: date, n: int) -> date:
         """The n-th working day after ``day`` (n ≥ 1); n = 0 gives ``day`` or the next working day."""
