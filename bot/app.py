@@ -21,7 +21,6 @@ from datetime import datetime
 from typing import Any
 
 from aiohttp import web
-from redis.asyncio import Redis
 
 from bot.adapter import TeamsEdge
 from bot.followup.reminders import ReminderScheduler, load_reminder_rules
@@ -53,7 +52,7 @@ class Services:
     """Everything create_app built, reachable from the app (tests, the CLI, the benchmark)."""
 
     settings: Settings
-    redis: Redis
+    redis: Any  # redis.asyncio.Redis; only bot/store imports redis
     store: Any  # FollowUpStore
     conversations: ConversationStore
     edge: TeamsEdge
@@ -72,7 +71,7 @@ SERVICES_KEY = web.AppKey("matchbot_services", Services)
 def create_app(
     settings: Settings,
     *,
-    redis: Redis | None = None,
+    redis: Any = None,
     clock: Callable[[], datetime] | None = None,
     retry_wait: Any = None,
     run_scheduler: bool = True,
