@@ -139,6 +139,7 @@ def create_app(
         return pool.loaded is not None
 
     readiness.add_check("pool", pool_loaded)
+    metrics.pool_size.set_function(lambda: float(len(pool.loaded)) if pool.loaded is not None else 0.0)
     add_ops_routes(app, metrics, readiness)
     add_intake_routes(
         app,

@@ -206,3 +206,15 @@ def _wait_http(url: str, timeout: float = 20) -> int:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def test_readme_configuration_table_lists_every_setting() -> None:
+    """The operator's table must stay true: every setting, under the name the environment uses."""
+    from config.settings import Settings
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("### Configuration") : readme.index("### Registering the bot in Teams")]
+    for name, info in Settings.model_fields.items():
+        alias = info.validation_alias
+        env_name = alias.choices[0] if alias is not None and hasattr(alias, "choices") else name.upper()
+        assert f"| `{env_name}` |" in table, f"{env_name} ({name}) is missing from the README table"
