@@ -76,12 +76,12 @@ def _table(job: JobOrder, shortlist: Shortlist, profile: Callable[[str], Candida
         place=f"{job.postcode} {postcodes().name(job.postcode)}",
     )
     table = Table(title=escape(title), show_lines=True)
-    table.add_column(texts.CLI_COL_RANK, justify="right")
-    table.add_column(texts.CLI_COL_CANDIDATE)
-    table.add_column(texts.CLI_COL_SCORE, justify="right")
-    table.add_column(texts.CLI_COL_JOBCENTER)
-    table.add_column(texts.CLI_COL_DISTANCE, justify="right")
-    table.add_column(texts.CLI_COL_REASONS)
+    table.add_column(texts.CLI_COL_RANK, justify="right", no_wrap=True)
+    table.add_column(texts.CLI_COL_CANDIDATE, no_wrap=True)
+    table.add_column(texts.CLI_COL_SCORE, justify="right", no_wrap=True)
+    table.add_column(texts.CLI_COL_JOBCENTER, ratio=1)
+    table.add_column(texts.CLI_COL_DISTANCE, justify="right", no_wrap=True)
+    table.add_column(texts.CLI_COL_REASONS, ratio=3)
     for rank, r in enumerate(shortlist.results, start=1):
         p = profile(r.candidate_id)
         table.add_row(
@@ -105,17 +105,21 @@ def cmd_match(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(shortlist_json(shortlist), ensure_ascii=False, indent=2))
         return EXIT_OK
-    console = Console()
+    console = Console(soft_wrap=False)
     if shortlist.results:
         console.print(_table(job, shortlist, index.get))
     else:
         console.print(texts.CLI_NO_RESULTS)
     console.print(
-        texts.CLI_SUMMARY.format(
-            shown=len(shortlist.results),
-            considered=shortlist.considered,
-            excluded=_excluded_summary(shortlist),
-        )
+        escape(
+            texts.CLI_SUMMARY.format(
+                shown=len(shortlist.results),
+                relevant=shortlist.relevant,
+                considered=shortlist.considered,
+                excluded=_excluded_summary(shortlist),
+            )
+        ),
+        soft_wrap=True,
     )
     return EXIT_OK
 
@@ -152,8 +156,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     from bot.imports import run_import_cli
     from config.settings import Settings
 
-    return asyncio.run(run_import_cli(Settings(), args.what, args.file, getattr(args, "mode", "upsert"),
-                                      args.report))
+    return asyncio.run(
+        run_import_cli(Settings(), args.what, args.file, getattr(args, "mode", "upsert"), args.report)
+    )
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -233,10 +238,15 @@ def cmd_purge(args: argparse.Namespace) -> int:
         if not report.found:
             print(texts.PURGE_NOTHING.format(candidate_id=report.candidate_id))
             return EXIT_OK
-        print(texts.PURGE_DONE.format(
-            candidate_id=report.candidate_id, records=report.records, shortlists=report.shortlists,
-            reminders=report.reminders, pool="fjernet" if report.pool else "var der ikke",
-        ))
+        print(
+            texts.PURGE_DONE.format(
+                candidate_id=report.candidate_id,
+                records=report.records,
+                shortlists=report.shortlists,
+                reminders=report.reminders,
+                pool="fjernet" if report.pool else "var der ikke",
+            )
+        )
         return EXIT_OK
 
     try:

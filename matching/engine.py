@@ -129,6 +129,7 @@ def _default_rules() -> MatchRules:
 
 T_TITLE_FUZZY = "{kind} '{title}' ≈ '{job}' ({sim:.0f})"
 T_TITLE_SYNONYM = "{kind} '{title}': samme fag som jobordren ({occupation})"
+T_TITLE_SAME_OCCUPATION = "{kind} '{title}': samme fag som jobordren"
 T_TITLE_RELATED = "Beslægtet fag: {occupation} ({kind_lower} '{title}')"
 T_TITLE_NONE = "Ingen {kind_plural} ligner '{job}'"
 KIND_DESIRED = ("Jobønske", "jobønske", "jobønsker")
@@ -151,6 +152,7 @@ X_DISTANCE = "Bor {km} km fra arbejdsstedet; vil højst pendle {max} km"
 X_AVAILABLE = "Først ledig fra {available}; jobbet starter {start}"
 E_UNKNOWN = "Kandidaten '{cid}' findes ikke i puljen."
 E_EXCLUDED = "Kandidaten '{cid}' er frasorteret: {reason}."
+E_NO_TITLE = "Kandidaten '{cid}' består alle krav, men ingen jobønsker eller erfaringer ligner '{job}'."
 E_BELOW_MIN = "Kandidaten '{cid}' består alle krav, men scoren {score} er under grænsen {min}."
 E_BELOW_TOP = (
     "Kandidaten '{cid}' består alle krav og er nr. {rank} med score {score}; listen viser de {top} bedste."
@@ -215,8 +217,9 @@ class Exclusion:
 class Shortlist:
     job_order_id: str
     results: list[MatchResult]
-    excluded: dict[str, int]
-    considered: int
+    excluded: dict[str, int]  # filter -> count, among the candidates relevant by title
+    considered: int  # candidates in the pool
+    relevant: int = 0  # candidates whose job wishes or experience resemble the job order
 
 
 @dataclass(frozen=True)
@@ -287,6 +290,32 @@ class _JobContext:
     weight_total: float
 
 
+@dataclass(slots=True)
+class _Evaluation:
+    ctx: _JobContext
+    excluded: dict[str, int]
+    rows: IntArray  # rows passing every filter with some title credit
+    scores: FloatArray  # their scores, rounded to 1 decimal
+    considered: int
+    relevant: int
+
+
+def _colmax(values: FloatArray, slots: IntArray, n: int, rows: IntArray | None) -> FloatArray:
+    """Row-wise max of ``values[slots]``, one contiguous column at a time (fast for narrow slots)."""
+    out: FloatArray = values[slots[:n, 0] if rows is None else slots[rows, 0]]
+    for k in range(1, slots.shape[1]):
+        np.maximum(out, values[slots[:n, k] if rows is None else slots[rows, k]], out=out)
+    return out
+
+
+def _color(bits: npt.NDArray[np.int64], slots: IntArray, rows: IntArray) -> npt.NDArray[np.int64]:
+    """Row-wise OR of ``bits[slots]`` for ``rows``."""
+    out: npt.NDArray[np.int64] = bits[slots[rows, 0]]
+    for k in range(1, slots.shape[1]):
+        np.bitwise_or(out, bits[slots[rows, k]], out=out)
+    return out
+
+
 _BENEFITS = list(Benefit)
 _BENEFIT_CODE = {b: i for i, b in enumerate(_BENEFITS)}
 _NO_DATE = 0
@@ -323,6 +352,7 @@ class MatchIndex:
         if len(self.rules.eligibility) != len(EmploymentType):
             raise ConfigError("eligibility: alle ansættelsestyper skal have regler")
         self._cert_bits = _cert_bits()
+        self._cert_labels = {c: _lower_label(label) for c, label in certificate_catalog().labels().items()}
         self._profiles: list[CandidateProfile | None] = []
         self._row_of: dict[str, int] = {}
         self._free: list[int] = []
@@ -332,6 +362,13 @@ class MatchIndex:
         self._skills = _Vocab()
         self._langs = _Vocab()
         self._n = 0  # rows in use (including freed ones)
+        # Inverted index title -> rows (CSR) so a job order only touches candidates with a relevant
+        # title. Rows added by upsert after the last compaction wait in ``_post_extra``; entries may be
+        # stale (a profile changed its titles) and are re-checked against the slot arrays per query.
+        self._post_ptr: IntArray = np.zeros(1, dtype=np.int32)
+        self._post_rows: IntArray = np.zeros(0, dtype=np.int32)
+        self._post_extra: dict[int, list[int]] = {}
+        self._post_extra_count = 0
         self._alloc(1024, {"desired": 2, "experience": 2, "skills": 4, "languages": 2})
 
     # --- storage -----------------------------------------------------------------------------------
@@ -347,7 +384,7 @@ class MatchIndex:
         self._certs = np.zeros(capacity, dtype=np.int64)
         self._avail = np.zeros(capacity, dtype=np.int32)
         self._slots: dict[str, IntArray] = {
-            k: np.zeros((capacity, w), dtype=np.int32) for k, w in widths.items()
+            k: np.zeros((capacity, w), dtype=np.int32, order="F") for k, w in widths.items()
         }
 
     def _grow(self, capacity: int) -> None:
@@ -365,7 +402,7 @@ class MatchIndex:
 
     def _widen(self, kind: str, width: int) -> None:
         old = self._slots[kind]
-        new = np.zeros((self._cap, width), dtype=np.int32)
+        new = np.zeros((self._cap, width), dtype=np.int32, order="F")
         new[:, : old.shape[1]] = old
         self._slots[kind] = new
 
@@ -474,7 +511,39 @@ class MatchIndex:
         index._profiles = list(latest.values())
         index._row_of = {cid: i for i, cid in enumerate(latest)}
         index._n = n
+        index._compact_postings()
         return index
+
+    def _compact_postings(self) -> None:
+        """Rebuild the title -> rows CSR from the slot arrays (vectorised; no profile is re-read)."""
+        n = self._n
+        title_cols = [self._slots["desired"][:n], self._slots["experience"][:n]]
+        titles = np.concatenate([c.ravel(order="F") for c in title_cols])
+        rows = np.concatenate([np.tile(np.arange(n, dtype=np.int32), c.shape[1]) for c in title_cols])
+        keep = (titles > 0) & self._present[:n][rows]
+        titles, rows = titles[keep], rows[keep]
+        order = np.argsort(titles, kind="stable")
+        self._post_rows = rows[order].astype(np.int32)
+        counts = np.bincount(titles, minlength=len(self._titles))
+        self._post_ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+        self._post_extra = {}
+        self._post_extra_count = 0
+
+    def _candidate_rows(self, title_ids: IntArray) -> IntArray:
+        """Rows that have (or had) one of ``title_ids``; deduplicated, present rows only."""
+        ptr, post = self._post_ptr, self._post_rows
+        parts = [post[ptr[t] : ptr[t + 1]] for t in title_ids.tolist() if t + 1 < len(ptr)]
+        extra = [r for t in title_ids.tolist() for r in self._post_extra.get(t, ())]
+        if extra:
+            parts.append(np.asarray(extra, dtype=np.int32))
+        if not parts:
+            return np.zeros(0, dtype=np.int32)
+        mark = np.zeros(self._n, dtype=bool)  # a mask dedups faster than np.unique at this size
+        for part in parts:
+            mark[part] = True
+        mark &= self._present[: self._n]
+        result: IntArray = np.flatnonzero(mark).astype(np.int32)
+        return result
 
     def upsert(self, profile: CandidateProfile) -> None:
         """Add or replace one profile in place."""
@@ -492,6 +561,11 @@ class MatchIndex:
             self._row_of[profile.id] = row
         self._profiles[row] = profile
         self._write(row, encoded)
+        for t in (*encoded.desired, *encoded.experience):
+            self._post_extra.setdefault(t, []).append(row)
+        self._post_extra_count += len(encoded.desired) + len(encoded.experience)
+        if self._post_extra_count > max(10_000, len(self._post_rows) // 4):
+            self._compact_postings()
 
     def remove(self, candidate_id: str) -> bool:
         row = self._row_of.pop(candidate_id, None)
@@ -595,9 +669,18 @@ class MatchIndex:
             weight_total=total if total > 0 else 1.0,
         )
 
-    def _filter_masks(self, ctx: _JobContext) -> list[tuple[str, npt.NDArray[np.bool_]]]:
-        """The hard filters in the order their reason is reported (the first failing one wins)."""
-        n = self._n
+    def _relevance(self, ctx: _JobContext, rows: IntArray | None = None) -> tuple[FloatArray, FloatArray]:
+        """Best desired-title and experience-title credit per row (all used rows when ``rows`` is None).
+
+        Slot arrays are column-major, so each slot column is one contiguous gather.
+        """
+        return (
+            _colmax(ctx.title_val, self._slots["desired"], self._n, rows),
+            _colmax(ctx.title_val, self._slots["experience"], self._n, rows),
+        )
+
+    def _filter_masks(self, ctx: _JobContext, rows: IntArray) -> list[tuple[str, npt.NDArray[np.bool_]]]:
+        """The hard filters over ``rows``, in the order their reason is reported (the first failing wins)."""
         job = ctx.job
         allowed = np.zeros(len(_BENEFITS), dtype=bool)
         for b in self.rules.eligibility[job.employment_type]:
@@ -606,30 +689,29 @@ class MatchIndex:
         for c in job.required_certificates:
             req |= self._cert_bits.get(c, 0)
         masks: list[tuple[str, npt.NDArray[np.bool_]]] = [
-            ("inaktiv", self._active[:n]),
-            ("ydelse", allowed[self._benefit[:n]]),
-            ("certifikat", (self._certs[:n] & req) == req),
-            ("timer", self._hours[:n] >= job.hours_per_week),
-            ("afstand", ctx.distances[self._pc[:n]] <= self._commute[:n] + 1e-9),
+            ("inaktiv", self._active[rows]),
+            ("ydelse", allowed[self._benefit[rows]]),
+            ("certifikat", (self._certs[rows] & req) == req),
+            ("timer", self._hours[rows] >= job.hours_per_week),
+            ("afstand", ctx.distances[self._pc[rows]] <= self._commute[rows] + 1e-9),
         ]
         if job.start_date is not None:
             latest = job.start_date.toordinal() + self.rules.filters.availability_grace_days
-            masks.append(("tilgaengelig", self._avail[:n] <= latest))
+            masks.append(("tilgaengelig", self._avail[rows] <= latest))
         return masks
 
-    def _scores(self, ctx: _JobContext, rows: IntArray) -> dict[str, FloatArray]:
-        """Component values 0–1 for ``rows`` (already filtered)."""
-        out: dict[str, FloatArray] = {
-            "title": ctx.title_val[self._slots["desired"][rows]].max(axis=1),
-            "experience": ctx.title_val[self._slots["experience"][rows]].max(axis=1),
-        }
+    def _scores(
+        self, ctx: _JobContext, rows: IntArray, title: FloatArray, experience: FloatArray
+    ) -> dict[str, FloatArray]:
+        """Component values 0–1 for ``rows`` (already filtered); title parts computed by the caller."""
+        out: dict[str, FloatArray] = {"title": title, "experience": experience}
         d = ctx.distances[self._pc[rows]]
         out["distance"] = np.power(0.5, d / self.rules.distance.half_km)
         if ctx.skill_bits is not None:
-            bits = np.bitwise_or.reduce(ctx.skill_bits[self._slots["skills"][rows]], axis=1)
+            bits = _color(ctx.skill_bits, self._slots["skills"], rows)
             out["skills"] = _popcount(bits) / len(ctx.skill_keys)
         if ctx.lang_bits is not None:
-            bits = np.bitwise_or.reduce(ctx.lang_bits[self._slots["languages"][rows]], axis=1)
+            bits = _color(ctx.lang_bits, self._slots["languages"], rows)
             out["languages"] = _popcount(bits) / len(ctx.lang_keys)
         if ctx.wanted_certs:
             have = self._certs[rows] & np.int64(ctx.wanted_certs)
@@ -637,37 +719,43 @@ class MatchIndex:
         return out
 
     def _total(self, ctx: _JobContext, parts: dict[str, FloatArray], size: int) -> FloatArray:
-        w = self.rules.weights.model_dump()
+        w = self.rules.weights
         total = np.zeros(size)
         for name, values in parts.items():
-            total += w[name] * values
+            weight: float = getattr(w, name)
+            total += weight * values
         result: FloatArray = np.round(100.0 * total / ctx.weight_total, 1)
         return result
 
-    def _evaluate(self, job: JobOrder) -> tuple[_JobContext, dict[str, int], IntArray, FloatArray, int]:
+    def _evaluate(self, job: JobOrder) -> _Evaluation:
+        """Relevance by title, then the hard filters, then the score of everyone who is left."""
         ctx = self._context(job)
-        remaining = self._present[: self._n].copy()
-        considered = int(remaining.sum())
+        rows = self._candidate_rows(np.flatnonzero(ctx.title_val > 0).astype(np.int32))
+        title, experience = self._relevance(ctx, rows)
+        relevant = (title > 0) | (experience > 0)  # drops stale postings
+        rows, title, experience = rows[relevant], title[relevant], experience[relevant]
         excluded: dict[str, int] = {}
-        for name, ok in self._filter_masks(ctx):
-            failing = int(np.count_nonzero(remaining & ~ok))
+        keep = np.ones(len(rows), dtype=bool)
+        for name, ok in self._filter_masks(ctx, rows):
+            failing = int(np.count_nonzero(keep & ~ok))
             if failing:
                 excluded[name] = failing
-            remaining &= ok
-        rows = np.flatnonzero(remaining).astype(np.int32)
-        scores = self._total(ctx, self._scores(ctx, rows), len(rows))
-        return ctx, excluded, rows, scores, considered
+            keep &= ok
+        passing = rows[keep]
+        parts = self._scores(ctx, passing, title[keep], experience[keep])
+        scores = self._total(ctx, parts, len(passing))
+        return _Evaluation(ctx, excluded, passing, scores, len(self._row_of), len(rows))
 
     def _ranked(self, rows: IntArray, scores: FloatArray, top: int) -> list[tuple[int, float]]:
         """Top ``top`` (row, score) above the minimum: score desc, then candidate id asc."""
+        if top <= 0:
+            return []
         keep = scores >= self.rules.result.min_score
         rows, scores = rows[keep], scores[keep]
-        if len(rows) > top > 0:
+        if len(rows) > top:
             kth = np.partition(scores, len(scores) - top)[len(scores) - top]
             sel = scores >= kth  # keeps every tie at the boundary, sorted below by id
             rows, scores = rows[sel], scores[sel]
-        elif top <= 0:
-            return []
         pairs = [(int(r), float(s)) for r, s in zip(rows, scores, strict=True)]
         pairs.sort(key=lambda rs: (-rs[1], self._profile(rs[0]).id))
         return pairs[:top]
@@ -678,10 +766,21 @@ class MatchIndex:
         return p
 
     def match(self, job: JobOrder, top: int = 10) -> Shortlist:
-        """The shortlist for a job order: hard filters, then the best ``top`` by score."""
-        ctx, excluded, rows, scores, considered = self._evaluate(job)
-        results = [self._result(ctx, row, score) for row, score in self._ranked(rows, scores, top)]
-        return Shortlist(job_order_id=job.id, results=results, excluded=excluded, considered=considered)
+        """The shortlist for a job order: the best ``top`` candidates who pass every hard filter.
+
+        Candidates whose job wishes and experience resemble the job order in no way (title credit 0)
+        are never shortlisted; ``Shortlist.excluded`` counts the hard-filter exclusions among the
+        others ("of the people who fit by title, 12 live too far away"), which is what a lead acts on.
+        """
+        ev = self._evaluate(job)
+        results = self._results(ev.ctx, self._ranked(ev.rows, ev.scores, top))
+        return Shortlist(
+            job_order_id=job.id,
+            results=results,
+            excluded=ev.excluded,
+            considered=ev.considered,
+            relevant=ev.relevant,
+        )
 
     def explain(self, job: JobOrder, candidate_id: str, top: int = 10) -> Explanation:
         """Why a named candidate is or is not on the shortlist of ``top``."""
@@ -692,14 +791,20 @@ class MatchIndex:
         if exclusion is not None:
             msg = E_EXCLUDED.format(cid=candidate_id, reason=exclusion.reason)
             return Explanation(candidate_id, "excluded", None, None, exclusion, msg)
-        ctx, _excluded, rows, scores, _ = self._evaluate(job)
-        pos = int(np.flatnonzero(rows == row)[0])
-        score = float(scores[pos])
-        result = self._result(ctx, row, score)
-        ahead = scores > score
-        ties = np.flatnonzero(scores == score)
-        tied_before = sum(1 for i in ties if self._profile(int(rows[i])).id < candidate_id)
-        rank = int(np.count_nonzero(ahead)) + tied_before + 1
+        ev = self._evaluate(job)
+        hit = np.flatnonzero(ev.rows == row)
+        if len(hit) == 0:  # passes the filters but nothing in its titles resembles the job order
+            one = np.array([row], dtype=np.int32)
+            zero = np.zeros(1)
+            score = float(self._total(ev.ctx, self._scores(ev.ctx, one, zero, zero), 1)[0])
+            (result,) = self._results(ev.ctx, [(row, score)])
+            msg = E_NO_TITLE.format(cid=candidate_id, job=job.title)
+            return Explanation(candidate_id, "below_cutoff", None, result, None, msg)
+        score = float(ev.scores[int(hit[0])])
+        (result,) = self._results(ev.ctx, [(row, score)])
+        ties = np.flatnonzero(ev.scores == score)
+        tied_before = sum(1 for i in ties if self._profile(int(ev.rows[i])).id < candidate_id)
+        rank = int(np.count_nonzero(ev.scores > score)) + tied_before + 1
         score_txt = _da_number(score)
         min_score = self.rules.result.min_score
         if score < min_score:
@@ -752,8 +857,9 @@ class MatchIndex:
         return None
 
     def _title_contribution(
-        self, ctx: _JobContext, titles: Sequence[str], name: str, weight: float, kind: tuple[str, str, str]
+        self, ctx: _JobContext, titles: Sequence[str], name: str, points: float, kind: tuple[str, str, str]
     ) -> Contribution:
+        """Which of the titles earned the credit, and why (same spelling, synonym or related)."""
         best: tuple[float, str, int] = (0.0, "", 0)
         for title in titles:
             for key in self.normalizer.title_keys(title):
@@ -761,17 +867,19 @@ class MatchIndex:
                 if i is not None and ctx.title_val[i] > best[0]:
                     best = (float(ctx.title_val[i]), title, i)
         value, title, i = best
-        job_title = ctx.job.title
+        job_title = self.normalizer.display_head(ctx.job.title)
         if value <= 0:
             return Contribution(name, 0.0, T_TITLE_NONE.format(kind_plural=kind[2], job=job_title))
-        points = round(100.0 * weight * value / ctx.weight_total, 1)
         occ = int(self._title_occ_arr[i])
         sim = float(ctx.title_sim[i])
         floor = self.rules.title.floor
         fuzzy_val = max(0.0, (sim - floor) / (100.0 - floor))
         if occ in ctx.job_occ and value > fuzzy_val:
             occupation = self.taxonomy.occupations[occ].title
-            reason = T_TITLE_SYNONYM.format(kind=kind[0], title=title, occupation=occupation)
+            if title.strip().casefold() == occupation.casefold():
+                reason = T_TITLE_SAME_OCCUPATION.format(kind=kind[0], title=title)
+            else:
+                reason = T_TITLE_SYNONYM.format(kind=kind[0], title=title, occupation=occupation)
             return Contribution("synonym" if name == "title" else name, points, reason)
         if occ in ctx.related_occ and value > fuzzy_val:
             occupation = self.taxonomy.occupations[occ].title
@@ -781,64 +889,75 @@ class MatchIndex:
             name, points, T_TITLE_FUZZY.format(kind=kind[0], title=title, job=job_title, sim=sim)
         )
 
-    def _result(self, ctx: _JobContext, row: int, score: float) -> MatchResult:
-        p = self._profile(row)
-        one = np.array([row], dtype=np.int32)
-        parts = {k: float(v[0]) for k, v in self._scores(ctx, one).items()}
+    def _results(self, ctx: _JobContext, ranked: Sequence[tuple[int, float]]) -> list[MatchResult]:
+        """Named contributions and Danish reasons, for the shown candidates only."""
+        if not ranked:
+            return []
+        rows = np.array([r for r, _ in ranked], dtype=np.int32)
+        title, experience = self._relevance(ctx, rows)
+        parts = self._scores(ctx, rows, title, experience)
+        skill_bits = (
+            _color(ctx.skill_bits, self._slots["skills"], rows) if ctx.skill_bits is not None else None
+        )
+        labels = self._job_skill_labels(ctx) if ctx.skill_keys else {}
         w = self.rules.weights
         total = ctx.weight_total
+        out = []
+        for i, (row, score) in enumerate(ranked):
+            p = self._profile(row)
 
-        def pts(name: str) -> float:
-            weight: float = getattr(w, name)
-            return round(100.0 * weight * parts[name] / total, 1)
+            def pts(name: str, i: int = i) -> float:
+                weight: float = getattr(w, name)
+                return round(100.0 * weight * float(parts[name][i]) / total, 1)
 
-        contributions = [
-            self._title_contribution(ctx, p.desired_titles, "title", w.title, KIND_DESIRED),
-            self._title_contribution(ctx, p.experience_titles, "experience", w.experience, KIND_EXPERIENCE),
-        ]
-        if "skills" in parts:
-            got = [s for j, s in enumerate(ctx.skill_keys) if self._has_skill(ctx, row, j)]
-            labels = self._job_skill_labels(ctx)
-            matched = [labels[k] for k in got]
-            reason = (
-                T_SKILLS.format(n=len(matched), total=len(ctx.skill_keys), skills=", ".join(matched))
-                if matched
-                else T_SKILLS_NONE.format(skills=", ".join(labels.values()))
+            contributions = [
+                self._title_contribution(ctx, p.desired_titles, "title", pts("title"), KIND_DESIRED),
+                self._title_contribution(
+                    ctx, p.experience_titles, "experience", pts("experience"), KIND_EXPERIENCE
+                ),
+            ]
+            if skill_bits is not None:
+                bits = int(skill_bits[i])
+                matched = [labels[k] for j, k in enumerate(ctx.skill_keys) if bits >> j & 1]
+                reason = (
+                    T_SKILLS.format(n=len(matched), total=len(ctx.skill_keys), skills=", ".join(matched))
+                    if matched
+                    else T_SKILLS_NONE.format(skills=", ".join(labels.values()))
+                )
+                contributions.append(Contribution("skills", pts("skills"), reason))
+            if "certificates" in parts:
+                codes = [c for c, bit in self._cert_bits.items() if ctx.wanted_certs & bit]
+                have = [self._cert_labels[c] for c in codes if c in p.certificates]
+                reason = (
+                    T_CERTS.format(labels=_join_da(have))
+                    if have
+                    else T_CERTS_NONE.format(
+                        labels=", ".join(_lower_label(certificate_label(c)) for c in codes)
+                    )
+                )
+                contributions.append(Contribution("certificates", pts("certificates"), reason))
+            if "languages" in parts:
+                cand = {_lang_key(lang) for lang in p.languages}
+                spoken = [k for k in ctx.lang_keys if k in cand]
+                reason = (
+                    T_LANGS.format(langs=_join_da(spoken))
+                    if spoken
+                    else T_LANGS_NONE.format(langs=_join_da(ctx.lang_keys))
+                )
+                contributions.append(Contribution("languages", pts("languages"), reason))
+            km = float(ctx.distances[self._pc[row]])
+            reason = T_DISTANCE_NEAR if km < 1 else T_DISTANCE.format(km=_km(km))
+            contributions.append(Contribution("distance", pts("distance"), reason))
+            out.append(
+                MatchResult(
+                    candidate_id=p.id,
+                    score=score,
+                    contributions=tuple(contributions),
+                    distance_km=round(km, 1),
+                    reasons_on_card=self.rules.result.reasons_on_card,
+                )
             )
-            contributions.append(Contribution("skills", pts("skills"), reason))
-        if "certificates" in parts:
-            codes = [c for c, bit in self._cert_bits.items() if ctx.wanted_certs & bit]
-            have = [_lower_label(certificate_label(c)) for c in codes if c in p.certificates]
-            reason = (
-                T_CERTS.format(labels=_join_da(have))
-                if have
-                else T_CERTS_NONE.format(labels=", ".join(_lower_label(certificate_label(c)) for c in codes))
-            )
-            contributions.append(Contribution("certificates", pts("certificates"), reason))
-        if "languages" in parts:
-            cand = {_lang_key(lang) for lang in p.languages}
-            spoken = [k for k in ctx.lang_keys if k in cand]
-            reason = (
-                T_LANGS.format(langs=_join_da(spoken))
-                if spoken
-                else T_LANGS_NONE.format(langs=_join_da(ctx.lang_keys))
-            )
-            contributions.append(Contribution("languages", pts("languages"), reason))
-        km = float(ctx.distances[self._pc[row]])
-        reason = T_DISTANCE_NEAR if km < 1 else T_DISTANCE.format(km=_km(km))
-        contributions.append(Contribution("distance", pts("distance"), reason))
-        return MatchResult(
-            candidate_id=p.id,
-            score=score,
-            contributions=tuple(contributions),
-            distance_km=round(km, 1),
-            reasons_on_card=self.rules.result.reasons_on_card,
-        )
-
-    def _has_skill(self, ctx: _JobContext, row: int, j: int) -> bool:
-        assert ctx.skill_bits is not None
-        bits = ctx.skill_bits[self._slots["skills"][row]]
-        return bool(np.any(bits & (np.int64(1) << np.int64(j))))
+        return out
 
     def _job_skill_labels(self, ctx: _JobContext) -> dict[str, str]:
         labels: dict[str, str] = {}

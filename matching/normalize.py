@@ -62,6 +62,7 @@ class Normalizer:
             if phrases
             else None
         )
+        self._noise_display_re = re.compile(self._noise_re.pattern, re.IGNORECASE) if self._noise_re else None
         self._connectors = frozenset(_fold(c) for c in r.tail_connectors)
         self._generic = frozenset(_fold(g) for g in r.generic_heads)
         self._separators = frozenset(_fold(s) for s in r.alternative_separators)
@@ -157,6 +158,23 @@ class Normalizer:
         """Join a split or hyphenated compound into one word and stem it once."""
         joined = "".join(w.replace("-", "").replace(" ", "") for w in words)
         return stem(joined)
+
+    def display_head(self, text: str) -> str:
+        """The title as written, minus noise and context: for reasons ("'Lagerarbejdere' (96)")."""
+        out: list[str] = []
+        cleaned = re.sub(r"\([^)]*\)", " ", unicodedata.normalize("NFC", text))
+        if self._noise_display_re is not None:
+            cleaned = self._noise_display_re.sub(" ", cleaned)
+        for word in cleaned.split():
+            folded = _fold(word).strip(".,:;!?")
+            if folded.isdigit():
+                continue
+            if out and folded in self._connectors and not (len(out) == 1 and _fold(out[0]) in self._generic):
+                break
+            if folded in ("-", "–", "—"):
+                break
+            out.append(word)
+        return " ".join(out).strip(" ,;:-") or text
 
     def title_key(self, text: str) -> str:
         """The primary key of a title ('' when nothing is left, e.g. "Søges")."""

@@ -90,7 +90,7 @@ def test_match_table_is_readable_danish(files: tuple[Path, Path], capsys: pytest
     assert "Shortlist for JO-2026-0100" in out
     assert "K-400" in out and "K-300" not in out
     assert "Under 1 km fra" in out
-    assert "1 mangler certifikat" in out and "5 kandidater i puljen" in out
+    assert "1 mangler certifikat" in out and "4 af 5 kandidater i puljen ligner jobbet" in out
 
 
 def test_explain_names_the_filter(files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:

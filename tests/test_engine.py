@@ -224,10 +224,7 @@ def test_spellings_of_the_job_wish_rank_above_related_and_unrelated() -> None:
     assert got.index("K00005") < got.index("K00003")  # same occupation 11 km away beats a related one nearby
     assert "K00004" not in got  # SOSU-hjælper is not a warehouse worker: under the cut-off
     by_id = {r.candidate_id: r for r in shortlist.results}
-    assert (
-        by_id["K00002"].reasons[0]
-        == "Jobønske 'Lagerarbejder' ≈ 'Lagerarbejdere til travlt lager i Brøndby' (100)"
-    )
+    assert by_id["K00002"].reasons[0] == "Jobønske 'Lagerarbejder' ≈ 'Lagerarbejdere' (100)"
     assert (
         by_id["K00001"].reasons[0] == "Jobønske 'Lager medarb.': samme fag som jobordren (Lagermedarbejder)"
     )
@@ -289,7 +286,10 @@ def test_nearer_is_better_when_all_else_is_equal() -> None:
 
 
 def test_top_n_min_score_and_explain_below_the_list() -> None:
-    profiles = [cand(i) for i in range(1, 13)] + [cand(99, desired_titles=["Buschauffør"])]
+    profiles = [cand(i) for i in range(1, 13)] + [
+        cand(98, desired_titles=["Buschauffør"], experience_titles=["Pakker"], postcode="2300"),
+        cand(99, desired_titles=["Buschauffør"]),
+    ]
     idx = index(*profiles)
     j = job()
     assert ids(idx, j, top=3) == ["K00001", "K00002", "K00003"]
@@ -299,8 +299,17 @@ def test_top_n_min_score_and_explain_below_the_list() -> None:
     below = idx.explain(j, "K00012", top=3)
     assert (below.status, below.rank) == ("below_cutoff", 12)
     assert "er nr. 12" in below.message and "de 3 bedste" in below.message
-    weak = idx.explain(j, "K00099")
-    assert weak.status == "below_cutoff" and "under grænsen" in weak.message
+    weak = idx.explain(j, "K00098")
+    assert weak.status == "below_cutoff" and "under grænsen 30,0" in weak.message
+    assert weak.result is not None and weak.result.contributions[1].reason.startswith(
+        "Beslægtet fag: Pakkeri"
+    )
+    unrelated = idx.explain(j, "K00099")
+    assert unrelated.status == "below_cutoff"
+    assert (
+        "ingen jobønsker eller erfaringer ligner 'Lagerarbejdere til travlt lager i Brøndby'"
+        in unrelated.message
+    )
     unknown = idx.explain(j, "K77777")
     assert unknown.status == "unknown" and "findes ikke i puljen" in unknown.message
 
@@ -411,7 +420,7 @@ def jobs(draw: st.DrawFn) -> JobOrder:
 
 
 LOW_RULES = RULES.model_copy(update={"result": ResultRules(min_score=0)})
-PROPS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @PROPS
@@ -427,7 +436,13 @@ def test_scores_are_0_to_100_sorted_and_every_result_passes_the_filters(
         assert 0.0 <= r.score <= 100.0
         assert idx.exclusion(j, idx.get(r.candidate_id)) is None  # type: ignore[arg-type]
     passing = {p.id for p in pool if idx.exclusion(j, p) is None}
-    assert {r.candidate_id for r in results} == passing  # vectorised filters == the written rules
+    got = {r.candidate_id for r in results}
+    assert got <= passing  # the vectorised filters never let through what the written rules exclude
+    job_keys = set(TAX.normalizer.title_keys(j.title))
+    for p in pool:
+        same_title = any(job_keys & set(TAX.normalizer.title_keys(t)) for t in p.desired_titles)
+        if p.id in passing and same_title:
+            assert p.id in got  # ... and keep everyone who passes and wants exactly this job
 
 
 @PROPS
@@ -443,8 +458,22 @@ def test_order_does_not_depend_on_pool_order(pool: list[CandidateProfile], j: Jo
 def test_an_irrelevant_profile_never_changes_the_top(pool: list[CandidateProfile], j: JobOrder) -> None:
     before = index(*pool).match(j, top=5).results
     idx = index(*pool)
-    # a bus driver in Aarhus who is not active: fails a filter and matches nothing
+    # an actor in Aarhus who is not active: fails a filter
     idx.upsert(
-        cand("ZZZ-irrelevant", desired_titles=["Skuespiller"], postcode="8000", active=False, certificates=[])
+        cand("ZZZ-away", desired_titles=["Skuespiller"], postcode="8000", active=False, certificates=[])
+    )
+    # an actor next door who passes every filter but wants an unrelated job
+    benefit = "ledighedsydelse" if j.employment_type == "fleksjob" else "dagpenge"
+    idx.upsert(
+        cand(
+            "AAA-near",
+            desired_titles=["Skuespiller"],
+            postcode=j.postcode,
+            hours_per_week=48,
+            certificates=CERTS,
+            languages=["dansk", "polsk"],
+            benefit=benefit,
+            max_commute_km=500,
+        )
     )
     assert idx.match(j, top=5).results == before

@@ -75,3 +75,20 @@ def test_keys_are_cached() -> None:
     n.title_keys("Lagerarbejdere")
     n.title_keys("Lagerarbejdere")
     assert n.title_keys.cache_info().hits >= 1  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("title", "head"),
+    [
+        ("Lagerarbejdere til travlt lager i Brøndby", "Lagerarbejdere"),
+        ("Rengøringsmedarbejder (m/k) søges", "Rengøringsmedarbejder"),
+        ("Vi søger 2 erfarne buschauffører til Movia", "buschauffører"),
+        ("Kok (deltid) - Nørrebro", "Kok"),
+        ("Medarbejdere til travlt lager", "Medarbejdere til travlt lager"),
+        ("Søges", "Søges"),
+    ],
+)
+def test_display_head_is_what_reasons_quote(title: str, head: str) -> None:
+    from matching.normalize import default_normalizer
+
+    assert default_normalizer().display_head(title) == head

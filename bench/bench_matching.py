@@ -1,0 +1,187 @@
+"""Benchmark of the matching engine against the loop a user would otherwise write.
+
+Run: ``python3 bench/bench_matching.py [--sizes 10000 100000] [--baseline-sample 5000]``
+
+Pool: ``data/candidates.jsonl`` resampled with new ids (and, for half the titles, another spelling
+of the same occupation from the taxonomy, so the title vocabulary grows like a real pool's); when
+the sample data is missing, profiles are synthesised from the taxonomy. Job orders:
+``data/job_orders/*.json`` (or synthesised from the taxonomy's variants).
+
+Measured in one process: index build time, median time per job order (``MatchIndex.match``, top 10
+with reasons), peak RSS, and the baseline: a Python loop of ``thefuzz.fuzz.token_set_ratio`` between
+the job title and every title of every profile, then a sort. The baseline runs on a sample of
+profiles and is extrapolated linearly (it is linear in the number of titles), which the output says.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from thefuzz import fuzz as thefuzz  # noqa: E402
+
+from matching.engine import MatchIndex  # noqa: E402
+from matching.geo import postcodes  # noqa: E402
+from matching.io import load_candidates, load_job_order  # noqa: E402
+from matching.models import CandidateProfile, JobOrder  # noqa: E402
+from matching.taxonomy import Taxonomy, default_taxonomy  # noqa: E402
+
+COPENHAGEN_POSTCODES = [code for code in postcodes().codes if code.isdigit() and 1000 <= int(code) <= 3670]
+
+
+def _variant_picker(tax: Taxonomy, rng: random.Random) -> dict[str, list[str]]:
+    spellings: dict[str, list[str]] = {}
+    for occ in tax.occupations:
+        names = [occ.title, *occ.variants]
+        for name in names:
+            spellings[name] = names
+    return spellings
+
+
+def resample(base: list[CandidateProfile], n: int, tax: Taxonomy, seed: int = 7) -> list[CandidateProfile]:
+    rng = random.Random(seed)
+    picker = _variant_picker(tax, rng)
+    out: list[CandidateProfile] = []
+    for i in range(n):
+        p = rng.choice(base)
+        desired = []
+        for t in p.desired_titles:
+            occ = tax.lookup(t)
+            if occ is not None and rng.random() < 0.5:
+                t = rng.choice(picker[occ.title])
+            desired.append(t)
+        out.append(p.model_copy(update={"id": f"B{i:07d}", "desired_titles": list(dict.fromkeys(desired))}))
+    return out
+
+
+def synthesise(n: int, tax: Taxonomy, seed: int = 7) -> list[CandidateProfile]:
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        occs = rng.sample(tax.occupations, k=rng.choice([1, 1, 2, 3]))
+        desired = [rng.choice([o.title, *o.variants]) for o in occs]
+        earlier = rng.sample(tax.occupations, k=rng.choice([0, 1, 2]))
+        exp = [rng.choice([o.title, *o.variants]) for o in earlier]
+        certs = sorted({c for o in occs for c in o.certificates if rng.random() < 0.6})
+        skills = sorted({s for o in occs for s in o.skills if rng.random() < 0.5})
+        out.append(
+            CandidateProfile(
+                id=f"S{i:07d}",
+                jobcenter="Jobcenter København",
+                consultant="konsulent@kk.dk",
+                desired_titles=desired,
+                experience_titles=exp,
+                skills=skills,
+                certificates=certs,
+                languages=["dansk"] + (["engelsk"] if rng.random() < 0.6 else []),
+                postcode=rng.choice(COPENHAGEN_POSTCODES),
+                max_commute_km=rng.choice([10, 15, 20, 30, 40]),
+                hours_per_week=rng.choice([15, 20, 25, 30, 37, 37, 37]),
+                benefit=rng.choice(["dagpenge", "dagpenge", "kontanthjaelp_jobparat", "ledighedsydelse"]),
+            )
+        )
+    return out
+
+
+def job_orders(tax: Taxonomy) -> list[JobOrder]:
+    files = sorted((ROOT / "data" / "job_orders").glob("*.json"))
+    if files:
+        return [load_job_order(f) for f in files]
+    rng = random.Random(3)
+    jobs = []
+    for i, occ in enumerate(rng.sample(tax.occupations, 30)):
+        jobs.append(
+            JobOrder(
+                id=f"JO-BENCH-{i:03d}",
+                title=rng.choice([occ.title, *occ.variants]) + " søges",
+                company="Bench A/S",
+                employment_type="ordinaert_job",
+                hours_per_week=rng.choice([20, 30, 37]),
+                postcode=rng.choice(COPENHAGEN_POSTCODES),
+                skills=occ.skills[:3],
+            )
+        )
+    return jobs
+
+
+def baseline(job: JobOrder, profiles: list[CandidateProfile], top: int = 10) -> list[str]:
+    """What a user would write: token_set_ratio against every title of every profile, then sort."""
+    scored = []
+    for p in profiles:
+        best = 0
+        for t in (*p.desired_titles, *p.experience_titles):
+            best = max(best, thefuzz.token_set_ratio(job.title, t))
+        scored.append((best, p.id))
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    return [cid for _, cid in scored[:top]]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--baseline-sample", type=int, default=5_000)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--workers", type=int, default=1)
+    args = ap.parse_args()
+
+    tax = default_taxonomy()
+    sample = ROOT / "data" / "candidates.jsonl"
+    base = load_candidates(sample) if sample.exists() else None
+    jobs = job_orders(tax)
+    source = f"{sample.relative_to(ROOT)} resamplet" if base else "syntetiseret fra taksonomien"
+    print(f"pulje: {source}; {len(jobs)} jobordrer; rss før: {peak_rss_mb():.0f} MB")
+    rows = []
+    for n in args.sizes:
+        profiles = resample(base, n, tax) if base else synthesise(n, tax)
+        t0 = time.perf_counter()
+        index = MatchIndex.build(profiles, workers=args.workers)
+        build_s = time.perf_counter() - t0
+        index.match(jobs[0])  # warm caches (normaliser, taxonomy lookups of job titles)
+        times = []
+        for _ in range(args.rounds):
+            for job in jobs:
+                t0 = time.perf_counter()
+                index.match(job, top=10)
+                times.append(time.perf_counter() - t0)
+        median_ms = statistics.median(times) * 1000
+        p95_ms = sorted(times)[int(0.95 * len(times)) - 1] * 1000
+        rss = peak_rss_mb()
+
+        k = min(args.baseline_sample, n)
+        subset = profiles[:k]
+        btimes = []
+        for job in jobs:
+            t0 = time.perf_counter()
+            baseline(job, subset)
+            btimes.append(time.perf_counter() - t0)
+        base_ms = statistics.median(btimes) * 1000 * (n / k)
+        extrapolated = k < n
+        ratio = base_ms / median_ms
+        rows.append((n, build_s, median_ms, p95_ms, rss, base_ms, extrapolated, ratio, len(index._titles)))
+        print(
+            f"n={n}: build {build_s:.2f} s, match median {median_ms:.2f} ms (p95 {p95_ms:.2f}), "
+            f"distinct titles {len(index._titles)}, peak RSS {rss:.0f} MB, baseline {base_ms:.0f} ms"
+            f"{' (extrapoleret fra ' + str(k) + ')' if extrapolated else ''}, ratio {ratio:.0f}x",
+            flush=True,
+        )
+        del index, profiles
+    print(json.dumps([dict(zip(
+        ["profiles", "build_s", "median_ms", "p95_ms", "peak_rss_mb", "baseline_ms", "baseline_extrapolated",
+         "ratio", "distinct_titles"], r, strict=True)) for r in rows], indent=1))
+
+
+if __name__ == "__main__":
+    main()
