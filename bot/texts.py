@@ -230,7 +230,10 @@ CLI_COL_JOBCENTER = "Jobcenter"
 CLI_COL_DISTANCE = "Afstand"
 CLI_COL_REASONS = "Begrundelse"
 CLI_KM = "{km} km"
-CLI_SUMMARY = "{shown} vist af {considered} kandidater i puljen; frasorteret: {excluded}"
+CLI_SUMMARY = (
+    "{shown} vist. {relevant} af {considered} kandidater i puljen ligner jobbet; "
+    "frasorteret blandt dem: {excluded}"
+)
 CLI_NOBODY_EXCLUDED = "ingen"
 CLI_NO_RESULTS = "Ingen kandidater opfylder kravene og når over scoregrænsen."
 CLI_FILTER_LABELS = {
