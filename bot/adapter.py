@@ -28,14 +28,12 @@ from typing import Any
 
 import jwt
 from aiohttp import ClientError, web
-from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core import InvokeResponse, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import (
     Activity,
     ActivityTypes,
-    AdaptiveCardInvokeResponse,
-    AdaptiveCardInvokeValue,
     Attachment,
     ChannelAccount,
     ConversationParameters,
@@ -62,6 +60,8 @@ from config.settings import Settings
 log = logging.getLogger("matchbot.adapter")
 
 TEAMS_CHANNEL = "msteams"
+ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
+INVOKE_MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
 # A conversation reference is re-saved at most this often per process (each save refreshes its TTL).
 REFERENCE_REFRESH_SECONDS = 3600.0
 # A user's stored record (UPN, personal chat) is re-read from Redis at most this often per process.
@@ -132,7 +132,7 @@ def _clean_reference(ref: ConversationReference) -> dict[str, Any]:
     return data
 
 
-class _JsonSerializer(Serializer):  # type: ignore[misc]
+class _JsonSerializer(Serializer):
     """msrest's serializer with a fast path for plain JSON (our Adaptive Cards).
 
     msrest walks an ``object``-typed value (``Attachment.content``) node by node: ~14 ms for a
@@ -148,11 +148,11 @@ class _JsonSerializer(Serializer):  # type: ignore[misc]
                 pass
             else:
                 return attr
-        return super().serialize_object(attr, **kwargs)
+        return super().serialize_object(attr, **kwargs)  # type: ignore[no-untyped-call]
 
 
 def _speed_up(client: Any) -> None:
-    fast = _JsonSerializer(client._serialize.dependencies)
+    fast = _JsonSerializer(client._serialize.dependencies)  # type: ignore[no-untyped-call]
     # The activities we send are built by the SDK's own factories; re-validating every field of
     # every outgoing activity client-side costs ~1.5 ms and the connector validates anyway.
     fast.client_side_validation = False
@@ -402,28 +402,32 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
         for reply in replies:
             await self._send(turn_context, _reply_activity(reply))
 
-    async def on_adaptive_card_invoke(
-        self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue
-    ) -> AdaptiveCardInvokeResponse:
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        """``adaptiveCard/action`` (Action.Execute) answered with an AdaptiveCardInvokeResponse.
+
+        Handled here rather than in ``on_adaptive_card_invoke`` because the SDK's model types the
+        response ``value`` as an object, while the Universal Actions contract answers a message
+        (``application/vnd.microsoft.activity.message``) with a string: the body is built as JSON.
+        """
+        if turn_context.activity.name != ADAPTIVE_CARD_ACTION:
+            return await super().on_invoke_activity(turn_context)
         turn: Turn = turn_context.turn_state["matchbot.turn"]
-        action = invoke_value.action or {}
-        data = dict(action.get("data") or {})
+        value = turn_context.activity.value if isinstance(turn_context.activity.value, dict) else {}
+        raw_action = value.get("action")
+        action: dict[str, Any] = raw_action if isinstance(raw_action, dict) else {}
+        raw_data = action.get("data")
+        data: dict[str, Any] = dict(raw_data) if isinstance(raw_data, dict) else {}
         data.setdefault("verb", action.get("verb", ""))
         try:
             result = await self._logic().on_action(turn, data)
+            await self._deliver_action(turn_context, turn, result, submit=False)
         except Exception as exc:
             log.error("card action failed", exc_info=exc)
-            return AdaptiveCardInvokeResponse(
-                status_code=200, type="application/vnd.microsoft.activity.message", value=texts.ERROR_GENERIC
-            )
-        await self._deliver_action(turn_context, turn, result, submit=False)
+            return _invoke_message(texts.ERROR_GENERIC)
         if result.card is not None:
-            return AdaptiveCardInvokeResponse(
-                status_code=200, type=cards.CARD_CONTENT_TYPE, value=result.card
-            )
-        return AdaptiveCardInvokeResponse(
-            status_code=200, type="application/vnd.microsoft.activity.message", value=result.text or ""
-        )
+            body = {"statusCode": 200, "type": cards.CARD_CONTENT_TYPE, "value": result.card}
+            return InvokeResponse(status=200, body=body)
+        return _invoke_message(result.text or texts.ACTION_UNKNOWN)
 
     async def _deliver_action(
         self, ctx: TurnContext, turn: Turn, result: ActionResult, *, submit: bool
@@ -617,6 +621,11 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
             personal_conversation_id=conv_id,
         )
         return reference
+
+
+def _invoke_message(text: str) -> InvokeResponse:
+    body = {"statusCode": 200, "type": INVOKE_MESSAGE_TYPE, "value": text}
+    return InvokeResponse(status=200, body=body)
 
 
 def _error(status: int, message: str) -> web.Response:

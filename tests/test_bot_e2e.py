@@ -8,6 +8,7 @@ godkendte" hands over 1:1 → the consultant presses status buttons → a remind
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -215,7 +216,7 @@ async def test_help_unknown_typo_and_cpr(bot: Bot) -> None:
 
 
 async def test_match_approve_reject_in_place_handover_status_and_reminder(bot: Bot) -> None:
-    await install(bot, KONS_A)
+    await install(bot)  # the consultants have not written to the bot: the roster is all we know
     post = await post_shortlist(bot)
     card = post.card
     assert card is not None
@@ -276,6 +277,10 @@ async def test_match_approve_reject_in_place_handover_status_and_reminder(bot: B
     handover = [s for s in personal if "Ny kandidat til dig" in card_text(s.card or {})]
     assert len(handover) == 1, [card_text(s.card or {}) for s in personal]
     assert teams_id in handover[0].conversation_id
+    # The 1:1 chat was opened from the roster: create conversation with the member and the tenant.
+    opened = [c for c in bot.connector.created if not c.get("isGroup")]
+    assert [m["id"] for m in opened[0]["members"]] == [teams_id]
+    assert opened[0]["tenantID"] == fc.TENANT and opened[0]["channelData"]["tenant"]["id"] == fc.TENANT
     htext = card_text(handover[0].card or {})
     assert cand in htext and "Nordlager ApS" in htext and "15.12.2026" in htext and "Navn" not in htext
     assert await bot.services.conversations.handover_states("JO-2026-0101") == {cand: "sent"}
@@ -285,8 +290,6 @@ async def test_match_approve_reject_in_place_handover_status_and_reminder(bot: B
 
     # The consultant presses "Kontaktet" on the hand-over card.
     consultant_user = KONS_A if teams_id == "29:kons-a" else KONS_B
-    if consultant_user is KONS_B:
-        await bot.post(fc.install_personal(bot.url, KONS_B), status=201)
     kontaktet = find_action(handover[0].card or {}, "status", to="kontaktet")
     answer = await bot.post(
         fc.invoke_action(
@@ -444,3 +447,44 @@ async def test_with_app_id_an_unsigned_post_gets_401_and_nothing_happens(
     assert connector.sent == [] and connector.requests == 0
     assert not [k async for k in redis.scan_iter(match=f"{key_prefix}:{keys.CONV_TAG}*")]
     await redis.aclose()
+
+
+async def test_two_leads_deciding_at_once_change_the_record_once(bot: Bot) -> None:
+    await install(bot)
+    post = await post_shortlist(bot)
+    approve = find_action(post.card or {}, "godkend")
+    cand = approve["cand"]
+    reject = {**approve, "verb": "afvis", f"reason_{cand}": "kompetencer"}
+    answers = await asyncio.gather(
+        bot.post(
+            fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, approve), status=200
+        ),
+        bot.post(
+            fc.invoke_action(bot.url, LEAD2, post.conversation_id, post.activity_id, reject), status=200
+        ),
+        bot.post(
+            fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, approve), status=200
+        ),
+    )
+    fu = await bot.services.store.get_followup("JO-2026-0101", cand)
+    assert fu is not None and fu.version == approve["v"] + 1
+    assert fu.state in (FollowUpState.GODKENDT, FollowUpState.AFVIST)
+    audit = [a for a in await bot.services.store.audit("JO-2026-0101", cand) if a.action == "transition"]
+    assert len(audit) == 1
+    # Every lead's answer shows the one decision that was made.
+    label = "Godkendt" if fu.state is FollowUpState.GODKENDT else "Afvist"
+    assert all(f"{label} af" in card_text(a["value"]) for a in answers)
+
+
+async def test_an_internal_error_gives_the_user_a_danish_message_not_a_500(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("database exploded")
+
+    monkeypatch.setattr(bot.services.shortlists, "match_and_post", broken)
+    await bot.post(fc.message(bot.url, LEAD, "match JO-2026-0101"), status=201)
+    assert bot.connector.texts()[-1] == texts.ERROR_GENERIC
+    data = {"verb": "match", "job": "JO-2026-0101"}
+    answer = await bot.post(fc.invoke_action(bot.url, LEAD, "a:personal-29:lead-1", "x", data), status=200)
+    assert answer["value"] == texts.ERROR_GENERIC
