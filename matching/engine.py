@@ -339,6 +339,7 @@ class MatchIndex:
         *,
         postcode_table: PostcodeTable | None = None,
         workers: int = 1,
+        compact_after: int = 10_000,
     ) -> None:
         self.rules = rules or load_rules()
         if taxonomy is None:
@@ -349,6 +350,7 @@ class MatchIndex:
         self.normalizer: Normalizer = taxonomy.normalizer
         self.postcodes = postcode_table or postcodes()
         self.workers = workers
+        self.compact_after = compact_after  # upserted title postings before the CSR is rebuilt
         if len(self.rules.eligibility) != len(EmploymentType):
             raise ConfigError("eligibility: alle ansættelsestyper skal have regler")
         self._cert_bits = _cert_bits()
@@ -479,9 +481,12 @@ class MatchIndex:
         *,
         postcode_table: PostcodeTable | None = None,
         workers: int = 1,
+        compact_after: int = 10_000,
     ) -> MatchIndex:
         """Index a whole pool; a later profile with the same id replaces the earlier one."""
-        index = cls(taxonomy, rules, postcode_table=postcode_table, workers=workers)
+        index = cls(
+            taxonomy, rules, postcode_table=postcode_table, workers=workers, compact_after=compact_after
+        )
         latest: dict[str, CandidateProfile] = {}
         for p in profiles:
             latest[p.id] = p
@@ -564,7 +569,7 @@ class MatchIndex:
         for t in (*encoded.desired, *encoded.experience):
             self._post_extra.setdefault(t, []).append(row)
         self._post_extra_count += len(encoded.desired) + len(encoded.experience)
-        if self._post_extra_count > max(10_000, len(self._post_rows) // 4):
+        if self._post_extra_count > max(self.compact_after, len(self._post_rows) // 4):
             self._compact_postings()
 
     def remove(self, candidate_id: str) -> bool:

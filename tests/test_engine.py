@@ -477,3 +477,28 @@ def test_an_irrelevant_profile_never_changes_the_top(pool: list[CandidateProfile
         )
     )
     assert idx.match(j, top=5).results == before
+
+
+@PROPS
+@given(
+    pool=pools(),
+    j=jobs(),
+    ops=st.lists(st.tuples(st.booleans(), st.integers(0, 30), st.sampled_from(TITLES)), max_size=25),
+)
+def test_any_sequence_of_upserts_and_removes_equals_a_fresh_build(
+    pool: list[CandidateProfile], j: JobOrder, ops: list[tuple[bool, int, str]]
+) -> None:
+    idx = MatchIndex.build(pool, TAX, RULES, compact_after=4)  # compacts the title index along the way
+    state = {p.id: p for p in pool}
+    for is_upsert, n, title in ops:
+        cid = f"K{n:05d}"
+        if is_upsert:
+            profile = cand(n, desired_titles=[title], postcode=j.postcode)
+            idx.upsert(profile)
+            state[cid] = profile
+        else:
+            assert idx.remove(cid) == (cid in state)
+            state.pop(cid, None)
+    fresh = MatchIndex.build(state.values(), TAX, RULES)
+    assert len(idx) == len(state)
+    assert idx.match(j, top=30) == fresh.match(j, top=30)
