@@ -85,8 +85,8 @@ def load_job_order(path: str | Path) -> JobOrder:
     except ValidationError as exc:
         err = _first_error(path, None, exc)
         top = (err.field or "").split(".")[0]
-        err.line = _object_line(text, top) if top in data else None
-        raise InputFileError(err.path, err.line, err.field, err.message) from exc
+        line = _object_line(text, top) if top in data else None
+        raise InputFileError(path, line, err.field, err.message) from exc
 
 
 def load_candidates(path: str | Path) -> list[CandidateProfile]:
