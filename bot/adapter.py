@@ -101,8 +101,17 @@ def _transient(exc: BaseException) -> bool:
     return isinstance(exc, ClientRequestError | ClientError | ConnectionError | TimeoutError)
 
 
+class _SentCard(dict[str, Any]):
+    """A card on its way out. ``TurnContext`` deep-copies every outgoing activity (~2.5 ms for a help
+    card); a card is never changed after it is built, so its copy is itself."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _SentCard:
+        return self
+
+
 def _card_activity(card: cards.Card) -> Activity:
-    return MessageFactory.attachment(Attachment(content_type=cards.CARD_CONTENT_TYPE, content=card))
+    content = _SentCard(card)
+    return MessageFactory.attachment(Attachment(content_type=cards.CARD_CONTENT_TYPE, content=content))
 
 
 def _reply_activity(reply: Reply) -> Activity:
@@ -141,7 +150,7 @@ class _JsonSerializer(Serializer):
     """
 
     def serialize_object(self, attr: Any, **kwargs: Any) -> Any:
-        if type(attr) in (dict, list):
+        if type(attr) in (dict, list, _SentCard):
             try:
                 json.dumps(attr)
             except (TypeError, ValueError):
