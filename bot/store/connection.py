@@ -22,6 +22,15 @@ from redis.exceptions import AuthenticationError, AuthenticationWrongNumberOfArg
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+__all__ = [
+    "Redis",
+    "check_durability",
+    "client_from_url",
+    "connect",
+    "durability_warnings",
+    "embedded_client",
+]
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -110,9 +119,16 @@ async def connect(settings: RedisSettings, *, check: bool = True) -> Redis:
     client = client_from_url(settings.redis_url)
     await client.ping()
     if check:
-        for warning in await durability_warnings(client):
-            log.warning("redis durability: %s", warning)
+        await check_durability(client)
     return client
+
+
+async def check_durability(client: Redis) -> list[str]:
+    """Log one warning per setting that could lose or evict data (call once at start-up)."""
+    warnings = await durability_warnings(client)
+    for warning in warnings:
+        log.warning("redis durability: %s", warning, extra={"redis_setting_warning": warning})
+    return warnings
 
 
 async def durability_warnings(client: Redis) -> list[str]:
