@@ -488,3 +488,74 @@ async def test_an_internal_error_gives_the_user_a_danish_message_not_a_500(
     data = {"verb": "match", "job": "JO-2026-0101"}
     answer = await bot.post(fc.invoke_action(bot.url, LEAD, "a:personal-29:lead-1", "x", data), status=200)
     assert answer["value"] == texts.ERROR_GENERIC
+
+
+async def test_show_more_updates_the_card_in_place(bot: Bot) -> None:
+    await install(bot)
+    post = await post_shortlist(bot)
+    assert card_text(post.card or {}).count("· score") == 5
+    more = find_action(post.card or {}, "vis_flere")
+    answer = await bot.post(
+        fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, more), status=200
+    )
+    assert card_text(answer["value"]).count("· score") == 8
+    updated = bot.connector.of_kind("update", post.conversation_id)[-1]
+    assert updated.activity_id == post.activity_id and card_text(updated.card or {}).count("· score") == 8
+
+
+async def test_job_order_from_the_api_becomes_a_card_in_the_channel_and_reminders_run_with_the_app(
+    redis_url: str, key_prefix: str
+) -> None:
+    """The intake worker and the reminder scheduler run inside the app (started and stopped with it)."""
+    connector = FakeConnector()
+    await connector.start()
+    for user in (LEAD, KONS_A, KONS_B):
+        connector.add_member(user["id"], user["aadObjectId"], UPN[user["id"]])
+    settings = Settings(
+        MicrosoftAppId="",
+        REDIS_URL=redis_url,
+        REDIS_KEY_PREFIX=key_prefix,
+        MATCH_CHANNEL_ID=fc.CHANNEL_ID,
+        JOBORDRE_API_KEYS="test-key",
+        INTAKE_CLAIM_IDLE_MS=200,
+    )
+    redis = client_from_url(redis_url)
+    clock = Clock()
+    app = create_app(
+        settings,
+        redis=redis,
+        clock=clock,
+        retry_wait=wait_none(),
+        reminder_interval=0.05,
+        configure_logging=False,
+    )
+    services = app[SERVICES_KEY]
+    await services.store.put_candidates(candidates())
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        r = await client.post("/api/messages", json=fc.install_in_team(connector.url, LEAD))
+        assert r.status == 201
+        job = job_order().model_dump(mode="json")
+        r = await client.post("/api/jobordrer", json=job, headers={"Authorization": "Bearer test-key"})
+        assert r.status == 202, await r.text()
+        await connector.wait_for(lambda: bool(connector.of_kind("create")))
+        post = connector.of_kind("create")[0]
+        card = post.card or {}
+        assert "Shortlist: Lagermedarbejder hos Nordlager ApS" in card_text(card)
+        assert_valid(card)
+        approve = find_action(card, "godkend")
+        activity = fc.invoke_action(connector.url, LEAD, post.conversation_id, post.activity_id, approve)
+        assert (await client.post("/api/messages", json=activity)).status == 200
+        send = {"verb": "send_godkendte", "job": "JO-2026-0101"}
+        activity = fc.invoke_action(connector.url, LEAD, post.conversation_id, post.activity_id, send)
+        assert (await client.post("/api/messages", json=activity)).status == 200
+        # No progress for weeks: the scheduler running inside the app sends the reminder, once.
+        clock.now += timedelta(days=14)
+
+        def reminders() -> list[fc.Sent]:
+            return [s for s in connector.sent if "Påmindelse" in card_text(s.card or {})]
+
+        await connector.wait_for(lambda: bool(reminders()))
+        await asyncio.sleep(0.3)  # several more scheduler rounds
+        assert len(reminders()) == 1 and approve["cand"] in card_text(reminders()[0].card or {})
+    await connector.close()
+    await redis.aclose()
