@@ -13,6 +13,7 @@ without a start date filters nobody. Consultants can then see exactly why with `
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -363,6 +364,9 @@ class MatchIndex:
         self._title_occ_arr: IntArray = np.full(1, -1, dtype=np.int32)
         self._skills = _Vocab()
         self._langs = _Vocab()
+        self._memo_titles: dict[tuple[str, ...], list[int]] = {}
+        self._memo_skills: dict[tuple[str, ...], list[int]] = {}
+        self._memo_langs: dict[tuple[str, ...], list[int]] = {}
         self._n = 0  # rows in use (including freed ones)
         # Inverted index title -> rows (CSR) so a job order only touches candidates with a relevant
         # title. Rows added by upsert after the last compaction wait in ``_post_extra``; entries may be
@@ -409,6 +413,10 @@ class MatchIndex:
         self._slots[kind] = new
 
     def _title_ids(self, titles: Sequence[str]) -> list[int]:
+        """Vocabulary ids of a title list; memoised per list (pools repeat the same lists a lot)."""
+        memo = self._memo_titles.get(tuple(titles))
+        if memo is not None:
+            return memo
         ids: list[int] = []
         for title in titles:
             for key in self.normalizer.title_keys(title):
@@ -419,18 +427,32 @@ class MatchIndex:
                     self._title_occ.append(self.taxonomy.index_of[occ] if occ is not None else -1)
                 if i not in ids:
                     ids.append(i)
+        self._memo_titles[tuple(titles)] = ids
         return ids
+
+    def _skill_ids(self, skills: Sequence[str]) -> list[int]:
+        memo = self._memo_skills.get(tuple(skills))
+        if memo is not None:
+            return memo
+        ids: list[int] = []
+        for s in skills:
+            key = self.normalizer.skill_key(s)
+            if key and (i := self._skills.add(key)) not in ids:
+                ids.append(i)
+        self._memo_skills[tuple(skills)] = ids
+        return ids
+
+    def _lang_ids(self, languages: Sequence[str]) -> list[int]:
+        memo = self._memo_langs.get(tuple(languages))
+        if memo is None:
+            memo = list(dict.fromkeys(self._langs.add(_lang_key(lang)) for lang in languages))
+            self._memo_langs[tuple(languages)] = memo
+        return memo
 
     def _encode(self, p: CandidateProfile) -> _Encoded:
         certs = 0
         for c in p.certificates:
             certs |= self._cert_bits.get(c, 0)
-        skills: list[int] = []
-        for s in p.skills:
-            key = self.normalizer.skill_key(s)
-            if key and (i := self._skills.add(key)) not in skills:
-                skills.append(i)
-        langs = list(dict.fromkeys(self._langs.add(_lang_key(lang)) for lang in p.languages))
         return _Encoded(
             active=p.active,
             hours=p.hours_per_week,
@@ -441,8 +463,8 @@ class MatchIndex:
             available=p.available_from.toordinal() if p.available_from else _NO_DATE,
             desired=self._title_ids(p.desired_titles),
             experience=self._title_ids(p.experience_titles),
-            skills=skills,
-            languages=langs,
+            skills=self._skill_ids(p.skills),
+            languages=self._lang_ids(p.languages),
         )
 
     def _write(self, row: int, e: _Encoded) -> None:
@@ -508,11 +530,12 @@ class MatchIndex:
         index._certs[:n] = [e.certs for e in encoded]
         index._avail[:n] = [e.available for e in encoded]
         for kind in widths:
-            arr = index._slots[kind]
-            for row, e in enumerate(encoded):
-                ids: list[int] = getattr(e, kind)
-                if ids:
-                    arr[row, : len(ids)] = ids
+            lists: list[list[int]] = [getattr(e, kind) for e in encoded]
+            lengths = np.fromiter((len(ids) for ids in lists), dtype=np.int64, count=n)
+            flat = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int32, count=int(lengths.sum()))
+            rows = np.repeat(np.arange(n), lengths)
+            cols = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+            index._slots[kind][rows, cols] = flat
         index._profiles = list(latest.values())
         index._row_of = {cid: i for i, cid in enumerate(latest)}
         index._n = n
