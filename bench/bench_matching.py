@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import statistics
@@ -146,17 +147,19 @@ def main() -> None:
     rows = []
     for n in args.sizes:
         profiles = resample(base, n, tax) if base else synthesise(n, tax)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         index = MatchIndex.build(profiles, workers=args.workers)
-        build_s = time.perf_counter() - t0
+        build_s, build_cpu_s = time.perf_counter() - t0, time.process_time() - c0
         index.match(jobs[0])  # warm caches (normaliser, taxonomy lookups of job titles)
-        times = []
+        times, cpu = [], []
         for _ in range(args.rounds):
             for job in jobs:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 index.match(job, top=10)
                 times.append(time.perf_counter() - t0)
+                cpu.append(time.process_time() - c0)
         median_ms = statistics.median(times) * 1000
+        cpu_ms = statistics.median(cpu) * 1000
         p95_ms = sorted(times)[int(0.95 * len(times)) - 1] * 1000
         rss = peak_rss_mb()
 
@@ -170,17 +173,56 @@ def main() -> None:
         base_ms = statistics.median(btimes) * 1000 * (n / k)
         extrapolated = k < n
         ratio = base_ms / median_ms
-        rows.append((n, build_s, median_ms, p95_ms, rss, base_ms, extrapolated, ratio, len(index._titles)))
+        rows.append(
+            (
+                n,
+                build_s,
+                build_cpu_s,
+                median_ms,
+                cpu_ms,
+                p95_ms,
+                rss,
+                base_ms,
+                extrapolated,
+                ratio,
+                len(index._titles),
+            )
+        )
         print(
-            f"n={n}: build {build_s:.2f} s, match median {median_ms:.2f} ms (p95 {p95_ms:.2f}), "
+            f"n={n}: build {build_s:.2f} s (cpu {build_cpu_s:.2f}), match median {median_ms:.2f} ms "
+            f"(cpu {cpu_ms:.2f}, p95 {p95_ms:.2f}), load {os.getloadavg()[0]:.1f}, "
             f"distinct titles {len(index._titles)}, peak RSS {rss:.0f} MB, baseline {base_ms:.0f} ms"
             f"{' (extrapoleret fra ' + str(k) + ')' if extrapolated else ''}, ratio {ratio:.0f}x",
             flush=True,
         )
         del index, profiles
-    print(json.dumps([dict(zip(
-        ["profiles", "build_s", "median_ms", "p95_ms", "peak_rss_mb", "baseline_ms", "baseline_extrapolated",
-         "ratio", "distinct_titles"], r, strict=True)) for r in rows], indent=1))
+    print(
+        json.dumps(
+            [
+                dict(
+                    zip(
+                        [
+                            "profiles",
+                            "build_s",
+                            "build_cpu_s",
+                            "median_ms",
+                            "median_cpu_ms",
+                            "p95_ms",
+                            "peak_rss_mb",
+                            "baseline_ms",
+                            "baseline_extrapolated",
+                            "ratio",
+                            "distinct_titles",
+                        ],
+                        r,
+                        strict=True,
+                    )
+                )
+                for r in rows
+            ],
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

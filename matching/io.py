@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from matching.models import CandidateProfile, JobOrder, field_errors
+from matching.privacy import redact_cpr
 
 MSG_NOT_FOUND = "filen findes ikke"
 MSG_UNREADABLE = "filen kan ikke læses: {error}"
@@ -30,7 +31,7 @@ class InputFileError(ValueError):
         self.path = str(path)
         self.line = line
         self.field = field
-        self.message = message
+        self.message = redact_cpr(message)  # validation messages echo values; never a CPR number
         super().__init__(self.describe())
 
     def describe(self) -> str:

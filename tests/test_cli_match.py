@@ -135,6 +135,7 @@ def test_explain_unknown_candidate_is_an_input_error(
             "linje 3, felt 'skills.0': CPR-numre må ikke indgå",
         ),
         (json.dumps(_cand("K-100")), "linje 3, felt 'id': kandidat-id 'K-100' findes også på linje 1"),
+        (json.dumps(_cand("K-3", benefit="010190-1234")), "felt 'benefit': ukendt værdi '[CPR fjernet]'"),
         ('{"id": "K-3", ', "linje 3: ugyldig JSON"),
         ("[1, 2]", "linje 3: skal være et JSON-objekt"),
     ],
