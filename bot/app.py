@@ -178,6 +178,7 @@ def create_app(
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+        await edge.close()
         if owns_redis:
             await redis.aclose()
 
