@@ -87,7 +87,7 @@ class DemoConnector:
     _runner: web.AppRunner | None = None
     url: str = ""
 
-    async def start(self) -> str:
+    async def start(self, port: int = 0) -> str:
         app = web.Application()
         r = app.router
         r.add_post("/v3/conversations", self._create)
@@ -100,7 +100,7 @@ class DemoConnector:
         r.add_get("/v3/teams/{tid}/conversations", self._channels)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         port = self._runner.addresses[0][1]
         self.url = f"http://127.0.0.1:{port}/"

@@ -414,7 +414,8 @@ class IntakeWorker:
     publisher: ShortlistPublisher
     metrics: Metrics
     consumer: str = field(default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}")
-    batch: int = 8
+    batch: int = 32
+    concurrency: int = 16
     max_failures: int = 3
     max_deliveries: int = 5
     retry_ms: int = 1000
@@ -440,16 +441,25 @@ class IntakeWorker:
                     continue
                 for entry in entries:
                     self._in_flight[entry.entry_id] = entry
-                for entry in entries:
-                    if stop.is_set():
-                        break  # stop taking work: the rest is released below
-                    await self.process(entry)
+                await self._process_all(entries, stop)
                 await self._release_in_flight()
         finally:
             with contextlib.suppress(Exception):
                 await asyncio.shield(self._release_in_flight())
             self.running = False
             log.info("intake worker stopped", extra={"consumer": self.consumer})
+
+    async def _process_all(self, entries: list[IntakeEntry], stop: asyncio.Event) -> None:
+        """Up to ``concurrency`` entries at once: matching is CPU, but the store writes and the post to
+        Teams are I/O that overlap. Once ``stop`` is set no new entry starts (the rest is released)."""
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one(entry: IntakeEntry) -> None:
+            async with gate:
+                if not stop.is_set():
+                    await self.process(entry)
+
+        await asyncio.gather(*(one(e) for e in entries))
 
     async def _release_in_flight(self) -> None:
         if self._in_flight:
