@@ -206,7 +206,8 @@ class ShortlistService:
         if target is None:
             raise RuntimeError("match channel not installed")
         shortlist = await self.match(job)
-        card = await self.render(job.id) if shortlist.results else None
+        note = texts.INTAKE_REVISED_NOTE if revised else None  # the card says the job order changed
+        card = await self.render(job.id, sent_note=note) if shortlist.results else None
         if card is None:
             await self.messenger.send_text(
                 target[0], texts.SHORTLIST_EMPTY.format(job_order_id=job.id, considered=shortlist.considered)

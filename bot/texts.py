@@ -278,6 +278,7 @@ INTAKE_DEAD_LETTER = (
 )
 INTAKE_DEAD_CRASHES = "behandlingen stoppede {deliveries} gange"
 INTAKE_DEAD_ERRORS = "fejlede {attempts} gange ({error})"
+INTAKE_REVISED_NOTE = "Revideret jobordre: indholdet er ændret, og shortlisten er lavet igen."
 INTAKE_DEAD_MISSING = "jobordren findes ikke længere i databasen"
 IMPORT_COL_LINE = "linje"
 IMPORT_COL_FIELD = "felt"
