@@ -30,6 +30,7 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/bench_matching.py
+	$(BIN)/python bench/bench_intake.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
