@@ -69,6 +69,7 @@ class Normalizer:
         self._abbrev = {_fold(k).rstrip("."): _fold(v) for k, v in r.abbreviations.items()}
         self.title_keys = lru_cache(maxsize=200_000)(self._title_keys)
         self.skill_key = lru_cache(maxsize=100_000)(self._skill_key)
+        self.display_head = lru_cache(maxsize=10_000)(self._display_head)
 
     # --- words ---------------------------------------------------------------------------
 
@@ -159,7 +160,7 @@ class Normalizer:
         joined = "".join(w.replace("-", "").replace(" ", "") for w in words)
         return stem(joined)
 
-    def display_head(self, text: str) -> str:
+    def _display_head(self, text: str) -> str:
         """The title as written, minus noise and context: for reasons ("'Lagerarbejdere' (96)")."""
         out: list[str] = []
         cleaned = re.sub(r"\([^)]*\)", " ", unicodedata.normalize("NFC", text))
