@@ -19,8 +19,9 @@ errors (429, 5xx, connection errors) are retried with exponential back-off (tena
 Speed (see ``bench/bench_bot.py``): the SDK builds two msrest clients per incoming activity, sends
 through ``requests`` in a thread pool and serialises cards node by node. Here the clients are built
 once per service URL and send through aiohttp on the event loop (``_AiohttpSender`` with the
-Bot Framework token set by ``_BearerToken``), cards are serialised as plain JSON: from ~30 to ~4 ms
-CPU per activity. Everything else (auth, activity handling) is the SDK's own code.
+Bot Framework token set by ``_BearerToken``), and cards are serialised as plain JSON: a several-fold
+cut in CPU per activity (numbers in ``bench/RESULTS.md``). Everything else (auth, activity handling) is
+the SDK's own code; ``stock_transport=True`` switches back to the SDK's clients (benchmark baseline).
 """
 
 from __future__ import annotations
@@ -124,14 +125,15 @@ class _SentCard(dict[str, Any]):
         return self
 
 
-def _card_activity(card: cards.Card) -> Activity:
-    content = _SentCard(card)
+def _card_activity(card: cards.Card, *, shared: bool = True) -> Activity:
+    # msrest's stock serializer would turn a dict subclass into a string: only share with ours.
+    content = _SentCard(card) if shared else card
     return MessageFactory.attachment(Attachment(content_type=cards.CARD_CONTENT_TYPE, content=content))
 
 
-def _reply_activity(reply: Reply) -> Activity:
+def _reply_activity(reply: Reply, *, shared: bool = True) -> Activity:
     if reply.card is not None:
-        activity = _card_activity(reply.card)
+        activity = _card_activity(reply.card, shared=shared)
         if reply.text:
             activity.text = reply.text
         return activity
@@ -288,8 +290,9 @@ class _CachingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
     Authentication itself (JWT validation of every incoming request) is delegated unchanged.
     """
 
-    def __init__(self, inner: BotFrameworkAuthentication) -> None:
+    def __init__(self, inner: BotFrameworkAuthentication, *, enabled: bool = True) -> None:
         self._inner = inner
+        self._enabled = enabled
         self._connectors: dict[tuple[str, str, str], Any] = {}
         self._token_clients: dict[str, Any] = {}
         self.senders: list[_AiohttpSender] = []
@@ -310,7 +313,7 @@ class _CachingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
 
     async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
         result = await self._inner.authenticate_request(activity, auth_header)
-        if result.connector_factory is not None:
+        if self._enabled and result.connector_factory is not None:
             result.connector_factory = _CachedConnectors(
                 result.connector_factory, self._app_id(result.claims_identity), self._connectors, self.senders
             )
@@ -321,10 +324,14 @@ class _CachingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
 
     def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
         inner = self._inner.create_connector_factory(claims_identity)
+        if not self._enabled:
+            return inner
         return _CachedConnectors(inner, self._app_id(claims_identity), self._connectors, self.senders)
 
     async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> Any:
         key = self._app_id(claims_identity)
+        if not self._enabled:
+            return await self._inner.create_user_token_client(claims_identity)
         if key not in self._token_clients:
             self._token_clients[key] = await self._inner.create_user_token_client(claims_identity)
         return self._token_clients[key]
@@ -345,6 +352,7 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
         conversations: ConversationStore,
         *,
         retry_wait: Callable[..., Any] | None = None,
+        stock_transport: bool = False,
     ) -> None:
         super().__init__()
         # msrest warns on every Teams-specific field it does not model (eventType, teamsChannelId …).
@@ -353,7 +361,10 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
         self.bot_app_id = settings.app_id
         self.conversations = conversations
         self.logic: BotLogic | None = None  # set by create_app (the logic needs this Messenger)
-        self._auth = _CachingAuthentication(ConfigurationBotFrameworkAuthentication(auth_config(settings)))
+        # ``stock_transport``: the SDK's own per-turn clients (the benchmark's baseline).
+        self._fast = not stock_transport
+        stock = ConfigurationBotFrameworkAuthentication(auth_config(settings))
+        self._auth = _CachingAuthentication(stock, enabled=not stock_transport)
         self.adapter = CloudAdapter(self._auth)
         self.adapter.on_turn_error = self._on_turn_error
         self._saved: dict[str, float] = {}
@@ -501,7 +512,7 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
             return
         replies = await self._logic().on_message(turn, turn_context.activity.text or "")
         for reply in replies:
-            await self._send(turn_context, _reply_activity(reply))
+            await self._send(turn_context, _reply_activity(reply, shared=self._fast))
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         """``adaptiveCard/action`` (Action.Execute) answered with an AdaptiveCardInvokeResponse.
@@ -535,7 +546,7 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
     ) -> None:
         """Messages that go with an action; for Action.Submit also redraw the pressed card in place."""
         if submit and result.card is not None and turn.reply_to_id:
-            activity = _card_activity(result.card)
+            activity = _card_activity(result.card, shared=self._fast)
             activity.id = turn.reply_to_id
             try:
                 await self._retry(lambda: ctx.update_activity(activity))
@@ -544,7 +555,7 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
         if result.text:
             await self._send(ctx, MessageFactory.text(result.text))
         for reply in result.extra:
-            await self._send(ctx, _reply_activity(reply))
+            await self._send(ctx, _reply_activity(reply, shared=self._fast))
 
     async def on_teams_members_added(
         self, teams_members_added: list[Any], team_info: Any, turn_context: TurnContext
@@ -553,7 +564,7 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
         bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
         if any(m.id == bot_id for m in teams_members_added):
             for reply in await self._logic().on_installed(turn):
-                await self._send(turn_context, _reply_activity(reply))
+                await self._send(turn_context, _reply_activity(reply, shared=self._fast))
             if turn.conversation_type == "channel" or turn.team_id:
                 await self._read_roster(turn_context)
         else:
@@ -615,7 +626,7 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
 
     async def post(self, reference: dict[str, Any], card: cards.Card, *, new_thread: bool) -> Posted:
         ref = ConversationReference().deserialize(reference)
-        activity = _card_activity(card)
+        activity = _card_activity(card, shared=self._fast)
         if new_thread:
             channel_id = ref.conversation.id.split(";")[0]
             params = ConversationParameters(
@@ -650,7 +661,7 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
 
     async def update(self, posted: Posted, card: cards.Card) -> None:
         ref = ConversationReference().deserialize(posted.reference)
-        activity = _card_activity(card)
+        activity = _card_activity(card, shared=self._fast)
         activity.id = posted.activity_id
 
         async def update(ctx: TurnContext) -> None:

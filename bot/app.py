@@ -74,6 +74,7 @@ def create_app(
     redis: Any = None,
     clock: Callable[[], datetime] | None = None,
     retry_wait: Any = None,
+    stock_transport: bool = False,
     run_scheduler: bool = True,
     reminder_interval: float = REMINDER_INTERVAL_SECONDS,
     warm_pool: bool = True,
@@ -92,7 +93,7 @@ def create_app(
     rules = load_reminder_rules()
     store = FollowUpStore(redis, prefix, now, rules=rules, retention_days=settings.retention_days)
     conversations = ConversationStore(redis, prefix)
-    edge = TeamsEdge(settings, conversations, retry_wait=retry_wait)
+    edge = TeamsEdge(settings, conversations, retry_wait=retry_wait, stock_transport=stock_transport)
     pool = PoolIndex(store)
     shortlists = ShortlistService(
         store,

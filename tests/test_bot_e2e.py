@@ -559,3 +559,39 @@ async def test_job_order_from_the_api_becomes_a_card_in_the_channel_and_reminder
         assert len(reminders()) == 1 and approve["cand"] in card_text(reminders()[0].card or {})
     await connector.close()
     await redis.aclose()
+
+
+async def test_the_sdk_stock_transport_still_works(redis_url: str, key_prefix: str) -> None:
+    """The benchmark's baseline (the SDK's own per-turn clients) delivers the same cards."""
+    connector = FakeConnector()
+    await connector.start()
+    connector.add_member(LEAD["id"], LEAD["aadObjectId"], UPN[LEAD["id"]])
+    settings = Settings(
+        MicrosoftAppId="",
+        REDIS_URL=redis_url,
+        REDIS_KEY_PREFIX=key_prefix,
+        MATCH_CHANNEL_ID=fc.CHANNEL_ID,
+        INTAKE_WORKER=False,
+    )
+    redis = client_from_url(redis_url)
+    app = create_app(
+        settings,
+        redis=redis,
+        stock_transport=True,
+        run_scheduler=False,
+        warm_pool=False,
+        configure_logging=False,
+    )
+    await app[SERVICES_KEY].store.save_job_order(job_order())
+    await app[SERVICES_KEY].store.put_candidates(candidates())
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        assert (
+            await client.post("/api/messages", json=fc.install_in_team(connector.url, LEAD))
+        ).status == 201
+        activity = fc.message(connector.url, LEAD, "match JO-2026-0101", channel=True, thread="5")
+        assert (await client.post("/api/messages", json=activity)).status == 201
+    post = connector.of_kind("create")[0]
+    assert isinstance(post.card, dict) and "Nordlager ApS" in card_text(post.card)
+    assert_valid(post.card)
+    await connector.close()
+    await redis.aclose()
