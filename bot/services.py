@@ -224,8 +224,10 @@ class ShortlistService:
         await self.messenger.send_text(target[0], text)
 
     async def rows(self, job_order_id: str) -> list[cards.CandidateRow]:
-        entries: list[ShortlistEntry] = await self.store.get_shortlist(job_order_id)
-        handed = await self.conversations.handover_states(job_order_id)
+        entries: list[ShortlistEntry]
+        entries, handed = await asyncio.gather(
+            self.store.get_shortlist(job_order_id), self.conversations.handover_states(job_order_id)
+        )
         index = self.pool.loaded
         followups = await asyncio.gather(
             *(self.store.get_followup(job_order_id, e.candidate_id) for e in entries)
@@ -257,16 +259,19 @@ class ShortlistService:
     async def render(
         self, job_order_id: str, shown: int | None = None, sent_note: str | None = None
     ) -> cards.Card:
-        job = await self.store.get_job_order(job_order_id)
+        job, location, rows = await asyncio.gather(
+            self.store.get_job_order(job_order_id),
+            self.conversations.get_card(job_order_id),
+            self.rows(job_order_id),
+        )
         if job is None:
             raise TransitionError(texts.JOB_ORDER_NOT_FOUND.format(job_order_id=job_order_id))
         if shown is None:
-            location = await self.conversations.get_card(job_order_id)
             shown = location.shown if location else cards.SHOW_FIRST
         last = self._last.get(job_order_id)
         view = cards.ShortlistView(
             job=job,
-            rows=await self.rows(job_order_id),
+            rows=rows,
             considered=last.considered if last else 0,
             excluded=last.excluded if last else {},
             shown=shown,
