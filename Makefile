@@ -31,6 +31,7 @@ lint: install
 bench: install
 	$(BIN)/python bench/bench_matching.py
 	$(BIN)/python bench/bench_intake.py
+	$(BIN)/python bench/bench_bot.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
