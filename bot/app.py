@@ -110,7 +110,11 @@ def create_app(
     logic = BotLogic(store, shortlists, handovers, followups)
     edge.logic = logic
     scheduler = ReminderScheduler(
-        store, BotNotifier(conversations, edge, metrics), rules, interval_seconds=reminder_interval, clock=now
+        store,
+        BotNotifier(conversations, edge, metrics, rules),
+        rules,
+        interval_seconds=reminder_interval,
+        clock=now,
     )
     services = Services(
         settings,

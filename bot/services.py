@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from bot import cards, texts
 from bot.followup.models import FollowUp, Reminder, ShortlistEntry
+from bot.followup.reminders import ReminderRules, reminder_text
 from bot.followup.states import FollowUpState, TransitionError
 from bot.observability import Metrics
 from bot.store.conversations import HANDOVER_PENDING, HANDOVER_SENT, ConversationStore, TeamsUser
@@ -480,7 +481,10 @@ class BotNotifier:
     with back-off instead of marking it delivered.
     """
 
-    def __init__(self, conversations: ConversationStore, messenger: Messenger, metrics: Metrics) -> None:
+    def __init__(
+        self, conversations: ConversationStore, messenger: Messenger, metrics: Metrics, rules: ReminderRules
+    ) -> None:
+        self.rules = rules
         self.conversations = conversations
         self.messenger = messenger
         self.metrics = metrics
@@ -490,14 +494,7 @@ class BotNotifier:
         if user is None:
             self.metrics.reminders_failed.inc()
             raise Unreachable(followup.consultant)
-        message = texts.REMINDER_TEXTS.get(reminder.rule, "{candidate_id} på {job_order_id}").format(
-            candidate_id=followup.candidate_id,
-            job_order_id=followup.job_order_id,
-            days="flere",
-            deadline=cards.when(followup.deadline),
-            interview=cards.when(followup.interview_at),
-            start=cards.when(followup.start_date),
-        )
+        message = reminder_text(reminder, followup, self.rules)
         try:
             await self.messenger.send_to_user(user, cards.reminder_card(status_view(followup), message))
         except Unreachable:

@@ -557,6 +557,7 @@ async def test_job_order_from_the_api_becomes_a_card_in_the_channel_and_reminder
         await connector.wait_for(lambda: bool(reminders()))
         await asyncio.sleep(0.3)  # several more scheduler rounds
         assert len(reminders()) == 1 and approve["cand"] in card_text(reminders()[0].card or {})
+        assert "arbejdsdage siden" in card_text(reminders()[0].card or {})  # the follow-up engine's text
     await connector.close()
     await redis.aclose()
 
