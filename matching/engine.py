@@ -361,6 +361,9 @@ class MatchIndex:
         self._free: list[int] = []
         self._titles = _Vocab()
         self._title_occ: list[int] = [-1]
+        self._title_mods: list[str] = [""]  # per title key: the part before a generic head
+        self._title_has_head: list[bool] = [False]
+        self._title_has_head_arr: npt.NDArray[np.bool_] = np.zeros(1, dtype=bool)
         self._title_occ_arr: IntArray = np.full(1, -1, dtype=np.int32)
         self._skills = _Vocab()
         self._langs = _Vocab()
@@ -423,6 +426,9 @@ class MatchIndex:
                 before = len(self._titles)
                 i = self._titles.add(key)
                 if i == before:
+                    mod, head = self.normalizer.split_head(key)
+                    self._title_mods.append(mod)
+                    self._title_has_head.append(bool(head))
                     occ = self.taxonomy.lookup_key(key)
                     self._title_occ.append(self.taxonomy.index_of[occ] if occ is not None else -1)
                 if i not in ids:
@@ -491,6 +497,7 @@ class MatchIndex:
     def _sync_title_occ(self) -> None:
         if len(self._title_occ_arr) != len(self._title_occ):
             self._title_occ_arr = np.asarray(self._title_occ, dtype=np.int32)
+            self._title_has_head_arr = np.asarray(self._title_has_head, dtype=bool)
 
     # --- public mutation -----------------------------------------------------------------------------
 
@@ -625,7 +632,20 @@ class MatchIndex:
             sims = process.cdist(
                 job_keys, self._titles.keys, scorer=fuzz.ratio, dtype=np.float32, workers=self.workers
             )
-            sim = sims.max(axis=0).astype(np.float64)
+            # Compounds with the same generic head ("-medarbejder", "-hjælper") look alike to a plain
+            # ratio ("Slagterimedarbejder" ≈ "Lagermedarbejder" (90)); the similarity of the first
+            # parts caps it, so only spellings of the same trade stay high.
+            # (Only when both titles have such a head: a misspelt head must not hide a good match.)
+            job_split = [self.normalizer.split_head(k) for k in job_keys]
+            mod_sims = process.cdist(
+                [m for m, _ in job_split],
+                self._title_mods,
+                scorer=fuzz.ratio,
+                dtype=np.float32,
+                workers=self.workers,
+            )
+            both = np.array([bool(h) for _, h in job_split])[:, None] & self._title_has_head_arr[None, :]
+            sim = np.where(both, np.minimum(sims, mod_sims), sims).max(axis=0).astype(np.float64)
         else:
             sim = np.zeros(n_titles)
         sim[0] = 0.0

@@ -70,6 +70,9 @@ class Normalizer:
         self.title_keys = lru_cache(maxsize=200_000)(self._title_keys)
         self.skill_key = lru_cache(maxsize=100_000)(self._skill_key)
         self.display_head = lru_cache(maxsize=10_000)(self._display_head)
+        # Stemmed generic heads, longest first: "medarbejd" before "arbejd".
+        self._heads = sorted({stem(_fold(g)) for g in r.generic_heads}, key=len, reverse=True)
+        self.split_head = lru_cache(maxsize=200_000)(self._split_head)
 
     # --- words ---------------------------------------------------------------------------
 
@@ -159,6 +162,13 @@ class Normalizer:
         """Join a split or hyphenated compound into one word and stem it once."""
         joined = "".join(w.replace("-", "").replace(" ", "") for w in words)
         return stem(joined)
+
+    def _split_head(self, key: str) -> tuple[str, str]:
+        """A key's first part and its generic head: "lagermedarbejd" -> ("lager", "medarbejd")."""
+        for head in self._heads:
+            if key.endswith(head) and len(key) > len(head) + 1:
+                return key[: -len(head)], head
+        return key, ""
 
     def _display_head(self, text: str) -> str:
         """The title as written, minus noise and context: for reasons ("'Lagerarbejdere' (96)")."""

@@ -149,8 +149,18 @@ class Taxonomy:
             return hit
         if key in self._lookup_cache:
             return self._lookup_cache[key]
-        best = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=self.fuzzy_cutoff)
-        occ = self._key_occ[best[2]] if best else None
+        # Same rule as the engine: when both end in a generic head ("-medarbejder") the first parts
+        # must be as similar as the whole, or "Slagterimedarbejder" would be a "Lagermedarbejder".
+        split = self.normalizer.split_head
+        mod, head = split(key)
+        occ: str | None = None
+        best_score = 0.0
+        hits = process.extract(key, self._keys, scorer=fuzz.ratio, score_cutoff=self.fuzzy_cutoff, limit=10)
+        for choice, score, i in hits:
+            choice_mod, choice_head = split(choice)
+            capped = min(score, fuzz.ratio(mod, choice_mod)) if head and choice_head else score
+            if capped >= self.fuzzy_cutoff and capped > best_score:
+                occ, best_score = self._key_occ[i], capped
         self._lookup_cache[key] = occ
         return occ
 

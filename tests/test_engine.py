@@ -233,6 +233,18 @@ def test_spellings_of_the_job_wish_rank_above_related_and_unrelated() -> None:
     assert "11 km fra arbejdsstedet" in [c.reason for c in by_id["K00005"].contributions]
 
 
+def test_a_shared_generic_head_is_not_a_similar_trade() -> None:
+    # plain ratio: "Slagterimedarbejder" ≈ "Lagermedarbejder" (90); the first parts decide instead
+    idx = index(cand(1, desired_titles=["Lagermedarbejder"]), cand(2, desired_titles=["Slagteriarbejder"]))
+    j = job(title="Slagterimedarbejdere til udskæring", required_certificates=[])
+    assert ids(idx, j) == ["K00002"]
+    (top,) = idx.match(j).results
+    assert top.reasons[0] == "Jobønske 'Slagteriarbejder' ≈ 'Slagterimedarbejdere' (90)"
+    lager = idx.explain(j, "K00001")
+    assert lager.status == "below_cutoff" and lager.result is not None
+    assert lager.result.contributions[0].reason == "Jobønske 'Lagermedarbejder' ≈ 'Slagterimedarbejdere' (77)"
+
+
 def test_ties_break_by_candidate_id() -> None:
     idx = index(cand("B-2"), cand("A-9"), cand("B-10"), cand("A-10"))
     assert ids(idx, job()) == ["A-10", "A-9", "B-10", "B-2"]
