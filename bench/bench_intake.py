@@ -165,11 +165,14 @@ async def bench_intake(
                 "MATCH_CHANNEL_ID": CHANNEL,
                 "LOG_LEVEL": "WARNING",
             },
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
+            text=True,
         )
         for _ in range(args.workers - 1)
     ]
+    for proc in extra:  # each prints one line once its pool is loaded
+        assert proc.stdout is not None and proc.stdout.readline()
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     port = free_port()
@@ -243,7 +246,7 @@ async def bench_intake(
     return [
         (
             f"job orders shortlisted/s end to end ({len(jobs)} POSTs, {args.concurrency} in flight, "
-            f"{len(index)} candidates)",
+            f"{len(index)} candidates, {args.workers} worker process(es))",
             f"{throughput:.1f}",
             "≥ 50",
         ),

@@ -628,19 +628,23 @@ async def run_worker_process(settings: Any) -> int:
     """The same worker as inside `matchbot serve`, alone; SIGTERM/SIGINT stop it gracefully."""
     import signal
 
-    from bot.app import create_app
+    from bot.app import SERVICES_KEY, create_app
 
-    app = create_app(settings.model_copy(update={"intake_worker": False}), run_scheduler=False)
+    app = create_app(
+        settings.model_copy(update={"intake_worker": False}), run_scheduler=False, warm_pool=False
+    )
     worker = app[INTAKE_WORKER_KEY]
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    print(texts.WORKER_STARTED.format(consumer=worker.consumer), flush=True)
-    runner = web.AppRunner(app)  # runs the app's start-up/clean-up (pool warm-up, Redis close), no socket
+    runner = web.AppRunner(app)  # runs the app's start-up/clean-up (Redis close), no socket
     await runner.setup()
     try:
+        # Load the pool before taking work: entries claimed now would only wait for the index.
+        await app[SERVICES_KEY].pool.get()
+        print(texts.WORKER_STARTED.format(consumer=worker.consumer), flush=True)
         await worker.run(stop)
     finally:
         await runner.cleanup()
