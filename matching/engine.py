@@ -654,12 +654,11 @@ class MatchIndex:
         occ_arr = self._title_occ_arr
         job_occ_idx = frozenset(self.taxonomy.index_of[o] for o in occ_ids)
         related_idx = frozenset(self.taxonomy.index_of[o] for o in related)
-        if job_occ_idx:
-            same = np.isin(occ_arr, np.fromiter(job_occ_idx, dtype=np.int32))
-            val = np.where(same, np.maximum(val, rules.title.synonym_credit), val)
-        if related_idx:
-            rel = np.isin(occ_arr, np.fromiter(related_idx, dtype=np.int32))
-            val = np.where(rel, np.maximum(val, rules.title.related_credit), val)
+        # Credit per occupation (last slot: titles without an occupation, index -1), then one gather.
+        occ_credit = np.zeros(len(self.taxonomy) + 1)
+        occ_credit[list(related_idx)] = rules.title.related_credit
+        occ_credit[list(job_occ_idx)] = rules.title.synonym_credit
+        val = np.maximum(val, occ_credit[occ_arr])
         val[0] = 0.0
 
         skill_keys = list(dict.fromkeys(k for k in (self.normalizer.skill_key(s) for s in job.skills) if k))
