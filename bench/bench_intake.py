@@ -199,6 +199,7 @@ async def bench_intake(
                         accepted[job.id] = time.time()
 
             started = time.time()
+            cpu0 = time.process_time()
             await asyncio.gather(*(client() for _ in range(args.concurrency)))
             posted_s = time.time() - started
             deadline = time.monotonic() + 600
@@ -207,6 +208,8 @@ async def bench_intake(
                     raise TimeoutError(f"only {len(arrivals)} of {len(jobs)} cards arrived")
                 await asyncio.sleep(0.05)
             last = max(arrivals[j.id] for j in jobs)
+            cpu_per_job = (time.process_time() - cpu0) / len(jobs) * 1000
+            load = os.getloadavg()[0]
 
             # paced: one job order every 1/rate seconds, below capacity: the service time, no backlog
             paced = distinct_jobs(jobs[: args.paced], args.paced, prefix="JO-P")
@@ -267,6 +270,12 @@ async def bench_intake(
             "≤ 1000 ms",
         ),
         ("all 202s answered after", f"{posted_s:.2f} s", ""),
+        (
+            "CPU per job order in the bot process (API + worker + load generator; 1 worker process)",
+            f"{cpu_per_job:.0f} ms",
+            "",
+        ),
+        ("load average during the run (2 cores, shared)", f"{load:.1f}", ""),
         ("duplicate cards", f"{max(duplicates, 0)}", "0"),
         ("baseline: `MatchIndex.match` alone, job orders/s (median of 200)", f"{engine_rate:.0f}", ""),
         ("ratio end to end / engine alone", f"{throughput / engine_rate:.2f}", ""),
