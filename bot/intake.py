@@ -203,7 +203,7 @@ class IntakeApi:
                 "virksomhed": job.company,
                 "status": status,
                 "status_tekst": texts.INTAKE_STATUS.get(status, status),
-                "revideret": marker.get("posted_digest", job_digest(job)) != job_digest(job),
+                "revideret": marker.get("revised") == "1",
                 "tragt": {str(k): int(v) for k, v in dict(funnel).items()},
             }
         )
@@ -301,7 +301,7 @@ def openapi_spec(max_body_bytes: int = 1_048_576, max_batch: int = MAX_BATCH) ->
             "virksomhed": {"type": "string"},
             "status": {"type": "string", "enum": ["queued", "shortlisted", "dead", "unknown"]},
             "status_tekst": {"type": "string"},
-            "revideret": {"type": "boolean"},
+            "revideret": {"type": "boolean", "description": "ændret siden den først blev modtaget"},
             "tragt": {
                 "type": "object",
                 "additionalProperties": {"type": "integer", "minimum": 0},

@@ -150,6 +150,7 @@ async def test_same_content_twice_is_one_shortlist_and_a_change_is_a_revision(bo
     assert state.status == 200
     status = await _check(bot, state, "/api/jobordrer/{job_order_id}", "get")
     assert status["status"] == "shortlisted" and status["status_tekst"] == "shortlist postet"
+    assert status["revideret"] is False
     assert sum(status["tragt"].values()) >= 1 and status["tragt"].get("foreslaaet", 0) >= 1
 
     # changed content: updated, queued again, and the new card says the job order was revised
@@ -159,6 +160,8 @@ async def test_same_content_twice_is_one_shortlist_and_a_change_is_a_revision(bo
     await wait_until(lambda: len(bot.shortlist_cards()) == 2)
     assert "revideret" in card_text(bot.shortlist_cards()[-1]).lower()
     assert (await bot.services.store.get_job_order("JO-IDEM")).hours_per_week == 30  # type: ignore[union-attr]
+    state = await bot.http.get(bot.url("/api/jobordrer/JO-IDEM"), headers={"X-API-Key": API_KEY})
+    assert (await _check(bot, state, "/api/jobordrer/{job_order_id}", "get"))["revideret"] is True
 
 
 async def test_unknown_job_order_is_404(bot: RunningBot) -> None:

@@ -131,13 +131,16 @@ class IntakeQueue:
                     "request_id": request_id,
                 },
             )
-            pipe.hset(marker, mapping={"status": "queued", "digest": digest, "queued_ms": str(now_ms)})
+            fields: dict[Any, Any] = {"status": "queued", "digest": digest, "queued_ms": str(now_ms)}
+            if revised:
+                fields["revised"] = "1"  # sticky: the job order has changed since it was first received
+            pipe.hset(marker, mapping=fields)
             pipe.expire(marker, JOB_MARKER_TTL_SECONDS)
             entry_id, _, _ = await pipe.execute()
         return _s(entry_id)
 
     async def status(self, job_order_id: str) -> dict[str, str]:
-        """The marker: status (queued|shortlisted|dead), digest, posted_digest, reason."""
+        """The marker: status (queued|shortlisted|dead), digest, posted_digest, revised, reason."""
         marker = await self.redis.hgetall(keys.intake_job(self.prefix, job_order_id))
         return {_s(k): _s(v) for k, v in marker.items()}
 
