@@ -205,3 +205,21 @@ def test_the_installed_command_exits_2_without_a_traceback(tmp_path: Path, files
     )
     assert proc.returncode == 2
     assert "linje 1, felt 'postcode'" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_job_order_must_be_one_object_in_utf8(
+    tmp_path: Path, files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, pool = files
+    listed = tmp_path / "liste.json"
+    listed.write_text(json.dumps([JOB]), encoding="utf-8")
+    assert main(["match", "--job-order", str(listed), "--candidates", str(pool)]) == 2
+    assert "liste.json, linje 1: skal være et JSON-objekt" in capsys.readouterr().err
+    latin1 = tmp_path / "latin1.json"
+    latin1.write_bytes(json.dumps(JOB, ensure_ascii=False).encode("latin-1"))
+    assert main(["match", "--job-order", str(latin1), "--candidates", str(pool)]) == 2
+    assert "latin1.json: filen er ikke UTF-8-tekst" in capsys.readouterr().err
+    bom = tmp_path / "bom.json"
+    bom.write_bytes(b"\xef\xbb\xbf" + json.dumps(JOB, ensure_ascii=False).encode("utf-8"))
+    assert main(["match", "--job-order", str(bom), "--candidates", str(pool), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["job_order_id"] == "JO-2026-0100"
