@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import sysconfig
 import time
 import urllib.request
 from pathlib import Path
@@ -53,7 +54,7 @@ def test_dockerfile_is_multi_stage_slim_non_root_with_healthcheck() -> None:
 @pytest.mark.skipif(shutil.which("git") is None, reason="git mangler")
 def test_image_virtualenv_installs_the_wheel_and_runs_the_cli(tmp_path: Path) -> None:
     """Build as the Dockerfile does (copy the same paths, build a wheel, install it in a fresh venv)
-    and run the image's command. Dependencies come from the system site-packages to keep this
+    and run the image's command. Dependencies come from the test environment (a .pth entry) to keep this
     offline and fast; the wheel itself (entry point, package data) is what is under test."""
     src = tmp_path / "src"
     src.mkdir()
@@ -62,7 +63,17 @@ def test_image_virtualenv_installs_the_wheel_and_runs_the_cli(tmp_path: Path) ->
     for name in ("matching", "bot", "config"):
         shutil.copytree(ROOT / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    # The dependencies come from the environment running the tests (a plain path entry, so that
+    # environment's own .pth files, e.g. an editable install of this repo, are not processed).
+    site = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    outer = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    (Path(site) / "_test_deps.pth").write_text("\n".join(sorted(outer)) + "\n")
     pip = [str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check", "-q"]
     subprocess.run(
         [*pip, "wheel", "--no-deps", "-w", str(tmp_path / "wheels"), str(src)],
