@@ -223,3 +223,9 @@ def test_job_order_must_be_one_object_in_utf8(
     bom.write_bytes(b"\xef\xbb\xbf" + json.dumps(JOB, ensure_ascii=False).encode("utf-8"))
     assert main(["match", "--job-order", str(bom), "--candidates", str(pool), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["job_order_id"] == "JO-2026-0100"
+
+
+def test_top_out_of_range_is_refused(files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    job, pool = files
+    assert main(["match", "--job-order", str(job), "--candidates", str(pool), "--top", "0"]) == 2
+    assert "--top skal være mellem 1 og 500" in capsys.readouterr().err
