@@ -278,7 +278,7 @@ class FollowUpStore:
         actor = check_actor(actor)
         job = await self.get_job_order(job_order_id)
         ids = [check_id(r.candidate_id) for r in results]
-        consultants = dict(consultants or {})
+        consultants = {cid: check_actor(upn) for cid, upn in (consultants or {}).items() if upn}
         missing = [cid for cid in ids if cid not in consultants]
         if missing:
             consultants.update(await self._pool_consultants(missing))
@@ -360,7 +360,7 @@ class FollowUpStore:
                     reasons=tuple(data.get("reasons", ())),
                     consultant=data.get("consultant", ""),
                     state=rec.state if rec else FollowUpState.FORESLAAET,
-                    decided_by=decided.actor if decided else None,
+                    decided_by=(decided.actor or None) if decided else None,
                     decided_at=decided.at if decided else None,
                 )
             )
