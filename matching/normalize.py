@@ -85,6 +85,8 @@ class Normalizer:
             text = self._noise_re.sub(" ", text)
         # A dash between spaces starts context ("Lagermedarbejder - Brøndby"); slashes separate.
         text = re.sub(r"\s[-–—]\s.*$", " ", text)
+        # Licence classes written with a slash or plus are one class: "C/E", "C+E" -> "ce".
+        text = re.sub(r"(?<![0-9a-zæøå])([bcd])\s*[/+]\s*e(?![0-9a-zæøå])", r"\1e", text)
         text = re.sub(r"[/,;&+|]", " / ", text)
         words: list[str] = []
         for match in re.finditer(r"[0-9a-zæøå]+(?:-[0-9a-zæøå]+)*-?\.?|/", text):
@@ -159,9 +161,14 @@ class Normalizer:
 
     @staticmethod
     def _compact(words: list[str]) -> str:
-        """Join a split or hyphenated compound into one word and stem it once."""
-        joined = "".join(w.replace("-", "").replace(" ", "") for w in words)
-        return stem(joined)
+        """Join a split or hyphenated compound into one word and stem it once.
+
+        A short last word is a code, not an inflected Danish word: "Chauffør kat. CE" must not
+        become "kat. C" because the stemmer strips a final e, so it is kept as written.
+        """
+        parts = [w.replace("-", "").replace(" ", "") for w in words]
+        code = parts.pop() if len(parts) > 1 and len(parts[-1]) <= 2 else ""
+        return stem("".join(parts)) + code
 
     def _split_head(self, key: str) -> tuple[str, str]:
         """A key's first part and its generic head: "lagermedarbejd" -> ("lager", "medarbejd")."""

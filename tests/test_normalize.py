@@ -92,3 +92,18 @@ def test_display_head_is_what_reasons_quote(title: str, head: str) -> None:
     from matching.normalize import default_normalizer
 
     assert default_normalizer().display_head(title) == head
+
+
+def test_licence_classes_survive_stemming() -> None:
+    """A CE driver is not a C driver: the stemmer must not eat the class letter."""
+    from matching.taxonomy import default_taxonomy
+
+    taxonomy = default_taxonomy()
+    ce = {normalize_title(t) for t in ("Chauffør kat. CE", "Chauffør kat. C/E", "Chauffør kat C+E")}
+    assert len(ce) == 1
+    assert normalize_title("Chauffør kat. C") not in ce
+    for spelling in ("Chauffør kat. CE", "Chauffør kat. C/E"):
+        occupation = taxonomy.lookup(spelling)
+        assert occupation is not None and occupation.id == "lastvognstogchauffoer"
+    c = taxonomy.lookup("Chauffør kat. C")
+    assert c is not None and c.id == "lastbilchauffoer"
