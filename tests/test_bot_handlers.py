@@ -1,0 +1,125 @@
+"""The dialogue without HTTP: BotLogic with the real services and store (real Redis), and a
+recording Messenger in place of Teams. Covers the refusals and edge cases; the happy paths run
+end to end in test_bot_e2e.py."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from bot import cards, texts
+from bot.handlers import BotLogic
+from bot.observability import Metrics
+from bot.services import FollowUpService, HandoverService, PoolIndex, Posted, ShortlistService, Turn
+from bot.store.connection import client_from_url
+from bot.store.conversations import ConversationStore, TeamsUser
+from bot.store.followup import FollowUpStore
+from tests.fake_connector import card_text
+from tests.test_bot_e2e import candidates, job_order
+
+
+class RecordingMessenger:
+    def __init__(self) -> None:
+        self.posted: list[cards.Card] = []
+
+    async def post(self, reference: dict[str, Any], card: cards.Card, *, new_thread: bool) -> Posted:
+        self.posted.append(card)
+        return Posted(reference, f"act-{len(self.posted)}")
+
+    async def update(self, posted: Posted, card: cards.Card) -> None:
+        self.posted.append(card)
+
+    async def send_to_user(self, user: TeamsUser, card: cards.Card) -> Posted:
+        self.posted.append(card)
+        return Posted({}, "x")
+
+    async def send_text(self, reference: dict[str, Any], text: str) -> None:
+        return None
+
+
+TURN = Turn(
+    conversation_id="c1",
+    conversation_type="personal",
+    reference={"conversation": {"id": "c1"}},
+    user_id="29:u",
+    aad_object_id="aad-u",
+    upn="lead@kk.dk",
+)
+
+
+@pytest.fixture
+async def logic(redis_url: str, key_prefix: str) -> AsyncIterator[BotLogic]:
+    redis = client_from_url(redis_url)
+    store = FollowUpStore(redis, key_prefix)
+    conversations = ConversationStore(redis, key_prefix)
+    messenger = RecordingMessenger()
+    pool = PoolIndex(store)
+    metrics = Metrics()
+    shortlists = ShortlistService(
+        store, conversations, messenger, pool, channel_id="", top=10, metrics=metrics
+    )
+    handovers = HandoverService(store, conversations, messenger, shortlists, metrics)
+    await store.save_job_order(job_order())
+    await store.put_candidates(candidates())
+    yield BotLogic(store, shortlists, handovers, FollowUpService(store, pool))
+    await redis.aclose()
+
+
+async def test_bad_ids_and_unknown_job_orders_get_danish_answers(logic: BotLogic) -> None:
+    [reply] = await logic.on_message(TURN, "jobordre JO/1")
+    assert reply.text == texts.BAD_ID.format(value="JO/1")
+    [reply] = await logic.on_message(TURN, "overblik JO-404")
+    assert reply.text == texts.JOB_ORDER_NOT_FOUND.format(job_order_id="JO-404")
+    [reply] = await logic.on_message(TURN, "match JO-404")
+    assert reply.text == texts.JOB_ORDER_NOT_FOUND.format(job_order_id="JO-404")
+
+
+async def test_status_command_refusals(logic: BotLogic) -> None:
+    [reply] = await logic.on_message(TURN, "status JO-2026-0101 K-1001 samtale 1-12-2026")
+    assert reply.text == texts.BAD_DATE.format(value="1-12-2026")
+    [reply] = await logic.on_message(TURN, "status JO-2026-0101 K-1001 forfremmet")
+    assert reply.text is not None and "'forfremmet' er ikke en status" in reply.text
+    [reply] = await logic.on_message(TURN, "status JO-2026-0101 K-1001 kontaktet")
+    assert reply.text is not None and "Der er ingen opfølgning" in reply.text  # no shortlist yet
+
+
+async def test_without_a_channel_the_shortlist_comes_back_in_the_conversation(logic: BotLogic) -> None:
+    replies = await logic.on_message(TURN, "match JO-2026-0101")
+    assert replies[-1].text is None  # posted into this conversation itself
+    assert "Shortlist: Lagermedarbejder" in card_text(logic.shortlists.messenger.posted[-1])  # type: ignore[attr-defined]
+
+
+async def test_card_actions_refuse_cpr_unknown_verbs_and_missing_reasons(logic: BotLogic) -> None:
+    await logic.on_message(TURN, "match JO-2026-0101")
+    rows = await logic.shortlists.rows("JO-2026-0101")
+    cand = rows[0].candidate_id
+    result = await logic.on_action(
+        TURN,
+        {
+            "verb": "afvis",
+            "job": "JO-2026-0101",
+            "cand": cand,
+            "v": 1,
+            f"reason_{cand}": "andet",
+            f"note_{cand}": "cpr 010190-1234",
+        },
+    )
+    assert result.text == texts.CPR_REFUSED
+    result = await logic.on_action(TURN, {"verb": "afvis", "job": "JO-2026-0101", "cand": cand, "v": 1})
+    assert result.text == texts.REJECT_NEEDS_REASON
+    assert (
+        await logic.on_action(TURN, {"verb": "slet_alt", "job": "JO-2026-0101"})
+    ).text == texts.ACTION_UNKNOWN
+    assert (
+        await logic.on_action(TURN, {"verb": "godkend", "job": "../x", "cand": cand})
+    ).text == texts.ACTION_UNKNOWN
+    fu = await logic.store.get_followup("JO-2026-0101", cand)
+    assert fu is not None and fu.state.value == "foreslaaet"
+
+
+async def test_send_approved_with_nothing_approved_says_so(logic: BotLogic) -> None:
+    await logic.on_message(TURN, "match JO-2026-0101")
+    result = await logic.on_action(TURN, {"verb": "send_godkendte", "job": "JO-2026-0101"})
+    assert result.text == texts.NOTHING_APPROVED
