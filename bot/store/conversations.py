@@ -13,6 +13,7 @@ deliver it the moment the consultant becomes reachable: nothing is dropped silen
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,16 @@ from bot.store import keys
 
 HANDOVER_SENT = "sent"
 HANDOVER_PENDING = "pending"
+HANDOVER_SENDING = "sending:"  # + epoch seconds when the claim was taken
+
+
+def _claimable(state: str, now: float) -> bool:
+    if state == HANDOVER_PENDING:
+        return True
+    if state.startswith(HANDOVER_SENDING):
+        started = float(state.removeprefix(HANDOVER_SENDING) or 0)
+        return now - started > keys.HANDOVER_LEASE_SECONDS
+    return False
 
 
 def _s(value: Any) -> str:
@@ -190,27 +201,26 @@ class ConversationStore:
 
     async def claim_handover(self, job_order_id: str, candidate_id: str) -> bool:
         """True for exactly one caller per candidate not yet sent: two leads clicking "send" at once
-        never hand the same candidate over twice. A pending one can be claimed again (retry)."""
+        never hand the same candidate over twice. A pending one can be claimed again (retry), and so
+        can a claim whose holder died mid-send (older than the lease)."""
         key = keys.handovers(self._p, job_order_id)
-        if await self._r.hsetnx(key, candidate_id, "sending"):
+        now = time.time()
+        claim = f"{HANDOVER_SENDING}{now:.0f}"
+        if await self._r.hsetnx(key, candidate_id, claim):
             await self._r.expire(key, keys.HANDOVER_TTL_SECONDS)
             return True
-        current = await self._r.hget(key, candidate_id)
-        if current is not None and _s(current) == HANDOVER_PENDING:
-            # compare-and-set from pending to sending: WATCH makes the swap atomic.
-            async with self._r.pipeline(transaction=True) as pipe:
-                try:
-                    await pipe.watch(key)
-                    now = await pipe.hget(key, candidate_id)
-                    if now is None or _s(now) != HANDOVER_PENDING:
-                        return False
-                    pipe.multi()
-                    pipe.hset(key, candidate_id, "sending")
-                    await pipe.execute()
-                    return True
-                except WatchError:  # someone else took it between our read and write
+        async with self._r.pipeline(transaction=True) as pipe:
+            try:
+                await pipe.watch(key)  # compare-and-set: WATCH makes the swap atomic
+                current = await pipe.hget(key, candidate_id)
+                if current is None or not _claimable(_s(current), now):
                     return False
-        return False
+                pipe.multi()
+                pipe.hset(key, candidate_id, claim)
+                await pipe.execute()
+                return True
+            except WatchError:  # someone else took it between our read and write
+                return False
 
     async def release_handover(self, job_order_id: str, candidate_id: str) -> None:
         """Undo a claim after an unexpected error, so a later click can try again."""

@@ -85,6 +85,11 @@ def closed(prefix: str) -> str:
     return f"{_fu(prefix)}:idx:closed"
 
 
+def by_updated(prefix: str) -> str:
+    """Zset record member -> epoch of its last change (retention also covers records left open)."""
+    return f"{_fu(prefix)}:idx:updated"
+
+
 def reminders(prefix: str) -> str:
     """Zset reminder id -> due epoch: scheduled, not yet claimed."""
     return f"{_fu(prefix)}:reminders"
@@ -168,6 +173,8 @@ CONVERSATION_TTL_SECONDS = 400 * 24 * 3600
 CARD_TTL_SECONDS = 180 * 24 * 3600
 # A hand-over waiting for an unreachable consultant is kept this long (and shown on the card).
 HANDOVER_TTL_SECONDS = 180 * 24 * 3600
+# A hand-over claimed by a process that died mid-send can be taken over after this lease.
+HANDOVER_LEASE_SECONDS = 120
 
 
 def conversation(prefix: str, conversation_id: str) -> str:
