@@ -41,6 +41,7 @@ async def test_closed_records_lose_personal_fields_after_the_retention_period(
     await _hire(store, "JO-1", "K-2")
     await store.transition("JO-1", "K-2", S.I_JOB_3_MDR, JK, note="Stadig glad for jobbet")
     closed_at = clock.now
+    clock.advance(days=100)  # K-3 is worked on later: recent enough to keep everything
     await store.transition("JO-1", "K-3", S.GODKENDT, LEAD, note="Open record keeps its note")
 
     assert await store.purge_expired(closed_at + timedelta(days=179)) == 0
@@ -66,7 +67,27 @@ async def test_closed_records_lose_personal_fields_after_the_retention_period(
     assert [a.action for a in await store.audit("JO-1", "K-1")][-1] == "anonymised"
     raw = await store.r.hgetall(keys.followup(store.prefix, "JO-1", "K-2"))
     assert "glad for jobbet" not in str(raw) and "kørekort" not in str(raw) and JK not in str(raw)
-    assert await store.purge_expired(closed_at + timedelta(days=400)) == 0  # done once
+    assert await store.purge_expired(closed_at + timedelta(days=400)) == 1  # K-3, untouched since
+    assert await store.purge_expired(closed_at + timedelta(days=401)) == 0  # each record once
+
+
+async def test_open_records_nobody_touched_for_the_whole_period_are_stripped_too(
+    store: FollowUpStore, clock: Clock
+) -> None:
+    await store.put_candidates([candidate("K-1"), candidate("K-2")])
+    await store.save_job_order(job_order("JO-1", deadline=date(2027, 1, 29)))
+    await store.save_shortlist("JO-1", [Ranked("K-1", 90.0), Ranked("K-2", 80.0)])
+    await store.transition("JO-1", "K-2", S.GODKENDT, LEAD, note="Ring efter jul")  # then forgotten
+    assert len(await store.scheduled_reminders()) == 2
+    assert await store.purge_expired(clock.now + timedelta(days=179)) == 0
+    assert await store.purge_expired(clock.now + timedelta(days=181)) == 2
+    for cid in ("K-1", "K-2"):
+        rec = await store.get_followup("JO-1", cid)
+        assert rec is not None and rec.anonymised and rec.consultant == "" and rec.next_due_at is None
+    assert await store.scheduled_reminders() == []  # nobody is reminded about a stripped record
+    assert await store.for_consultant(JK, now=clock.now) == []
+    assert (await store.funnel("JO-1"))[S.GODKENDT] == 1  # the count survives
+    assert [e.reasons for e in await store.get_shortlist("JO-1")] == [(), ()]
 
 
 async def test_the_scheduler_loop_applies_retention(store: FollowUpStore, clock: Clock) -> None:

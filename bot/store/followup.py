@@ -720,6 +720,7 @@ class FollowUpStore:
             ops.add("ZADD", keys.due(p), f"{updated.next_due_at.timestamp():.3f}", member)
         else:
             ops.add("ZREM", keys.due(p), member)
+        ops.add("ZADD", keys.by_updated(p), f"{updated.updated_at.timestamp():.3f}", member)
         if updated.closed_at is not None and current.closed_at is None:
             ops.add("ZADD", keys.closed(p), f"{updated.closed_at.timestamp():.3f}", member)
         ops.add(
@@ -809,28 +810,42 @@ class FollowUpStore:
     # --- retention and erasure -----------------------------------------------------------------
 
     async def purge_expired(self, now: datetime, batch: int = 500) -> int:
-        """Strip personal fields from records closed longer than the retention period.
+        """Strip personal fields from records closed, or left untouched, longer than the retention period.
 
         What stays: ids, state and dates of the steps (for the funnel and the statistics on who is in
         job after 3 months). What goes: notes, rejection reason, interview date, start date, the
-        consultant link, who did each step (the audit stream keeps that, by id) and the shortlist
-        reasons (they describe the candidate's profile).
+        consultant link, who did each step (the audit stream keeps that, by id), pending reminders
+        and the shortlist reasons (they describe the candidate's profile). An open record nobody has
+        touched for the whole period (a shortlist the lead never decided on, a forgotten 3-month
+        check) is stripped too: retention must not depend on someone closing the case.
         """
+        p = self.prefix
         cutoff = (now - self.retention).timestamp()
-        members = await self.r.zrangebyscore(keys.closed(self.prefix), "-inf", cutoff, start=0, num=batch)
+        closed = await self.r.zrangebyscore(keys.closed(p), "-inf", cutoff, start=0, num=batch)
+        stale = await self.r.zrangebyscore(keys.by_updated(p), "-inf", cutoff, start=0, num=batch)
         done = 0
-        for jo, cid in self._split(members):
+        for jo, cid in self._split(dict.fromkeys([*closed, *stale])):
             for _ in range(MAX_CAS_ATTEMPTS):
-                current = await self.get_followup(jo, cid)
+                current, reminder_ids, _ = await self._snapshot_or_none(jo, cid)
                 if current is None or current.anonymised:
-                    await self.r.zrem(keys.closed(self.prefix), keys.record_member(jo, cid))
+                    member = keys.record_member(jo, cid)
+                    await self.r.zrem(keys.closed(p), member)
+                    await self.r.zrem(keys.by_updated(p), member)
                     break
-                if await self._anonymise(current, now) != "conflict":
+                if await self._anonymise(current, reminder_ids, now) != "conflict":
                     done += 1
                     break
         return done
 
-    async def _anonymise(self, current: FollowUp, now: datetime) -> str:
+    async def _snapshot_or_none(
+        self, job_order_id: str, candidate_id: str
+    ) -> tuple[FollowUp | None, list[str], bool]:
+        try:
+            return await self._snapshot(job_order_id, candidate_id, None)
+        except NotFoundError:
+            return None, [], False
+
+    async def _anonymise(self, current: FollowUp, reminder_ids: list[str], now: datetime) -> str:
         p, jo, cid = self.prefix, current.job_order_id, current.candidate_id
         member = keys.record_member(jo, cid)
         stripped = replace(
@@ -843,6 +858,7 @@ class FollowUpStore:
             start_date=None,
             anonymised=True,
             updated_at=now,
+            next_due_at=None,
             history=tuple(replace(h, note=None, actor="") for h in current.history),
         )
         ops = _Ops(keys.followup(p, jo, cid), keys.idempotency(p, "-"))
@@ -852,6 +868,12 @@ class FollowUpStore:
         if current.consultant:
             ops.add("SREM", keys.by_consultant(p, current.consultant), member)
         ops.add("ZREM", keys.closed(p), member)
+        ops.add("ZREM", keys.by_updated(p), member)
+        ops.add("ZREM", keys.due(p), member)
+        for rid in reminder_ids:
+            ops.add("ZREM", keys.reminders(p), rid)
+            ops.add("ZREM", keys.reminders_inflight(p), rid)
+            ops.add("HDEL", keys.reminder_attempts(p), rid)
         sl_raw = await self.r.hget(keys.shortlist(p, jo), cid)
         if sl_raw:
             entry = json.loads(sl_raw)
@@ -911,6 +933,7 @@ class FollowUpStore:
                         pipe.srem(keys.by_consultant(p, raw["consultant"]), member)
                 pipe.zrem(keys.due(p), member)
                 pipe.zrem(keys.closed(p), member)
+                pipe.zrem(keys.by_updated(p), member)
                 for rid in rids:
                     pipe.zrem(keys.reminders(p), rid)
                     pipe.zrem(keys.reminders_inflight(p), rid)
