@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -194,7 +195,8 @@ async def _value(redis: Redis, key: str) -> Any:
     return None
 
 
-async def test_help_unknown_typo_and_cpr(bot: Bot) -> None:
+async def test_help_unknown_typo_and_cpr(bot: Bot, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
     await bot.post(fc.message(bot.url, KONS_A, "hjælp"), status=201)
     help_card = bot.connector.cards()[-1]
     assert "match <jobordre>" in card_text(help_card)
@@ -213,6 +215,7 @@ async def test_help_unknown_typo_and_cpr(bot: Bot) -> None:
     keys_now = [k async for k in bot.redis.scan_iter(match=f"{bot.services.settings.redis_key_prefix}:*")]
     for key in keys_now:
         assert "010190" not in json.dumps(await _value(bot.redis, key))
+    assert "010190" not in caplog.text and "cpr-like input refused" in caplog.text
 
 
 async def test_match_approve_reject_in_place_handover_status_and_reminder(bot: Bot) -> None:
