@@ -515,7 +515,8 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
             return
         replies = await self._logic().on_message(turn, turn_context.activity.text or "")
         for reply in replies:
-            await self._send(turn_context, _reply_activity(reply, shared=self._fast))
+            if reply.text or reply.card:  # e.g. a shortlist already posted into this very chat
+                await self._send(turn_context, _reply_activity(reply, shared=self._fast))
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         """``adaptiveCard/action`` (Action.Execute) answered with an AdaptiveCardInvokeResponse.
@@ -558,7 +559,8 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
         if result.text:
             await self._send(ctx, MessageFactory.text(result.text))
         for reply in result.extra:
-            await self._send(ctx, _reply_activity(reply, shared=self._fast))
+            if reply.text or reply.card:
+                await self._send(ctx, _reply_activity(reply, shared=self._fast))
 
     async def on_teams_members_added(
         self, teams_members_added: list[Any], team_info: Any, turn_context: TurnContext

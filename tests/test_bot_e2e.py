@@ -357,6 +357,14 @@ async def test_transient_connector_errors_are_retried(bot: Bot) -> None:
     assert "Det kan jeg" in card_text(bot.connector.cards()[-1])
 
 
+async def test_match_in_a_personal_chat_without_the_channel_posts_there_and_nothing_empty(bot: Bot) -> None:
+    await bot.post(fc.message(bot.url, LEAD, "match JO-2026-0101"), status=201)
+    conv = f"a:personal-{LEAD['id']}"
+    sent = [s for s in bot.connector.sent if s.conversation_id == conv]
+    assert len(sent) == 1 and "Shortlist: Lagermedarbejder" in card_text(sent[0].card or {})
+    assert all(s.text or s.card for s in bot.connector.sent)
+
+
 async def test_job_order_card_and_form_via_submit(bot: Bot) -> None:
     await bot.post(fc.message(bot.url, LEAD, "jobordre JO-2026-0101"), status=201)
     assert "Jobordre JO-2026-0101: Lagermedarbejder" in card_text(bot.connector.cards()[-1])
