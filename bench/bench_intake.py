@@ -271,7 +271,7 @@ async def bench_intake(
         ),
         ("all 202s answered after", f"{posted_s:.2f} s", ""),
         (
-            "CPU per job order in the serve process (API + its worker + load generator; extra workers not counted)",
+            "CPU per job order in the serve process (API + its worker + load generator)",
             f"{cpu_per_job:.0f} ms",
             "",
         ),
