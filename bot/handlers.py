@@ -8,11 +8,10 @@ unknown input gets the command list, refused input a Danish reason, never silenc
 from __future__ import annotations
 
 import logging
-import re
 from datetime import date
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from bot import cards, commands, texts
 from bot.followup.states import FollowUpState, TransitionError, parse_state
@@ -26,16 +25,20 @@ from bot.services import (
     status_view,
 )
 from bot.store.followup import FollowUpStore
-from matching.models import JobOrder, describe_errors
+from matching.models import Identifier, JobOrder, describe_errors
 from matching.privacy import contains_cpr
 
 log = logging.getLogger("matchbot.handlers")
 
-_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_ID = TypeAdapter(Identifier)  # the domain's id rule (pattern, length, no CPR), not a copy of it
 
 
 def _valid_id(value: str) -> bool:
-    return bool(_ID_RE.match(value))
+    try:
+        _ID.validate_python(value)
+    except ValidationError:
+        return False
+    return True
 
 
 def _has_cpr(value: Any) -> bool:
