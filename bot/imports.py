@@ -339,6 +339,9 @@ async def run_import_cli(settings: Any, what: str, file: str, mode: str, report_
     total_rows = max(
         sum(1 for line in path.open("rb") if line.strip()) - (1 if path.suffix == ".csv" else 0), 1
     )
+    if not settings.redis_url:  # the embedded store would vanish with this process: nothing imported
+        console.print(texts.NEEDS_REDIS_URL)
+        return 2
     redis = await connect(settings)
     try:
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())

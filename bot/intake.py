@@ -21,6 +21,7 @@ import logging
 import os
 import re
 import socket
+import sys
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -630,6 +631,9 @@ async def run_worker_process(settings: Any) -> int:
 
     from bot.app import SERVICES_KEY, create_app
 
+    if not settings.redis_url:  # an embedded store shares nothing with `serve`: there is no queue to work
+        print(texts.NEEDS_REDIS_URL, file=sys.stderr)
+        return 2
     app = create_app(
         settings.model_copy(update={"intake_worker": False}), run_scheduler=False, warm_pool=False
     )

@@ -299,6 +299,10 @@ IMPORT_SUMMARY_JOB_ORDERS = (
 )
 IMPORT_NOTHING_VALID = "Ingen gyldige rækker i {path}: intet er importeret."
 IMPORT_MODE = {"upsert": "opdatér/tilføj", "replace": "erstat hele puljen"}
+NEEDS_REDIS_URL = (
+    "REDIS_URL er ikke sat: kommandoen skal bruge den samme Redis som botten (den indlejrede demo-database "
+    "forsvinder, når kommandoen slutter)."
+)
 WORKER_STARTED = "Kø-workeren kører ({consumer}). Stop med Ctrl+C; igangværende jobordrer afleveres."
 DEMO_WARNING_TITLE = "DEMO: indlejret database"
 DEMO_EMBEDDED_WARNING = (

@@ -247,3 +247,20 @@ def test_cli_import_prints_the_report_and_writes_it(tmp_path: Path, redis_url: s
     )
     assert result.returncode == 2
     assert "intet er importeret" in result.stdout
+
+
+def test_cli_import_and_worker_refuse_to_run_without_redis(tmp_path: Path) -> None:
+    """Without REDIS_URL the data would go into an embedded store that vanishes with the command."""
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env["HOME"] = str(tmp_path)
+    for argv in (["import", "candidates", str(ROOT / "data" / "candidates.jsonl")], ["worker"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "bot.cli", *argv],
+            cwd=tmp_path,
+            env={**env, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 2, argv
+        assert "REDIS_URL er ikke sat" in result.stdout + result.stderr
