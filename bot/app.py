@@ -106,7 +106,7 @@ def create_app(
         clock=now,
     )
     handovers = HandoverService(store, conversations, edge, shortlists, metrics, now)
-    followups = FollowUpService(store, pool, now)
+    followups = FollowUpService(store, pool, now, top=settings.shortlist_size)
     logic = BotLogic(store, shortlists, handovers, followups)
     edge.logic = logic
     scheduler = ReminderScheduler(

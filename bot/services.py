@@ -432,10 +432,13 @@ def status_view(fu: FollowUp, note: str | None = None) -> cards.StatusView:
 class FollowUpService:
     """Status changes, the consultant's own list, the funnel and "why (not)"."""
 
-    def __init__(self, store: FollowUpStore, pool: PoolIndex, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, store: FollowUpStore, pool: PoolIndex, clock: Clock = utc_now, *, top: int = 10
+    ) -> None:
         self.store = store
         self.pool = pool
         self.clock = clock
+        self.top = top  # the shortlist size: "hvorfor" explains against the same cut-off
 
     async def set_status(
         self,
@@ -477,7 +480,7 @@ class FollowUpService:
         if job is None:
             return texts.JOB_ORDER_NOT_FOUND.format(job_order_id=job_order_id)
         index = await self.pool.get()
-        return index.explain(job, candidate_id).message
+        return index.explain(job, candidate_id, top=self.top).message
 
 
 class BotNotifier:
