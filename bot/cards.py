@@ -274,7 +274,7 @@ def shortlist_card(view: ShortlistView) -> Card:
             _text(texts.CARD_CONSIDERED.format(considered=view.considered, shown=len(shown)), isSubtle=True)
         )
     if view.excluded:
-        summary = ", ".join(f"{k}: {n}" for k, n in sorted(view.excluded.items()))
+        summary = texts.excluded_summary(view.excluded)
         body.append(_text(texts.CARD_EXCLUDED.format(summary=summary), isSubtle=True, spacing="None"))
     for row in shown:
         body += _candidate_block(job.id, row)

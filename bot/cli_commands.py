@@ -60,13 +60,6 @@ def shortlist_json(shortlist: Shortlist) -> dict[str, object]:
     }
 
 
-def _excluded_summary(shortlist: Shortlist) -> str:
-    if not shortlist.excluded:
-        return texts.CLI_NOBODY_EXCLUDED
-    return ", ".join(
-        f"{count} {texts.CLI_FILTER_LABELS.get(name, name)}" for name, count in shortlist.excluded.items()
-    )
-
 
 def _table(job: JobOrder, shortlist: Shortlist, profile: Callable[[str], CandidateProfile | None]) -> Table:
     title = texts.CLI_MATCH_TITLE.format(
@@ -116,7 +109,7 @@ def cmd_match(args: argparse.Namespace) -> int:
                 shown=len(shortlist.results),
                 relevant=shortlist.relevant,
                 considered=shortlist.considered,
-                excluded=_excluded_summary(shortlist),
+                excluded=texts.excluded_summary(shortlist.excluded),
             )
         ),
         soft_wrap=True,

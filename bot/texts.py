@@ -7,6 +7,8 @@ instead of copies. Code names stay English. Engineers append their own section.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from matching.privacy import CPR_REFUSAL
 
 # --- bot: general ------------------------------------------------------------------------------
@@ -244,6 +246,14 @@ CLI_FILTER_LABELS = {
     "afstand": "for langt væk",
     "tilgaengelig": "ikke ledig ved start",
 }
+
+
+def excluded_summary(excluded: Mapping[str, int]) -> str:
+    """'359 mangler certifikat, 37 for få timer': the hard filters' counts in words, largest first."""
+    if not excluded:
+        return CLI_NOBODY_EXCLUDED
+    ranked = sorted(excluded.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ", ".join(f"{count} {CLI_FILTER_LABELS.get(name, name)}" for name, count in ranked)
 CLI_INPUT_ERROR = "Fejl i inddata: {error}"
 CLI_CONFIG_ERROR = "Fejl i konfigurationen: {error}"
 CLI_BAD_TOP = "--top skal være mellem 1 og 500"

@@ -194,3 +194,10 @@ def test_help_funnel_and_mine_cards() -> None:
         assert_valid(card)
     assert texts.CARD_MINE_EMPTY in card_text(cards.mine_card([]))
     assert "frist 01.12.2026" in card_text(cards.mine_card([status()]))
+
+
+def test_shortlist_card_explains_exclusions_in_words_largest_first() -> None:
+    view = cards.ShortlistView(job(), [row(1)], considered=2585, excluded={"timer": 37, "certifikat": 359})
+    text = card_text(cards.shortlist_card(view))
+    assert "Frasorteret: 359 mangler certifikat, 37 for få timer" in text
+    assert "certifikat: 359" not in text
