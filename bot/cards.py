@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot import texts
+from bot.followup.states import NEEDS_DATE, FollowUpState, consultant_next
 from matching.geo import postcodes
 from matching.models import EmploymentType, JobOrder, certificate_label
 
@@ -47,20 +48,13 @@ VERBS = frozenset(
     }
 )
 
-# Quick status buttons on hand-over and reminder cards: (state code, Danish label). The codes are
-# the follow-up engine's FollowUpState values.
-STATUS_BUTTONS: tuple[tuple[str, str], ...] = (
-    ("kontaktet", "Kontaktet"),
-    ("ansoegt", "Ansøgt"),
-    ("henvist", "Henvist"),
-    ("samtale", "Samtale"),
-    ("ansat", "Ansat"),
-    ("afslag", "Afslag"),
-    ("ikke_interesseret", "Ikke interesseret"),
-)
+# Quick status buttons on hand-over and reminder cards: exactly the steps the state machine allows
+# from the current state (bot.followup.states.consultant_next), labels in texts.STATUS_BUTTON_LABELS.
 
 # Date input on consultant cards: interview date for "samtale", start date for "ansat".
 STATUS_DATE_INPUT = "dato"
+# States in which the hand-over card's "do this before the deadline" line still applies.
+_BEFORE_APPLYING = frozenset({FollowUpState.GODKENDT.value, FollowUpState.KONTAKTET.value})
 
 SHOW_FIRST = 5
 SHOW_STEP = 5
@@ -78,9 +72,12 @@ class CandidateRow:
     reasons: Sequence[str]
     state: str = "foreslaaet"
     version: int = 0
-    decision_label: str | None = None  # "Godkendt"/"Afvist" …, None while undecided
-    decided_by: str | None = None
+    decision_label: str | None = None  # the lead's decision ("Godkendt"/"Afvist" …), None while undecided
+    decided_by: str | None = None  # who made that decision, and when (never a later status change)
     decided_at: datetime | None = None
+    status_label: str | None = None  # the follow-up status when it has moved on from the decision
+    status_by: str | None = None
+    status_at: datetime | None = None
     reason: str | None = None
     handed_over: bool = False
     unreachable: bool = False
@@ -243,6 +240,11 @@ def _candidate_block(job_id: str, row: CandidateRow) -> list[dict[str, Any]]:
             decided += f" ({row.reason})"
         color = "Good" if row.state != "afvist" else "Attention"
         items.append(_text(decided, weight="Bolder", color=color))
+    if row.status_label:
+        status = texts.CARD_ROW_STATUS.format(
+            label=row.status_label, when=when(row.status_at), actor=row.status_by or "?"
+        )
+        items.append(_text(status, spacing="None"))
     if row.handed_over:
         items.append(_text(texts.CARD_HANDED_OVER, isSubtle=True, spacing="None"))
     if row.unreachable:
@@ -295,15 +297,22 @@ def shortlist_card(view: ShortlistView) -> Card:
 # --- consultant cards -------------------------------------------------------------------------------------
 
 
+def _next_states(status: StatusView) -> tuple[FollowUpState, ...]:
+    """The state machine is the only source of what may come next; an unknown code offers nothing."""
+    try:
+        return consultant_next(FollowUpState(status.state))
+    except ValueError:
+        return ()
+
+
 def _status_actions(status: StatusView) -> list[dict[str, Any]]:
     return [
         action(
-            label,
+            texts.STATUS_BUTTON_LABELS[to.value],
             VERB_STATUS,
-            {"job": status.job_order_id, "cand": status.candidate_id, "to": code, "v": status.version},
+            {"job": status.job_order_id, "cand": status.candidate_id, "to": to.value, "v": status.version},
         )
-        for code, label in STATUS_BUTTONS
-        if code != status.state
+        for to in _next_states(status)
     ]
 
 
@@ -311,8 +320,13 @@ def _status_lines(status: StatusView) -> list[dict[str, Any]]:
     lines = [_text(texts.CARD_STATUS_NOW.format(label=status.state_label, when=when(status.updated_at)))]
     if status.note:
         lines.append(_text(status.note, weight="Bolder", spacing="None"))
-    lines.append({"type": "Input.Date", "id": STATUS_DATE_INPUT, "label": texts.CARD_STATUS_DATE})
+    dated = [texts.STATUS_BUTTON_LABELS[s.value] for s in _next_states(status) if s in NEEDS_DATE]
+    if dated:  # only when a possible next step needs a date (interview or start)
+        label = texts.CARD_STATUS_DATE.format(labels=texts.quoted_list(dated))
+        lines.append({"type": "Input.Date", "id": STATUS_DATE_INPUT, "label": label})
     return lines
+
+
 
 
 def handover_card(job: JobOrder, row: CandidateRow, status: StatusView) -> Card:
@@ -324,7 +338,7 @@ def handover_card(job: JobOrder, row: CandidateRow, status: StatusView) -> Card:
         _text(texts.CARD_HANDOVER_WHY, weight="Bolder"),
         *[_text(f"• {r}", spacing="None") for r in list(row.reasons)[:3]],
     ]
-    if deadline:
+    if deadline and status.state in _BEFORE_APPLYING:  # after applying, "aftal ansøgning" is old news
         body.append(_text(texts.CARD_HANDOVER_DO_BY.format(deadline=when(deadline))))
     body += _status_lines(status)
     return _card(

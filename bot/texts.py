@@ -155,7 +155,29 @@ MINE_NO_UPN = (
 )
 BAD_DATE = "'{value}' er ikke en dato. Skriv den som ÅÅÅÅ-MM-DD, fx 2026-12-01."
 REJECT_NEEDS_REASON = "Vælg en begrundelse for afvisningen."
-CARD_STATUS_DATE = "Dato (kræves for 'Til samtale' og 'Ansat')"
+CARD_STATUS_DATE = "Dato (kræves for {labels})"
+# Status buttons on the consultant's cards, by state code; which ones show comes from the state machine.
+STATUS_BUTTON_LABELS = {
+    "kontaktet": "Kontaktet",
+    "ansoegt": "Ansøgt",
+    "henvist": "Henvist med mødepligt",
+    "samtale": "Til samtale",
+    "ansat": "Ansat",
+    "afslag": "Afslag",
+    "ikke_interesseret": "Ikke interesseret",
+    "trukket": "Trukket tilbage",
+    "i_job_3_mdr": "I job efter 3 mdr.",
+    "ophoert": "Ophørt",
+}
+CARD_ROW_STATUS = "Status: {label} (opdateret {when} af {actor})"
+
+
+def quoted_list(labels: list[str]) -> str:
+    """Labels quoted and joined the Danish way: 'Til samtale' og 'Ansat'."""
+    quoted = [f"'{label}'" for label in labels]
+    return " og ".join(quoted) if len(quoted) < 3 else ", ".join(quoted[:-1]) + " og " + quoted[-1]
+
+
 TEAMS_PACKAGE_NO_APP_ID = (
     "MicrosoftAppId mangler eller er ikke et GUID: sæt bot-registreringens app-id i miljøet eller .env, "
     "før Teams-pakken bygges."
@@ -204,6 +226,11 @@ REMINDER_TEXTS = {
     ),
     "application_deadline": (
         "Ansøgningsfristen for {job_order_id} er {deadline}, og {candidate_id} har ikke søgt endnu."
+    ),
+    # the deadline reminder claimed after the deadline (e.g. the scheduler was down): never "er … endnu"
+    "application_deadline_passed": (
+        "Ansøgningsfristen for {job_order_id} udløb den {deadline}, og {candidate_id} står stadig som "
+        "'{label}'. Luk sagen eller opdatér status."
     ),
     "interview_outcome": (
         "{candidate_id} var til samtale hos virksomheden på {job_order_id} den {interview}. "

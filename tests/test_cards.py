@@ -152,18 +152,87 @@ def test_unreachable_and_handed_over_are_shown() -> None:
     assert texts.CARD_UNREACHABLE in text and texts.CARD_HANDED_OVER in text and "1 godkendte sendt" in text
 
 
+def _buttons(card: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(a["title"], a["data"]["to"]) for a in card.get("actions", [])]
+
+
+def _date_input(card: dict[str, Any]) -> dict[str, Any] | None:
+    found = [b for b in card["body"] if b.get("type") == "Input.Date" and b["id"] == cards.STATUS_DATE_INPUT]
+    return found[0] if found else None
+
+
 def test_handover_and_reminder_cards_have_the_status_buttons() -> None:
     hand = cards.handover_card(job(), row(1, "godkendt"), status())
     rem = cards.reminder_card(status("kontaktet", "Kontaktet"), "Har du kontaktet kandidaten?")
     for card in (hand, rem):
         assert_valid(card)
-        verbs = {a["data"]["to"] for a in card["actions"]}
-        assert verbs <= {code for code, _ in cards.STATUS_BUTTONS}
-    assert {a["title"] for a in hand["actions"]} == {label for _, label in cards.STATUS_BUTTONS}
-    assert "Kontaktet" not in {a["title"] for a in rem["actions"]}  # the current state is no button
+    # Only what the state machine allows next (was: the same seven buttons in every state).
+    assert _buttons(hand) == [
+        ("Kontaktet", "kontaktet"),
+        ("Ikke interesseret", "ikke_interesseret"),
+        ("Trukket tilbage", "trukket"),
+    ]
+    assert [t for t, _ in _buttons(rem)] == [
+        "Ansøgt", "Henvist med mødepligt", "Ikke interesseret", "Trukket tilbage",
+    ]
+    assert _date_input(hand) is None and _date_input(rem) is None  # no next step needs a date yet
     text = card_text(hand)
     assert "Ny kandidat til dig: K-0001" in text and "Gør dette inden **01.12.2026**" in text
     assert "• 3 km væk" in text
+
+
+WITHDRAW = ["Ikke interesseret", "Trukket tilbage"]
+INTERVIEW_DATE = "Dato (kræves for 'Til samtale')"
+
+
+@pytest.mark.parametrize(
+    ("state", "label", "buttons", "date_label"),
+    [
+        ("ansoegt", "Ansøgt", ["Til samtale", "Afslag", *WITHDRAW], INTERVIEW_DATE),
+        ("henvist", "Henvist med mødepligt", ["Til samtale", "Afslag", *WITHDRAW], INTERVIEW_DATE),
+        ("samtale", "Til samtale", ["Ansat", "Afslag", *WITHDRAW], "Dato (kræves for 'Ansat')"),
+        ("ansat", "Ansat", ["I job efter 3 mdr.", "Ophørt"], None),
+        ("i_job_3_mdr", "I job efter 3 måneder", [], None),
+        ("afslag", "Afslag fra virksomheden", [], None),
+    ],
+)
+def test_status_buttons_follow_the_state_machine(
+    state: str, label: str, buttons: list[str], date_label: str | None
+) -> None:
+    """At 'samtale' no Kontaktet/Ansøgt/Henvist; after 'ansat' the 3-month outcomes; closed: nothing."""
+    for card in (
+        cards.handover_card(job(), row(1, state), status(state, label)),
+        cards.reminder_card(status(state, label), "Opdatér status."),
+    ):
+        assert_valid(card)
+        assert [t for t, _ in _buttons(card)] == buttons
+        assert all(a["data"]["v"] == 3 for a in card.get("actions", []))  # a stale card is refused later
+        date_input = _date_input(card)
+        assert (date_input["label"] if date_input else None) == date_label
+
+
+def test_handover_card_drops_the_deadline_task_once_applied() -> None:
+    text = card_text(cards.handover_card(job(), row(1, "ansat"), status("ansat", "Ansat")))
+    assert "Gør dette inden" not in text and "Ansøgningsfrist" in text  # the fact stays, the task goes
+
+
+def test_a_later_status_keeps_the_leads_decision_and_shows_the_status_apart() -> None:
+    approved = datetime(2026, 11, 20, 8, tzinfo=UTC)
+    hired = datetime(2026, 11, 27, 13, tzinfo=UTC)
+    decided = row(
+        1,
+        "ansat",
+        decision_label="Godkendt",
+        decided_by="leder@kk.dk",
+        decided_at=approved,
+        status_label="Ansat",
+        status_by="jk@kk.dk",
+        status_at=hired,
+    )
+    text = card_text(cards.shortlist_card(cards.ShortlistView(job(), [decided])))
+    assert f"Godkendt af leder@kk.dk {cards.when(approved)}" in text
+    assert f"Status: Ansat (opdateret {cards.when(hired)} af jk@kk.dk)" in text
+    assert "Ansat af leder@kk.dk" not in text
 
 
 def test_job_order_form_and_card() -> None:

@@ -76,6 +76,16 @@ TRANSITIONS: dict[FollowUpState, tuple[FollowUpState, ...]] = {
 }
 
 CLOSED_STATES: frozenset[FollowUpState] = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
+# Steps that need a date (interview date, start date): the consultant card shows the date input only
+# when one of these is a possible next step, and check_transition refuses them without it.
+NEEDS_DATE: frozenset[FollowUpState] = frozenset({S.SAMTALE, S.ANSAT})
+# The lead's decisions on the shortlist card (a reason is required for afvist): never a consultant button.
+LEAD_DECISIONS: frozenset[FollowUpState] = frozenset({S.GODKENDT, S.AFVIST})
+
+
+def consultant_next(state: FollowUpState) -> tuple[FollowUpState, ...]:
+    """The steps a consultant may take from ``state``, in workflow order (the status buttons)."""
+    return tuple(s for s in TRANSITIONS[state] if s not in LEAD_DECISIONS)
 OPEN_STATES: frozenset[FollowUpState] = frozenset(S) - CLOSED_STATES
 
 # Where the consultant (or the lead) has to do something next; used to order "mine opfølgninger".
