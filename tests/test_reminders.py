@@ -318,3 +318,60 @@ def test_the_shipped_rules() -> None:
     assert RULES.no_progress.working_days == 2 and RULES.application_deadline.working_days_before == 2
     assert RULES.deliver_at_hour == 8 and RULES.timezone == "Europe/Copenhagen"
     assert datetime(2026, 1, 1, tzinfo=UTC).tzinfo is UTC
+
+
+# --- reminders read when they are delivered, not when they were due -----------------------------------
+
+
+async def test_a_deadline_reminder_delivered_after_the_deadline_says_it_has_passed(
+    store: FollowUpStore, clock: Clock
+) -> None:
+    """The scheduler did not run from November to March: the deadline reminder must not say the
+    deadline *is* 11.12.2026 and the candidate has not applied *yet*; it says it passed, what to do,
+    and the no-change reminder counts the real working days."""
+    clock.set(cph(2026, 11, 20, 9))  # Friday
+    await _setup(store, "K-1", deadline=date(2026, 12, 11))
+    await store.transition(JO, "K-1", S.GODKENDT, LEAD)
+    notifier = RecordingNotifier()
+    assert await ReminderScheduler(store, notifier, RULES).run_once(cph(2027, 3, 2, 8)) == 2
+    got = {r.rule: reminder_text(r, f, RULES) for r, f in notifier.sent}
+    assert got[RULE_APPLICATION_DEADLINE] == (
+        "Ansøgningsfristen for JO-2026-0001 udløb den 11.12.2026, og K-1 står stadig som 'Godkendt'. "
+        "Luk sagen eller opdatér status."
+    )
+    assert got[RULE_NO_PROGRESS].startswith("K-1 blev godkendt til JO-2026-0001 for 68 arbejdsdage siden")
+
+
+async def test_a_deadline_reminder_on_time_still_says_not_yet(store: FollowUpStore, clock: Clock) -> None:
+    clock.set(cph(2026, 11, 20, 9))
+    await _setup(store, "K-1", deadline=date(2026, 12, 11))
+    await store.transition(JO, "K-1", S.GODKENDT, LEAD)
+    await store.transition(JO, "K-1", S.KONTAKTET, JK)
+    notifier = RecordingNotifier()
+    # due Wednesday 9 Dec 08:00; a retry on the deadline day itself still reads "er … endnu"
+    assert await ReminderScheduler(store, notifier, RULES).run_once(cph(2026, 12, 11, 15)) == 1
+    [(reminder, followup)] = notifier.sent
+    assert reminder_text(reminder, followup, RULES) == (
+        "Ansøgningsfristen for JO-2026-0001 er 11.12.2026, og K-1 har ikke søgt endnu."
+    )
+
+
+async def test_a_note_keeps_the_reminders_a_status_change_voids_them_even_when_claimed_late(
+    store: FollowUpStore, clock: Clock
+) -> None:
+    """A note is no change of status: the deadline reminder still comes (it used to be voided by the
+    note's new version). A status change voids the no-change reminder, however late the scheduler runs."""
+    clock.set(cph(2026, 11, 20, 9))
+    await _setup(store, "K-1", "K-2", deadline=date(2026, 12, 11))
+    for cid in ("K-1", "K-2"):
+        await store.transition(JO, cid, S.GODKENDT, LEAD)
+    await store.add_note(JO, "K-1", "Ringet op, ringer igen mandag", JK)
+    await store.transition(JO, "K-2", S.KONTAKTET, JK)
+    await store.transition(JO, "K-2", S.ANSOEGT, JK)
+    notifier = RecordingNotifier()
+    await ReminderScheduler(store, notifier, RULES).run_once(cph(2027, 3, 2, 8))
+    assert sorted((r.candidate_id, r.rule) for r, _ in notifier.sent) == [
+        ("K-1", RULE_APPLICATION_DEADLINE),
+        ("K-1", RULE_NO_PROGRESS),
+    ]
+    assert await store.scheduled_reminders() == []

@@ -125,6 +125,7 @@ class Reminder:
     version: int  # the record version the reminder was scheduled for (stale when it differs)
     due_at: datetime
     attempt: int = 0
+    claimed_at: datetime | None = None  # set by the scheduler: the text is written for this moment
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ import calendar
 import contextlib
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
@@ -43,6 +44,8 @@ RULE_APPLICATION_DEADLINE = "application_deadline"
 RULE_INTERVIEW_OUTCOME = "interview_outcome"
 RULE_THREE_MONTH_CHECK = "three_month_check"
 RULES = (RULE_NO_PROGRESS, RULE_APPLICATION_DEADLINE, RULE_INTERVIEW_OUTCOME, RULE_THREE_MONTH_CHECK)
+# Not a configured rule: the form a deadline reminder takes when it is claimed after the deadline.
+TEXT_DEADLINE_PASSED = "application_deadline_passed"
 
 
 # --- rules as data -------------------------------------------------------------------------------
@@ -158,6 +161,14 @@ class WorkingCalendar:
                 n -= 1
         return day
 
+    def working_days_between(self, start: date, end: date) -> int:
+        """How many working days lie after ``start`` up to and including ``end`` (0 when end ≤ start)."""
+        count, day = 0, start
+        while day < end:
+            day += timedelta(days=1)
+            count += self.is_working_day(day)
+        return count
+
     def on_or_after(self, day: date) -> date:
         while not self.is_working_day(day):
             day += timedelta(days=1)
@@ -228,13 +239,34 @@ def compute_reminders(
     return out
 
 
+def deadline_passed(reminder: Reminder, followup: FollowUp, rules: ReminderRules) -> bool:
+    """A deadline reminder read after the deadline (claimed late: the scheduler was down, or retried
+    for days): "er 11.12.2026 … endnu" would be false, so it is sent as "udløb den …" instead."""
+    if reminder.rule != RULE_APPLICATION_DEADLINE or followup.deadline is None:
+        return False
+    at = reminder.claimed_at or reminder.due_at
+    return followup.deadline < at.astimezone(rules.zone).date()
+
+
 def reminder_text(reminder: Reminder, followup: FollowUp, rules: ReminderRules) -> str:
-    """The Danish sentence for a reminder (the bot puts it on a card)."""
+    """The Danish sentence for a reminder (the bot puts it on a card), true at the time it is sent.
+
+    Written for ``claimed_at`` (when the scheduler took it), not ``due_at``: a late delivery counts the
+    working days since the state was entered, and a deadline that has passed is said to have passed.
+    """
     zone = rules.zone
-    return texts.REMINDER_TEXTS[reminder.rule].format(
+    at = (reminder.claimed_at or reminder.due_at).astimezone(zone).date()
+    entered = next(
+        (h.at for h in reversed(followup.history) if h.to_state is followup.state is not h.from_state),
+        followup.updated_at,
+    )
+    days = max(rules.calendar().working_days_between(entered.astimezone(zone).date(), at), 1)
+    kind = TEXT_DEADLINE_PASSED if deadline_passed(reminder, followup, rules) else reminder.rule
+    return texts.REMINDER_TEXTS[kind].format(
         candidate_id=followup.candidate_id,
         job_order_id=followup.job_order_id,
-        days=rules.no_progress.working_days,
+        label=followup.label,
+        days=days,
         deadline=followup.deadline.strftime("%d.%m.%Y") if followup.deadline else "",
         interview=followup.interview_at.astimezone(zone).strftime("%d.%m.%Y")
         if followup.interview_at
@@ -290,9 +322,19 @@ class ReminderScheduler:
 
     async def _deliver(self, reminder: Reminder, now: datetime) -> int:
         followup = await self.store.get_followup(reminder.job_order_id, reminder.candidate_id)
-        if followup is None or followup.version != reminder.version or not followup.is_open:
+        if (
+            followup is None
+            or not followup.is_open
+            or (followup.version != reminder.version and not await self.store.reminder_is_current(reminder))
+        ):
             await self.store.ack_reminder(reminder)  # the record moved on: the reminder is void
             return 0
+        reminder = replace(reminder, claimed_at=now)  # the text is written for now, not for due_at
+        if deadline_passed(reminder, followup, self.rules):
+            log.info(
+                "deadline reminder claimed after the deadline; sent as deadline passed",
+                extra={"reminder_rule": reminder.rule, "due_at": reminder.due_at.isoformat()},
+            )
         try:
             await self.notifier.notify(reminder, followup)
         except Exception:

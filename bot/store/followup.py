@@ -788,6 +788,12 @@ class FollowUpStore:
             )
         return out
 
+    async def reminder_is_current(self, reminder: Reminder) -> bool:
+        """Whether the record still lists this reminder. A change of state replaces the list; a note
+        keeps it but bumps the version, so the version alone would void a reminder that still applies."""
+        rec_key = keys.followup(self.prefix, reminder.job_order_id, reminder.candidate_id)
+        return reminder.reminder_id in json.loads(await self.r.hget(rec_key, "reminders") or "[]")
+
     async def ack_reminder(self, reminder: Reminder) -> bool:
         """Delivered (or void): forget it. False when this process no longer held the claim."""
         return bool(await self._settle(keys=self._settle_keys(), args=[reminder.reminder_id, ""]))
