@@ -84,6 +84,60 @@ async def test_ids_that_look_like_cpr_are_refused(store: FollowUpStore) -> None:
     assert await store.get_shortlist(JO) == []
 
 
+async def test_saving_the_same_shortlist_again_changes_nothing(store: FollowUpStore) -> None:
+    await store.put_candidates(candidate(f"K-{i}") for i in range(1, 11))
+    await store.save_job_order(job_order(JO, deadline=date(2027, 1, 15)))
+    ranked = [Ranked(f"K-{i}", 90 - i) for i in range(1, 11)]
+    assert await store.save_shortlist(JO, ranked) == 10
+    await store.transition(JO, "K-1", S.GODKENDT, LEAD)  # schedules its reminders
+    before = (await store.get_shortlist(JO), await store.scheduled_reminders(), await store.audit(JO))
+    assert [e.version for e in before[0]] == [2] + [1] * 9 and len(before[1]) == 2
+    # the intake retries after a crash, or a lead types "match" twice: nothing is created or reset
+    assert await store.save_shortlist(JO, ranked) == 0
+    after = (await store.get_shortlist(JO), await store.scheduled_reminders(), await store.audit(JO))
+    assert after == before
+    assert await store.funnel(JO) == {**dict.fromkeys(S, 0), S.FORESLAAET: 9, S.GODKENDT: 1}
+    assert len(await store.for_consultant(JK)) == 10
+
+
+async def test_a_decision_made_between_two_saves_survives_and_the_rows_carry_version_and_reason(
+    store: FollowUpStore,
+) -> None:
+    await _setup(store, "K-1", "K-2", "K-3")
+    await store.transition(JO, "K-1", S.GODKENDT, LEAD)
+    await store.transition(JO, "K-2", S.AFVIST, LEAD, reason="Mangler truckcertifikat")
+    # a re-match: K-1 and K-2 again, K-3 dropped out, K-4 new
+    await store.put_candidates([candidate("K-4")])
+    again = [Ranked("K-2", 88.0), Ranked("K-4", 87.0), Ranked("K-1", 86.0)]
+    assert await store.save_shortlist(JO, again) == 1
+    entries = await store.get_shortlist(JO)
+    rows = [(e.candidate_id, e.state, e.version, e.reason, e.decided_by) for e in entries]
+    assert rows == [
+        ("K-2", S.AFVIST, 2, "Mangler truckcertifikat", LEAD),
+        ("K-4", S.FORESLAAET, 1, None, None),
+        ("K-1", S.GODKENDT, 2, None, LEAD),
+    ]
+    # the version on the row is the one a card button sends back: it applies, a stale one conflicts
+    await store.transition(JO, "K-1", S.KONTAKTET, JK, expected_version=rows[2][2])
+    with pytest.raises(ConflictError):
+        await store.transition(JO, "K-4", S.GODKENDT, LEAD, expected_version=rows[1][2] + 1)
+
+
+async def test_decisions_racing_with_re_saves_of_the_shortlist_are_never_lost(stores: Stores) -> None:
+    first = stores.new()
+    cids = [f"K-{i}" for i in range(1, 21)]
+    await _setup(first, *cids)
+    ranked = [Ranked(c, 90 - i) for i, c in enumerate(cids)]
+    savers, leads = [stores.new() for _ in range(5)], [stores.new() for _ in range(5)]
+    await asyncio.gather(
+        *(s.save_shortlist(JO, ranked) for s in savers for _ in range(4)),
+        *(leads[i % 5].transition(JO, c, S.GODKENDT, LEAD) for i, c in enumerate(cids)),
+    )
+    entries = await first.get_shortlist(JO)
+    assert [(e.candidate_id, e.state, e.version) for e in entries] == [(c, S.GODKENDT, 2) for c in cids]
+    assert [a.action for a in await first.audit(JO) if a.candidate_id == "K-7"] == ["created", "transition"]
+
+
 # --- the life of a follow-up -----------------------------------------------------------------------
 
 

@@ -90,13 +90,24 @@ class ShortlistEntry:
     reasons: tuple[str, ...]
     consultant: str
     state: FollowUpState  # current follow-up state (foreslaaet until a lead decides)
-    decided_by: str | None = None
+    decided_by: str | None = None  # who took the record out of foreslaaet, and when
     decided_at: datetime | None = None
+    decided_state: FollowUpState | None = None  # what they decided (godkendt/afvist, or a withdrawal)
+    status_by: str | None = None  # who set the current state, and when (the last change of state)
+    status_at: datetime | None = None
+    # What the card's buttons and decision line need, read with the entry (no second read per row):
+    version: int = 0  # the record's version (0: no record): the card sends it back as expected_version
+    reason: str | None = None  # rejection reason (afvist)
 
     @property
     def decision(self) -> FollowUpState | None:
-        """godkendt/afvist (or a later state) once decided; None while foreslaaet."""
-        return None if self.state is FollowUpState.FORESLAAET else self.state
+        """The lead's decision (godkendt/afvist …), not a later status; None while foreslaaet.
+
+        Why not ``state``: after the consultant sets e.g. ansat, the card must still say who approved.
+        """
+        if self.state is FollowUpState.FORESLAAET:
+            return None
+        return self.decided_state or self.state
 
 
 @dataclass(frozen=True, slots=True)

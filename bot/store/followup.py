@@ -16,7 +16,6 @@ the client retries after a dropped connection (Redis restart) is recognised, not
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import uuid
@@ -75,6 +74,29 @@ if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[2], 'EX', tonumber(ARGV[3]
 return {'ok', ''}
 """
 
+# A shortlist and the ``foreslaaet`` records of its new candidates, in one step. KEYS[1] shortlist
+# hash, KEYS[2..] keys the ops refer to. ARGV[1] JSON [field, value, ...] (the whole new shortlist);
+# ARGV[2] JSON list of [record key index, ops] per candidate: a group runs only when that record does
+# not exist yet (the same check as the checked apply with expected version 0), so a repeat is a no-op
+# and a lead's decision, even one made between two saves, is never reset. Returns how many were created.
+_SAVE_SHORTLIST_LUA = """
+local sl = cjson.decode(ARGV[1])
+redis.call('DEL', KEYS[1])
+if #sl > 0 then redis.call('HSET', KEYS[1], unpack(sl)) end
+local created = 0
+for _, group in ipairs(cjson.decode(ARGV[2])) do
+  if tonumber(redis.call('HGET', KEYS[group[1]], 'version') or '0') == 0 then
+    for _, op in ipairs(group[2]) do
+      local args = {}
+      for i = 3, #op do args[#args + 1] = op[i] end
+      redis.call(op[1], KEYS[op[2]], unpack(args))
+    end
+    created = created + 1
+  end
+end
+return created
+"""
+
 # KEYS[1] scheduled zset, KEYS[2] in-flight zset, KEYS[3] attempts hash.
 # ARGV[1] now, ARGV[2] limit, ARGV[3] lease expiry. Expired leases go back first (crashed claimer).
 _CLAIM_LUA = """
@@ -110,9 +132,11 @@ return 1
 """
 
 # KEYS[1] job order hash, KEYS[2] audit stream. ARGV: fingerprint, json, now, actor.
+# Returns {outcome, previous json ('' when none)}: the caller compares deadlines without a read first.
 _SAVE_JOB_LUA = """
-local fp = redis.call('HGET', KEYS[1], 'fingerprint')
-if fp == ARGV[1] then return 'unchanged' end
+local cur = redis.call('HMGET', KEYS[1], 'fingerprint', 'json')
+local fp = cur[1]
+if fp == ARGV[1] then return {'unchanged', ''} end
 local outcome = 'revised'
 if not fp then
   outcome = 'created'
@@ -122,7 +146,7 @@ redis.call('HSET', KEYS[1], 'json', ARGV[2], 'fingerprint', ARGV[1], 'updated_at
 redis.call('HINCRBY', KEYS[1], 'revision', 1)
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', 'at', ARGV[3], 'actor', ARGV[4],
   'action', 'job_order_' .. outcome, 'job_order_id', ARGV[6])
-return outcome
+return {outcome, cur[2] or ''}
 """
 
 # KEYS[1] pool meta, KEYS[2] generation hash. ARGV[1] expected generation, ARGV[2..] id, json pairs.
@@ -142,6 +166,8 @@ return n
 """
 
 _ID = TypeAdapter(Identifier)
+# The record fields a shortlist row shows (get_shortlist reads only these).
+_CARD_FIELDS = ("state", "version", "reason", "history")
 
 
 def _utcnow() -> datetime:
@@ -183,16 +209,29 @@ def check_actor(actor: str) -> str:
 
 
 class _Ops:
-    """Collects the ops for one checked apply and the keys they touch (KEYS indexes for Lua)."""
+    """Collects the ops for one script call and the keys they touch (1-based KEYS indexes for Lua)."""
 
-    def __init__(self, record_key: str, idem_key: str) -> None:
-        self.keys: list[str] = [record_key, idem_key]
+    def __init__(self, *initial_keys: str) -> None:
+        self.keys: list[str] = []
+        self._index: dict[str, int] = {}
         self.ops: list[list[Any]] = []
+        for key in initial_keys:
+            self.index(key)
+
+    def index(self, key: str) -> int:
+        at = self._index.get(key)
+        if at is None:
+            self.keys.append(key)
+            at = self._index[key] = len(self.keys)
+        return at
 
     def add(self, command: str, key: str, *args: Any) -> None:
-        if key not in self.keys:
-            self.keys.append(key)
-        self.ops.append([command, self.keys.index(key) + 1, *(str(a) for a in args)])
+        self.ops.append([command, self.index(key), *(str(a) for a in args)])
+
+    def take(self) -> list[list[Any]]:
+        """The ops collected so far (one record's group in a batch); starts a new group."""
+        ops, self.ops = self.ops, []
+        return ops
 
 
 class FollowUpStore:
@@ -215,6 +254,7 @@ class FollowUpStore:
         self.rules = rules or load_reminder_rules()
         self.retention = timedelta(days=retention_days)
         self._apply = redis.register_script(_APPLY_LUA)
+        self._save_sl = redis.register_script(_SAVE_SHORTLIST_LUA)
         self._claim = redis.register_script(_CLAIM_LUA)
         self._settle = redis.register_script(_SETTLE_LUA)
         self._save_job = redis.register_script(_SAVE_JOB_LUA)
@@ -233,18 +273,29 @@ class FollowUpStore:
         """
         data = job.model_dump_json()
         fingerprint = hashlib.sha256(data.encode()).hexdigest()
-        previous = await self.get_job_order(job.id)
-        outcome: str = await self._save_job(
+        outcome, old = await self._save_job(
             keys=[keys.job_order(self.prefix, job.id), keys.audit(self.prefix, job.id)],
             args=[fingerprint, data, _iso(self.clock()), check_actor(actor), keys.AUDIT_MAXLEN, job.id],
         )
-        if outcome == "revised" and previous is not None and previous.deadline != job.deadline:
+        # The script hands back the content it replaced, so no read before the write (one round trip).
+        if outcome == "revised" and old and JobOrder.model_validate_json(old).deadline != job.deadline:
             await self._reschedule_job_order(job.id, job.deadline)
-        return outcome  # type: ignore[return-value]
+        return str(outcome)  # type: ignore[return-value]
 
     async def get_job_order(self, job_order_id: str) -> JobOrder | None:
         raw = await self.r.hget(keys.job_order(self.prefix, job_order_id), "json")
         return JobOrder.model_validate_json(raw) if raw else None
+
+    async def job_order_revised_at(self, job_order_id: str) -> datetime | None:
+        """When the job order's content last changed after it was first received; None if never.
+
+        Sticky by construction: ``revision`` only grows (``_SAVE_JOB_LUA``), so a card redrawn for any
+        reason (a decision, "Vis flere") can still say the job order was revised.
+        """
+        revision, updated_at = await self.r.hmget(
+            keys.job_order(self.prefix, job_order_id), ["revision", "updated_at"]
+        )
+        return _dt(updated_at) if revision is not None and int(revision) > 1 else None
 
     async def _reschedule_job_order(self, job_order_id: str, deadline: date | None) -> None:
         for candidate_id in await self.r.smembers(keys.by_job_order(self.prefix, job_order_id)):
@@ -268,89 +319,101 @@ class FollowUpStore:
         *,
         consultants: dict[str, str] | None = None,
         actor: str = SYSTEM_ACTOR,
-    ) -> None:
+        job: JobOrder | None = None,
+    ) -> int:
         """Store the ranked shortlist and create a ``foreslaaet`` record per new candidate.
 
         The consultant of each candidate comes from ``consultants`` or else from the pool. A repeated
-        call re-ranks; existing records (and the leads' decisions) are kept.
+        call re-ranks; existing records (and the leads' decisions) are kept. ``job`` is the stored job
+        order when the caller already has it (its deadline schedules reminders; saves a read).
+
+        Why one script for everything: the shortlist and all its new records appear together or not
+        at all, in one round trip instead of one per candidate (the intake's throughput was bound by
+        those round trips). Returns how many records were created.
         """
         job_order_id = check_id(job_order_id)
         actor = check_actor(actor)
-        job = await self.get_job_order(job_order_id)
+        if job is None or job.id != job_order_id:
+            job = await self.get_job_order(job_order_id)
         ids = [check_id(r.candidate_id) for r in results]
         consultants = {cid: check_actor(upn) for cid, upn in (consultants or {}).items() if upn}
         missing = [cid for cid in ids if cid not in consultants]
         if missing:
             consultants.update(await self._pool_consultants(missing))
-        entries = {
-            r.candidate_id: json.dumps(
-                {
-                    "rank": rank,
-                    "score": round(float(r.score), 1),
-                    "reasons": list(r.reasons)[:5],
-                    "consultant": consultants.get(r.candidate_id, ""),
-                }
-            )
-            for rank, r in enumerate(results, start=1)
-        }
-        sl = keys.shortlist(self.prefix, job_order_id)
-        async with self.r.pipeline(transaction=True) as pipe:
-            pipe.delete(sl)
-            if entries:
-                pipe.hset(sl, mapping=entries)
-            await pipe.execute()
+        entries: list[str] = []
+        for rank, r in enumerate(results, start=1):
+            entries += [
+                r.candidate_id,
+                json.dumps(
+                    {
+                        "rank": rank,
+                        "score": round(float(r.score), 1),
+                        "reasons": list(r.reasons)[:5],
+                        "consultant": consultants.get(r.candidate_id, ""),
+                    }
+                ),
+            ]
         now = self.clock()
-        await asyncio.gather(
-            *(
-                self._create(
-                    job_order_id, cid, consultants.get(cid, ""), job.deadline if job else None, actor, now
-                )
-                for cid in ids
+        deadline = job.deadline if job else None
+        ops = _Ops(keys.shortlist(self.prefix, job_order_id))
+        groups: list[list[Any]] = []
+        due: list[tuple[str, datetime]] | None = None
+        for cid in dict.fromkeys(ids):
+            blank = FollowUp(
+                job_order_id=job_order_id,
+                candidate_id=cid,
+                consultant=consultants.get(cid, "").lower(),
+                state=FollowUpState.FORESLAAET,
+                version=0,
+                created_at=now,
+                updated_at=now,
             )
-        )
-
-    async def _create(
-        self,
-        job_order_id: str,
-        candidate_id: str,
-        consultant: str,
-        deadline: date | None,
-        actor: str,
-        now: datetime,
-    ) -> None:
-        blank = FollowUp(
-            job_order_id=job_order_id,
-            candidate_id=candidate_id,
-            consultant=consultant.lower(),
-            state=FollowUpState.FORESLAAET,
-            version=0,
-            created_at=now,
-            updated_at=now,
-        )
-        record = replace(
-            blank,
-            version=1,
-            deadline=deadline,
-            history=(HistoryItem(None, FollowUpState.FORESLAAET, actor, now),),
-        )
-        await self._write(
-            blank, record, action="created", actor=actor, idem=None, new_reminders=True, creating=True
+            record = replace(
+                blank,
+                version=1,
+                deadline=deadline,
+                history=(HistoryItem(None, FollowUpState.FORESLAAET, actor, now),),
+            )
+            if due is None:  # the same for every new record of this job order
+                due = self._due(record)
+            self._record_ops(
+                ops,
+                blank,
+                record,
+                action="created",
+                actor=actor,
+                new_reminders=True,
+                creating=True,
+                old_ids=[],
+                due=due,
+            )
+            groups.append([ops.index(keys.followup(self.prefix, job_order_id, cid)), ops.take()])
+        return int(
+            await self._save_sl(
+                keys=ops.keys, args=[json.dumps(entries, ensure_ascii=False), json.dumps(groups)]
+            )
         )
 
     async def get_shortlist(self, job_order_id: str) -> list[ShortlistEntry]:
-        """Ranked entries with score, reasons and the current decision/state per candidate."""
+        """Ranked entries with score, reasons, the current decision/state, version and reason per candidate.
+
+        Two round trips whatever the length: the shortlist, then the fields the card needs of every
+        record in one pipeline (not whole records, not one read per row).
+        """
         raw = await self.r.hgetall(keys.shortlist(self.prefix, job_order_id))
-        records = await self._load_many([(job_order_id, cid) for cid in raw])
-        by_id = {r.candidate_id: r for r in records}
+        if not raw:
+            return []
+        async with self.r.pipeline(transaction=False) as pipe:
+            for cid in raw:
+                pipe.hmget(keys.followup(self.prefix, job_order_id, cid), _CARD_FIELDS)
+            replies = await pipe.execute()
         out = []
-        for cid, blob in raw.items():
+        for (cid, blob), (state, version, reason, history) in zip(raw.items(), replies, strict=True):
             data = json.loads(blob)
-            rec = by_id.get(cid)
-            decided = (
-                next((h for h in rec.history if h.from_state is FollowUpState.FORESLAAET), None)
-                if rec
-                else None
-            )
+            steps = json.loads(history) if history else []  # [from, to, actor, at, note]
+            decided = next((h for h in steps if h[0] == FollowUpState.FORESLAAET.value), None)
+            # the step that entered the current state (a note keeps the state: not a status change)
+            entered = next((h for h in reversed(steps) if h[1] == state and h[0] != h[1]), None)
             out.append(
                 ShortlistEntry(
                     job_order_id=job_order_id,
@@ -359,9 +422,14 @@ class FollowUpStore:
                     score=float(data["score"]),
                     reasons=tuple(data.get("reasons", ())),
                     consultant=data.get("consultant", ""),
-                    state=rec.state if rec else FollowUpState.FORESLAAET,
-                    decided_by=(decided.actor or None) if decided else None,
-                    decided_at=decided.at if decided else None,
+                    state=FollowUpState(state) if state else FollowUpState.FORESLAAET,
+                    decided_by=(decided[2] or None) if decided else None,
+                    decided_at=datetime.fromisoformat(decided[3]) if decided else None,
+                    decided_state=FollowUpState(decided[1]) if decided else None,
+                    status_by=(entered[2] or None) if entered else None,
+                    status_at=datetime.fromisoformat(entered[3]) if entered else None,
+                    version=int(version) if version else 0,
+                    reason=reason or None,
                 )
             )
         return sorted(out, key=lambda e: e.rank)
@@ -668,31 +736,74 @@ class FollowUpStore:
         old_reminders: list[str] | None = None,
     ) -> tuple[Literal["ok", "dup", "conflict"], FollowUp]:
         """Apply ``current`` → ``updated`` atomically if the record still has ``current.version``."""
-        p, jo, cid = self.prefix, updated.job_order_id, updated.candidate_id
-        rec_key = keys.followup(p, jo, cid)
-        member = keys.record_member(jo, cid)
-        ops = _Ops(rec_key, idem or keys.idempotency(p, "-"))
+        rec_key = keys.followup(self.prefix, updated.job_order_id, updated.candidate_id)
         old_ids: list[str] = old_reminders or []
         if not creating and old_reminders is None:
             old_ids = json.loads(await self.r.hget(rec_key, "reminders") or "[]")
+        ops = _Ops(rec_key, idem or keys.idempotency(self.prefix, "-"))
+        updated = self._record_ops(
+            ops,
+            current,
+            updated,
+            action=action,
+            actor=actor,
+            new_reminders=new_reminders,
+            creating=creating,
+            old_ids=old_ids,
+        )
+        result = await self._apply(
+            keys=ops.keys,
+            args=[
+                current.version,
+                str(updated.version) if idem else "",
+                keys.IDEMPOTENCY_TTL_SECONDS,
+                json.dumps(ops.ops),
+            ],
+        )
+        return str(result[0]), updated  # type: ignore[return-value]
+
+    def _due(self, updated: FollowUp) -> list[tuple[str, datetime]]:
+        """(rule, due) of the reminders the record should have in its new state."""
+        if not updated.is_open:
+            return []
+        entered = next(
+            (h.at for h in reversed(updated.history) if h.to_state == updated.state != h.from_state),
+            updated.updated_at,
+        )
+        return compute_reminders(
+            self.rules,
+            state=updated.state,
+            entered_at=entered,
+            now=self.clock(),
+            deadline=updated.deadline,
+            interview_at=updated.interview_at,
+            start_date=updated.start_date,
+        )
+
+    def _record_ops(
+        self,
+        ops: _Ops,
+        current: FollowUp,
+        updated: FollowUp,
+        *,
+        action: str,
+        actor: str,
+        new_reminders: bool,
+        creating: bool,
+        old_ids: list[str],
+        due: list[tuple[str, datetime]] | None = None,
+    ) -> FollowUp:
+        """Add every write of ``current`` → ``updated`` to ``ops``: record, indexes, reminders, audit.
+
+        ``due`` (precomputed reminders) lets a batch of identical new records compute them once.
+        Returns ``updated`` with its ``next_due_at``.
+        """
+        p, jo, cid = self.prefix, updated.job_order_id, updated.candidate_id
+        rec_key = keys.followup(p, jo, cid)
+        member = keys.record_member(jo, cid)
         if new_reminders:
-            entered = next(
-                (h.at for h in reversed(updated.history) if h.to_state == updated.state != h.from_state),
-                updated.updated_at,
-            )
-            due = (
-                []
-                if not updated.is_open
-                else compute_reminders(
-                    self.rules,
-                    state=updated.state,
-                    entered_at=entered,
-                    now=self.clock(),
-                    deadline=updated.deadline,
-                    interview_at=updated.interview_at,
-                    start_date=updated.start_date,
-                )
-            )
+            if due is None:
+                due = self._due(updated)
             new_ids = [f"{rule}|{jo}|{cid}|{updated.version}" for rule, _ in due]
             updated = replace(updated, next_due_at=min((d for _, d in due), default=None))
             for rid in old_ids:
@@ -747,16 +858,7 @@ class FollowUpStore:
             "version",
             updated.version,
         )
-        result = await self._apply(
-            keys=ops.keys,
-            args=[
-                current.version,
-                str(updated.version) if idem else "",
-                keys.IDEMPOTENCY_TTL_SECONDS,
-                json.dumps(ops.ops),
-            ],
-        )
-        return str(result[0]), updated  # type: ignore[return-value]
+        return updated
 
     # --- reminders (used by ReminderScheduler) --------------------------------------------------
 
