@@ -242,7 +242,8 @@ class ShortlistService:
         rows = []
         for e, fu in zip(entries, followups, strict=True):
             profile = index.get(e.candidate_id) if index is not None else None
-            decided = e.state is not FollowUpState.FORESLAAET
+            decision = e.decision  # the lead's decision, never a later status (shown separately)
+            moved_on = decision is not None and e.state is not decision
             rows.append(
                 cards.CandidateRow(
                     rank=e.rank,
@@ -253,9 +254,12 @@ class ShortlistService:
                     reasons=e.reasons,
                     state=e.state.value,
                     version=fu.version if fu else 0,
-                    decision_label=e.state.label if decided else None,
+                    decision_label=decision.label if decision else None,
                     decided_by=e.decided_by,
                     decided_at=e.decided_at,
+                    status_label=e.state.label if moved_on else None,
+                    status_by=e.status_by if moved_on else None,
+                    status_at=e.status_at if moved_on else None,
                     reason=fu.reason if fu else None,
                     handed_over=handed.get(e.candidate_id) == HANDOVER_SENT,
                     unreachable=handed.get(e.candidate_id) == HANDOVER_PENDING,

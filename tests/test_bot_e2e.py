@@ -21,7 +21,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
 from tenacity import wait_none
 
-from bot import texts
+from bot import cards, texts
 from bot.app import SERVICES_KEY, Services, create_app
 from bot.followup.states import FollowUpState
 from bot.store import keys
@@ -512,6 +512,60 @@ async def test_show_more_updates_the_card_in_place(bot: Bot) -> None:
     assert card_text(answer["value"]).count("· score") == 8
     updated = bot.connector.of_kind("update", post.conversation_id)[-1]
     assert updated.activity_id == post.activity_id and card_text(updated.card or {}).count("· score") == 8
+
+
+async def test_status_buttons_follow_the_record_and_the_channel_keeps_the_leads_decision(bot: Bot) -> None:
+    """The consultant's buttons are the state machine's next steps (the 3-month outcomes after Ansat);
+    the channel card keeps "Godkendt af <lead>" and shows the consultant's status on its own line."""
+    await install(bot)
+    post = await post_shortlist(bot)
+    approve = find_action(post.card or {}, "godkend")
+    cand = approve["cand"]
+    decide = fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, approve)
+    await bot.post(decide, status=200)
+    approved_at = cards.when(bot.clock.now)
+    send = {"verb": "send_godkendte", "job": "JO-2026-0101"}
+    await bot.post(fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, send), status=200)
+    handover = next(s for s in bot.connector.sent if "Ny kandidat til dig" in card_text(s.card or {}))
+    first = handover.card or {}
+    assert [a["title"] for a in first["actions"]] == ["Kontaktet", "Ikke interesseret", "Trukket tilbage"]
+    consultant = KONS_A if "kons-a" in handover.conversation_id else KONS_B
+    upn = UPN[consultant["id"]]
+    card = first
+    withdraw = ["Ikke interesseret", "Trukket tilbage"]
+    for to, dato, buttons in (
+        ("kontaktet", None, ["Ansøgt", "Henvist med mødepligt", *withdraw]),
+        ("ansoegt", None, ["Til samtale", "Afslag", *withdraw]),
+        ("samtale", "2026-11-30", ["Ansat", "Afslag", *withdraw]),
+        ("ansat", "2026-12-07", ["I job efter 3 mdr.", "Ophørt"]),
+    ):
+        bot.clock.now += timedelta(days=1)
+        data = find_action(card, "status", to=to)
+        if dato:
+            data = {**data, "dato": dato}
+        answer = await bot.post(
+            fc.invoke_action(bot.url, consultant, handover.conversation_id, handover.activity_id, data),
+            status=200,
+        )
+        card = answer["value"]
+        assert [a["title"] for a in card.get("actions", [])] == buttons, to
+    assert not any(b.get("type") == "Input.Date" for b in card["body"])  # no next step needs a date
+
+    channel = card_text(bot.connector.of_kind("update", post.conversation_id)[-1].card or {})
+    assert f"Godkendt af lead1@kk.dk {approved_at}" in channel
+    assert f"Status: Ansat (opdateret {cards.when(bot.clock.now)} af {upn})" in channel
+    assert "Ansat af lead1@kk.dk" not in channel
+
+    # A button on the old hand-over card, pressed after the state moved on: refused in Danish.
+    before = len(bot.connector.sent)
+    stale = find_action(first, "status", to="ikke_interesseret")
+    await bot.post(
+        fc.invoke_action(bot.url, consultant, handover.conversation_id, handover.activity_id, stale),
+        status=200,
+    )
+    assert any("lige blevet ændret" in s.text and "Ansat" in s.text for s in bot.connector.sent[before:])
+    fu = await bot.services.store.get_followup("JO-2026-0101", cand)
+    assert fu is not None and fu.state is FollowUpState.ANSAT
 
 
 async def test_job_order_from_the_api_becomes_a_card_in_the_channel_and_reminders_run_with_the_app(
