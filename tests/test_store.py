@@ -305,6 +305,10 @@ async def test_funnel_by_state_mine_and_overdue(store: FollowUpStore, clock: Clo
 
     funnel = await store.funnel(JO)
     assert (funnel[S.FORESLAAET], funnel[S.GODKENDT], funnel[S.AFVIST], funnel[S.ANSAT]) == (2, 3, 1, 0)
+    assert await store.known_funnel(JO) == funnel  # what "overblik" shows
+    assert await store.known_funnel("JO-UKENDT") is None  # unknown job order: not a funnel of zeros
+    await store.save_job_order(job_order("JO-2026-0002"))
+    assert await store.known_funnel("JO-2026-0002") == dict.fromkeys(S, 0)  # known, nobody shortlisted
     assert {r.candidate_id for r in await store.by_state(S.GODKENDT)} == {"K-1", "K-2", "K-9"}
 
     now = cph(2026, 12, 22, 12)  # Tuesday noon: K-1 is overdue, K-2 due tomorrow, K-4/K-5 wait for the lead

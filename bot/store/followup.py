@@ -226,7 +226,7 @@ class _Ops:
         return at
 
     def add(self, command: str, key: str, *args: Any) -> None:
-        self.ops.append([command, self.index(key), *(str(a) for a in args)])
+        self.ops.append([command, self.index(key), *map(str, args)])
 
     def take(self) -> list[list[Any]]:
         """The ops collected so far (one record's group in a batch); starts a new group."""
@@ -561,11 +561,14 @@ class FollowUpStore:
         Record first, key second: the apply script writes both at once, so a record that already
         shows this action is always seen together with its key (a repeat, not an error).
         """
-        async with self.r.pipeline(transaction=False) as pipe:
-            pipe.hgetall(keys.followup(self.prefix, job_order_id, candidate_id))
-            if idem is not None:
+        rec_key = keys.followup(self.prefix, job_order_id, candidate_id)
+        if idem is None:  # a lone command: a pipeline of one costs the client more
+            replies = [await self.r.hgetall(rec_key)]
+        else:
+            async with self.r.pipeline(transaction=False) as pipe:
+                pipe.hgetall(rec_key)
                 pipe.exists(idem)
-            replies = await pipe.execute()
+                replies = await pipe.execute()
         raw = replies[0]
         if not raw:
             raise NotFoundError(
@@ -589,8 +592,22 @@ class FollowUpStore:
 
     async def funnel(self, job_order_id: str) -> dict[FollowUpState, int]:
         """How many of the job order's candidates are in each state (every state, zeros included)."""
-        counts = dict.fromkeys(FollowUpState, 0)
         members = await self.r.smembers(keys.by_job_order(self.prefix, job_order_id))
+        return await self._count_states(job_order_id, members)
+
+    async def known_funnel(self, job_order_id: str) -> dict[FollowUpState, int] | None:
+        """The funnel, or None when the job order is unknown ("overblik"): the existence check rides
+        along with the member read, and no job order is parsed just to see that it exists."""
+        async with self.r.pipeline(transaction=False) as pipe:
+            pipe.exists(keys.job_order(self.prefix, job_order_id))
+            pipe.smembers(keys.by_job_order(self.prefix, job_order_id))
+            exists, members = await pipe.execute()
+        return await self._count_states(job_order_id, members) if exists else None
+
+    async def _count_states(self, job_order_id: str, members: Iterable[str]) -> dict[FollowUpState, int]:
+        counts = dict.fromkeys(FollowUpState, 0)
+        if not members:
+            return counts
         async with self.r.pipeline(transaction=False) as pipe:
             for cid in members:
                 pipe.hget(keys.followup(self.prefix, job_order_id, cid), "state")
