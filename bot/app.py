@@ -31,11 +31,12 @@ from bot.services import (
     BotNotifier,
     FollowUpService,
     HandoverService,
+    Leads,
     PoolIndex,
     ShortlistService,
     utc_now,
 )
-from bot.store.connection import client_from_url, embedded_client
+from bot.store.connection import Redis, check_durability, client_from_url, embedded_client
 from bot.store.conversations import ConversationStore
 from bot.store.followup import FollowUpStore
 from bot.store.intake import IntakeQueue
@@ -45,6 +46,8 @@ log = logging.getLogger("matchbot.app")
 
 # How often the in-process reminder scheduler looks for due reminders.
 REMINDER_INTERVAL_SECONDS = 30.0
+# The start-up durability check (CONFIG GET) must not hold the bot back when Redis is slow or down.
+DURABILITY_CHECK_TIMEOUT_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -52,8 +55,8 @@ class Services:
     """Everything create_app built, reachable from the app (tests, the CLI, the benchmark)."""
 
     settings: Settings
-    redis: Any  # redis.asyncio.Redis; only bot/store imports redis
-    store: Any  # FollowUpStore
+    redis: Redis  # the type comes through bot.store.connection: only bot/store imports redis
+    store: FollowUpStore
     conversations: ConversationStore
     edge: TeamsEdge
     pool: PoolIndex
@@ -71,7 +74,7 @@ SERVICES_KEY = web.AppKey("matchbot_services", Services)
 def create_app(
     settings: Settings,
     *,
-    redis: Any = None,
+    redis: Redis | None = None,
     clock: Callable[[], datetime] | None = None,
     retry_wait: Any = None,
     stock_transport: bool = False,
@@ -95,6 +98,7 @@ def create_app(
     conversations = ConversationStore(redis, prefix)
     edge = TeamsEdge(settings, conversations, retry_wait=retry_wait, stock_transport=stock_transport)
     pool = PoolIndex(store)
+    leads = Leads.of(settings.match_leads)
     shortlists = ShortlistService(
         store,
         conversations,
@@ -104,9 +108,10 @@ def create_app(
         top=settings.shortlist_size,
         metrics=metrics,
         clock=now,
+        leads=leads,
     )
     handovers = HandoverService(store, conversations, edge, shortlists, metrics, now)
-    followups = FollowUpService(store, pool, now, top=settings.shortlist_size)
+    followups = FollowUpService(store, pool, now, top=settings.shortlist_size, leads=leads)
     logic = BotLogic(store, shortlists, handovers, followups)
     edge.logic = logic
     scheduler = ReminderScheduler(
@@ -168,6 +173,12 @@ def create_app(
             )
         else:
             log.info("bot framework authentication on", extra={"app_type": settings.app_type})
+        if not settings.match_leads:
+            log.warning(
+                "MATCH_LEADS is empty: everyone in the match channel may approve and reject candidates"
+            )
+        if settings.redis_url:  # the embedded demo store has warned already and has no CONFIG
+            await _check_redis(redis)
         stop = asyncio.Event()
         tasks = []
         if run_scheduler:
@@ -189,6 +200,14 @@ def create_app(
 
     app.cleanup_ctx.append(lifecycle)
     return app
+
+
+async def _check_redis(redis: Redis) -> None:
+    """Warn the operator at start-up when Redis could evict or drop data (see README, Redis in production)."""
+    try:
+        await asyncio.wait_for(check_durability(redis), timeout=DURABILITY_CHECK_TIMEOUT_SECONDS)
+    except Exception as exc:  # Redis down at start-up: readiness reports it; the bot still starts
+        log.warning("redis durability could not be checked", extra={"error": type(exc).__name__})
 
 
 async def _warm(pool: PoolIndex) -> None:

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.followup.states import NEEDS_DATE, FollowUpState, consultant_next
@@ -104,18 +105,32 @@ class ShortlistView:
     considered: int = 0
     excluded: Mapping[str, int] = field(default_factory=dict)
     shown: int = SHOW_FIRST
-    sent_note: str | None = None
+    sent_note: str | None = None  # this redraw only, e.g. "2 godkendte sendt …"
+    revised_at: datetime | None = None  # from the stored job order: shown on every redraw once revised
+    deciders: Sequence[str] = ()  # MATCH_LEADS; empty = everyone in the channel may decide
 
 
 # --- small helpers -----------------------------------------------------------------------------------
 
 
+# Caseworkers read Copenhagen wall-clock time; the store keeps UTC. Needs the IANA database (the
+# ``tzdata`` package provides it where the OS has none, e.g. the slim Docker image).
+LOCAL_ZONE = ZoneInfo("Europe/Copenhagen")
+
+
+def local(moment: datetime) -> datetime:
+    """A moment in Copenhagen time (CET/CEST by date); a naive datetime is taken to be UTC, as stored."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(LOCAL_ZONE)
+
+
 def when(moment: datetime | date | None) -> str:
-    """Danish short date/time: '23.11.2026 kl. 09:15'."""
+    """Danish short date/time in Copenhagen time: '23.11.2026 kl. 09:15'; a date stays a date."""
     if moment is None:
         return ""
-    if isinstance(moment, datetime):
-        return moment.strftime("%d.%m.%Y kl. %H:%M")
+    if isinstance(moment, datetime):  # before date: a datetime is also a date
+        return local(moment).strftime("%d.%m.%Y kl. %H:%M")
     return moment.strftime("%d.%m.%Y")
 
 
@@ -270,6 +285,11 @@ def shortlist_card(view: ShortlistView) -> Card:
         _text(f"Jobordre {job.id}", isSubtle=True, spacing="None"),
         job_facts(job),
     ]
+    if view.revised_at is not None:
+        revised = texts.CARD_REVISED.format(when=when(view.revised_at))
+        body.append(_text(revised, weight="Bolder", color="Warning"))
+    if view.deciders:
+        body.append(_text(texts.CARD_DECIDERS.format(leads=", ".join(view.deciders)), isSubtle=True))
     shown = list(view.rows)[: max(view.shown, 1)]
     if view.considered:
         body.append(
@@ -325,8 +345,6 @@ def _status_lines(status: StatusView) -> list[dict[str, Any]]:
         label = texts.CARD_STATUS_DATE.format(labels=texts.quoted_list(dated))
         lines.append({"type": "Input.Date", "id": STATUS_DATE_INPUT, "label": label})
     return lines
-
-
 
 
 def handover_card(job: JobOrder, row: CandidateRow, status: StatusView) -> Card:

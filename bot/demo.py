@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import aiohttp
 from aiohttp import web
@@ -30,14 +29,14 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from bot import texts
+from bot import cards, texts
 
 API_KEY = "demo-noegle-kun-til-demo"
 TENANT = "demo-tenant"
 BOT_ID = "28:matchbot"
 TEAM_ID = "19:matchenheden@thread.tacv2"
 CHANNEL_ID = "19:matchenhed-kanal@thread.tacv2"
-CPH = ZoneInfo("Europe/Copenhagen")
+CPH = cards.LOCAL_ZONE  # the same zone every card renders its times in
 # Friday morning: the reminder then lands on Tuesday, because weekends are not working days.
 DEMO_START = datetime(2026, 11, 20, 9, 0, tzinfo=CPH)
 JOB_ORDERS_SHOWN = 2
@@ -351,7 +350,7 @@ class Demo:
     def _show(self, item: Delivered) -> None:
         if self.quiet:
             return
-        local = self.clock().astimezone(CPH)
+        local = cards.local(self.clock())
         when = f"{texts.DEMO_WEEKDAYS[local.weekday()]} {local:%d.%m.%Y %H:%M}"
         verb = texts.DEMO_KIND.get(item.kind, item.kind)
         title = f"{self._where(item)} · {verb} · {when}"

@@ -14,7 +14,7 @@ import gc
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any, Protocol
 
 from bot import cards, texts
@@ -30,6 +30,7 @@ from matching.models import JobOrder
 log = logging.getLogger("matchbot.services")
 
 Clock = Callable[[], datetime]
+INTERVIEW_AT = time(9)  # local time assumed for an interview given only as a date
 
 
 def utc_now() -> datetime:
@@ -140,6 +141,31 @@ class ActionResult:
     extra: list[Reply] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class Leads:
+    """Who may Godkend/Afvis: the match unit's leads by UPN (``MATCH_LEADS``); empty = everyone.
+
+    Why by UPN: it is what the edge resolves for every user (``Turn.actor``) and what the audit trail
+    records, so the check and the "Godkendt af …" line name the same person.
+    """
+
+    upns: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, upns: Sequence[str]) -> Leads:
+        return cls(frozenset(u.strip().lower() for u in upns if u.strip()))
+
+    @property
+    def listed(self) -> tuple[str, ...]:
+        return tuple(sorted(self.upns))
+
+    def allows(self, actor: str) -> bool:
+        return not self.upns or actor.strip().lower() in self.upns
+
+    def refusal(self) -> str:
+        return texts.DECISION_LEADS_ONLY.format(leads=", ".join(self.listed))
+
+
 class ShortlistService:
     """Match a job order, post its card, record decisions and update the card in place."""
 
@@ -154,11 +180,13 @@ class ShortlistService:
         top: int,
         metrics: Metrics,
         clock: Clock = utc_now,
+        leads: Leads | None = None,
     ) -> None:
         self.store = store
         self.conversations = conversations
         self.messenger = messenger
         self.pool = pool
+        self.leads = leads or Leads()
         self.channel_id = channel_id
         self.top = top
         self.metrics = metrics
@@ -213,8 +241,8 @@ class ShortlistService:
         if target is None:
             raise RuntimeError("match channel not installed")
         shortlist = await self.match(job)
-        note = texts.INTAKE_REVISED_NOTE if revised else None  # the card says the job order changed
-        card = await self.render(job.id, sent_note=note) if shortlist.results else None
+        # ``revised`` needs no note here: render reads the stored revision, so every redraw shows it.
+        card = await self.render(job.id) if shortlist.results else None
         if card is None:
             await self.messenger.send_text(
                 target[0], texts.SHORTLIST_EMPTY.format(job_order_id=job.id, considered=shortlist.considered)
@@ -270,10 +298,11 @@ class ShortlistService:
     async def render(
         self, job_order_id: str, shown: int | None = None, sent_note: str | None = None
     ) -> cards.Card:
-        job, location, rows = await asyncio.gather(
+        job, location, rows, revised_at = await asyncio.gather(
             self.store.get_job_order(job_order_id),
             self.conversations.get_card(job_order_id),
             self.rows(job_order_id),
+            self.store.job_order_revised_at(job_order_id),
         )
         if job is None:
             raise TransitionError(texts.JOB_ORDER_NOT_FOUND.format(job_order_id=job_order_id))
@@ -287,6 +316,8 @@ class ShortlistService:
             excluded=last.excluded if last else {},
             shown=shown,
             sent_note=sent_note,
+            revised_at=revised_at,
+            deciders=self.leads.listed,
         )
         return cards.shortlist_card(view)
 
@@ -311,6 +342,8 @@ class ShortlistService:
         """Godkend/Afvis. The idempotency key (verb, record, card version) makes a double click or a
         Teams retry a no-op; a second lead deciding the same candidate gets the state machine's refusal."""
         target = FollowUpState.GODKENDT if approve else FollowUpState.AFVIST
+        if not self.leads.allows(actor):
+            return ActionResult(text=self.leads.refusal())  # no state change, the card stays as it is
         key = f"{target.value}:{job_order_id}:{candidate_id}:v{version}"
         message = None
         try:
@@ -437,12 +470,19 @@ class FollowUpService:
     """Status changes, the consultant's own list, the funnel and "why (not)"."""
 
     def __init__(
-        self, store: FollowUpStore, pool: PoolIndex, clock: Clock = utc_now, *, top: int = 10
+        self,
+        store: FollowUpStore,
+        pool: PoolIndex,
+        clock: Clock = utc_now,
+        *,
+        top: int = 10,
+        leads: Leads | None = None,
     ) -> None:
         self.store = store
         self.pool = pool
         self.clock = clock
         self.top = top  # the shortlist size: "hvorfor" explains against the same cut-off
+        self.leads = leads or Leads()  # "status … godkendt/afvist" is a decision too
 
     async def set_status(
         self,
@@ -455,8 +495,13 @@ class FollowUpService:
         when: date | None = None,
     ) -> tuple[FollowUp, str]:
         """Apply a status; raises TransitionError (Danish). ``version`` (from a card) makes it idempotent."""
+        if to in (FollowUpState.GODKENDT, FollowUpState.AFVIST) and not self.leads.allows(actor):
+            raise TransitionError(self.leads.refusal())
         key = f"{to.value}:{job_order_id}:{candidate_id}:v{version}" if version is not None else None
-        interview_at = datetime(when.year, when.month, when.day, 9, tzinfo=UTC) if when else None
+        # A typed interview date means that day in Copenhagen (09:00 there), stored as UTC like every moment.
+        interview_at = None
+        if when is not None:
+            interview_at = datetime.combine(when, INTERVIEW_AT, cards.LOCAL_ZONE).astimezone(UTC)
         fu = await self.store.transition(
             job_order_id,
             candidate_id,

@@ -102,6 +102,8 @@ CARD_REJECT_REASONS = {
 CARD_SHOW_MORE = "Vis flere"
 CARD_SEND_APPROVED = "Send godkendte til konsulenterne"
 CARD_SENT_COUNT = "{count} godkendte sendt til konsulenterne af {actor} {when}."
+CARD_REVISED = "Revideret jobordre {when}: indholdet er ændret, og shortlisten er lavet igen."
+CARD_DECIDERS = "Kun matchenhedens ledere kan godkende og afvise: {leads}."
 CARD_UNREACHABLE = "Konsulent ikke nåbar i Teams"
 CARD_HANDED_OVER = "Sendt til konsulenten"
 CARD_EXCLUDED = "Frasorteret: {summary}"
@@ -155,6 +157,10 @@ MINE_NO_UPN = (
 )
 BAD_DATE = "'{value}' er ikke en dato. Skriv den som ÅÅÅÅ-MM-DD, fx 2026-12-01."
 REJECT_NEEDS_REASON = "Vælg en begrundelse for afvisningen."
+DECISION_LEADS_ONLY = (
+    "Kun matchenhedens ledere kan godkende og afvise kandidater ({leads}). Kortet er ikke ændret; "
+    "kontakt en leder, hvis kandidaten skal godkendes eller afvises."
+)
 CARD_STATUS_DATE = "Dato (kræves for {labels})"
 # Status buttons on the consultant's cards, by state code; which ones show comes from the state machine.
 STATUS_BUTTON_LABELS = {
@@ -315,7 +321,6 @@ INTAKE_DEAD_LETTER = (
 )
 INTAKE_DEAD_CRASHES = "behandlingen stoppede {deliveries} gange"
 INTAKE_DEAD_ERRORS = "fejlede {attempts} gange ({error})"
-INTAKE_REVISED_NOTE = "Revideret jobordre: indholdet er ændret, og shortlisten er lavet igen."
 INTAKE_DEAD_MISSING = "jobordren findes ikke længere i databasen"
 IMPORT_COL_LINE = "linje"
 IMPORT_COL_FIELD = "felt"

@@ -32,6 +32,11 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("MATCH_CHANNEL_ID"),
         description="Teams-kanalens id (19:…@thread.tacv2) hvor shortlister postes",
     )
+    match_leads: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        validation_alias=AliasChoices("MATCH_LEADS"),
+        description="Matchenhedens ledere (UPN/e-mail, kommasepareret): kun de godkender/afviser; tom = alle",
+    )
 
     # --- HTTP ------------------------------------------------------------------------------
     host: str = Field("0.0.0.0", validation_alias=AliasChoices("HOST"))
@@ -69,7 +74,7 @@ class Settings(BaseSettings):
         description="Fejl pr. jobordre før den lægges i dead-letter-strømmen og meldes i kanalen",
     )
 
-    @field_validator("jobordre_api_keys", mode="before")
+    @field_validator("jobordre_api_keys", "match_leads", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
         """Accept a JSON list or a comma-separated string (the usual form in .env files)."""
@@ -79,6 +84,16 @@ class Settings(BaseSettings):
                 return json.loads(text)
             return [part.strip() for part in text.split(",") if part.strip()]
         return value
+
+    @field_validator("match_leads")
+    @classmethod
+    def _upns(cls, value: list[str]) -> list[str]:
+        """UPNs compare case-insensitively (Teams may report ``Lead@KK.dk``); no blanks inside one."""
+        out = [v.strip().lower() for v in value if v.strip()]
+        for upn in out:
+            if "@" not in upn or any(c.isspace() for c in upn):
+                raise ValueError(f"'{upn}' er ikke en UPN/e-mail (fx leder@kk.dk)")
+        return out
 
     # --- Data & matching -------------------------------------------------------------------
     shortlist_size: int = Field(10, ge=1, le=100, validation_alias=AliasChoices("SHORTLIST_SIZE"))

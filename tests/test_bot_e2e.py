@@ -9,6 +9,7 @@ godkendte" hands over 1:1 → the consultant presses status buttons → a remind
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -17,11 +18,12 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+import redis as redis_lib
 from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
 from tenacity import wait_none
 
-from bot import cards, texts
+from bot import cards, commands, texts
 from bot.app import SERVICES_KEY, Services, create_app
 from bot.followup.states import FollowUpState
 from bot.store import keys
@@ -30,6 +32,7 @@ from config.settings import Settings
 from matching.models import CandidateProfile, JobOrder
 from tests import fake_connector as fc
 from tests.fake_connector import FakeConnector, card_text, find_action
+from tests.redis_server import RedisServer
 from tests.test_cards import assert_valid
 
 LEAD = fc.user_account("29:lead-1", "aad-lead-1")
@@ -120,16 +123,24 @@ def candidates() -> list[CandidateProfile]:
 
 @pytest.fixture
 async def bot(redis_url: str, key_prefix: str) -> AsyncIterator[Bot]:
+    async with running_bot(redis_url, key_prefix) as running:
+        yield running
+
+
+@contextlib.asynccontextmanager
+async def running_bot(redis_url: str, key_prefix: str, **extra_settings: Any) -> AsyncIterator[Bot]:
+    """The app on the real redis-server and the fake connector; ``extra_settings`` as in the environment."""
     connector = FakeConnector()
     await connector.start()
     for user in (LEAD, LEAD2, KONS_A, KONS_B):
         connector.add_member(user["id"], user["aadObjectId"], UPN[user["id"]])
+    options: dict[str, Any] = {"INTAKE_WORKER": False, **extra_settings}
     settings = Settings(
         MicrosoftAppId="",
         REDIS_URL=redis_url,
         REDIS_KEY_PREFIX=key_prefix,
         MATCH_CHANNEL_ID=fc.CHANNEL_ID,
-        INTAKE_WORKER=False,
+        **options,
     )
     redis = client_from_url(redis_url)
     clock = Clock()
@@ -661,3 +672,149 @@ async def test_the_sdk_stock_transport_still_works(redis_url: str, key_prefix: s
     assert_valid(post.card)
     await connector.close()
     await redis.aclose()
+
+
+# --- times, revisions, leads, start-up checks --------------------------------------------------------
+
+
+async def test_every_time_on_the_cards_is_copenhagen_time_in_winter_and_summer(bot: Bot) -> None:
+    """The clock says 09:00 UTC on 23 November: a caseworker in Copenhagen reads 10:00 (CET), and in
+    June 08:00 UTC is 10:00 (CEST). Decision lines, hand-over, status notes and reminders alike."""
+    await install(bot)
+    post = await post_shortlist(bot)
+    assert "Revideret" not in card_text(post.card or {})  # never revised: no note
+    approve = find_action(post.card or {}, "godkend")
+    answer = await bot.post(
+        fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, approve), status=200
+    )
+    assert "Godkendt af lead1@kk.dk 23.11.2026 kl. 10:00" in card_text(answer["value"])
+    send = find_action(answer["value"], "send_godkendte")
+    answer = await bot.post(
+        fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, send), status=200
+    )
+    assert "sendt til konsulenterne af lead1@kk.dk 23.11.2026 kl. 10:00" in card_text(answer["value"])
+    handover = next(s for s in bot.connector.sent if "Ny kandidat til dig" in card_text(s.card or {}))
+    assert "(opdateret 23.11.2026 kl. 10:00)" in card_text(handover.card or {})
+    bot.clock.now += timedelta(days=14)  # no progress: the reminder card says when the status was set
+    assert await bot.services.scheduler.run_once(bot.clock.now) >= 1
+    reminder = [s for s in bot.connector.sent if "Påmindelse" in card_text(s.card or {})][-1]
+    assert "(opdateret 23.11.2026 kl. 10:00)" in card_text(reminder.card or {})
+
+    bot.clock.now = datetime(2027, 6, 1, 8, 0, tzinfo=UTC)  # summer time: UTC+2
+    consultant = KONS_A if "kons-a" in handover.conversation_id else KONS_B
+    kontaktet = find_action(handover.card or {}, "status", to="kontaktet")
+    answer = await bot.post(
+        fc.invoke_action(bot.url, consultant, handover.conversation_id, handover.activity_id, kontaktet),
+        status=200,
+    )
+    text = card_text(answer["value"])
+    assert "(opdateret 01.06.2027 kl. 10:00)" in text and "01.06.2027 kl. 10:00." in text, text
+    assert "kl. 09:00" not in "".join(card_text(c) for c in bot.connector.cards())  # the UTC reading
+
+
+async def test_a_revised_job_order_says_so_on_every_redraw_of_its_card(
+    redis_url: str, key_prefix: str
+) -> None:
+    """A changed job order from the API gets a new card marked "Revideret jobordre" with the time of the
+    revision, and the mark stays when the card is redrawn after a decision or "Vis flere"."""
+    async with running_bot(
+        redis_url, key_prefix, JOBORDRE_API_KEYS="test-key", INTAKE_WORKER=True, INTAKE_CLAIM_IDLE_MS=200
+    ) as bot:
+        await install(bot)
+        bot.clock.now = datetime(2026, 11, 23, 11, 30, tzinfo=UTC)  # 12:30 in Copenhagen
+        changed = {**job_order().model_dump(mode="json"), "hours_per_week": 30}
+        r = await bot.client.post("/api/jobordrer", json=changed, headers={"X-API-Key": "test-key"})
+        assert r.status == 202 and (await r.json())["jobordrer"][0]["resultat"] == "revised"
+        await bot.connector.wait_for(lambda: bool(bot.connector.of_kind("create")))
+        post = bot.connector.of_kind("create")[0]
+        note = "Revideret jobordre 23.11.2026 kl. 12:30"
+        assert note in card_text(post.card or {})
+
+        bot.clock.now += timedelta(hours=1)  # later redraws keep the time of the revision
+        approve = find_action(post.card or {}, "godkend")
+        answer = await bot.post(
+            fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, approve), status=200
+        )
+        assert note in card_text(answer["value"]) and "Godkendt af lead1@kk.dk" in card_text(answer["value"])
+        updated = bot.connector.of_kind("update", post.conversation_id)[-1]
+        assert note in card_text(updated.card or {})
+        more = find_action(answer["value"], "vis_flere")
+        answer = await bot.post(
+            fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, more), status=200
+        )
+        assert note in card_text(answer["value"])
+        # A job order changed by hand in Teams (the form) is revised too, with the same mark.
+        bot.clock.now = datetime(2026, 11, 24, 8, 15, tzinfo=UTC)
+        form = {**job_order().model_dump(mode="json"), "hours_per_week": 32}
+        fields = ("id", "title", "company", "employment_type", "hours_per_week", "postcode", "deadline")
+        data = {"verb": "gem_jobordre", "then": "match", **{k: str(form[k]) for k in fields}}
+        await bot.post(fc.invoke_action(bot.url, LEAD, "a:personal-29:lead-1", "x", data), status=200)
+        posts = bot.connector.of_kind("create")
+        assert len(posts) == 2
+        assert "Revideret jobordre 24.11.2026 kl. 09:15" in card_text(posts[-1].card or {})
+
+
+async def test_only_the_match_units_leads_may_approve_or_reject(redis_url: str, key_prefix: str) -> None:
+    async with running_bot(redis_url, key_prefix, MATCH_LEADS="Lead1@KK.dk") as bot:
+        await install(bot)
+        post = await post_shortlist(bot)
+        assert "Kun matchenhedens ledere kan godkende og afvise: lead1@kk.dk." in card_text(post.card or {})
+        approve = find_action(post.card or {}, "godkend")
+        cand = approve["cand"]
+
+        # lead2 is in the channel but not a lead: refused in Danish, card and record untouched.
+        before = len(bot.connector.sent)
+        answer = await bot.post(
+            fc.invoke_action(bot.url, LEAD2, post.conversation_id, post.activity_id, approve), status=200
+        )
+        refusal = texts.DECISION_LEADS_ONLY.format(leads="lead1@kk.dk")
+        assert answer["type"] == "application/vnd.microsoft.activity.message" and answer["value"] == refusal
+        reject = {**approve, "verb": "afvis", f"reason_{cand}": "afstand"}
+        await bot.post(fc.submit(bot.url, LEAD2, post.conversation_id, post.activity_id, reject), status=201)
+        assert bot.connector.sent[-1].text == refusal
+        await bot.post(fc.message(bot.url, LEAD2, f"status JO-2026-0101 {cand} godkendt"), status=201)
+        assert bot.connector.texts()[-1] == refusal
+        assert not bot.connector.of_kind("update", post.conversation_id)
+        assert all(s.card is None for s in bot.connector.sent[before:])
+        fu = await bot.services.store.get_followup("JO-2026-0101", cand)
+        assert fu is not None and fu.state is FollowUpState.FORESLAAET and fu.version == approve["v"]
+        audit = await bot.services.store.audit("JO-2026-0101", cand)
+        assert not [a for a in audit if a.action == "transition"]
+
+        # The lead decides as before.
+        answer = await bot.post(
+            fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, approve), status=200
+        )
+        assert "Godkendt af lead1@kk.dk" in card_text(answer["value"])
+        fu = await bot.services.store.get_followup("JO-2026-0101", cand)
+        assert fu is not None and fu.state is FollowUpState.GODKENDT
+
+
+async def test_help_lists_every_command_of_the_registry(bot: Bot) -> None:
+    await bot.post(fc.message(bot.url, KONS_A, "hjælp"), status=201)
+    text = card_text(bot.connector.cards()[-1])
+    for spec in commands.COMMANDS.values():
+        assert f"{spec.usage}: {spec.help}" in text, spec.name
+
+
+async def test_start_up_warns_about_an_undurable_redis_and_open_decisions(
+    redis_url: str, key_prefix: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The operator reads at start-up when Redis could lose data or anyone may decide; not otherwise."""
+    caplog.set_level(logging.WARNING)
+    async with running_bot(redis_url, key_prefix, MATCH_LEADS="lead1@kk.dk"):
+        pass
+    assert "redis durability" not in caplog.text and "MATCH_LEADS" not in caplog.text  # the fixture: AOF on
+
+    server = RedisServer()
+    server.start()
+    try:
+        with redis_lib.Redis(port=server.port) as admin:
+            admin.config_set("appendonly", "no")
+        async with running_bot(server.url, key_prefix):
+            pass
+    finally:
+        server.cleanup()
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("appendonly is 'no'" in r.getMessage() for r in warnings), caplog.text
+    assert any("MATCH_LEADS is empty" in r.getMessage() for r in warnings)

@@ -79,14 +79,14 @@ def test_shortlist_card_facts_candidates_and_buttons() -> None:
             "godkendt",
             decision_label="Godkendt",
             decided_by="lead@kk.dk",
-            decided_at=datetime(2026, 11, 23, 10, 5, tzinfo=UTC),
+            decided_at=datetime(2026, 11, 23, 9, 5, tzinfo=UTC),  # 10:05 in Copenhagen (CET)
         ),
         row(
             3,
             "afvist",
             decision_label="Afvist",
             decided_by="lead2@kk.dk",
-            decided_at=datetime(2026, 11, 23, 10, 6, tzinfo=UTC),
+            decided_at=datetime(2026, 11, 23, 9, 6, tzinfo=UTC),
             reason="For lang transport",
         ),
         *[row(i) for i in range(4, 12)],
@@ -270,3 +270,51 @@ def test_shortlist_card_explains_exclusions_in_words_largest_first() -> None:
     text = card_text(cards.shortlist_card(view))
     assert "Frasorteret: 359 mangler certifikat, 37 for få timer" in text
     assert "certifikat: 359" not in text
+
+
+@pytest.mark.parametrize(
+    ("moment", "shown"),
+    [
+        (datetime(2026, 11, 23, 8, 0, tzinfo=UTC), "23.11.2026 kl. 09:00"),  # winter: CET, UTC+1
+        (datetime(2026, 7, 1, 8, 0, tzinfo=UTC), "01.07.2026 kl. 10:00"),  # summer: CEST, UTC+2
+        (datetime(2026, 3, 29, 0, 59, tzinfo=UTC), "29.03.2026 kl. 01:59"),  # last minute of CET
+        (datetime(2026, 3, 29, 1, 0, tzinfo=UTC), "29.03.2026 kl. 03:00"),  # clocks jump forward
+        (datetime(2026, 10, 25, 0, 30, tzinfo=UTC), "25.10.2026 kl. 02:30"),  # CEST …
+        (datetime(2026, 10, 25, 1, 30, tzinfo=UTC), "25.10.2026 kl. 02:30"),  # … and the repeated hour in CET
+        (datetime(2026, 12, 31, 23, 30, tzinfo=UTC), "01.01.2027 kl. 00:30"),  # the date moves too
+        (datetime(2026, 11, 23, 8, 0), "23.11.2026 kl. 09:00"),  # naive = UTC, as the store keeps it
+        (datetime(2026, 11, 23, 9, 0, tzinfo=cards.LOCAL_ZONE), "23.11.2026 kl. 09:00"),
+        (date(2026, 12, 1), "01.12.2026"),  # a date is a calendar day: no zone, no time
+        (None, ""),
+    ],
+)
+def test_times_are_shown_in_copenhagen_time_across_dst(moment: datetime | date | None, shown: str) -> None:
+    assert cards.when(moment) == shown
+
+
+def test_every_time_on_a_card_is_copenhagen_time() -> None:
+    decided = datetime(2026, 6, 2, 7, 45, tzinfo=UTC)  # 09:45 in Copenhagen
+    rows = [row(1, "godkendt", decision_label="Godkendt", decided_by="l@kk.dk", decided_at=decided)]
+    shortlist = card_text(cards.shortlist_card(cards.ShortlistView(job(), rows)))
+    assert "Godkendt af l@kk.dk 02.06.2026 kl. 09:45" in shortlist
+    view = cards.StatusView("JO-2026-0042", "K-0001", "godkendt", "Godkendt", 3, decided, date(2026, 12, 1))
+    for card in (cards.handover_card(job(), rows[0], view), cards.reminder_card(view, "Husk")):
+        assert "(opdateret 02.06.2026 kl. 09:45)" in card_text(card)
+
+
+def test_shortlist_card_shows_the_revision_and_who_may_decide() -> None:
+    plain = card_text(cards.shortlist_card(cards.ShortlistView(job(), [row(1)])))
+    assert "Revideret" not in plain and "Kun matchenhedens ledere" not in plain
+    view = cards.ShortlistView(
+        job(),
+        [row(1)],
+        revised_at=datetime(2026, 11, 24, 13, 10, tzinfo=UTC),
+        deciders=("a@kk.dk", "b@kk.dk"),
+        sent_note="2 godkendte sendt",
+    )
+    card = cards.shortlist_card(view)
+    assert_valid(card)
+    text = card_text(card)
+    assert "Revideret jobordre 24.11.2026 kl. 14:10" in text
+    assert "Kun matchenhedens ledere kan godkende og afvise: a@kk.dk, b@kk.dk." in text
+    assert "2 godkendte sendt" in text  # a one-off note and the sticky revision side by side
