@@ -243,7 +243,7 @@ def _candidate_block(job_id: str, row: CandidateRow) -> list[dict[str, Any]]:
         candidate_id=row.candidate_id,
         jobcenter=row.jobcenter,
         consultant=row.consultant,
-        score=f"{row.score:.1f}",
+        score=f"{row.score:.1f}".replace(".", ","),  # Danish decimal comma, as in "4,5 km"
     )
     items: list[dict[str, Any]] = [_text(line)]
     items += [_text(f"• {r}", spacing="None", isSubtle=True) for r in list(row.reasons)[:3]]
@@ -282,7 +282,7 @@ def shortlist_card(view: ShortlistView) -> Card:
     job = view.job
     body: list[dict[str, Any]] = [
         _title(texts.CARD_SHORTLIST_TITLE.format(title=job.title, company=job.company)),
-        _text(f"Jobordre {job.id}", isSubtle=True, spacing="None"),
+        _text(texts.CARD_JOB_ORDER_ID.format(job_order_id=job.id), isSubtle=True, spacing="None"),
         job_facts(job),
     ]
     if view.revised_at is not None:

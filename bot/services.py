@@ -364,11 +364,14 @@ class ShortlistService:
 
     async def _already(self, job_order_id: str, candidate_id: str) -> str | None:
         fu = await self.store.get_followup(job_order_id, candidate_id)
-        if fu is None or fu.state is FollowUpState.FORESLAAET or not fu.history:
+        if fu is None or fu.state is FollowUpState.FORESLAAET:
             return None
-        last = fu.history[-1]
+        # the decision, not the latest status: "allerede godkendt af <lead>", never "allerede ansat af …"
+        decided = next((h for h in fu.history if h.from_state is FollowUpState.FORESLAAET), None)
+        if decided is None:
+            return None
         return texts.ALREADY_DECIDED.format(
-            candidate_id=candidate_id, label=fu.state.label.lower(), actor=last.actor
+            candidate_id=candidate_id, label=decided.to_state.label.lower(), actor=decided.actor or "?"
         )
 
     async def show_more(self, job_order_id: str, shown: int) -> cards.Card:

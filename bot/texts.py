@@ -85,6 +85,7 @@ CARD_NONE = "ingen"
 CARD_NO_DEADLINE = "ingen frist"
 CARD_HOURS = "{hours} timer"
 CARD_CANDIDATE_LINE = "**{rank}. {candidate_id}** · {jobcenter} · konsulent {consultant} · score {score}"
+CARD_JOB_ORDER_ID = "Jobordre {job_order_id}"
 CARD_DECIDED = "{label} af {actor} {when}"
 CARD_APPROVE = "Godkend"
 CARD_REJECT = "Afvis"
@@ -190,7 +191,10 @@ TEAMS_PACKAGE_NO_APP_ID = (
 )
 TEAMS_PACKAGE_BUILT = "Teams-pakken er bygget: {path} (upload den i Teams under Apps → Administrer apps)."
 SERVE_STARTING = "Matchbot lytter på http://{host}:{port}/api/messages"
-HANDOVER_SENT = "{sent} sendt til konsulenterne; {unreachable} konsulent(er) er ikke nåbare i Teams endnu."
+HANDOVER_SENT = (
+    "{sent} sendt til konsulenterne; {unreachable} venter, fordi konsulenten ikke kan nås i Teams endnu "
+    "(de sendes, så snart konsulenten åbner Matchbot)."
+)
 
 # --- follow-up: states, transitions, reminders (engineer F) -------------------------------------
 
@@ -369,7 +373,7 @@ DEMO_STEP_DECISIONS_TEXT = "Lederen godkender to kandidater og afviser én på k
 DEMO_STEP_HANDOVER = "5. De godkendte sendes til deres egne konsulenter"
 DEMO_STEP_HANDOVER_TEXT = "Hver konsulent får en personlig besked i Teams med jobordren og hvad de skal gøre."
 DEMO_STEP_STATUS = "6. Konsulenten opdaterer status"
-DEMO_STEP_STATUS_TEXT = "Mandag og tirsdag: Kontaktet → Ansøgt → Samtale, fra knapperne på kortet."
+DEMO_STEP_STATUS_TEXT = "Mandag og tirsdag: Kontaktet → Ansøgt → Til samtale, fra knapperne på kortet."
 DEMO_STEP_HIRED = "8. Efter samtalen: kandidaten er ansat"
 DEMO_STEP_HIRED_TEXT = "Fredag melder konsulenten Ansat med startdato; kortet i kanalen opdateres for alle."
 DEMO_PRESSED = "{upn} trykkede [{label}] for {candidate_id}"
@@ -379,7 +383,7 @@ DEMO_STEP_REMINDER_TEXT = (
     "Den anden kandidat blev godkendt fredag og er ikke rørt: påmindelsen kommer tirsdag, 2 arbejdsdage "
     "senere (weekenden tæller ikke)."
 )
-DEMO_REMINDERS_SENT = "{count} påmindelse(r) sendt."
+DEMO_REMINDERS_SENT = "Påmindelser sendt: {count}."
 DEMO_STEP_3MDR = "9. Tre måneder efter start: er kandidaten stadig i job?"
 DEMO_STEP_3MDR_TEXT = "Forvaltningen måler andelen i job i 3. måned; konsulenten bekræfter."
 DEMO_STEP_FUNNEL = "10. Tragten ved dagens slutning"

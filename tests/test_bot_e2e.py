@@ -575,6 +575,13 @@ async def test_status_buttons_follow_the_record_and_the_channel_keeps_the_leads_
         status=200,
     )
     assert any("lige blevet ændret" in s.text and "Ansat" in s.text for s in bot.connector.sent[before:])
+    # A lead deciding from the old shortlist card is told who decided (was: "allerede ansat af <consultant>").
+    before = len(bot.connector.sent)
+    reject = {**approve, "verb": "afvis", f"reason_{cand}": "afstand"}
+    await bot.post(
+        fc.invoke_action(bot.url, LEAD2, post.conversation_id, post.activity_id, reject), status=200
+    )
+    assert any(f"{cand} er allerede godkendt af lead1@kk.dk" in s.text for s in bot.connector.sent[before:])
     fu = await bot.services.store.get_followup("JO-2026-0101", cand)
     assert fu is not None and fu.state is FollowUpState.ANSAT
 

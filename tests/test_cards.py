@@ -108,7 +108,7 @@ def test_shortlist_card_facts_candidates_and_buttons() -> None:
         "Beskæftigelsesklausul",
     ):
         assert fact in text, fact
-    assert "**1. K-0001** · Jobcenter Amager · konsulent kons@kk.dk · score 90.2" in text
+    assert "**1. K-0001** · Jobcenter Amager · konsulent kons@kk.dk · score 90,2" in text
     assert "• Jobønske passer" in text
     assert "Godkendt af lead@kk.dk 23.11.2026 kl. 10:05" in text
     assert "Afvist af lead2@kk.dk 23.11.2026 kl. 10:06 (For lang transport)" in text
