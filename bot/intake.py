@@ -48,6 +48,7 @@ class JobOrderStore(Protocol):
     async def save_job_order(self, job: JobOrder) -> str: ...
     async def get_job_order(self, job_order_id: str) -> JobOrder | None: ...
     async def funnel(self, job_order_id: str) -> Any: ...
+    async def job_order_revised_at(self, job_order_id: str) -> Any: ...
 
 
 class ShortlistPublisher(Protocol):
@@ -197,6 +198,9 @@ class IntakeApi:
         marker = await self.queue.status(job_order_id)
         status = marker.get("status", "unknown")
         funnel = await self.store.funnel(job_order_id)
+        # Revised through any path (API, import, the Teams form): the same stored fact the card shows.
+        revised_at = await self.store.job_order_revised_at(job_order_id)
+        revised = marker.get("revised") == "1" or revised_at is not None
         return web.json_response(
             {
                 "id": job.id,
@@ -204,7 +208,7 @@ class IntakeApi:
                 "virksomhed": job.company,
                 "status": status,
                 "status_tekst": texts.INTAKE_STATUS.get(status, status),
-                "revideret": marker.get("revised") == "1",
+                "revideret": revised,
                 "tragt": {str(k): int(v) for k, v in dict(funnel).items()},
             }
         )

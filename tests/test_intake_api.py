@@ -13,6 +13,7 @@ from openapi_spec_validator import validate as validate_openapi
 
 from bot import texts
 from bot.intake import openapi_spec
+from matching.models import JobOrder
 from tests.fake_connector import card_text
 from tests.intake_support import (
     API_KEY,
@@ -161,6 +162,18 @@ async def test_same_content_twice_is_one_shortlist_and_a_change_is_a_revision(bo
     assert "revideret" in card_text(bot.shortlist_cards()[-1]).lower()
     assert (await bot.services.store.get_job_order("JO-IDEM")).hours_per_week == 30  # type: ignore[union-attr]
     state = await bot.http.get(bot.url("/api/jobordrer/JO-IDEM"), headers={"X-API-Key": API_KEY})
+    assert (await _check(bot, state, "/api/jobordrer/{job_order_id}", "get"))["revideret"] is True
+
+
+async def test_a_job_order_changed_in_teams_is_revised_in_the_api_too(bot: RunningBot) -> None:
+    """The card and the API read the same stored revision: a change through the Teams form (which
+    does not go through the intake queue) also makes ``revideret`` true."""
+    resp = await bot.post_jobs(job_order_json("JO-FORM"))
+    assert resp.status == 202
+    await wait_until(lambda: len(bot.shortlist_cards()) == 1)
+    form_edit = JobOrder.model_validate(job_order_json("JO-FORM", hours_per_week=25))
+    assert await bot.services.store.save_job_order(form_edit) == "revised"  # what the form's save does
+    state = await bot.http.get(bot.url("/api/jobordrer/JO-FORM"), headers={"X-API-Key": API_KEY})
     assert (await _check(bot, state, "/api/jobordrer/{job_order_id}", "get"))["revideret"] is True
 
 
