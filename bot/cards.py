@@ -340,6 +340,8 @@ def _status_lines(status: StatusView) -> list[dict[str, Any]]:
     lines = [_text(texts.CARD_STATUS_NOW.format(label=status.state_label, when=when(status.updated_at)))]
     if status.note:
         lines.append(_text(status.note, weight="Bolder", spacing="None"))
+    if not _next_states(status):  # closed: no buttons, so say why instead of "opdatér status med knapperne"
+        lines.append(_text(texts.CARD_STATUS_CLOSED, isSubtle=True, spacing="None"))
     dated = [texts.STATUS_BUTTON_LABELS[s.value] for s in _next_states(status) if s in NEEDS_DATE]
     if dated:  # only when a possible next step needs a date (interview or start)
         label = texts.CARD_STATUS_DATE.format(labels=texts.quoted_list(dated))
@@ -536,7 +538,8 @@ def mine_card(lines: Sequence[StatusView]) -> Card:
     if not lines:
         body.append(_text(texts.CARD_MINE_EMPTY))
     for s in lines:
-        due = texts.CARD_MINE_DUE.format(deadline=when(s.deadline)) if s.deadline else ""
+        applying = s.deadline and s.state in _BEFORE_APPLYING  # after applying the deadline is history
+        due = texts.CARD_MINE_DUE.format(deadline=when(s.deadline)) if applying else ""
         body.append(
             _text(
                 texts.CARD_MINE_LINE.format(

@@ -177,6 +177,7 @@ STATUS_BUTTON_LABELS = {
     "ophoert": "Ophørt",
 }
 CARD_ROW_STATUS = "Status: {label} (opdateret {when} af {actor})"
+CARD_STATUS_CLOSED = "Opfølgningen er afsluttet: der er ikke flere trin at registrere."
 
 
 def quoted_list(labels: list[str]) -> str:

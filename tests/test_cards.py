@@ -209,11 +209,14 @@ def test_status_buttons_follow_the_state_machine(
         assert all(a["data"]["v"] == 3 for a in card.get("actions", []))  # a stale card is refused later
         date_input = _date_input(card)
         assert (date_input["label"] if date_input else None) == date_label
+        assert (texts.CARD_STATUS_CLOSED in card_text(card)) == (not buttons)  # no buttons: says why
 
 
 def test_handover_card_drops_the_deadline_task_once_applied() -> None:
     text = card_text(cards.handover_card(job(), row(1, "ansat"), status("ansat", "Ansat")))
     assert "Gør dette inden" not in text and "Ansøgningsfrist" in text  # the fact stays, the task goes
+    mine = card_text(cards.mine_card([status("kontaktet", "Kontaktet"), status("ansat", "Ansat")]))
+    assert "Kontaktet · frist 01.12.2026" in mine and "Ansat · frist" not in mine
 
 
 def test_a_later_status_keeps_the_leads_decision_and_shows_the_status_apart() -> None:
