@@ -41,6 +41,18 @@ async def test_entry_is_delivered_to_one_worker_and_gone_when_completed(queue: I
     assert await queue.needs_enqueue("JO-1", "d2")  # changed content goes through again
 
 
+async def test_queue_gauges_before_any_worker_created_the_group(
+    redis: aioredis.Redis, key_prefix: str
+) -> None:
+    fresh = IntakeQueue(redis, key_prefix)
+    stats = await fresh.stats()  # readiness and metrics ask before the worker started: zeros, no error
+    assert (stats.pending, stats.waiting, stats.lag_seconds) == (0, 0, 0.0)
+    await fresh.ensure_group()
+    await fresh.enqueue("JO-9", "d", revised=False)
+    stats = await fresh.stats()
+    assert (stats.pending, stats.waiting) == (0, 1)
+
+
 async def test_entry_of_a_silent_worker_is_claimed_by_another(queue: IntakeQueue) -> None:
     await queue.enqueue("JO-2", "d", revised=False)
     [held] = await queue.claim("dead-worker", block_ms=10)

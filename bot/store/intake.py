@@ -240,16 +240,18 @@ class IntakeQueue:
     async def stats(self, now_ms: int | None = None) -> QueueStats:
         """Pending count and lag; finished entries are deleted, so the oldest entry is the lag."""
         now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
-        try:
-            summary = await self.redis.xpending(self.stream, self.group)
-        except ResponseError:  # group not created yet
+        # One round trip, not three: the worker refreshes these gauges on every claim.
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.xpending(self.stream, self.group)
+            pipe.xlen(self.stream)
+            pipe.xrange(self.stream, count=1)
+            summary, waiting, oldest = await pipe.execute(raise_on_error=False)
+        if isinstance(summary, ResponseError):  # group not created yet
             return QueueStats(0, 0, 0.0)
-        waiting = int(await self.redis.xlen(self.stream))
-        oldest = await self.redis.xrange(self.stream, count=1)
         lag = 0.0
         if oldest:
             lag = max(0.0, (now_ms - int(_s(oldest[0][0]).split("-")[0])) / 1000)
-        return QueueStats(pending=int(summary["pending"]), waiting=waiting, lag_seconds=lag)
+        return QueueStats(pending=int(summary["pending"]), waiting=int(waiting), lag_seconds=lag)
 
     async def consumers_alive(self, max_idle_ms: int) -> int:
         """Consumers that read from the group within ``max_idle_ms`` (readiness)."""
