@@ -141,6 +141,7 @@ class BotLogic:
         ):
             job_id, cand_id = cand_id, job_id  # "status K-1 JO-1 …" works too
         fu, _ = await self.followups.set_status(job_id, cand_id, target, turn.actor, when=when)
+        await self.shortlists.refresh(job_id)  # typed or pressed, the channel card shows the same status
         return Reply(texts.STATUS_UPDATED.format(candidate_id=cand_id, job_order_id=job_id, label=fu.label))
 
     # --- buttons (Action.Execute invoke or Action.Submit message) -----------------------------------

@@ -424,6 +424,9 @@ async def test_mine_hvorfor_and_status_command(bot: Bot) -> None:
     assert cand in card_text(bot.connector.cards(conv)[-1])
     await bot.post(fc.message(bot.url, user, f"status JO-2026-0101 {cand} kontaktet"), status=201)
     assert "status er nu **Kontaktet**" in bot.connector.texts(conv)[-1]
+    # typed, not pressed: the channel card follows all the same
+    channel = card_text(bot.connector.of_kind("update", post.conversation_id)[-1].card or {})
+    assert f"Status: Kontaktet (opdateret {cards.when(bot.clock.now)} af {UPN[user['id']]})" in channel
     await bot.post(fc.message(bot.url, user, f"status JO-2026-0101 {cand} ansat"), status=201)
     assert "Kontaktet" in bot.connector.texts(conv)[-1]  # not allowed from kontaktet: Danish reason
     await bot.post(fc.message(bot.url, user, "hvorfor JO-2026-0101 K-2000"), status=201)
