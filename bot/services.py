@@ -37,6 +37,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+async def _ready(value: JobOrder) -> JobOrder:
+    """A value already in hand, as an awaitable for ``asyncio.gather``."""
+    return value
+
+
 # --- what the edge hands in and gets back ------------------------------------------------------------
 
 
@@ -197,7 +202,14 @@ class ShortlistService:
         index = await self.pool.get()
         with self.metrics.match_latency.time():
             shortlist = index.match(job, top=self.top)
-        await self.store.save_shortlist(job.id, shortlist.results)
+        # The consultants come from the index just checked against pool_version, and the job order is
+        # in hand: the store need not read either again.
+        consultants: dict[str, str] = {}
+        for r in shortlist.results:
+            profile = index.get(r.candidate_id)
+            if profile is not None:
+                consultants[r.candidate_id] = profile.consultant
+        await self.store.save_shortlist(job.id, shortlist.results, consultants=consultants, job=job)
         self._last[job.id] = shortlist
         return shortlist
 
@@ -220,9 +232,9 @@ class ShortlistService:
             return Reply(texts.SHORTLIST_EMPTY.format(job_order_id=job.id, considered=shortlist.considered))
         target = await self._target(origin)
         if target is None:
-            return Reply(card=await self.render(job.id))
+            return Reply(card=await self.render(job.id, job=job))
         reference, new_thread = target
-        card = await self.render(job.id)
+        card = await self.render(job.id, job=job)
         posted = await self.messenger.post(reference, card, new_thread=new_thread)
         await self.conversations.save_card(job.id, posted.reference, posted.activity_id, cards.SHOW_FIRST)
         self.metrics.shortlists_posted.inc()
@@ -242,7 +254,7 @@ class ShortlistService:
             raise RuntimeError("match channel not installed")
         shortlist = await self.match(job)
         # ``revised`` needs no note here: render reads the stored revision, so every redraw shows it.
-        card = await self.render(job.id) if shortlist.results else None
+        card = await self.render(job.id, job=job) if shortlist.results else None
         if card is None:
             await self.messenger.send_text(
                 target[0], texts.SHORTLIST_EMPTY.format(job_order_id=job.id, considered=shortlist.considered)
@@ -264,11 +276,8 @@ class ShortlistService:
             self.store.get_shortlist(job_order_id), self.conversations.handover_states(job_order_id)
         )
         index = self.pool.loaded
-        followups = await asyncio.gather(
-            *(self.store.get_followup(job_order_id, e.candidate_id) for e in entries)
-        )
         rows = []
-        for e, fu in zip(entries, followups, strict=True):
+        for e in entries:  # each entry carries its record's version and reason: no read per row
             profile = index.get(e.candidate_id) if index is not None else None
             decision = e.decision  # the lead's decision, never a later status (shown separately)
             moved_on = decision is not None and e.state is not decision
@@ -281,14 +290,14 @@ class ShortlistService:
                     score=e.score,
                     reasons=e.reasons,
                     state=e.state.value,
-                    version=fu.version if fu else 0,
+                    version=e.version,
                     decision_label=decision.label if decision else None,
                     decided_by=e.decided_by,
                     decided_at=e.decided_at,
                     status_label=e.state.label if moved_on else None,
                     status_by=e.status_by if moved_on else None,
                     status_at=e.status_at if moved_on else None,
-                    reason=fu.reason if fu else None,
+                    reason=e.reason,
                     handed_over=handed.get(e.candidate_id) == HANDOVER_SENT,
                     unreachable=handed.get(e.candidate_id) == HANDOVER_PENDING,
                 )
@@ -296,10 +305,16 @@ class ShortlistService:
         return rows
 
     async def render(
-        self, job_order_id: str, shown: int | None = None, sent_note: str | None = None
+        self,
+        job_order_id: str,
+        shown: int | None = None,
+        sent_note: str | None = None,
+        *,
+        job: JobOrder | None = None,
     ) -> cards.Card:
+        """The shortlist card as it stands; ``job`` (the stored job order, when in hand) saves a read."""
         job, location, rows, revised_at = await asyncio.gather(
-            self.store.get_job_order(job_order_id),
+            self.store.get_job_order(job_order_id) if job is None else _ready(job),
             self.conversations.get_card(job_order_id),
             self.rows(job_order_id),
             self.store.job_order_revised_at(job_order_id),
@@ -522,9 +537,9 @@ class FollowUpService:
         return list(await self.store.for_consultant(upn))
 
     async def funnel(self, job_order_id: str) -> list[tuple[str, int]] | None:
-        if await self.store.get_job_order(job_order_id) is None:
+        counts = await self.store.known_funnel(job_order_id)
+        if counts is None:
             return None
-        counts = await self.store.funnel(job_order_id)
         return [(state.label, counts.get(state, 0)) for state in FollowUpState]
 
     async def explain(self, job_order_id: str, candidate_id: str) -> str:
