@@ -499,6 +499,11 @@ FORM_FIELDS = (
 )
 
 
+def form_errors(errors: Sequence[tuple[str, str]]) -> str:
+    """Validation errors named by the form's Danish field names, not the JSON field names."""
+    return "; ".join(f"{texts.CARD_FORM_FIELD_NAMES.get(f.split('.')[0], f)}: {m}" for f, m in errors)
+
+
 def job_order_from_form(value: Mapping[str, Any]) -> dict[str, Any]:
     """The form's string inputs as JobOrder input (empty fields left out, lists split)."""
     out: dict[str, Any] = {}

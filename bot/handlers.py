@@ -25,7 +25,7 @@ from bot.services import (
     status_view,
 )
 from bot.store.followup import FollowUpStore
-from matching.models import Identifier, JobOrder, describe_errors
+from matching.models import Identifier, JobOrder, field_errors
 from matching.privacy import contains_cpr
 
 log = logging.getLogger("matchbot.handlers")
@@ -217,7 +217,7 @@ class BotLogic:
         try:
             job = JobOrder.model_validate(cards.job_order_from_form(data))
         except ValidationError as exc:
-            error = texts.JOB_ORDER_INVALID.format(errors=describe_errors(exc))
+            error = texts.JOB_ORDER_INVALID.format(errors=cards.form_errors(field_errors(exc)))
             return ActionResult(card=cards.job_order_form_card(error))
         outcome = await self.store.save_job_order(job)
         saved = texts.JOB_ORDER_SAVED.format(

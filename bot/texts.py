@@ -135,6 +135,20 @@ CARD_FORM_REFERRAL = "Henvisning med mødepligt"
 CARD_FORM_CLAUSE = "Beskæftigelsesklausul"
 CARD_FORM_SUBMIT = "Gem jobordre"
 CARD_FORM_MATCH = "Gem og match"
+# The form's fields by name, for its error messages (a caseworker never sees "hours_per_week").
+CARD_FORM_FIELD_NAMES = {
+    "id": "Jobordre-id",
+    "title": "Stillingsbetegnelse",
+    "company": "Virksomhed",
+    "employment_type": "Ansættelsesform",
+    "hours_per_week": "Timer pr. uge",
+    "postcode": "Postnummer",
+    "deadline": "Ansøgningsfrist",
+    "required_certificates": "Krævede certifikater",
+    "description": "Beskrivelse",
+    "referral_with_obligation": "Henvisning med mødepligt",
+    "employment_clause": "Beskæftigelsesklausul",
+}
 CARD_MATCH_BUTTON = "Match nu"
 CARD_FUNNEL_TITLE = "Overblik: {job_order_id}"
 CARD_MINE_TITLE = "Dine opfølgninger"
