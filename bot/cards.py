@@ -553,3 +553,22 @@ def mine_card(lines: Sequence[StatusView]) -> Card:
             )
         )
     return _card(body, fallback=texts.CARD_MINE_TITLE)
+
+
+def find_action(card: dict[str, Any], verb: str, **match: Any) -> dict[str, Any] | None:
+    """The data of the first Action.Execute with ``verb`` (and matching data) anywhere in a card."""
+    stack: list[Any] = [card]
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, dict):
+            if (
+                node.get("type") == "Action.Execute"
+                and node.get("verb") == verb
+                and all(node.get("data", {}).get(k) == v for k, v in match.items())
+            ):
+                data: dict[str, Any] = dict(node["data"])
+                return data
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return None

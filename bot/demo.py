@@ -217,25 +217,6 @@ def _buttons(actions: list[dict[str, Any]]) -> Text:
     return Text("  ".join(f"[{a.get('title', '?')}]" for a in actions), style="cyan")
 
 
-def find_action(card: dict[str, Any], verb: str, **match: Any) -> dict[str, Any] | None:
-    """The data of the first Action.Execute with ``verb`` (and matching data) anywhere in a card."""
-    stack: list[Any] = [card]
-    while stack:
-        node = stack.pop(0)
-        if isinstance(node, dict):
-            if (
-                node.get("type") == "Action.Execute"
-                and node.get("verb") == verb
-                and all(node.get("data", {}).get(k) == v for k, v in match.items())
-            ):
-                data: dict[str, Any] = dict(node["data"])
-                return data
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return None
-
-
 # --- Bot Framework activities as Teams sends them ---------------------------------------------------
 
 
@@ -468,12 +449,12 @@ class Demo:
         approvals: list[str] = []
         self.quiet = True  # one panel with the end result instead of one per click
         for _ in range(2):
-            data = find_action(card, "godkend")
+            data = cards.find_action(card, "godkend")
             if data is None:
                 break
             card = await self._press(teams, LEAD, post, card, data, texts.CARD_APPROVE)
             approvals.append(str(data["cand"]))
-        reject = find_action(card, "afvis")
+        reject = cards.find_action(card, "afvis")
         if reject is not None:
             reject[f"reason_{reject['cand']}"] = next(iter(texts.CARD_REJECT_REASONS))
             card = await self._press(teams, LEAD, post, card, reject, texts.CARD_REJECT)
@@ -484,7 +465,7 @@ class Demo:
         # 5. hand-over to the consultants
         self.step(texts.DEMO_STEP_HANDOVER, texts.DEMO_STEP_HANDOVER_TEXT)
         before = len(self.connector.delivered)
-        send = find_action(card, "send_godkendte")
+        send = cards.find_action(card, "send_godkendte")
         if send is not None:
             await teams.press(LEAD, post.conversation_id, post.activity_id, send)
         handovers = [
@@ -542,7 +523,7 @@ class Demo:
             check = [
                 d for d in self.connector.delivered[before:] if d.conversation_id == first.conversation_id
             ]
-            data = find_action(check[-1].card or {}, "status", to="i_job_3_mdr") if check else None
+            data = cards.find_action(check[-1].card or {}, "status", to="i_job_3_mdr") if check else None
             if data is not None:
                 await teams.press(consultant, check[-1].conversation_id, check[-1].activity_id, data)
             else:
@@ -621,7 +602,7 @@ class Demo:
         to: str,
         when: date | None,
     ) -> dict[str, Any]:
-        data = find_action(card, "status", to=to)
+        data = cards.find_action(card, "status", to=to)
         if data is None:
             return card
         if when is not None:

@@ -22,6 +22,8 @@ from typing import Any
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from bot import cards
+
 TENANT = "tenant-0001"
 
 
@@ -343,22 +345,11 @@ def submit(
 
 
 def find_action(card: dict[str, Any], verb: str, **match: Any) -> dict[str, Any]:
-    """The data of the first Action.Execute with ``verb`` (and matching data fields) anywhere in a card."""
-    stack: list[Any] = [card]
-    while stack:
-        node = stack.pop(0)
-        if isinstance(node, dict):
-            if (
-                node.get("type") == "Action.Execute"
-                and node.get("verb") == verb
-                and all(node.get("data", {}).get(k) == v for k, v in match.items())
-            ):
-                data: dict[str, Any] = dict(node["data"])
-                return data
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    raise AssertionError(f"no {verb} action with {match} on the card")
+    """Like ``cards.find_action``, but a missing action fails the test."""
+    data = cards.find_action(card, verb, **match)
+    if data is None:
+        raise AssertionError(f"no {verb} action with {match} on the card")
+    return data
 
 
 def card_text(card: dict[str, Any]) -> str:
