@@ -327,9 +327,9 @@ class FollowUpStore:
         call re-ranks; existing records (and the leads' decisions) are kept. ``job`` is the stored job
         order when the caller already has it (its deadline schedules reminders; saves a read).
 
-        Why one script for everything: the shortlist and all its new records appear together or not
-        at all, in one round trip instead of one per candidate (the intake's throughput was bound by
-        those round trips). Returns how many records were created.
+        Why one script for everything: no reader or writer ever sees the shortlist without its records
+        (a script runs in isolation), in one round trip instead of one per candidate (the intake's
+        throughput was bound by those round trips). Returns how many records were created.
         """
         job_order_id = check_id(job_order_id)
         actor = check_actor(actor)
