@@ -15,6 +15,7 @@ import asyncio
 import itertools
 import json
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -61,10 +62,13 @@ class DemoClock:
 
 @dataclass
 class Delivered:
+    """One call the bot made to the connector: kind, conversation, activity, and when it arrived."""
+
     kind: str  # create | send | reply | update
     conversation_id: str
     activity_id: str
     activity: dict[str, Any]
+    at: float = 0.0  # time.time() on arrival (the benchmarks measure latency against it)
 
     @property
     def card(self) -> dict[str, Any] | None:
@@ -74,19 +78,28 @@ class Delivered:
                 return content
         return None
 
+    @property
+    def text(self) -> str:
+        return str(self.activity.get("text") or "")
+
 
 @dataclass
 class DemoConnector:
-    """Implements the Bot Connector routes the bot calls and shows everything it receives."""
+    """Implements the Bot Connector routes the bot calls and records (and shows) everything it receives.
 
-    show: Callable[[Delivered], None]
-    members: dict[str, dict[str, Any]] = field(default_factory=dict)
+    Why one class: the demo stands in for Teams with it, and the tests' fake connector is this class
+    plus test extras (``tests/fake_connector.py``), so both speak the same routes the same way.
+    """
+
+    show: Callable[[Delivered], None] | None = None
+    members: dict[str, dict[str, Any]] = field(default_factory=dict)  # teams user id -> member JSON
     delivered: list[Delivered] = field(default_factory=list)
+    tenant: str = TENANT
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(5000))
     _runner: web.AppRunner | None = None
     url: str = ""
 
-    async def start(self, port: int = 0) -> str:
+    def build_app(self) -> web.Application:
         app = web.Application()
         r = app.router
         r.add_post("/v3/conversations", self._create)
@@ -97,7 +110,10 @@ class DemoConnector:
         r.add_get("/v3/conversations/{cid}/pagedmembers", self._paged)
         r.add_get("/v3/conversations/{cid}/members/{uid}", self._member)
         r.add_get("/v3/teams/{tid}/conversations", self._channels)
-        self._runner = web.AppRunner(app, access_log=None)
+        return app
+
+    async def start(self, port: int = 0) -> str:
+        self._runner = web.AppRunner(self.build_app(), access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
@@ -109,47 +125,54 @@ class DemoConnector:
         if self._runner is not None:
             await self._runner.cleanup()
 
-    def add_member(self, teams_id: str, aad: str, upn: str) -> None:
-        self.members[teams_id] = {
+    def add_member(self, teams_id: str, aad: str, upn: str, name: str | None = None) -> dict[str, Any]:
+        member = {
             "id": teams_id,
             "aadObjectId": aad,
             "email": upn,
             "userPrincipalName": upn,
-            "name": upn.split("@")[0],
-            "tenantId": TENANT,
+            "name": name or upn.split("@")[0],
+            "tenantId": self.tenant,
             "userRole": "user",
         }
+        self.members[teams_id] = member
+        return member
 
-    def _record(self, kind: str, cid: str, aid: str, activity: dict[str, Any]) -> None:
-        item = Delivered(kind, cid, aid, activity)
+    def _next_id(self) -> str:
+        return str(next(self._ids))
+
+    async def _record(self, item: Delivered) -> None:
+        item.at = time.time()
         self.delivered.append(item)
-        self.show(item)
+        if self.show is not None:
+            self.show(item)
 
     async def _create(self, request: web.Request) -> web.Response:
         body = await request.json()
-        activity_id = str(next(self._ids))
+        activity_id = self._next_id()
         channel = ((body.get("channelData") or {}).get("channel") or {}).get("id")
-        if channel:
+        if channel:  # a new post (thread) in a team channel
             cid = f"{channel};messageid={activity_id}"
             if body.get("activity"):
-                self._record("create", cid, activity_id, body["activity"])
+                await self._record(Delivered("create", cid, activity_id, body["activity"]))
         else:
             cid = "a:personal-" + "-".join(str(m.get("id")) for m in body.get("members") or [])
         return web.json_response({"id": cid, "activityId": activity_id, "serviceUrl": self.url})
 
     async def _send(self, request: web.Request) -> web.Response:
-        activity_id = str(next(self._ids))
-        self._record("send", request.match_info["cid"], activity_id, await request.json())
+        activity_id = self._next_id()
+        await self._record(Delivered("send", request.match_info["cid"], activity_id, await request.json()))
         return web.json_response({"id": activity_id})
 
     async def _reply(self, request: web.Request) -> web.Response:
-        activity_id = str(next(self._ids))
-        self._record("reply", request.match_info["cid"], activity_id, await request.json())
+        activity_id = self._next_id()
+        await self._record(Delivered("reply", request.match_info["cid"], activity_id, await request.json()))
         return web.json_response({"id": activity_id})
 
     async def _update(self, request: web.Request) -> web.Response:
-        self._record("update", request.match_info["cid"], request.match_info["aid"], await request.json())
-        return web.json_response({"id": request.match_info["aid"]})
+        cid, aid = request.match_info["cid"], request.match_info["aid"]
+        await self._record(Delivered("update", cid, aid, await request.json()))
+        return web.json_response({"id": aid})
 
     async def _members(self, request: web.Request) -> web.Response:
         return web.json_response(list(self.members.values()))
@@ -160,11 +183,13 @@ class DemoConnector:
     async def _member(self, request: web.Request) -> web.Response:
         member = self.members.get(request.match_info["uid"])
         if member is None:
-            return web.json_response({"error": {"code": "MemberNotFoundInConversation"}}, status=404)
+            return web.json_response(
+                {"error": {"code": "MemberNotFoundInConversation", "message": "nope"}}, status=404
+            )
         return web.json_response(member)
 
     async def _channels(self, request: web.Request) -> web.Response:
-        return web.json_response({"conversations": [{"id": CHANNEL_ID, "name": "Matchenheden"}]})
+        return web.json_response({"conversations": [{"id": request.match_info["tid"], "name": "General"}]})
 
 
 # --- rendering Adaptive Cards as text --------------------------------------------------------------

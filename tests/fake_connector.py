@@ -4,9 +4,10 @@ Why a server and not a mock: the SDK's outgoing calls go through msrest/``reques
 so only a real socket sees them. The bot is given ``serviceUrl`` = this server's URL in the
 activities the tests POST; everything it sends is recorded here for assertions.
 
-Implements the routes the bot uses: create conversation (1:1 and new channel post), send / reply /
-update activity, members (one, all, paged) and the team's channels. ``unreachable`` user ids get
-403 on create (app not installed / blocked); ``fail_next`` injects transient 503s.
+The routes the bot uses (create conversation, send / reply / update activity, members, the team's
+channels) are the demo's ``bot.demo.DemoConnector``; this subclass adds the test extras:
+``unreachable`` user ids get 403 on create (app not installed / blocked); ``fail_next`` injects
+transient 503s.
 """
 
 from __future__ import annotations
@@ -14,96 +15,56 @@ from __future__ import annotations
 import asyncio
 import itertools
 import sys
-import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
-from aiohttp.test_utils import TestServer
 
 from bot import cards
+from bot.demo import Delivered, DemoConnector
 
 TENANT = "tenant-0001"
 
+Sent = Delivered  # one call the bot made: kind ('send' | 'reply' | 'update' | 'create'), activity
 
-@dataclass
-class Sent:
-    """One call the bot made: kind ('send' | 'reply' | 'update' | 'create'), conversation, activity."""
-
-    kind: str
-    conversation_id: str
-    activity_id: str
-    activity: dict[str, Any]
-    at: float = 0.0  # time.time() when it arrived (the benchmark measures latency against it)
-
-    @property
-    def card(self) -> dict[str, Any] | None:
-        for att in self.activity.get("attachments") or []:
-            if att.get("contentType") == "application/vnd.microsoft.card.adaptive":
-                content: dict[str, Any] = att["content"]
-                return content
-        return None
-
-    @property
-    def text(self) -> str:
-        return str(self.activity.get("text") or "")
+_Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 @dataclass
-class FakeConnector:
-    members: dict[str, dict[str, Any]] = field(default_factory=dict)  # teams user id -> member JSON
+class FakeConnector(DemoConnector):
+    """The demo's connector (``bot.demo.DemoConnector``: the routes) plus what tests need on top:
+    unreachable users, injected failures, a request count, ``created`` bodies, waiting for a
+    condition, and a ``/_stats`` route for the benchmark's separate process."""
+
+    tenant: str = TENANT
     unreachable: set[str] = field(default_factory=set)
-    sent: list[Sent] = field(default_factory=list)
     created: list[dict[str, Any]] = field(default_factory=list)
     failures: list[int] = field(default_factory=list)
     requests: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
-    _server: TestServer | None = None
     _changed: asyncio.Condition | None = None
 
     # --- lifecycle ----------------------------------------------------------------------------------
 
+    def build_app(self) -> web.Application:
+        app = super().build_app()
+        app.router.add_get("/_stats", self._stats)
+        app.middlewares.append(self._gate)
+        return app
+
     async def start(self, port: int = 0) -> str:
-        app = web.Application()
-        r = app.router
-        r.add_post("/v3/conversations", self._create)
-        r.add_post("/v3/conversations/{cid}/activities", self._send)
-        r.add_post("/v3/conversations/{cid}/activities/{aid}", self._reply)
-        r.add_put("/v3/conversations/{cid}/activities/{aid}", self._update)
-        r.add_get("/v3/conversations/{cid}/members", self._members)
-        r.add_get("/v3/conversations/{cid}/pagedmembers", self._paged_members)
-        r.add_get("/v3/conversations/{cid}/members/{uid}", self._member)
-        r.add_get("/v3/teams/{tid}/conversations", self._channels)
-        r.add_get("/_stats", self._stats)
         self._changed = asyncio.Condition()
-        self._server = TestServer(app, host="127.0.0.1", port=port or None)
-        await self._server.start_server()
-        return self.url
-
-    async def close(self) -> None:
-        if self._server is not None:
-            await self._server.close()
-
-    @property
-    def url(self) -> str:
-        assert self._server is not None
-        return str(self._server.make_url("")).rstrip("/") + "/"
+        return await super().start(port)
 
     # --- test helpers --------------------------------------------------------------------------------
 
-    def add_member(self, teams_id: str, aad: str, upn: str) -> dict[str, Any]:
-        member = {
-            "id": teams_id,
-            "aadObjectId": aad,
-            "email": upn,
-            "userPrincipalName": upn,
-            "name": f"Navn {teams_id}",
-            "tenantId": TENANT,
-            "userRole": "user",
-        }
-        self.members[teams_id] = member
-        return member
+    @property
+    def sent(self) -> list[Sent]:
+        return self.delivered
+
+    def add_member(self, teams_id: str, aad: str, upn: str, name: str | None = None) -> dict[str, Any]:
+        return super().add_member(teams_id, aad, upn, name or f"Navn {teams_id}")
 
     def fail_next(self, count: int, status: int = 503) -> None:
         self.failures += [status] * count
@@ -126,31 +87,28 @@ class FakeConnector:
 
     # --- routes ----------------------------------------------------------------------------------------
 
-    def _next_id(self) -> str:
-        return str(next(self._ids))
-
-    async def _record(self, sent: Sent) -> None:
+    async def _record(self, item: Delivered) -> None:
         assert self._changed is not None
-        sent.at = time.time()
-        self.sent.append(sent)
+        await super()._record(item)
         async with self._changed:
             self._changed.notify_all()
 
-    def _failure(self) -> web.Response | None:
+    @web.middleware
+    async def _gate(self, request: web.Request, handler: _Handler) -> web.StreamResponse:
+        """Counts the bot's requests; a write (create / send / reply / update) takes an injected failure."""
+        if request.path == "/_stats":
+            return await handler(request)
         self.requests += 1
-        if self.failures:
+        if request.method != "GET" and self.failures:
             return web.json_response(
                 {"error": {"code": "ServiceError", "message": "transient"}}, status=self.failures.pop(0)
             )
-        return None
+        return await handler(request)
 
     async def _create(self, request: web.Request) -> web.Response:
-        if (fail := self._failure()) is not None:
-            return fail
         body = await request.json()
         self.created.append(body)
-        members = [m.get("id") for m in body.get("members") or []]
-        if any(m in self.unreachable for m in members):
+        if any(m.get("id") in self.unreachable for m in body.get("members") or []):
             return web.json_response(
                 {
                     "error": {
@@ -160,65 +118,13 @@ class FakeConnector:
                 },
                 status=403,
             )
-        channel = ((body.get("channelData") or {}).get("channel") or {}).get("id")
-        activity_id = self._next_id()
-        if channel:  # a new post (thread) in a team channel
-            conversation_id = f"{channel};messageid={activity_id}"
-            if body.get("activity"):
-                await self._record(Sent("create", conversation_id, activity_id, body["activity"]))
-        else:
-            conversation_id = f"a:personal-{'-'.join(str(m) for m in members)}"
-        return web.json_response({"id": conversation_id, "activityId": activity_id, "serviceUrl": self.url})
-
-    async def _send(self, request: web.Request) -> web.Response:
-        if (fail := self._failure()) is not None:
-            return fail
-        body = await request.json()
-        activity_id = self._next_id()
-        await self._record(Sent("send", request.match_info["cid"], activity_id, body))
-        return web.json_response({"id": activity_id})
-
-    async def _reply(self, request: web.Request) -> web.Response:
-        if (fail := self._failure()) is not None:
-            return fail
-        body = await request.json()
-        activity_id = self._next_id()
-        await self._record(Sent("reply", request.match_info["cid"], activity_id, body))
-        return web.json_response({"id": activity_id})
-
-    async def _update(self, request: web.Request) -> web.Response:
-        if (fail := self._failure()) is not None:
-            return fail
-        body = await request.json()
-        await self._record(Sent("update", request.match_info["cid"], request.match_info["aid"], body))
-        return web.json_response({"id": request.match_info["aid"]})
-
-    async def _members(self, request: web.Request) -> web.Response:
-        self.requests += 1
-        return web.json_response(list(self.members.values()))
-
-    async def _paged_members(self, request: web.Request) -> web.Response:
-        self.requests += 1
-        return web.json_response({"members": list(self.members.values())})
-
-    async def _member(self, request: web.Request) -> web.Response:
-        self.requests += 1
-        member = self.members.get(request.match_info["uid"])
-        if member is None:
-            return web.json_response(
-                {"error": {"code": "MemberNotFoundInConversation", "message": "nope"}}, status=404
-            )
-        return web.json_response(member)
+        return await super()._create(request)
 
     async def _stats(self, request: web.Request) -> web.Response:
         """For the benchmark, which runs the connector in its own process: counts and arrival times."""
         kind = request.query.get("kind")
         arrivals = [s.at for s in self.sent if kind in (None, s.kind)]
         return web.json_response({"count": len(arrivals), "arrivals": arrivals[-50:]})
-
-    async def _channels(self, request: web.Request) -> web.Response:
-        self.requests += 1
-        return web.json_response({"conversations": [{"id": request.match_info["tid"], "name": "General"}]})
 
 
 # --- Bot Framework activity JSON as Teams sends it ---------------------------------------------------
