@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
 from redis.asyncio import Redis
+from redis.commands.core import AsyncScript
 
 from bot import texts
 from bot.followup.models import (
@@ -462,20 +463,15 @@ class FollowUpStore:
         reason = check_text(reason)
         if interview_at is not None and interview_at.tzinfo is None:
             interview_at = interview_at.replace(tzinfo=self.rules.zone)
-        idem = self._idem_key(job_order_id, candidate_id, idempotency_key or uuid.uuid4().hex)
-        for _ in range(MAX_CAS_ATTEMPTS):
-            current, reminder_ids, seen = await self._snapshot(
-                job_order_id, candidate_id, idem if idempotency_key is not None else None
-            )
-            if seen:
-                return current
+
+        def change(current: FollowUp) -> FollowUp:
             if expected_version is not None and current.version != expected_version:
                 raise ConflictError(texts.TRANSITION_CONFLICT.format(current=current.label))
             check_transition(
                 current.state, to, reason=reason, interview_at=interview_at, start_date=start_date
             )
             now = self.clock()
-            updated = replace(
+            return replace(
                 current,
                 state=to,
                 version=current.version + 1,
@@ -487,23 +483,17 @@ class FollowUpStore:
                 closed_at=now if to in CLOSED_STATES else None,
                 history=(*current.history, HistoryItem(current.state, to, actor, now, note)),
             )
-            outcome, written = await self._write(
-                current,
-                updated,
-                action="transition",
-                actor=actor,
-                idem=idem,
-                new_reminders=True,
-                old_reminders=reminder_ids,
-            )
-            if outcome == "ok":
-                return written
-            if outcome == "dup":
-                return await self._require(job_order_id, candidate_id)
-            if expected_version is not None:
-                latest = await self._require(job_order_id, candidate_id)
-                raise ConflictError(texts.TRANSITION_CONFLICT.format(current=latest.label))
-        raise ConflictError(texts.TRANSITION_CONFLICT.format(current=current.label))
+
+        return await self._change(
+            job_order_id,
+            candidate_id,
+            change,
+            action="transition",
+            actor=actor,
+            idempotency_key=idempotency_key,
+            new_reminders=True,
+            retry=expected_version is None,
+        )
 
     async def add_note(
         self,
@@ -519,6 +509,45 @@ class FollowUpStore:
         clean = check_text(note)
         if clean is None:
             raise TransitionError(texts.NOTE_EMPTY)
+
+        def change(current: FollowUp) -> FollowUp:
+            now = self.clock()
+            return replace(
+                current,
+                version=current.version + 1,
+                updated_at=now,
+                note=clean,
+                history=(*current.history, HistoryItem(current.state, current.state, actor, now, clean)),
+            )
+
+        return await self._change(
+            job_order_id,
+            candidate_id,
+            change,
+            action="note",
+            actor=actor,
+            idempotency_key=idempotency_key,
+            new_reminders=False,
+            retry=True,
+        )
+
+    async def _change(
+        self,
+        job_order_id: str,
+        candidate_id: str,
+        change: Callable[[FollowUp], FollowUp],
+        *,
+        action: str,
+        actor: str,
+        idempotency_key: str | None,
+        new_reminders: bool,
+        retry: bool,
+    ) -> FollowUp:
+        """The optimistic write ``transition`` and ``add_note`` share: read, ``change``, write if nobody
+        wrote meanwhile, else read again (``retry``) or raise the conflict with the latest state.
+
+        A repeated ``idempotency_key`` returns the record as it is, applying nothing twice.
+        """
         idem = self._idem_key(job_order_id, candidate_id, idempotency_key or uuid.uuid4().hex)
         for _ in range(MAX_CAS_ATTEMPTS):
             current, reminder_ids, seen = await self._snapshot(
@@ -526,27 +555,22 @@ class FollowUpStore:
             )
             if seen:
                 return current
-            now = self.clock()
-            updated = replace(
-                current,
-                version=current.version + 1,
-                updated_at=now,
-                note=clean,
-                history=(*current.history, HistoryItem(current.state, current.state, actor, now, clean)),
-            )
             outcome, written = await self._write(
                 current,
-                updated,
-                action="note",
+                change(current),
+                action=action,
                 actor=actor,
                 idem=idem,
-                new_reminders=False,
+                new_reminders=new_reminders,
                 old_reminders=reminder_ids,
             )
             if outcome == "ok":
                 return written
             if outcome == "dup":
                 return await self._require(job_order_id, candidate_id)
+            if not retry:
+                latest = await self._require(job_order_id, candidate_id)
+                raise ConflictError(texts.TRANSITION_CONFLICT.format(current=latest.label))
         raise ConflictError(texts.TRANSITION_CONFLICT.format(current=current.label))
 
     async def get_followup(self, job_order_id: str, candidate_id: str) -> FollowUp | None:
@@ -1132,17 +1156,22 @@ class FollowUpStore:
         return total
 
     async def _put_chunk(self, flat: list[str]) -> int:
+        return await self._on_live_generation(self._pool_put, flat, "put_candidates")
+
+    async def _on_live_generation(self, script: AsyncScript, args: list[str], what: str) -> int:
+        """Run a pool script on the live generation; it answers -1 when a swap moved the generation
+        between our read and its run, and then we run it again on the new one."""
         for _ in range(MAX_CAS_ATTEMPTS):
             gen = await self._generation()
             n = int(
-                await self._pool_put(
+                await script(
                     keys=[keys.pool_meta(self.prefix), keys.pool_generation(self.prefix, gen)],
-                    args=[str(gen), *flat],
+                    args=[str(gen), *args],
                 )
             )
             if n >= 0:
                 return n
-        raise RuntimeError("pool generation kept changing during put_candidates")
+        raise RuntimeError(f"pool generation kept changing during {what}")
 
     async def all_candidates(self) -> list[CandidateProfile]:
         """Every profile in the live pool generation (never a mix of two generations)."""
@@ -1163,17 +1192,7 @@ class FollowUpStore:
 
     async def remove(self, candidate_id: str) -> bool:
         """Remove one profile from the live pool; True when it was there."""
-        for _ in range(MAX_CAS_ATTEMPTS):
-            gen = await self._generation()
-            n = int(
-                await self._pool_remove(
-                    keys=[keys.pool_meta(self.prefix), keys.pool_generation(self.prefix, gen)],
-                    args=[str(gen), candidate_id],
-                )
-            )
-            if n >= 0:
-                return n > 0
-        raise RuntimeError("pool generation kept changing during remove")
+        return await self._on_live_generation(self._pool_remove, [candidate_id], "remove") > 0
 
     async def _pool_consultants(self, candidate_ids: list[str]) -> dict[str, str]:
         gen_key = keys.pool_generation(self.prefix, await self._generation())
