@@ -37,22 +37,17 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import aiohttp  # noqa: E402
+from _common import pct, print_table, redis_for_run, sample_pool  # noqa: E402
 from aiohttp.test_utils import TestServer  # noqa: E402
-from bench_matching import job_orders, resample, synthesise  # noqa: E402
+from bench_matching import job_orders  # noqa: E402
 from tenacity import wait_none  # noqa: E402
 
 from bot.app import SERVICES_KEY, create_app  # noqa: E402
 from bot.store.connection import client_from_url  # noqa: E402
 from config.settings import Settings  # noqa: E402
-from matching.io import load_candidates  # noqa: E402
 from matching.taxonomy import default_taxonomy  # noqa: E402
 from tests import fake_connector as fc  # noqa: E402
-from tests.redis_server import RedisServer, free_port  # noqa: E402
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+from tests.redis_server import free_port  # noqa: E402
 
 
 async def fire(
@@ -115,12 +110,11 @@ def start_connector() -> tuple[subprocess.Popen[str], str]:
 
 
 async def run(args: argparse.Namespace) -> list[tuple[str, str, str]]:
-    server = None
-    redis_url = os.environ.get("REDIS_URL", "")
-    if not redis_url:
-        server = RedisServer()
-        server.start()
-        redis_url = server.url
+    with redis_for_run() as redis_url:
+        return await _run(args, redis_url)
+
+
+async def _run(args: argparse.Namespace, redis_url: str) -> list[tuple[str, str, str]]:
     connector, svc = start_connector()
     users = [fc.user_account(f"29:bench-{i}", f"aad-bench-{i}") for i in range(8)]
     settings = Settings(
@@ -136,9 +130,7 @@ async def run(args: argparse.Namespace) -> list[tuple[str, str, str]]:
     logging.getLogger().setLevel(logging.WARNING)
     services = app[SERVICES_KEY]
     tax = default_taxonomy()
-    sample = ROOT / "data" / "candidates.jsonl"
-    base = load_candidates(sample) if sample.exists() else synthesise(2000, tax)
-    pool = resample(base, args.pool, tax)
+    pool = sample_pool(args.pool, tax)
     jobs = job_orders(tax)[: args.jobs]
     t0 = time.perf_counter()
     await services.store.put_candidates(pool)
@@ -223,8 +215,6 @@ async def run(args: argparse.Namespace) -> list[tuple[str, str, str]]:
         await redis.aclose()
         connector.terminate()
         connector.wait()
-        if server is not None:
-            server.cleanup()
 
     rate, floor, stock = statistics.median(rates), statistics.median(floors), statistics.median(stock_rates)
     p50, p95 = pct(latencies, 0.5), pct(latencies, 0.95)
@@ -268,9 +258,7 @@ def main() -> None:
         asyncio.run(_fire_main(args.fire, args.bodies, args.concurrency))
         return
     rows = asyncio.run(run(args))
-    print("| measure | value | target |\n|---|---|---|")
-    for measure, value, target in rows:
-        print(f"| {measure} | {value} | {target} |")
+    print_table(rows)
 
 
 if __name__ == "__main__":

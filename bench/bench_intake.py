@@ -40,16 +40,16 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import aiohttp  # noqa: E402
+from _common import pct, print_table, redis_for_run, sample_pool  # noqa: E402
 from aiohttp import web  # noqa: E402
-from bench_matching import job_orders, resample, synthesise  # noqa: E402
+from bench_matching import job_orders  # noqa: E402
 
 from bot.app import SERVICES_KEY, create_app  # noqa: E402
 from bot.store.connection import client_from_url  # noqa: E402
 from config.settings import Settings  # noqa: E402
-from matching.io import load_candidates  # noqa: E402
 from matching.models import CandidateProfile, JobOrder  # noqa: E402
 from matching.taxonomy import default_taxonomy  # noqa: E402
-from tests.redis_server import RedisServer, free_port  # noqa: E402
+from tests.redis_server import free_port  # noqa: E402
 
 API_KEY = "bench-key-" + "x" * 20
 CHANNEL = "19:bench-channel@thread.tacv2"
@@ -136,11 +136,6 @@ async def post_all(url: str, jobs: list[JobOrder], concurrency: int) -> dict[str
 
 
 # --- helpers -----------------------------------------------------------------------------------------
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def distinct_jobs(base: list[JobOrder], n: int, prefix: str = "JO-B") -> list[JobOrder]:
@@ -374,24 +369,13 @@ async def bench_import(
 
 
 async def run(args: argparse.Namespace) -> list[tuple[str, str, str]]:
-    server = None
-    redis_url = os.environ.get("REDIS_URL", "")
-    if not redis_url:
-        server = RedisServer()
-        server.start()
-        redis_url = server.url
-    try:
+    with redis_for_run() as redis_url:
         tax = default_taxonomy()
-        sample = ROOT / "data" / "candidates.jsonl"
-        base = load_candidates(sample) if sample.exists() else synthesise(2000, tax)
-        pool = resample(base, args.pool, tax)
+        pool = sample_pool(args.pool, tax)
         jobs = distinct_jobs(job_orders(tax), args.jobs)
         rows = await bench_import(args, redis_url, pool)
         rows += await bench_intake(args, redis_url, pool, jobs)
         return rows
-    finally:
-        if server is not None:
-            server.cleanup()
 
 
 def main() -> None:
@@ -415,10 +399,7 @@ def main() -> None:
         asyncio.run(_connector_main(args.serve_connector))
         return
     rows = asyncio.run(run(args))
-    print("| measure | result | target |")
-    print("|---|---|---|")
-    for name, value, target in rows:
-        print(f"| {name} | {value} | {target} |")
+    print_table(rows, "result")
 
 
 if __name__ == "__main__":
