@@ -234,6 +234,45 @@ class _Ops:
         ops, self.ops = self.ops, []
         return ops
 
+    def audit(
+        self,
+        prefix: str,
+        job_order_id: str,
+        candidate_id: str,
+        *,
+        at: datetime,
+        actor: str,
+        action: str,
+        from_state: str,
+        to_state: str,
+        version: int,
+    ) -> None:
+        """One line in the job order's audit stream (capped at ``keys.AUDIT_MAXLEN``): who did what, by id."""
+        self.add(
+            "XADD",
+            keys.audit(prefix, job_order_id),
+            "MAXLEN",
+            "~",
+            keys.AUDIT_MAXLEN,
+            "*",
+            "at",
+            _iso(at),
+            "actor",
+            actor,
+            "action",
+            action,
+            "job_order_id",
+            job_order_id,
+            "candidate_id",
+            candidate_id,
+            "from",
+            from_state,
+            "to",
+            to_state,
+            "version",
+            version,
+        )
+
 
 class FollowUpStore:
     """Named operations on Redis for the follow-up engine (see ``docs/redis-keys.md``)."""
@@ -875,29 +914,16 @@ class FollowUpStore:
         ops.add("ZADD", keys.by_updated(p), f"{updated.updated_at.timestamp():.3f}", member)
         if updated.closed_at is not None and current.closed_at is None:
             ops.add("ZADD", keys.closed(p), f"{updated.closed_at.timestamp():.3f}", member)
-        ops.add(
-            "XADD",
-            keys.audit(p, jo),
-            "MAXLEN",
-            "~",
-            keys.AUDIT_MAXLEN,
-            "*",
-            "at",
-            _iso(updated.updated_at),
-            "actor",
-            actor,
-            "action",
-            action,
-            "job_order_id",
+        ops.audit(
+            p,
             jo,
-            "candidate_id",
             cid,
-            "from",
-            "" if creating else current.state.value,
-            "to",
-            updated.state.value,
-            "version",
-            updated.version,
+            at=updated.updated_at,
+            actor=actor,
+            action=action,
+            from_state="" if creating else current.state.value,
+            to_state=updated.state.value,
+            version=updated.version,
         )
         return updated
 
@@ -1028,29 +1054,16 @@ class FollowUpStore:
             entry = json.loads(sl_raw)
             entry.update(reasons=[], consultant="")
             ops.add("HSET", keys.shortlist(p, jo), cid, json.dumps(entry))
-        ops.add(
-            "XADD",
-            keys.audit(p, jo),
-            "MAXLEN",
-            "~",
-            keys.AUDIT_MAXLEN,
-            "*",
-            "at",
-            _iso(now),
-            "actor",
-            SYSTEM_ACTOR,
-            "action",
-            "anonymised",
-            "job_order_id",
+        ops.audit(
+            p,
             jo,
-            "candidate_id",
             cid,
-            "from",
-            current.state.value,
-            "to",
-            current.state.value,
-            "version",
-            stripped.version,
+            at=now,
+            actor=SYSTEM_ACTOR,
+            action="anonymised",
+            from_state=current.state.value,
+            to_state=current.state.value,
+            version=stripped.version,
         )
         result = await self._apply(keys=ops.keys, args=[current.version, "", 0, json.dumps(ops.ops)])
         return str(result[0])
