@@ -23,6 +23,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.adapter import TeamsEdge
+from bot.followup.models import utc_now
 from bot.followup.reminders import ReminderScheduler, load_reminder_rules
 from bot.handlers import BotLogic
 from bot.intake import add_intake_routes
@@ -34,7 +35,6 @@ from bot.services import (
     Leads,
     PoolIndex,
     ShortlistService,
-    utc_now,
 )
 from bot.store.connection import Redis, check_durability, client_from_url, embedded_client
 from bot.store.conversations import ConversationStore

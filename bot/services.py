@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any, Protocol
 
 from bot import cards, texts
-from bot.followup.models import FollowUp, Reminder, ShortlistEntry
+from bot.followup.models import Clock, FollowUp, Reminder, ShortlistEntry, utc_now
 from bot.followup.reminders import ReminderRules, reminder_text
 from bot.followup.states import FollowUpState, TransitionError
 from bot.observability import Metrics
@@ -29,12 +29,7 @@ from matching.models import JobOrder
 
 log = logging.getLogger("matchbot.services")
 
-Clock = Callable[[], datetime]
 INTERVIEW_AT = time(9)  # local time assumed for an interview given only as a date
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 async def _ready(value: JobOrder) -> JobOrder:

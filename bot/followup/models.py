@@ -5,11 +5,19 @@ The bot renders these; the store builds them from Redis hashes. Times are timezo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Protocol
 
 from bot.followup.states import ACTION_PRIORITY, FollowUpState
+
+Clock = Callable[[], datetime]  # injected everywhere time matters, so tests and the demo can move it
+
+
+def utc_now() -> datetime:
+    """The default clock: now, timezone-aware UTC."""
+    return datetime.now(UTC)
 
 
 class RankedCandidate(Protocol):

@@ -18,7 +18,6 @@ import asyncio
 import calendar
 import contextlib
 import logging
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -30,7 +29,7 @@ import holidays
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot import texts
-from bot.followup.models import FollowUp, Reminder
+from bot.followup.models import Clock, FollowUp, Reminder, utc_now
 from bot.followup.states import FollowUpState
 from config import config_path, validate_file
 
@@ -284,10 +283,6 @@ class Notifier(Protocol):
     async def notify(self, reminder: Reminder, followup: FollowUp) -> None: ...
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class ReminderScheduler:
     """Claims due reminders and hands them to the notifier; safe to run in several processes."""
 
@@ -300,7 +295,7 @@ class ReminderScheduler:
         batch: int = 100,
         interval_seconds: float = 30.0,
         purge_every: int = 120,
-        clock: Callable[[], datetime] = _utcnow,
+        clock: Clock = utc_now,
     ) -> None:
         self.store = store
         self.notifier = notifier

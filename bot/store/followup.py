@@ -31,12 +31,14 @@ from redis.commands.core import AsyncScript
 from bot import texts
 from bot.followup.models import (
     AuditEntry,
+    Clock,
     FollowUp,
     HistoryItem,
     PurgeReport,
     RankedCandidate,
     Reminder,
     ShortlistEntry,
+    utc_now,
 )
 from bot.followup.reminders import ReminderRules, compute_reminders, load_reminder_rules
 from bot.followup.states import (
@@ -171,10 +173,6 @@ _ID = TypeAdapter(Identifier)
 _CARD_FIELDS = ("state", "version", "reason", "history")
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 def _iso(value: datetime | date | None) -> str:
     return value.isoformat() if value is not None else ""
 
@@ -281,7 +279,7 @@ class FollowUpStore:
         self,
         redis: Redis,
         prefix: str,
-        clock: Callable[[], datetime] = _utcnow,
+        clock: Clock = utc_now,
         *,
         rules: ReminderRules | None = None,
         retention_days: int = 180,
