@@ -464,16 +464,7 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
             if upn is None and a.channel_id == TEAMS_CHANNEL:
                 upn = await self._lookup_upn(ctx, user.id)
             if known is None or new_personal or (upn and not known.upn):
-                self._users.pop(aad, None)
-                await self.conversations.save_user(
-                    aad_object_id=aad,
-                    teams_id=user.id,
-                    upn=upn,
-                    tenant_id=_tenant(a),
-                    service_url=a.service_url or "",
-                    bot_id=a.recipient.id if a.recipient else "",
-                    personal_conversation_id=conv_id if is_personal else None,
-                )
+                await self._save_user(a, aad, user.id, upn, conv_id if is_personal else None)
             if new_personal and upn:
                 await self._logic().on_reachable(upn)
         return Turn(
@@ -593,6 +584,26 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
             log.warning("roster read failed", extra={"error": type(exc).__name__})
         await self._save_members(ctx, members)
 
+    async def _save_user(
+        self,
+        a: Activity,
+        aad: str,
+        teams_id: str,
+        upn: str | None,
+        personal_conversation_id: str | None = None,
+    ) -> None:
+        """Store a user as this activity shows them (tenant, service url, bot) and drop the cached copy."""
+        self._users.pop(aad, None)
+        await self.conversations.save_user(
+            aad_object_id=aad,
+            teams_id=teams_id,
+            upn=upn,
+            tenant_id=_tenant(a),
+            service_url=a.service_url or "",
+            bot_id=a.recipient.id if a.recipient else "",
+            personal_conversation_id=personal_conversation_id,
+        )
+
     async def _save_members(self, ctx: TurnContext, members: list[Any]) -> None:
         a = ctx.activity
         for m in members:
@@ -600,15 +611,7 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
             upn = getattr(m, "email", None) or getattr(m, "user_principal_name", None)
             if not aad:
                 continue
-            self._users.pop(aad, None)
-            await self.conversations.save_user(
-                aad_object_id=aad,
-                teams_id=m.id,
-                upn=upn,
-                tenant_id=_tenant(a),
-                service_url=a.service_url or "",
-                bot_id=a.recipient.id if a.recipient else "",
-            )
+            await self._save_user(a, aad, m.id, upn)
             if upn and await self.conversations.pending_for(upn):
                 await self._logic().on_reachable(upn)
 
