@@ -245,8 +245,115 @@ def _buttons(actions: list[dict[str, Any]]) -> Text:
 # --- Bot Framework activities as Teams sends them ---------------------------------------------------
 
 
+@dataclass
+class TeamsActivities:
+    """Bot Framework activity JSON as a Teams client sends it, for one tenant, team and channel.
+
+    Why shared: the demo plays the Teams client with it and the end-to-end tests post the same JSON
+    (``tests/fake_connector.py`` with its own ids), so there is one idea of what Teams sends.
+    """
+
+    tenant: str = TENANT
+    bot_id: str = BOT_ID
+    team_id: str = TEAM_ID
+    channel_id: str = CHANNEL_ID
+    id_prefix: str = "demo-"
+    timestamp: Callable[[], str] = lambda: "2026-11-23T08:00:00.000Z"
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def activity(
+        self,
+        service_url: str,
+        kind: str,
+        user: dict[str, Any],
+        conversation: dict[str, Any],
+        channel_data: dict[str, Any],
+    ) -> dict[str, Any]:
+        return {
+            "type": kind,
+            "id": f"{self.id_prefix}{next(self._ids)}",
+            "timestamp": self.timestamp(),
+            "serviceUrl": service_url,
+            "channelId": "msteams",
+            "from": {k: user[k] for k in ("id", "name", "aadObjectId") if k in user},
+            "conversation": conversation,
+            "recipient": {"id": self.bot_id, "name": "Matchbot"},
+            "channelData": {**channel_data, "tenant": {"id": self.tenant}},
+            "locale": "da-DK",
+        }
+
+    def conversation(self, conversation_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Conversation and channelData of ``conversation_id``: the channel (or a thread in it), or 1:1."""
+        if conversation_id.startswith(self.channel_id):
+            conversation = {
+                "isGroup": True,
+                "conversationType": "channel",
+                "tenantId": self.tenant,
+                "id": conversation_id,
+            }
+            data = {
+                "teamsChannelId": self.channel_id,
+                "teamsTeamId": self.team_id,
+                "channel": {"id": self.channel_id},
+                "team": {"id": self.team_id},
+            }
+            return conversation, data
+        return {"conversationType": "personal", "tenantId": self.tenant, "id": conversation_id}, {}
+
+    def install_in_team(self, service_url: str, installer: dict[str, Any]) -> dict[str, Any]:
+        conversation, data = self.conversation(self.channel_id)
+        data = {**data, "eventType": "teamMemberAdded"}
+        activity = self.activity(service_url, "conversationUpdate", installer, conversation, data)
+        activity["membersAdded"] = [{"id": self.bot_id}]
+        return activity
+
+    def install_personal(self, service_url: str, user: dict[str, Any]) -> dict[str, Any]:
+        conversation, data = self.conversation(f"a:personal-{user['id']}")
+        activity = self.activity(service_url, "conversationUpdate", user, conversation, data)
+        activity["membersAdded"] = [{"id": self.bot_id}]
+        return activity
+
+    def message(
+        self, service_url: str, user: dict[str, Any], conversation_id: str, text: str
+    ) -> dict[str, Any]:
+        """A typed message; in the channel the bot is @mentioned, as Teams requires there."""
+        conversation, data = self.conversation(conversation_id)
+        activity = self.activity(service_url, "message", user, conversation, data)
+        if conversation_id.startswith(self.channel_id):
+            activity["text"] = f"<at>Matchbot</at> {text}"
+            activity["entities"] = [
+                {
+                    "type": "mention",
+                    "text": "<at>Matchbot</at>",
+                    "mentioned": {"id": self.bot_id, "name": "Matchbot"},
+                }
+            ]
+        else:
+            activity["text"] = text
+        return activity
+
+    def invoke_action(
+        self,
+        service_url: str,
+        user: dict[str, Any],
+        card_conversation_id: str,
+        card_activity_id: str,
+        data: dict[str, Any],
+    ) -> dict[str, Any]:
+        """Action.Execute pressed on a card: Teams sends an ``adaptiveCard/action`` invoke."""
+        conversation, cdata = self.conversation(card_conversation_id)
+        activity = self.activity(service_url, "invoke", user, conversation, cdata)
+        activity["name"] = "adaptiveCard/action"
+        activity["replyToId"] = card_activity_id
+        activity["value"] = {
+            "action": {"type": "Action.Execute", "verb": data.get("verb"), "data": data},
+            "trigger": "manual",
+        }
+        return activity
+
+
 class Teams:
-    """Builds the activities a Teams client would send and posts them to the bot's /api/messages."""
+    """Posts the activities a Teams client would send to the bot's /api/messages."""
 
     def __init__(
         self, http: aiohttp.ClientSession, bot_url: str, connector_url: str, clock: DemoClock
@@ -254,31 +361,7 @@ class Teams:
         self.http = http
         self.bot_url = bot_url
         self.connector_url = connector_url
-        self.clock = clock
-        self._ids = itertools.count(1)
-
-    def _base(
-        self, kind: str, user: dict[str, Any], conversation: dict[str, Any], channel_data: dict[str, Any]
-    ) -> dict[str, Any]:
-        return {
-            "type": kind,
-            "id": f"demo-{next(self._ids)}",
-            "timestamp": self.clock().isoformat().replace("+00:00", "Z"),
-            "serviceUrl": self.connector_url,
-            "channelId": "msteams",
-            "from": {"id": user["id"], "name": user["name"], "aadObjectId": user["aadObjectId"]},
-            "conversation": conversation,
-            "recipient": {"id": BOT_ID, "name": "Matchbot"},
-            "channelData": {**channel_data, "tenant": {"id": TENANT}},
-            "locale": "da-DK",
-        }
-
-    @staticmethod
-    def _conversation(conversation_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
-        if conversation_id.startswith(CHANNEL_ID):
-            conv = {"isGroup": True, "conversationType": "channel", "tenantId": TENANT, "id": conversation_id}
-            return conv, {"channel": {"id": CHANNEL_ID}, "team": {"id": TEAM_ID}}
-        return {"conversationType": "personal", "tenantId": TENANT, "id": conversation_id}, {}
+        self.activities = TeamsActivities(timestamp=lambda: clock().isoformat().replace("+00:00", "Z"))
 
     async def _post(self, activity: dict[str, Any]) -> dict[str, Any]:
         async with self.http.post(self.bot_url + "api/messages", json=activity) as resp:
@@ -288,40 +371,18 @@ class Teams:
             return json.loads(text) if text else {}
 
     async def install_in_team(self, installer: dict[str, Any]) -> None:
-        conv, data = self._conversation(CHANNEL_ID)
-        activity = self._base("conversationUpdate", installer, conv, {**data, "eventType": "teamMemberAdded"})
-        activity["membersAdded"] = [{"id": BOT_ID}]
-        await self._post(activity)
+        await self._post(self.activities.install_in_team(self.connector_url, installer))
 
     async def press(
         self, user: dict[str, Any], conversation_id: str, activity_id: str, data: dict[str, Any]
     ) -> dict[str, Any]:
         """Action.Execute pressed on a card: an ``adaptiveCard/action`` invoke."""
-        conv, cdata = self._conversation(conversation_id)
-        activity = self._base("invoke", user, conv, cdata)
-        activity["name"] = "adaptiveCard/action"
-        activity["replyToId"] = activity_id
-        activity["value"] = {
-            "action": {"type": "Action.Execute", "verb": data.get("verb"), "data": data},
-            "trigger": "manual",
-        }
-        return await self._post(activity)
+        return await self._post(
+            self.activities.invoke_action(self.connector_url, user, conversation_id, activity_id, data)
+        )
 
     async def say(self, user: dict[str, Any], conversation_id: str, text: str) -> None:
-        conv, cdata = self._conversation(conversation_id)
-        activity = self._base("message", user, conv, cdata)
-        if conversation_id.startswith(CHANNEL_ID):
-            activity["text"] = f"<at>Matchbot</at> {text}"
-            activity["entities"] = [
-                {
-                    "type": "mention",
-                    "text": "<at>Matchbot</at>",
-                    "mentioned": {"id": BOT_ID, "name": "Matchbot"},
-                }
-            ]
-        else:
-            activity["text"] = text
-        await self._post(activity)
+        await self._post(self.activities.message(self.connector_url, user, conversation_id, text))
 
 
 # --- the day ----------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from typing import Any
 from aiohttp import web
 
 from bot import cards
-from bot.demo import Delivered, DemoConnector
+from bot.demo import Delivered, DemoConnector, TeamsActivities
 
 TENANT = "tenant-0001"
 
@@ -132,88 +132,29 @@ class FakeConnector(DemoConnector):
 BOT_ID = "28:matchbot-bot"
 TEAM_ID = "19:team-match@thread.tacv2"
 CHANNEL_ID = "19:match-channel@thread.tacv2"
-_activity_ids = itertools.count(1)
-
-
-def _base(
-    service_url: str,
-    kind: str,
-    user: dict[str, Any],
-    conversation: dict[str, Any],
-    channel_data: dict[str, Any],
-) -> dict[str, Any]:
-    return {
-        "type": kind,
-        "id": f"in-{next(_activity_ids)}",
-        "timestamp": "2026-11-23T08:00:00.000Z",
-        "serviceUrl": service_url,
-        "channelId": "msteams",
-        "from": user,
-        "conversation": conversation,
-        "recipient": {"id": BOT_ID, "name": "Matchbot"},
-        "channelData": {**channel_data, "tenant": {"id": TENANT}},
-        "locale": "da-DK",
-    }
+TEAMS = TeamsActivities(tenant=TENANT, bot_id=BOT_ID, team_id=TEAM_ID, channel_id=CHANNEL_ID, id_prefix="in-")
 
 
 def user_account(teams_id: str, aad: str) -> dict[str, Any]:
     return {"id": teams_id, "name": f"Navn {teams_id}", "aadObjectId": aad}
 
 
-def channel_conversation(thread: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
-    conv_id = f"{CHANNEL_ID};messageid={thread}" if thread else CHANNEL_ID
-    conversation = {"isGroup": True, "conversationType": "channel", "tenantId": TENANT, "id": conv_id}
-    data = {
-        "teamsChannelId": CHANNEL_ID,
-        "teamsTeamId": TEAM_ID,
-        "channel": {"id": CHANNEL_ID},
-        "team": {"id": TEAM_ID},
-    }
-    return conversation, data
-
-
-def personal_conversation(teams_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    return {"conversationType": "personal", "tenantId": TENANT, "id": f"a:personal-{teams_id}"}, {}
-
-
 def install_in_team(service_url: str, installer: dict[str, Any]) -> dict[str, Any]:
-    conversation, data = channel_conversation()
-    activity = _base(
-        service_url, "conversationUpdate", installer, conversation, {**data, "eventType": "teamMemberAdded"}
-    )
-    activity["membersAdded"] = [{"id": BOT_ID}]
-    return activity
+    return TEAMS.install_in_team(service_url, installer)
 
 
 def install_personal(service_url: str, user: dict[str, Any]) -> dict[str, Any]:
-    conversation, data = personal_conversation(user["id"])
-    activity = _base(service_url, "conversationUpdate", user, conversation, data)
-    activity["membersAdded"] = [{"id": BOT_ID}]
-    return activity
+    return TEAMS.install_personal(service_url, user)
 
 
 def message(
     service_url: str, user: dict[str, Any], text: str, *, channel: bool = False, thread: str | None = None
 ) -> dict[str, Any]:
-    conversation, data = channel_conversation(thread) if channel else personal_conversation(user["id"])
-    activity = _base(service_url, "message", user, conversation, data)
     if channel:
-        activity["text"] = f"<at>Matchbot</at> {text}"
-        activity["entities"] = [
-            {"type": "mention", "text": "<at>Matchbot</at>", "mentioned": {"id": BOT_ID, "name": "Matchbot"}}
-        ]
+        conversation_id = f"{CHANNEL_ID};messageid={thread}" if thread else CHANNEL_ID
     else:
-        activity["text"] = text
-    return activity
-
-
-def _card_conversation(
-    card_conversation_id: str, user: dict[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    if card_conversation_id.startswith(CHANNEL_ID):
-        thread = card_conversation_id.partition(";messageid=")[2] or None
-        return channel_conversation(thread)
-    return {"conversationType": "personal", "tenantId": TENANT, "id": card_conversation_id}, {}
+        conversation_id = f"a:personal-{user['id']}"
+    return TEAMS.message(service_url, user, conversation_id, text)
 
 
 def invoke_action(
@@ -224,15 +165,7 @@ def invoke_action(
     data: dict[str, Any],
 ) -> dict[str, Any]:
     """Action.Execute pressed: Teams sends an invoke 'adaptiveCard/action'."""
-    conversation, cdata = _card_conversation(card_conversation_id, user)
-    activity = _base(service_url, "invoke", user, conversation, cdata)
-    activity["name"] = "adaptiveCard/action"
-    activity["replyToId"] = card_activity_id
-    activity["value"] = {
-        "action": {"type": "Action.Execute", "verb": data.get("verb"), "data": data},
-        "trigger": "manual",
-    }
-    return activity
+    return TEAMS.invoke_action(service_url, user, card_conversation_id, card_activity_id, data)
 
 
 def submit(
@@ -243,8 +176,8 @@ def submit(
     data: dict[str, Any],
 ) -> dict[str, Any]:
     """Action.Submit pressed (fallback): a message with ``value`` and no text."""
-    conversation, cdata = _card_conversation(card_conversation_id, user)
-    activity = _base(service_url, "message", user, conversation, cdata)
+    conversation, cdata = TEAMS.conversation(card_conversation_id)
+    activity = TEAMS.activity(service_url, "message", user, conversation, cdata)
     activity["replyToId"] = card_activity_id
     activity["value"] = data
     return activity
