@@ -45,6 +45,7 @@ from aiohttp import web  # noqa: E402
 from bench_matching import job_orders  # noqa: E402
 
 from bot.app import SERVICES_KEY, create_app  # noqa: E402
+from bot.demo import TeamsActivities  # noqa: E402
 from bot.store.connection import client_from_url  # noqa: E402
 from config.settings import Settings  # noqa: E402
 from matching.models import CandidateProfile, JobOrder  # noqa: E402
@@ -143,23 +144,9 @@ def distinct_jobs(base: list[JobOrder], n: int, prefix: str = "JO-B") -> list[Jo
 
 
 def install_activity(service_url: str) -> dict[str, Any]:
-    return {
-        "type": "conversationUpdate",
-        "id": "bench-install",
-        "timestamp": "2026-11-23T08:00:00.000Z",
-        "serviceUrl": service_url,
-        "channelId": "msteams",
-        "from": {"id": "29:lead", "name": "Leder", "aadObjectId": "aad-lead"},
-        "conversation": {"isGroup": True, "conversationType": "channel", "tenantId": "t", "id": CHANNEL},
-        "recipient": {"id": "28:matchbot", "name": "Matchbot"},
-        "channelData": {
-            "channel": {"id": CHANNEL},
-            "team": {"id": "19:team@thread.tacv2"},
-            "tenant": {"id": "t"},
-            "eventType": "teamMemberAdded",
-        },
-        "membersAdded": [{"id": "28:matchbot"}],
-    }
+    """The bot added to the bench channel, as Teams announces it (so the bot knows where to post)."""
+    teams = TeamsActivities(tenant="t", team_id="19:team@thread.tacv2", channel_id=CHANNEL)
+    return teams.install_in_team(service_url, {"id": "29:lead", "name": "Leder", "aadObjectId": "aad-lead"})
 
 
 # --- 1. intake --------------------------------------------------------------------------------------
