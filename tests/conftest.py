@@ -7,8 +7,13 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 
 from tests.redis_server import RedisServer
+
+# Shared 2-core CI machines: a property's examples must not fail on wall-clock time.
+settings.register_profile("matchbot", deadline=None)
+settings.load_profile("matchbot")
 
 
 @pytest.fixture(scope="session")
