@@ -1020,4 +1020,4 @@ def _lang_key(language: str) -> str:
 
 
 def _da_date(d: date) -> str:
-    return f"{d.day}.{d.month}.{d.year}"
+    return f"{d.day:02d}.{d.month:02d}.{d.year}"

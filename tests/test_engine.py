@@ -124,7 +124,7 @@ def ids(idx: MatchIndex, j: JobOrder, top: int = 10) -> list[str]:
             cand(1, available_from="2026-03-01"),
             {"start_date": "2026-02-01"},
             "tilgaengelig",
-            "Først ledig fra 1.3.2026; jobbet starter 1.2.2026",
+            "Først ledig fra 01.03.2026; jobbet starter 01.02.2026",
         ),
         (cand(1, benefit="ledighedsydelse"), {}, "ydelse", "ledighedsydelse matches kun til fleksjob"),
         (
