@@ -31,7 +31,16 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from bot import texts
-from bot.observability import Metrics, Readiness, bind_request_id, current_request_id
+from bot.observability import (
+    METRICS_KEY,
+    READINESS_KEY,
+    Metrics,
+    Readiness,
+    add_ops_routes,
+    bind_request_id,
+    current_request_id,
+    request_id_middleware,
+)
 from bot.store.intake import IntakeEntry, IntakeQueue
 from matching.models import JobOrder, field_errors
 from matching.privacy import redact_cpr
@@ -630,7 +639,12 @@ class _WorkerLifecycle:
 
 
 async def run_worker_process(settings: Any) -> int:
-    """The same worker as inside `matchbot serve`, alone; SIGTERM/SIGINT stop it gracefully."""
+    """The same worker as inside `matchbot serve`, alone; SIGTERM/SIGINT stop it gracefully.
+
+    It listens on ``WORKER_PORT`` for ``/healthz``, ``/readyz`` and ``/metrics`` only: a small app over
+    the bot app's own Metrics and Readiness, so an orchestrator can see the worker alive, ready and how
+    far behind the stream is, without the worker also answering Teams or the job order API.
+    """
     import signal
 
     from bot.app import SERVICES_KEY, create_app
@@ -642,6 +656,15 @@ async def run_worker_process(settings: Any) -> int:
         settings.model_copy(update={"intake_worker": False}), run_scheduler=False, warm_pool=False
     )
     worker = app[INTAKE_WORKER_KEY]
+    readiness = app[READINESS_KEY]
+
+    async def consumer_running() -> bool:
+        # The app was built without its own worker (its check would always pass): this one counts.
+        return worker.running
+
+    readiness.add_check("stream_consumer", consumer_running)
+    ops = web.Application(middlewares=[request_id_middleware])
+    add_ops_routes(ops, app[METRICS_KEY], readiness)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -649,11 +672,23 @@ async def run_worker_process(settings: Any) -> int:
             loop.add_signal_handler(sig, stop.set)
     runner = web.AppRunner(app)  # runs the app's start-up/clean-up (Redis close), no socket
     await runner.setup()
+    ops_runner = web.AppRunner(ops, access_log=None)
     try:
+        await ops_runner.setup()
+        host, port = settings.host, settings.worker_port
+        try:
+            await web.TCPSite(ops_runner, host, port).start()
+        except OSError as exc:  # port taken or not allowed: say which, no traceback
+            error = exc.strerror or type(exc).__name__
+            print(texts.WORKER_PORT_UNAVAILABLE.format(host=host, port=port, error=error), file=sys.stderr)
+            return 2
+        print(texts.WORKER_OPS_LISTENING.format(host=host, port=port), flush=True)
         # Load the pool before taking work: entries claimed now would only wait for the index.
+        # Liveness answers meanwhile; /readyz says 503 until the pool is loaded and the consumer runs.
         await app[SERVICES_KEY].pool.get()
         print(texts.WORKER_STARTED.format(consumer=worker.consumer), flush=True)
         await worker.run(stop)
     finally:
+        await ops_runner.cleanup()
         await runner.cleanup()
     return 0

@@ -365,6 +365,10 @@ NEEDS_REDIS_URL = (
     "forsvinder, når kommandoen slutter)."
 )
 WORKER_STARTED = "Kø-workeren kører ({consumer}). Stop med Ctrl+C; igangværende jobordrer afleveres."
+WORKER_OPS_LISTENING = "Sundhed og målinger: http://{host}:{port}/healthz, /readyz og /metrics"
+WORKER_PORT_UNAVAILABLE = (
+    "Kø-workeren kan ikke lytte på {host}:{port} ({error}). Vælg en ledig port med WORKER_PORT."
+)
 DEMO_WARNING_TITLE = "DEMO: indlejret database"
 DEMO_EMBEDDED_WARNING = (
     "Demoen kører uden Redis og uden Teams: data ligger i en indlejret database i hukommelsen og er VÆK, "

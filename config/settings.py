@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     host: str = Field("0.0.0.0", validation_alias=AliasChoices("HOST"))
     port: int = Field(3978, ge=1, le=65535, validation_alias=AliasChoices("PORT"))
     max_request_bytes: int = Field(1_048_576, ge=1024, validation_alias=AliasChoices("MAX_REQUEST_BYTES"))
+    worker_port: int = Field(
+        3979, ge=1, le=65535, validation_alias=AliasChoices("WORKER_PORT"),
+        description="Port for `matchbot worker`s /healthz, /readyz og /metrics (på HOST)",
+    )
 
     # --- Redis -----------------------------------------------------------------------------
     redis_url: str = Field(

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import sysconfig
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -229,3 +230,80 @@ def test_readme_configuration_table_lists_every_setting() -> None:
         alias = info.validation_alias
         env_name = alias.choices[0] if alias is not None and hasattr(alias, "choices") else name.upper()
         assert f"| `{env_name}` |" in table, f"{env_name} ({name}) is missing from the README table"
+
+
+# --- `matchbot worker`: the same health, readiness and metrics on WORKER_PORT -------------------------
+
+
+def _worker_env(redis_url: str, key_prefix: str, port: int) -> dict[str, str]:
+    return {
+        **os.environ,
+        "REDIS_URL": redis_url,
+        "REDIS_KEY_PREFIX": key_prefix,
+        "HOST": "127.0.0.1",
+        "WORKER_PORT": str(port),
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def test_worker_process_is_healthy_ready_and_measured_then_stops_cleanly(
+    redis_url: str, key_prefix: str
+) -> None:
+    """What an orchestrator sees of a scaled-out worker: alive, ready (Redis, pool, consumer), the intake
+    gauges in /metrics, nothing but the ops routes on its port, and SIGTERM a clean exit."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "worker"],
+        cwd=ROOT,
+        env=_worker_env(redis_url, key_prefix, port),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        assert _wait_http(f"{base}/healthz") == 200
+        assert _wait_http(f"{base}/readyz") == 200  # 503 until the pool is loaded and the consumer runs
+        with urllib.request.urlopen(f"{base}/readyz", timeout=5) as resp:
+            assert json.load(resp) == {
+                "status": "ready",
+                "checks": {"redis": True, "pool": True, "stream_consumer": True},
+            }
+        with urllib.request.urlopen(f"{base}/metrics", timeout=5) as resp:
+            metrics = resp.read().decode()
+        for name in (
+            "matchbot_intake_queue_lag_seconds",
+            "matchbot_intake_pending_entries",
+            "matchbot_intake_dead_letters_total",
+            "matchbot_pool_candidates",
+        ):
+            assert re.search(rf"^{name} \d", metrics, flags=re.M), f"{name} missing from /metrics"
+        with pytest.raises(urllib.error.HTTPError) as not_here:  # no Teams or job order API on this port
+            urllib.request.urlopen(f"{base}/api/openapi.json", timeout=5)
+        assert not_here.value.code == 404
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        stdout, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 0, stderr[-2000:]
+    assert f"http://127.0.0.1:{port}/healthz" in stdout
+    assert "Traceback" not in stderr
+    with pytest.raises(OSError):  # the port is released with the worker
+        urllib.request.urlopen(f"{base}/healthz", timeout=2)
+
+
+def test_worker_says_in_danish_when_its_port_is_taken(redis_url: str, key_prefix: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = int(taken.getsockname()[1])
+        result = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "worker"],
+            cwd=ROOT,
+            env=_worker_env(redis_url, key_prefix, port),
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    assert result.returncode == 2
+    assert f"kan ikke lytte på 127.0.0.1:{port}" in result.stderr and "WORKER_PORT" in result.stderr
+    assert "Traceback" not in result.stderr
