@@ -63,6 +63,8 @@ class TitleRules(_Section):
     synonym_credit: Unit = 0.95
     related_credit: Unit = 0.55
     taxonomy_cutoff: Annotated[float, Field(ge=50, le=100)] = 90.0
+    # A fuzzy taxonomy hit must beat every other occupation by more than this, else no occupation.
+    taxonomy_margin: Annotated[float, Field(ge=0, le=20)] = 4.0
 
 
 class SkillRules(_Section):

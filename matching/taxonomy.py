@@ -71,10 +71,12 @@ class Taxonomy:
         source: str = "<taxonomy>",
         min_occupations: int = 0,
         fuzzy_cutoff: float = 90.0,
+        fuzzy_margin: float = 0.0,
     ) -> None:
         self.occupations: list[Occupation] = list(occupations)
         self.normalizer = normalizer or Normalizer()
         self.fuzzy_cutoff = fuzzy_cutoff
+        self.fuzzy_margin = fuzzy_margin
         self._validate(source, min_occupations)
         self.by_id: dict[str, Occupation] = {o.id: o for o in self.occupations}
         self.index_of: dict[str, int] = {o.id: i for i, o in enumerate(self.occupations)}
@@ -141,7 +143,13 @@ class Taxonomy:
         return self._related.get(occupation_id, frozenset())
 
     def lookup_key(self, key: str) -> str | None:
-        """Occupation id for a normalised key: exact variant first, then rapidfuzz over variants."""
+        """Occupation id for a normalised key: exact variant first, then rapidfuzz over variants.
+
+        The fuzzy step refuses to guess: if another occupation's variant scores within
+        ``fuzzy_margin`` points of the best one, the key is ambiguous and gets no occupation, since a
+        typo of "Bryggeriarbejder" must not earn synonym credit as a "Byggearbejder". The title then
+        counts only on its own similarity.
+        """
         if not key:
             return None
         hit = self._variant_keys.get(key)
@@ -153,14 +161,30 @@ class Taxonomy:
         # must be as similar as the whole, or "Slagterimedarbejder" would be a "Lagermedarbejder".
         split = self.normalizer.split_head
         mod, head = split(key)
-        occ: str | None = None
-        best_score = 0.0
-        hits = process.extract(key, self._keys, scorer=fuzz.ratio, score_cutoff=self.fuzzy_cutoff, limit=10)
+        # Best score per occupation, capped (the ranking) and raw. Runners-up below the cutoff count
+        # too: 95 against 91 is as ambiguous as 95 against 93. The raw score is checked as well because
+        # the cap can make a near tie look decisive: "bayggeriarbejd" is one typo from "byggeri" and
+        # one from "bryggeri", yet capped on the short first parts they are 93 against 88.
+        floor = self.fuzzy_cutoff - self.fuzzy_margin
+        best: dict[str, tuple[float, float]] = {}
+        hits = process.extract(key, self._keys, scorer=fuzz.ratio, score_cutoff=floor, limit=None)
         for choice, score, i in hits:
             choice_mod, choice_head = split(choice)
             capped = min(score, fuzz.ratio(mod, choice_mod)) if head and choice_head else score
-            if capped >= self.fuzzy_cutoff and capped > best_score:
-                occ, best_score = self._key_occ[i], capped
+            occ_id = self._key_occ[i]
+            seen = best.get(occ_id, (-1.0, -1.0))
+            best[occ_id] = (max(seen[0], capped), max(seen[1], score))
+        occ: str | None = None
+        if best:
+            winner = max(best, key=lambda o: best[o][0])
+            capped_top, raw_top = best[winner]
+            contested = any(
+                capped >= capped_top - self.fuzzy_margin or raw >= raw_top - self.fuzzy_margin
+                for other, (capped, raw) in best.items()
+                if other != winner
+            )
+            if capped_top >= self.fuzzy_cutoff and not (contested and self.fuzzy_margin > 0):
+                occ = winner
         self._lookup_cache[key] = occ
         return occ
 
@@ -182,6 +206,7 @@ class Taxonomy:
         normalizer: Normalizer | None = None,
         min_occupations: int = MIN_OCCUPATIONS,
         fuzzy_cutoff: float = 90.0,
+        fuzzy_margin: float = 0.0,
     ) -> Taxonomy:
         data = load_toml(path)
         try:
@@ -194,6 +219,7 @@ class Taxonomy:
             source=str(path),
             min_occupations=min_occupations,
             fuzzy_cutoff=fuzzy_cutoff,
+            fuzzy_margin=fuzzy_margin,
         )
 
 
@@ -203,8 +229,10 @@ def default_taxonomy() -> Taxonomy:
     from matching.engine import load_rules
     from matching.normalize import default_normalizer
 
+    rules = load_rules().title
     return Taxonomy.load(
         config_path("occupations.toml"),
         normalizer=default_normalizer(),
-        fuzzy_cutoff=load_rules().title.taxonomy_cutoff,
+        fuzzy_cutoff=rules.taxonomy_cutoff,
+        fuzzy_margin=rules.taxonomy_margin,
     )

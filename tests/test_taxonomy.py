@@ -132,3 +132,100 @@ def test_the_real_taxonomy_loads_and_is_large_enough() -> None:
     assert len(tax) >= MIN_OCCUPATIONS
     hit = tax.lookup("SOSU-hjælpere til hjemmeplejen")
     assert hit is not None and "sundhedshjælper" in hit.title.lower()
+
+
+# --- ambiguous fuzzy hits (real taxonomy) -------------------------------------------------------------
+
+# Occupations whose variant keys are near-identical, and small typos of each. A typo may resolve to the
+# occupation meant or to none, never to its look-alike: that would give synonym credit for another trade.
+LOOK_ALIKE_TYPOS = [
+    # (meant, look-alike, typos of a title of the meant occupation)
+    ("bryggeriarbejder", "byggearbejder", ["Btyggeriarbejder", "Brygeriarbejder", "Bryggeriarbjder"]),
+    ("byggearbejder", "bryggeriarbejder", ["Bygeriarbejder", "Byggeriarbjder", "Byggeriarbejdder"]),
+    ("undervisningsassistent", "kassemedarbejder", ["Koasseassistent", "Kkasseassistent", "Klaseassistent"]),
+    ("kassemedarbejder", "undervisningsassistent", ["Kasseasistent", "Kaseassistent", "Kassseassistent"]),
+    ("havnearbejder", "gartner", ["Havnearbejer", "Havnarbejder", "Havmearbejder", "Havnearbeider"]),
+    ("gartner", "havnearbejder", ["Havearbejer", "Haavearbejder", "Havearbejdr"]),
+    ("telefonist", "eventmedarbejder", ["Onstillingsmedarbejder", "Obstillingsmedarbejder"]),
+    ("eventmedarbejder", "telefonist", ["Opstilingsmedarbejder", "Opstillingsmedarbjeder"]),
+]
+
+
+@pytest.mark.parametrize(("meant", "look_alike", "typos"), LOOK_ALIKE_TYPOS)
+def test_a_typo_never_becomes_the_look_alike_occupation(
+    meant: str, look_alike: str, typos: list[str]
+) -> None:
+    from matching.taxonomy import default_taxonomy
+
+    tax = default_taxonomy()
+    assert tax.get(meant) is not None and tax.get(look_alike) is not None
+    found = {t: (o.id if (o := tax.lookup(t)) else None) for t in typos}
+    assert all(occ in (meant, None) for occ in found.values()), found
+
+
+def test_typos_between_look_alikes_get_no_occupation() -> None:
+    """One keystroke from either trade: no guess (the old lookup gave the other trade's synonym credit)."""
+    from matching.taxonomy import default_taxonomy
+
+    tax = default_taxonomy()
+    for title in ["Btyggeriarbejder", "Koasseassistent", "Onstillingsmedarbejder", "Klasseasistent"]:
+        assert tax.lookup(title) is None, title
+
+
+def test_unambiguous_misspellings_still_find_their_occupation() -> None:
+    from matching.taxonomy import default_taxonomy
+
+    tax = default_taxonomy()
+    found = {
+        t: (o.id if (o := tax.lookup(t)) else None)
+        for t in ["Lagermedarbejer", "Rengøringsasistent", "SOSU-hjælpr", "Rengørinsassistent", "Buschaufør"]
+    }
+    assert found == {
+        "Lagermedarbejer": "lagermedarbejder",
+        "Rengøringsasistent": "rengoeringsassistent",
+        "SOSU-hjælpr": "sosu_hjaelper",
+        "Rengørinsassistent": "rengoeringsassistent",
+        "Buschaufør": "buschauffoer",
+    }
+    # Exact variants are untouched by the margin, however close a look-alike is.
+    assert {t: tax.lookup(t).id for t in ["Bryggeriarbejder", "Byggeriarbejder"]} == {  # type: ignore[union-attr]
+        "Bryggeriarbejder": "bryggeriarbejder",
+        "Byggeriarbejder": "byggearbejder",
+    }
+
+
+LOOK_ALIKES = """
+[[occupation]]
+id = "bryggeriarbejder"
+title = "Bryggeriarbejder"
+sector = "produktion_industri"
+
+[[occupation]]
+id = "byggearbejder"
+title = "Byggeriarbejder"
+sector = "bygge_anlaeg"
+"""
+
+
+def test_the_margin_is_what_refuses_the_guess(tmp_path: Path) -> None:
+    path = tmp_path / "occupations.toml"
+    path.write_text(LOOK_ALIKES, encoding="utf-8")
+    guessing = Taxonomy.load(path, min_occupations=0, fuzzy_margin=0)
+    careful = Taxonomy.load(path, min_occupations=0, fuzzy_margin=4)
+    hit = guessing.lookup("Btyggeriarbejder")  # "Bryggeriarbejder" with r -> t
+    assert hit is not None and hit.id == "byggearbejder"
+    assert careful.lookup("Btyggeriarbejder") is None
+    # The exact titles are no guess and resolve as before.
+    titles = ["Bryggeriarbejdere", "Byggeriarbejder"]
+    found = {t: (o.id if (o := careful.lookup(t)) else None) for t in titles}
+    assert found == {"Bryggeriarbejdere": "bryggeriarbejder", "Byggeriarbejder": "byggearbejder"}
+
+
+@pytest.mark.parametrize("value", ["-1", "21", "'fire'"])
+def test_taxonomy_margin_is_validated(tmp_path: Path, value: str) -> None:
+    from matching.engine import load_rules
+
+    path = tmp_path / "matching.toml"
+    path.write_text(f"[title]\ntaxonomy_margin = {value}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"matching.toml: felt 'title.taxonomy_margin'"):
+        load_rules(path)
