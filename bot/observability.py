@@ -39,7 +39,6 @@ import logging
 import re
 import sys
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -49,7 +48,7 @@ from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 
-from matching.privacy import redact_cpr
+from matching.privacy import contains_cpr, random_id, redact_cpr
 
 __all__ = [
     "METRICS_KEY",
@@ -82,7 +81,7 @@ def current_request_id() -> str:
 @contextlib.contextmanager
 def bind_request_id(request_id: str | None = None) -> Iterator[str]:
     """Set the request id for the block (workers: one id per stream entry)."""
-    rid = request_id or uuid.uuid4().hex[:16]
+    rid = request_id or random_id()
     token = _request_id.set(rid)
     try:
         yield rid
@@ -135,7 +134,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "msg": record.getMessage(),
-            "request_id": getattr(record, "request_id", None) or current_request_id(),
+            "request_id": redact_cpr(getattr(record, "request_id", None) or current_request_id()),
         }
         for key, value in vars(record).items():
             if key not in _RECORD_ATTRS and key not in entry:
@@ -265,7 +264,8 @@ async def request_id_middleware(
 ) -> web.StreamResponse:
     """Take a safe ``X-Request-Id`` or make one; log lines and the response carry it."""
     incoming = request.headers.get("X-Request-Id", "")
-    rid = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex[:16]
+    safe = _SAFE_REQUEST_ID.match(incoming) and not contains_cpr(incoming)
+    rid = incoming if safe else random_id()
     token = _request_id.set(rid)
     started = time.perf_counter()
     try:

@@ -8,6 +8,7 @@ runs it through :func:`contains_cpr` and refuses it.
 from __future__ import annotations
 
 import re
+import secrets
 
 CPR_REFUSAL = "CPR-numre må ikke indgå"
 
@@ -31,3 +32,15 @@ def check_no_cpr(text: str) -> str:
 def redact_cpr(text: str) -> str:
     """Replace CPR-like substrings; for log lines built from text we did not write."""
     return _CPR_RE.sub("[CPR fjernet]", text)
+
+
+def random_id(nbytes: int = 8) -> str:
+    """A random hex id (request ids, idempotency keys) that is never CPR-shaped.
+
+    Hex digits can form a CPR-like run ("…e1805627042e…" reads as 180562-7042): such a log
+    line or Redis key would look like personal data to any scanner, so draw again.
+    """
+    while True:
+        candidate = secrets.token_hex(nbytes)
+        if not contains_cpr(candidate):
+            return candidate

@@ -14,10 +14,12 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
 
-from bot.observability import RedactCprFilter, setup_logging
+from bot.observability import RedactCprFilter, request_id_middleware, setup_logging
 from matching.models import CandidateProfile
-from matching.privacy import contains_cpr
+from matching.privacy import contains_cpr, random_id
 from tests.fake_connector import find_action, install_personal, invoke_action, message, user_account
 from tests.intake_support import LEAD, job_order_json, running_bot, wait_until
 
@@ -123,3 +125,29 @@ def test_the_filter_redacts_cpr_even_when_code_logs_it_by_mistake() -> None:
     assert first["msg"] == "kandidat [CPR fjernet]" and first["note"] == "cpr [CPR fjernet]"
     assert any(isinstance(f, logging.Filter) for f in handler.filters)
     assert any(isinstance(f, RedactCprFilter) for f in handler.filters)
+
+
+def test_random_ids_are_never_cpr_shaped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hex id can hold a CPR-like run (CI once logged request id 49fe1805627042e4): draw again."""
+    draws = iter(["49fe1805627042e4", "0101901234abcdef", "49fe18056270a2e4"])
+    monkeypatch.setattr("matching.privacy.secrets.token_hex", lambda n: next(draws))
+    assert random_id() == "49fe18056270a2e4"
+
+
+async def test_a_cpr_shaped_incoming_request_id_is_replaced() -> None:
+    async def ping(request: web.Request) -> web.Response:
+        return web.Response(text="pong")
+
+    app = web.Application(middlewares=[request_id_middleware])
+    app.router.add_get("/ping", ping)
+    client = TestClient(TestServer(app))
+    await client.start_server()
+    try:
+        kept = await client.get("/ping", headers={"X-Request-Id": "abc-123"})
+        assert kept.headers["X-Request-Id"] == "abc-123"
+        replaced = await client.get("/ping", headers={"X-Request-Id": "req-010190-1234"})
+        assert replaced.status == 200
+        rid = replaced.headers["X-Request-Id"]
+        assert rid != "req-010190-1234" and not contains_cpr(rid)
+    finally:
+        await client.close()

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -52,7 +51,7 @@ from bot.followup.states import (
 )
 from bot.store import keys
 from matching.models import CandidateProfile, Identifier, JobOrder
-from matching.privacy import CPR_REFUSAL, contains_cpr
+from matching.privacy import CPR_REFUSAL, contains_cpr, random_id
 
 SYSTEM_ACTOR = "system"
 MAX_CAS_ATTEMPTS = 50
@@ -585,7 +584,7 @@ class FollowUpStore:
 
         A repeated ``idempotency_key`` returns the record as it is, applying nothing twice.
         """
-        idem = self._idem_key(job_order_id, candidate_id, idempotency_key or uuid.uuid4().hex)
+        idem = self._idem_key(job_order_id, candidate_id, idempotency_key or random_id(16))
         for _ in range(MAX_CAS_ATTEMPTS):
             current, reminder_ids, seen = await self._snapshot(
                 job_order_id, candidate_id, idem if idempotency_key is not None else None
