@@ -20,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import texts
+from bot.followup.outcomes import OutcomeReport, OutcomeRow
 from bot.followup.states import NEEDS_DATE, FollowUpState, consultant_next
 from matching.geo import postcodes
 from matching.models import EmploymentType, JobOrder, certificate_label
@@ -536,6 +537,57 @@ def funnel_card(job_order_id: str, counts: Sequence[tuple[str, int]]) -> Card:
     title = texts.CARD_FUNNEL_TITLE.format(job_order_id=job_order_id)
     facts = [{"title": label, "value": str(n)} for label, n in counts]
     return _card([_title(title), {"type": "FactSet", "facts": facts}], fallback=title)
+
+
+def _percent(value: float | None) -> str:
+    return texts.CARD_REPORT_NONE if value is None else f"{value:.0f} %"
+
+
+def _table_row(cells: Sequence[str], *, bold: bool = False) -> dict[str, Any]:
+    weight = {"weight": "Bolder"} if bold else {}
+    return {
+        "type": "TableRow",
+        "cells": [{"type": "TableCell", "items": [_text(cell, **weight)]} for cell in cells],
+    }
+
+
+def report_card(report: OutcomeReport) -> Card:
+    """Hires per scheme and the share in job in the 3rd month, next to the administration's figure.
+
+    A Table (Adaptive Cards 1.5): status against a reference in percent is the format leads know.
+    """
+    period = report.period
+    scope = texts.CARD_REPORT_PERIOD.format(period=period.text) if period else texts.CARD_REPORT_ALL
+    body: list[dict[str, Any]] = [_title(texts.CARD_REPORT_TITLE), _text(scope, isSubtle=True)]
+    if not report.rows:
+        body.append(_text(texts.CARD_REPORT_EMPTY))
+        return _card(body, fallback=texts.CARD_REPORT_TITLE)
+    header = [c.format(reference=report.reference_label) for c in texts.CARD_REPORT_COLUMNS]
+
+    def cells(row: OutcomeRow, name: str) -> list[str]:
+        waiting = row.pending + row.check_overdue
+        counts = [row.hired, row.in_job, row.stopped, waiting]
+        return [name, *map(str, counts), _percent(row.share), _percent(row.reference)]
+
+    rows = [_table_row(header, bold=True)]
+    rows += [_table_row(cells(r, r.employment_type.label)) for r in report.rows if r.employment_type]
+    rows.append(_table_row(cells(report.total, texts.CARD_REPORT_TOTAL), bold=True))
+    widths = [3, 1, 1, 1, 1, 1, 1]
+    body.append(
+        {
+            "type": "Table",
+            "firstRowAsHeader": True,
+            "columns": [{"width": w} for w in widths],
+            "rows": rows,
+        }
+    )
+    if report.total.check_overdue:
+        body.append(
+            _text(texts.CARD_REPORT_OVERDUE.format(count=report.total.check_overdue), color="Warning")
+        )
+    note = texts.CARD_REPORT_NOTE.format(reference=report.reference_label, source=report.reference_source)
+    body.append(_text(note, isSubtle=True, size="Small"))
+    return _card(body, fallback=texts.CARD_REPORT_TITLE)
 
 
 def mine_card(lines: Sequence[StatusView]) -> Card:

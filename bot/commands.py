@@ -48,6 +48,7 @@ COMMANDS: dict[str, CommandSpec] = {
         ),
         CommandSpec("hvorfor", "hvorfor <jobordre> <kandidat>", texts.CMD_HVORFOR, 2, 2),
         CommandSpec("overblik", "overblik <jobordre>", texts.CMD_OVERBLIK, 1, 1, aliases=("tragt",)),
+        CommandSpec("rapport", "rapport [periode]", texts.CMD_RAPPORT, 0, 1, aliases=("resultater",)),
     )
 }
 

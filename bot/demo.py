@@ -225,6 +225,8 @@ def card_lines(card: dict[str, Any]) -> list[Text]:
             walk(node.get("items", []))
         elif kind == "ColumnSet":
             walk(node.get("columns", []))
+        elif kind == "Table":
+            out.extend(_table_lines(node))
         elif kind == "ActionSet":
             out.append(_buttons(node.get("actions", [])))
         elif kind and kind.startswith("Input."):
@@ -236,6 +238,27 @@ def card_lines(card: dict[str, Any]) -> list[Text]:
     if card.get("actions"):
         out.append(_buttons(card["actions"]))
     return out
+
+
+def _table_lines(table: dict[str, Any]) -> list[Text]:
+    """A Table as aligned columns; the header row (and a bold row, the total) in bold."""
+    grid: list[tuple[list[str], bool]] = []
+    for row in table.get("rows", []):
+        cells = row.get("cells", [])
+        items = [item for cell in cells for item in cell.get("items", [])]
+        bold = any(item.get("weight") == "Bolder" for item in items)
+        grid.append(([" ".join(str(i.get("text", "")) for i in c.get("items", [])) for c in cells], bold))
+    widths = [
+        max(len(r[i]) for r, _ in grid if i < len(r))
+        for i in range(max((len(r) for r, _ in grid), default=0))
+    ]
+    lines = []
+    for cells, bold in grid:
+        padded = [
+            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=False))
+        ]
+        lines.append(Text(" ".join(padded), style="bold" if bold else ""))
+    return lines
 
 
 def _buttons(actions: list[dict[str, Any]]) -> Text:
@@ -621,6 +644,7 @@ class Demo:
         # 9. the funnel
         self.step(texts.DEMO_STEP_FUNNEL)
         await teams.say(LEAD, CHANNEL_ID, f"overblik {job.id}")
+        await teams.say(LEAD, CHANNEL_ID, "rapport")
         table = Table(title=texts.DEMO_FUNNEL_TITLE)
         table.add_column(texts.DEMO_FUNNEL_JOB)
         table.add_column(texts.DEMO_FUNNEL_STATE)

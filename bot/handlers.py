@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from bot import cards, commands, texts
+from bot.followup.outcomes import parse_period
 from bot.followup.states import FollowUpState, TransitionError, parse_state
 from bot.services import (
     ActionResult,
@@ -94,7 +95,7 @@ class BotLogic:
             return [Reply(parsed.message)]
         replies = [Reply(parsed.note)] if parsed.note else []
         bad = next((a for a in parsed.args[:2] if not _valid_id(a)), None)
-        if bad is not None and parsed.name not in ("hjælp", "mine"):
+        if bad is not None and parsed.name not in ("hjælp", "mine", "rapport"):
             return [*replies, Reply(texts.BAD_ID.format(value=bad))]
         try:
             replies.append(await self._run(turn, parsed.name, parsed.args))
@@ -128,6 +129,11 @@ class BotLogic:
             if counts is None:
                 return Reply(texts.JOB_ORDER_NOT_FOUND.format(job_order_id=args[0]))
             return Reply(card=cards.funnel_card(args[0], counts))
+        if name == "rapport":
+            period = parse_period(args[0]) if args else None
+            if args and period is None:
+                return Reply(texts.BAD_PERIOD.format(value=args[0]))
+            return Reply(card=cards.report_card(await self.followups.report(period)))
         return Reply(card=cards.help_card(commands.help_lines(), intro=texts.UNKNOWN_COMMAND))
 
     async def _status_command(self, turn: Turn, args: tuple[str, ...]) -> Reply:

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from bot import cards, texts
 from bot.followup.models import Clock, FollowUp, Reminder, ShortlistEntry, utc_now
+from bot.followup.outcomes import OutcomeConfig, OutcomeReport, Period, load_outcome_config, outcome_report
 from bot.followup.reminders import ReminderRules, reminder_text
 from bot.followup.states import FollowUpState, TransitionError
 from bot.observability import Metrics
@@ -490,12 +491,14 @@ class FollowUpService:
         *,
         top: int = 10,
         leads: Leads | None = None,
+        outcomes: OutcomeConfig | None = None,
     ) -> None:
         self.store = store
         self.pool = pool
         self.clock = clock
         self.top = top  # the shortlist size: "hvorfor" explains against the same cut-off
         self.leads = leads or Leads()  # "status … godkendt/afvist" is a decision too
+        self.outcomes = outcomes or load_outcome_config()
 
     async def set_status(
         self,
@@ -536,6 +539,18 @@ class FollowUpService:
         if counts is None:
             return None
         return [(state.label, counts.get(state, 0)) for state in FollowUpState]
+
+    async def report(self, period: Period | None) -> OutcomeReport:
+        """Hires per scheme and their 3-month outcome ("rapport"), today in Copenhagen time."""
+        records, types = await self.store.placements()
+        return outcome_report(
+            records,
+            types,
+            today=cards.local(self.clock()).date(),
+            config=self.outcomes,
+            period=period,
+            months_to_check=self.store.rules.three_month_check.months_after_start,
+        )
 
     async def explain(self, job_order_id: str, candidate_id: str) -> str:
         job = await self.store.get_job_order(job_order_id)

@@ -48,6 +48,7 @@ CMD_MINE = "dine opfølgninger, det der kræver handling først"
 CMD_STATUS = "opdatér en kandidats status på en jobordre"
 CMD_HVORFOR = "hvorfor er kandidaten (ikke) på listen?"
 CMD_OVERBLIK = "tragten for en jobordre: hvor mange i hver status"
+CMD_RAPPORT = "resultater pr. ordning: ansatte og andel i job i 3. måned (periode ÅÅÅÅ-MM eller ÅÅÅÅ)"
 UNKNOWN_COMMAND = "Den kommando kender jeg ikke."
 DID_YOU_MEAN = "Mente du **{suggestion}**?"
 USAGE = "Brug: **{usage}**"
@@ -151,6 +152,29 @@ CARD_FORM_FIELD_NAMES = {
 }
 CARD_MATCH_BUTTON = "Match nu"
 CARD_FUNNEL_TITLE = "Overblik: {job_order_id}"
+CARD_REPORT_TITLE = "Resultater pr. ordning"
+CARD_REPORT_PERIOD = "Ansættelser med start i {period}"
+CARD_REPORT_ALL = "Alle ansættelser indtil nu"
+CARD_REPORT_EMPTY = "Ingen ansættelser i perioden endnu."
+CARD_REPORT_COLUMNS = (
+    "Ordning",
+    "Ansat",
+    "I job 3. md.",
+    "Ophørt",
+    "Afventer",
+    "Andel",
+    "{reference}",
+)
+CARD_REPORT_TOTAL = "I alt"
+CARD_REPORT_NONE = "–"
+CARD_REPORT_OVERDUE = (
+    "{count} 3-måneders-tjek er overskredet (står stadig som Ansat): konsulenterne har fået en påmindelse."
+)
+CARD_REPORT_NOTE = (
+    "Andel = i job ved 3-måneders-tjekket blandt de tjekkede; Afventer = ansat, tjekket er ikke gjort endnu. "
+    "{reference}: {source}."
+)
+BAD_PERIOD = "'{value}' er ikke en periode. Skriv en måned som ÅÅÅÅ-MM (fx 2026-11) eller et år (fx 2026)."
 CARD_MINE_TITLE = "Dine opfølgninger"
 CARD_MINE_EMPTY = "Du har ingen åbne opfølgninger."
 CARD_MINE_LINE = "**{candidate_id}** på {job_order_id}: {label}{due}"
@@ -306,6 +330,8 @@ def excluded_summary(excluded: Mapping[str, int]) -> str:
         return CLI_NOBODY_EXCLUDED
     ranked = sorted(excluded.items(), key=lambda kv: (-kv[1], kv[0]))
     return ", ".join(f"{count} {CLI_FILTER_LABELS.get(name, name)}" for name, count in ranked)
+
+
 CLI_INPUT_ERROR = "Fejl i inddata: {error}"
 CLI_CONFIG_ERROR = "Fejl i konfigurationen: {error}"
 CLI_BAD_TOP = "--top skal være mellem 1 og 500"

@@ -48,10 +48,11 @@ class Ranked:
 
 
 def job_order(job_id: str = "JO-2026-0001", deadline: date | None = None, **extra: Any) -> JobOrder:
-    return JobOrder(
-        id=job_id, title="Lagermedarbejder", company="Lager A/S", employment_type="ordinaert_job",
-        hours_per_week=37, postcode="2650", deadline=deadline, **extra,
-    )
+    fields: dict[str, Any] = {
+        "id": job_id, "title": "Lagermedarbejder", "company": "Lager A/S", "employment_type": "ordinaert_job",
+        "hours_per_week": 37, "postcode": "2650", "deadline": deadline,
+    }
+    return JobOrder(**{**fields, **extra})
 
 
 def candidate(cid: str, consultant: str = "jk@kk.dk") -> CandidateProfile:

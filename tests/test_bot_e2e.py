@@ -829,3 +829,59 @@ async def test_start_up_warns_about_an_undurable_redis_and_open_decisions(
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert any("appendonly is 'no'" in r.getMessage() for r in warnings), caplog.text
     assert any("MATCH_LEADS is empty" in r.getMessage() for r in warnings)
+
+
+def table_rows(card: dict[str, Any]) -> list[list[str]]:
+    """The cells of the card's Table, row by row, as a lead reads them."""
+    table = next(node for node in card["body"] if node.get("type") == "Table")
+    return [[" ".join(i["text"] for i in cell["items"]) for cell in row["cells"]] for row in table["rows"]]
+
+
+async def test_rapport_shows_hires_and_the_share_in_job_in_the_3rd_month_per_scheme(bot: Bot) -> None:
+    await install(bot, KONS_A, KONS_B)
+    post = await post_shortlist(bot)
+    approve = find_action(post.card or {}, "godkend")
+    cand = approve["cand"]
+    press = fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, approve)
+    await bot.post(press, status=200)
+    fu = await bot.services.store.get_followup("JO-2026-0101", cand)
+    assert fu is not None
+    user = KONS_A if fu.consultant == "kons.a@kk.dk" else KONS_B
+    for step in ("kontaktet", "ansoegt", "samtale 2026-11-26", "ansat 2026-12-01", "i_job_3_mdr"):
+        await bot.post(fc.message(bot.url, user, f"status JO-2026-0101 {cand} {step}"), status=201)
+    # A second scheme, with the administration's figure to compare with: two hires, one stopped.
+    store = bot.services.store
+    praktik = {**job_order().model_dump(mode="json"), "id": "JO-PRAKTIK"}
+    praktik["employment_type"] = "virksomhedspraktik"
+    await store.save_job_order(JobOrder.model_validate(praktik))
+    await store.save_shortlist("JO-PRAKTIK", [_Ranked("K-1001"), _Ranked("K-1003")])
+    for cid, last in (("K-1001", "i_job_3_mdr"), ("K-1003", "ophoert")):
+        for step in ("godkendt", "kontaktet", "henvist", "samtale 2026-11-26", "ansat 2026-12-01", last):
+            await bot.post(fc.message(bot.url, LEAD, f"status JO-PRAKTIK {cid} {step}"), status=201)
+
+    await bot.post(fc.message(bot.url, LEAD, "rapport", channel=True), status=201)
+    card = bot.connector.cards(fc.CHANNEL_ID)[-1]
+    assert "Resultater pr. ordning" in card_text(card) and "Alle ansættelser indtil nu" in card_text(card)
+    assert table_rows(card) == [
+        ["Ordning", "Ansat", "I job 3. md.", "Ophørt", "Afventer", "Andel", "BIF 2017"],
+        ["Ordinært job", "1", "1", "0", "0", "100 %", "–"],
+        ["Virksomhedspraktik", "2", "1", "1", "0", "50 %", "16 %"],
+        ["I alt", "3", "2", "1", "0", "67 %", "–"],
+    ]
+
+    await bot.post(fc.message(bot.url, LEAD, "rapport 2026-11", channel=True), status=201)
+    card = bot.connector.cards(fc.CHANNEL_ID)[-1]
+    assert "Ansættelser med start i 11.2026" in card_text(card)
+    assert "Ingen ansættelser i perioden endnu." in card_text(card)
+    await bot.post(fc.message(bot.url, LEAD, "rapprt 2026-12", channel=True), status=201)
+    assert "Mente du **rapport 2026-12**?" in bot.connector.texts(fc.CHANNEL_ID)[-1]
+    assert table_rows(bot.connector.cards(fc.CHANNEL_ID)[-1])[-1][:2] == ["I alt", "3"]
+    await bot.post(fc.message(bot.url, LEAD, "rapport 12-2026", channel=True), status=201)
+    assert bot.connector.texts(fc.CHANNEL_ID)[-1] == texts.BAD_PERIOD.format(value="12-2026")
+
+
+@dataclass(frozen=True)
+class _Ranked:
+    candidate_id: str
+    score: float = 90.0
+    reasons: tuple[str, ...] = ("Jobønske 'Lagermedarbejder': samme fag som jobordren",)

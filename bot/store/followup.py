@@ -50,7 +50,7 @@ from bot.followup.states import (
     check_transition,
 )
 from bot.store import keys
-from matching.models import CandidateProfile, Identifier, JobOrder
+from matching.models import CandidateProfile, EmploymentType, Identifier, JobOrder
 from matching.privacy import CPR_REFUSAL, contains_cpr, random_id
 
 SYSTEM_ACTOR = "system"
@@ -688,6 +688,29 @@ class FollowUpStore:
         members = await self.r.smembers(keys.by_state(self.prefix, FollowUpState(state).value))
         records = await self._load_many(self._split(members))
         return sorted(records, key=lambda r: (r.job_order_id, r.candidate_id))
+
+    async def placements(self) -> tuple[list[FollowUp], dict[str, EmploymentType]]:
+        """Every hire so far (ansat, i_job_3_mdr, ophoert) and each one's job order type ("rapport").
+
+        Reads the three permanent state indexes and only the ``json`` field of each job order;
+        anonymised records count too (their history keeps the day of the hire).
+        """
+        hired = (FollowUpState.ANSAT, FollowUpState.I_JOB_3_MDR, FollowUpState.OPHOERT)
+        async with self.r.pipeline(transaction=False) as pipe:
+            for state in hired:
+                pipe.smembers(keys.by_state(self.prefix, state.value))
+            member_sets = await pipe.execute()
+        records = await self._load_many(self._split(m for members in member_sets for m in members))
+        job_ids = sorted({r.job_order_id for r in records})
+        async with self.r.pipeline(transaction=False) as pipe:
+            for jo in job_ids:
+                pipe.hget(keys.job_order(self.prefix, jo), "json")
+            raws = await pipe.execute()
+        types: dict[str, EmploymentType] = {}
+        for jo, raw in zip(job_ids, raws, strict=True):
+            if raw:
+                types[jo] = JobOrder.model_validate_json(raw).employment_type
+        return records, types
 
     async def overdue(self, now: datetime) -> list[FollowUp]:
         """Open records with a reminder due at or before ``now``, most overdue first."""

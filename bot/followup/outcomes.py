@@ -1,0 +1,162 @@
+"""Results per scheme: hires, and the share still in job in the 3rd month (``rapport``).
+
+Why: the administration counts a placement's outcome as the share *in job or education in the 3rd
+month after* it, per scheme (virksomhedspraktik, løntilskud, nytteindsats …), and the match unit's
+leads report that figure monthly. The follow-up records already hold it: a hire (``ansat``) is
+closed by the 3-month check as ``i_job_3_mdr`` or ``ophoert``. Pure: records in, rows out; the
+store reads, the card renders. The administration's own figures to compare with are data in
+``config/outcomes.toml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.followup.models import FollowUp
+from bot.followup.reminders import add_months
+from bot.followup.states import FollowUpState
+from config import config_path, validate_file
+from matching.models import EmploymentType
+
+OUTCOMES_FILE = "outcomes.toml"
+_ZONE = ZoneInfo("Europe/Copenhagen")
+_HIRED_STATES = frozenset({FollowUpState.ANSAT, FollowUpState.I_JOB_3_MDR, FollowUpState.OPHOERT})
+_PERIOD_RE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2]))?$")
+
+Percent = Annotated[float, Field(ge=0, le=100)]
+
+
+class OutcomeConfig(BaseModel):
+    """``config/outcomes.toml``: the administration's own shares to compare with, per scheme."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    reference_label: str = Field(min_length=1, max_length=40)
+    reference_source: str = Field(min_length=1)
+    reference: dict[EmploymentType, Percent] = {}
+
+
+def load_outcome_config(path: Path | None = None) -> OutcomeConfig:
+    return validate_file(OutcomeConfig, path or config_path(OUTCOMES_FILE))
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A calendar month or year of hires ("rapport 2026-11"); the end is exclusive."""
+
+    start: date
+    end: date
+    text: str
+
+
+def parse_period(text: str) -> Period | None:
+    """``ÅÅÅÅ`` or ``ÅÅÅÅ-MM``; None when it is neither (the handler answers in Danish)."""
+    found = _PERIOD_RE.match(text.strip())
+    if found is None:
+        return None
+    year = int(found.group(1))
+    if found.group(2) is None:
+        return Period(date(year, 1, 1), date(year + 1, 1, 1), f"{year}")
+    start = date(year, int(found.group(2)), 1)
+    return Period(start, add_months(start, 1), f"{start.month:02d}.{year}")
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeRow:
+    """One scheme's hires and their 3-month outcome; ``employment_type`` None is the total."""
+
+    employment_type: EmploymentType | None
+    hired: int = 0
+    in_job: int = 0  # i_job_3_mdr: still in job at the 3-month check
+    stopped: int = 0  # ophoert: left before the 3-month check
+    pending: int = 0  # still ansat: the check is not due yet
+    check_overdue: int = 0  # still ansat although the check date has passed
+    reference: float | None = None
+
+    @property
+    def checked(self) -> int:
+        return self.in_job + self.stopped
+
+    @property
+    def share(self) -> float | None:
+        """Share in job in the 3rd month among the checked hires (None before the first check)."""
+        return 100.0 * self.in_job / self.checked if self.checked else None
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeReport:
+    period: Period | None
+    rows: tuple[OutcomeRow, ...]  # schemes with at least one hire, in the enum's order
+    total: OutcomeRow
+    reference_label: str
+    reference_source: str
+
+
+def hire_date(record: FollowUp) -> date | None:
+    """The start date the consultant gave; after retention (start date purged) the day ``ansat`` was set."""
+    if record.start_date is not None:
+        return record.start_date
+    for step in record.history:
+        if step.to_state is FollowUpState.ANSAT:
+            return step.at.astimezone(_ZONE).date()
+    return None
+
+
+def outcome_report(
+    records: Iterable[FollowUp],
+    employment_types: Mapping[str, EmploymentType],
+    *,
+    today: date,
+    config: OutcomeConfig,
+    period: Period | None = None,
+    months_to_check: int = 3,
+) -> OutcomeReport:
+    """Count hires per scheme (hire date in ``period``, or all) and their 3-month outcomes."""
+    counts: dict[EmploymentType, dict[str, int]] = {}
+    for record in records:
+        kind = employment_types.get(record.job_order_id)
+        hired_on = hire_date(record)
+        if record.state not in _HIRED_STATES or kind is None or hired_on is None:
+            continue
+        if period is not None and not period.start <= hired_on < period.end:
+            continue
+        row = counts.setdefault(kind, dict.fromkeys(("hired", "in_job", "stopped", "pending", "overdue"), 0))
+        row["hired"] += 1
+        if record.state is FollowUpState.I_JOB_3_MDR:
+            row["in_job"] += 1
+        elif record.state is FollowUpState.OPHOERT:
+            row["stopped"] += 1
+        elif add_months(hired_on, months_to_check) < today:
+            row["overdue"] += 1
+        else:
+            row["pending"] += 1
+    rows = tuple(
+        OutcomeRow(
+            kind,
+            hired=c["hired"],
+            in_job=c["in_job"],
+            stopped=c["stopped"],
+            pending=c["pending"],
+            check_overdue=c["overdue"],
+            reference=config.reference.get(kind),
+        )
+        for kind in EmploymentType
+        if (c := counts.get(kind))
+    )
+    total = OutcomeRow(
+        None,
+        hired=sum(r.hired for r in rows),
+        in_job=sum(r.in_job for r in rows),
+        stopped=sum(r.stopped for r in rows),
+        pending=sum(r.pending for r in rows),
+        check_overdue=sum(r.check_overdue for r in rows),
+    )
+    return OutcomeReport(period, rows, total, config.reference_label, config.reference_source)

@@ -1,0 +1,128 @@
+"""Results per scheme ("rapport"): hires and the share in job in the 3rd month, from real records.
+
+The counting is pure (records in, rows out); the store test drives real records on the real
+redis-server through their life (including retention, which strips the start date) and reads them back.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.followup.outcomes import (
+    OutcomeConfig,
+    load_outcome_config,
+    outcome_report,
+    parse_period,
+)
+from bot.followup.states import FollowUpState as S
+from bot.store.followup import FollowUpStore
+from config import ConfigError
+from matching.models import EmploymentType as E
+from tests.followup_support import Clock, Ranked, job_order
+
+pytest_plugins = ["tests.followup_fixtures"]
+
+CONFIG = OutcomeConfig(
+    reference_label="BIF 2017", reference_source="test", reference={E.VIRKSOMHEDSPRAKTIK: 16}
+)
+
+
+def test_the_shipped_reference_figures_are_the_administrations() -> None:
+    config = load_outcome_config()
+    assert config.reference == {
+        E.VIRKSOMHEDSPRAKTIK: 16,
+        E.LOENTILSKUD_PRIVAT: 49,
+        E.LOENTILSKUD_OFFENTLIG: 35,
+        E.NYTTEINDSATS: 33,
+    }
+
+
+def test_a_bad_outcomes_file_names_the_file_and_the_field(tmp_path: Path) -> None:
+    bad = tmp_path / "outcomes.toml"
+    bad.write_text('reference_label = "x"\nreference_source = "y"\n[reference]\nvirksomhedspraktik = 160\n')
+    with pytest.raises(ConfigError) as err:
+        load_outcome_config(bad)
+    assert str(bad) in str(err.value) and "reference.virksomhedspraktik" in str(err.value)
+    bad.write_text('reference_label = "x"\nreference_source = "y"\n[reference]\npraktik = 16\n')
+    with pytest.raises(ConfigError, match=r"reference\.praktik"):
+        load_outcome_config(bad)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "label"),
+    [
+        ("2026-11", date(2026, 11, 1), date(2026, 12, 1), "11.2026"),
+        ("2026-12", date(2026, 12, 1), date(2027, 1, 1), "12.2026"),
+        ("2026", date(2026, 1, 1), date(2027, 1, 1), "2026"),
+    ],
+)
+def test_periods_are_months_or_years(text: str, start: date, end: date, label: str) -> None:
+    period = parse_period(text)
+    assert period is not None and (period.start, period.end, period.text) == (start, end, label)
+
+
+@pytest.mark.parametrize("text", ["2026-13", "11-2026", "nov", "2026-1", ""])
+def test_anything_else_is_not_a_period(text: str) -> None:
+    assert parse_period(text) is None
+
+
+async def _hire(store: FollowUpStore, jo: str, cid: str, start: date, outcome: S | None = None) -> None:
+    for step in (S.GODKENDT, S.KONTAKTET, S.ANSOEGT):
+        await store.transition(jo, cid, step, "leder@kk.dk")
+    await store.transition(jo, cid, S.SAMTALE, "jk@kk.dk", interview_at=store.clock() + timedelta(days=1))
+    await store.transition(jo, cid, S.ANSAT, "jk@kk.dk", start_date=start)
+    if outcome is not None:
+        await store.transition(jo, cid, outcome, "jk@kk.dk")
+
+
+async def test_report_counts_hires_and_3_month_outcomes_per_scheme(
+    store: FollowUpStore, clock: Clock
+) -> None:
+    praktik = job_order("JO-P", employment_type="virksomhedspraktik")
+    ordinary = job_order("JO-O", employment_type="ordinaert_job")
+    for job in (praktik, ordinary):
+        await store.save_job_order(job)
+    await store.save_shortlist("JO-P", [Ranked(f"K-P{i}", 90 - i) for i in range(6)], consultants={})
+    await store.save_shortlist("JO-O", [Ranked(f"K-O{i}", 90 - i) for i in range(3)], consultants={})
+    # Virksomhedspraktik: 3 checked in job, 1 stopped, 1 still waiting; 1 never hired.
+    for i, outcome in enumerate((S.I_JOB_3_MDR, S.I_JOB_3_MDR, S.I_JOB_3_MDR, S.OPHOERT)):
+        await _hire(store, "JO-P", f"K-P{i}", date(2026, 9, 1), outcome)
+    await _hire(store, "JO-P", "K-P4", date(2026, 11, 2))
+    await store.transition("JO-P", "K-P5", S.AFVIST, "leder@kk.dk", reason="andet")
+    # Ordinary job: one hire in September whose check is overdue, one in December.
+    await _hire(store, "JO-O", "K-O0", date(2026, 9, 1))
+    await _hire(store, "JO-O", "K-O1", date(2026, 12, 1), S.I_JOB_3_MDR)
+
+    records, types = await store.placements()
+    assert {r.candidate_id for r in records} == {"K-P0", "K-P1", "K-P2", "K-P3", "K-P4", "K-O0", "K-O1"}
+    assert types == {"JO-P": E.VIRKSOMHEDSPRAKTIK, "JO-O": E.ORDINAERT_JOB}
+
+    today = date(2026, 12, 18)
+    report = outcome_report(records, types, today=today, config=CONFIG)
+    ordinary_row, praktik_row = report.rows  # the enum's order: ordinært job first
+    assert praktik_row.employment_type is E.VIRKSOMHEDSPRAKTIK
+    assert (praktik_row.hired, praktik_row.in_job, praktik_row.stopped, praktik_row.pending) == (5, 3, 1, 1)
+    assert praktik_row.share == 75.0 and praktik_row.reference == 16
+    assert (ordinary_row.hired, ordinary_row.in_job, ordinary_row.check_overdue) == (2, 1, 1)
+    assert ordinary_row.share == 100.0 and ordinary_row.reference is None
+    assert (report.total.hired, report.total.in_job, report.total.stopped) == (7, 4, 1)
+    assert report.total.share == 80.0
+
+    september = outcome_report(records, types, today=today, config=CONFIG, period=parse_period("2026-09"))
+    assert [(r.employment_type, r.hired) for r in september.rows] == [
+        (E.ORDINAERT_JOB, 1),
+        (E.VIRKSOMHEDSPRAKTIK, 4),
+    ]
+    assert outcome_report(records, types, today=today, config=CONFIG, period=parse_period("2025")).rows == ()
+
+    # Retention strips the start date; the hire still counts, in the month ansat was registered.
+    clock.now += timedelta(days=400)
+    assert await store.purge_expired(clock.now) >= 5
+    records, types = await store.placements()
+    closed = [r for r in records if r.anonymised]
+    assert closed and all(r.start_date is None for r in closed)
+    december = outcome_report(records, types, today=today, config=CONFIG, period=parse_period("2026-12"))
+    assert december.total.hired == 7  # all were registered as ansat on 18.12.2026 (the test's clock)
