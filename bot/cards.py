@@ -20,8 +20,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import texts
+from bot.followup.models import Funnel
 from bot.followup.outcomes import OutcomeReport, OutcomeRow
-from bot.followup.states import NEEDS_DATE, FollowUpState, consultant_next
+from bot.followup.states import FUNNEL_EXITS, FUNNEL_PATH, NEEDS_DATE, FollowUpState, consultant_next
 from matching.geo import postcodes
 from matching.models import EmploymentType, JobOrder, certificate_label
 
@@ -533,10 +534,31 @@ def help_card(commands: Sequence[tuple[str, str]], intro: str | None = None) -> 
     return _card(body, fallback=texts.HELP_TITLE)
 
 
-def funnel_card(job_order_id: str, counts: Sequence[tuple[str, int]]) -> Card:
+def _table(rows: Sequence[Sequence[str]], widths: Sequence[int], *, bold_last: bool = False) -> Card:
+    """A Table whose first row is the header (bold); ``bold_last`` for a total row."""
+    last = len(rows) - 1
+    return {
+        "type": "Table",
+        "firstRowAsHeader": True,
+        "columns": [{"width": w} for w in widths],
+        "rows": [_table_row(r, bold=i == 0 or (bold_last and i == last)) for i, r in enumerate(rows)],
+    }
+
+
+def funnel_card(job_order_id: str, funnel: Funnel) -> Card:
+    """The way to a job step by step (how many reached it, how many stand there now), then the ways out."""
     title = texts.CARD_FUNNEL_TITLE.format(job_order_id=job_order_id)
-    facts = [{"title": label, "value": str(n)} for label, n in counts]
-    return _card([_title(title), {"type": "FactSet", "facts": facts}], fallback=title)
+    path = [list(texts.CARD_FUNNEL_COLUMNS)]
+    path += [[s.label, str(funnel.reached[s]), str(funnel.current[s])] for s in FUNNEL_PATH]
+    exits = [list(texts.CARD_FUNNEL_EXIT_COLUMNS)] + [[s.label, str(funnel.current[s])] for s in FUNNEL_EXITS]
+    body = [
+        _title(title),
+        _table(path, [3, 1, 1]),
+        _text(texts.CARD_FUNNEL_EXITS, weight="Bolder"),
+        _table(exits, [3, 1]),
+        _text(texts.CARD_FUNNEL_NOTE, isSubtle=True, size="Small"),
+    ]
+    return _card(body, fallback=title)
 
 
 def _percent(value: float | None) -> str:
@@ -569,18 +591,9 @@ def report_card(report: OutcomeReport) -> Card:
         counts = [row.hired, row.in_job, row.stopped, waiting]
         return [name, *map(str, counts), _percent(row.share), _percent(row.reference)]
 
-    rows = [_table_row(header, bold=True)]
-    rows += [_table_row(cells(r, r.employment_type.label)) for r in report.rows if r.employment_type]
-    rows.append(_table_row(cells(report.total, texts.CARD_REPORT_TOTAL), bold=True))
-    widths = [3, 1, 1, 1, 1, 1, 1]
-    body.append(
-        {
-            "type": "Table",
-            "firstRowAsHeader": True,
-            "columns": [{"width": w} for w in widths],
-            "rows": rows,
-        }
-    )
+    rows = [header, *(cells(r, r.employment_type.label) for r in report.rows if r.employment_type)]
+    rows.append(cells(report.total, texts.CARD_REPORT_TOTAL))
+    body.append(_table(rows, [3, 1, 1, 1, 1, 1, 1], bold_last=True))
     if report.total.check_overdue:
         body.append(
             _text(texts.CARD_REPORT_OVERDUE.format(count=report.total.check_overdue), color="Warning")

@@ -125,10 +125,10 @@ class BotLogic:
         if name == "hvorfor":
             return Reply(await self.followups.explain(args[0], args[1]))
         if name == "overblik":
-            counts = await self.followups.funnel(args[0])
-            if counts is None:
+            funnel = await self.followups.funnel(args[0])
+            if funnel is None:
                 return Reply(texts.JOB_ORDER_NOT_FOUND.format(job_order_id=args[0]))
-            return Reply(card=cards.funnel_card(args[0], counts))
+            return Reply(card=cards.funnel_card(args[0], funnel))
         if name == "rapport":
             period = parse_period(args[0]) if args else None
             if args and period is None:

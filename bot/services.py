@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any, Protocol
 
 from bot import cards, texts
-from bot.followup.models import Clock, FollowUp, Reminder, ShortlistEntry, utc_now
+from bot.followup.models import Clock, FollowUp, Funnel, Reminder, ShortlistEntry, utc_now
 from bot.followup.outcomes import OutcomeConfig, OutcomeReport, Period, load_outcome_config, outcome_report
 from bot.followup.reminders import ReminderRules, reminder_text
 from bot.followup.states import FollowUpState, TransitionError
@@ -534,11 +534,8 @@ class FollowUpService:
     async def mine(self, upn: str) -> list[FollowUp]:
         return list(await self.store.for_consultant(upn))
 
-    async def funnel(self, job_order_id: str) -> list[tuple[str, int]] | None:
-        counts = await self.store.known_funnel(job_order_id)
-        if counts is None:
-            return None
-        return [(state.label, counts.get(state, 0)) for state in FollowUpState]
+    async def funnel(self, job_order_id: str) -> Funnel | None:
+        return await self.store.known_funnel(job_order_id)
 
     async def report(self, period: Period | None) -> OutcomeReport:
         """Hires per scheme and their 3-month outcome ("rapport"), today in Copenhagen time."""

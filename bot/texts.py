@@ -47,7 +47,7 @@ CMD_MATCH = "match jobordren mod kandidatpuljen og post shortlisten"
 CMD_MINE = "dine opfølgninger, det der kræver handling først"
 CMD_STATUS = "opdatér en kandidats status på en jobordre"
 CMD_HVORFOR = "hvorfor er kandidaten (ikke) på listen?"
-CMD_OVERBLIK = "tragten for en jobordre: hvor mange i hver status"
+CMD_OVERBLIK = "tragten for en jobordre: hvor mange har nået hvert trin, og hvor står de nu"
 CMD_RAPPORT = "resultater pr. ordning: ansatte og andel i job i 3. måned (periode ÅÅÅÅ-MM eller ÅÅÅÅ)"
 UNKNOWN_COMMAND = "Den kommando kender jeg ikke."
 DID_YOU_MEAN = "Mente du **{suggestion}**?"
@@ -152,6 +152,13 @@ CARD_FORM_FIELD_NAMES = {
 }
 CARD_MATCH_BUTTON = "Match nu"
 CARD_FUNNEL_TITLE = "Overblik: {job_order_id}"
+CARD_FUNNEL_COLUMNS = ("Trin", "Nået", "Står nu")
+CARD_FUNNEL_EXITS = "Ud af forløbet"
+CARD_FUNNEL_EXIT_COLUMNS = ("Status", "Antal")
+CARD_FUNNEL_NOTE = (
+    "Nået = kandidater, der har været på trinnet (også dem, der siden er gået videre eller ud); "
+    "Står nu = kandidater med den status nu."
+)
 CARD_REPORT_TITLE = "Resultater pr. ordning"
 CARD_REPORT_PERIOD = "Ansættelser med start i {period}"
 CARD_REPORT_ALL = "Alle ansættelser indtil nu"

@@ -859,6 +859,20 @@ async def test_rapport_shows_hires_and_the_share_in_job_in_the_3rd_month_per_sch
         for step in ("godkendt", "kontaktet", "henvist", "samtale 2026-11-26", "ansat 2026-12-01", last):
             await bot.post(fc.message(bot.url, LEAD, f"status JO-PRAKTIK {cid} {step}"), status=201)
 
+    # The job order's funnel counts the steps reached: the hired candidate was approved, contacted …
+    await bot.post(fc.message(bot.url, LEAD, "overblik JO-2026-0101", channel=True), status=201)
+    path = table_rows(bot.connector.cards(fc.CHANNEL_ID)[-1])
+    assert path[0] == ["Trin", "Nået", "Står nu"]
+    assert path[1:] == [
+        ["Foreslået", "8", "7"],
+        ["Godkendt", "1", "0"],
+        ["Kontaktet", "1", "0"],
+        ["Ansøgt", "1", "0"],
+        ["Henvist med mødepligt", "0", "0"],
+        ["Til samtale", "1", "0"],
+        ["Ansat", "1", "0"],
+        ["I job efter 3 måneder", "1", "1"],
+    ]
     await bot.post(fc.message(bot.url, LEAD, "rapport", channel=True), status=201)
     card = bot.connector.cards(fc.CHANNEL_ID)[-1]
     assert "Resultater pr. ordning" in card_text(card) and "Alle ansættelser indtil nu" in card_text(card)

@@ -12,6 +12,8 @@ import jsonschema
 import pytest
 
 from bot import cards, commands, texts
+from bot.followup.models import Funnel
+from bot.followup.states import FollowUpState
 from matching.models import JobOrder
 from tests.fake_connector import card_text, find_action
 
@@ -259,7 +261,7 @@ def test_job_order_form_and_card() -> None:
 def test_help_funnel_and_mine_cards() -> None:
     for card in (
         cards.help_card(commands.help_lines(), intro=texts.UNKNOWN_COMMAND),
-        cards.funnel_card("JO-1", [("Foreslået", 4), ("Godkendt", 2)]),
+        cards.funnel_card("JO-1", Funnel(dict.fromkeys(FollowUpState, 1), dict.fromkeys(FollowUpState, 2))),
         cards.mine_card([status()]),
         cards.mine_card([]),
     ):

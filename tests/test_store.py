@@ -305,10 +305,12 @@ async def test_funnel_by_state_mine_and_overdue(store: FollowUpStore, clock: Clo
 
     funnel = await store.funnel(JO)
     assert (funnel[S.FORESLAAET], funnel[S.GODKENDT], funnel[S.AFVIST], funnel[S.ANSAT]) == (2, 3, 1, 0)
-    assert await store.known_funnel(JO) == funnel  # what "overblik" shows
+    shown = await store.known_funnel(JO)  # what "overblik" shows
+    assert shown is not None and shown.current == funnel
     assert await store.known_funnel("JO-UKENDT") is None  # unknown job order: not a funnel of zeros
     await store.save_job_order(job_order("JO-2026-0002"))
-    assert await store.known_funnel("JO-2026-0002") == dict.fromkeys(S, 0)  # known, nobody shortlisted
+    empty = await store.known_funnel("JO-2026-0002")  # known, nobody shortlisted
+    assert empty is not None and empty.current == empty.reached == dict.fromkeys(S, 0)
     assert {r.candidate_id for r in await store.by_state(S.GODKENDT)} == {"K-1", "K-2", "K-9"}
 
     now = cph(2026, 12, 22, 12)  # Tuesday noon: K-1 is overdue, K-2 due tomorrow, K-4/K-5 wait for the lead
@@ -479,3 +481,29 @@ async def test_redis_crash_keeps_every_acknowledged_transition(
     assert (await store.funnel(JO))[S.GODKENDT] == 30  # same client, reconnected
     assert len(await store.scheduled_reminders()) == 30
     assert [a.to_state for a in await store.audit(JO, "K-7")] == [S.FORESLAAET, S.GODKENDT]
+
+
+async def test_the_funnel_counts_steps_reached_not_only_where_records_stand(
+    store: FollowUpStore, clock: Clock
+) -> None:
+    await store.save_job_order(job_order(JO))
+    await store.save_shortlist(JO, [Ranked(f"K-{i}", 90 - i) for i in range(1, 5)], consultants={})
+    for step in (S.GODKENDT, S.KONTAKTET, S.ANSOEGT):
+        await store.transition(JO, "K-1", step, LEAD)
+    await store.transition(JO, "K-1", S.SAMTALE, LEAD, interview_at=clock.now + timedelta(days=2))
+    await store.transition(JO, "K-1", S.ANSAT, LEAD, start_date=date(2027, 1, 4))
+    await store.transition(JO, "K-2", S.GODKENDT, LEAD)
+    await store.transition(JO, "K-2", S.KONTAKTET, LEAD)
+    await store.transition(JO, "K-2", S.IKKE_INTERESSERET, LEAD)
+    await store.transition(JO, "K-3", S.AFVIST, LEAD, reason="andet")
+
+    funnel = await store.known_funnel(JO)
+    assert funnel is not None
+    assert funnel.current[S.GODKENDT] == 0 and funnel.current[S.ANSAT] == 1
+    reached = {s: funnel.reached[s] for s in (S.FORESLAAET, S.GODKENDT, S.KONTAKTET, S.ANSOEGT, S.ANSAT)}
+    assert reached == {S.FORESLAAET: 4, S.GODKENDT: 2, S.KONTAKTET: 2, S.ANSOEGT: 1, S.ANSAT: 1}
+    exits = (funnel.reached[S.HENVIST], funnel.reached[S.IKKE_INTERESSERET], funnel.reached[S.AFVIST])
+    assert exits == (0, 1, 1)
+    # Retention strips notes and actors, not the steps: the funnel reads the same afterwards.
+    assert await store.purge_expired(clock.now + timedelta(days=400)) == 4
+    assert await store.known_funnel(JO) == funnel

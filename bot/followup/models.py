@@ -119,6 +119,18 @@ class ShortlistEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class Funnel:
+    """A job order's funnel: where its candidates stand now, and how many ever reached each state.
+
+    Why both: "Godkendt: 1" (standing there now) reads wrong when two were approved and one of them
+    has since been hired; a funnel is counted by the steps reached, the current standing beside it.
+    """
+
+    current: dict[FollowUpState, int]
+    reached: dict[FollowUpState, int]
+
+
+@dataclass(frozen=True, slots=True)
 class AuditEntry:
     """One line of the audit trail: ids only, never notes or names."""
 

@@ -86,6 +86,14 @@ LEAD_DECISIONS: frozenset[FollowUpState] = frozenset({S.GODKENDT, S.AFVIST})
 def consultant_next(state: FollowUpState) -> tuple[FollowUpState, ...]:
     """The steps a consultant may take from ``state``, in workflow order (the status buttons)."""
     return tuple(s for s in TRANSITIONS[state] if s not in LEAD_DECISIONS)
+
+
+# The funnel ("overblik"): the way to a job in workflow order, and the ways out of it.
+FUNNEL_PATH: tuple[FollowUpState, ...] = (
+    S.FORESLAAET, S.GODKENDT, S.KONTAKTET, S.ANSOEGT, S.HENVIST, S.SAMTALE, S.ANSAT, S.I_JOB_3_MDR
+)  # fmt: skip
+FUNNEL_EXITS: tuple[FollowUpState, ...] = (S.AFVIST, S.AFSLAG, S.IKKE_INTERESSERET, S.TRUKKET, S.OPHOERT)
+
 OPEN_STATES: frozenset[FollowUpState] = frozenset(S) - CLOSED_STATES
 
 # Where the consultant (or the lead) has to do something next; used to order "mine opfølgninger".

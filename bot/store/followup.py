@@ -32,6 +32,7 @@ from bot.followup.models import (
     AuditEntry,
     Clock,
     FollowUp,
+    Funnel,
     HistoryItem,
     PurgeReport,
     RankedCandidate,
@@ -655,14 +656,32 @@ class FollowUpStore:
         members = await self.r.smembers(keys.by_job_order(self.prefix, job_order_id))
         return await self._count_states(job_order_id, members)
 
-    async def known_funnel(self, job_order_id: str) -> dict[FollowUpState, int] | None:
-        """The funnel, or None when the job order is unknown ("overblik"): the existence check rides
-        along with the member read, and no job order is parsed just to see that it exists."""
+    async def known_funnel(self, job_order_id: str) -> Funnel | None:
+        """The funnel now and by steps reached, or None when the job order is unknown ("overblik").
+
+        The existence check rides along with the member read, and no job order is parsed just to see
+        that it exists. "Reached" comes from each record's history, which retention keeps.
+        """
         async with self.r.pipeline(transaction=False) as pipe:
             pipe.exists(keys.job_order(self.prefix, job_order_id))
             pipe.smembers(keys.by_job_order(self.prefix, job_order_id))
             exists, members = await pipe.execute()
-        return await self._count_states(job_order_id, members) if exists else None
+        if not exists:
+            return None
+        current = dict.fromkeys(FollowUpState, 0)
+        reached = dict.fromkeys(FollowUpState, 0)
+        async with self.r.pipeline(transaction=False) as pipe:
+            for cid in members:
+                pipe.hmget(keys.followup(self.prefix, job_order_id, cid), "state", "history")
+            rows = await pipe.execute()
+        for state, history in rows:
+            if not state:
+                continue
+            current[FollowUpState(state)] += 1
+            steps = {FollowUpState(step[1]) for step in json.loads(history or "[]")} | {FollowUpState(state)}
+            for step in steps:
+                reached[step] += 1
+        return Funnel(current, reached)
 
     async def _count_states(self, job_order_id: str, members: Iterable[str]) -> dict[FollowUpState, int]:
         counts = dict.fromkeys(FollowUpState, 0)
