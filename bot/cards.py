@@ -594,6 +594,9 @@ def report_card(report: OutcomeReport) -> Card:
     rows = [header, *(cells(r, r.employment_type.label) for r in report.rows if r.employment_type)]
     rows.append(cells(report.total, texts.CARD_REPORT_TOTAL))
     body.append(_table(rows, [3, 1, 1, 1, 1, 1, 1], bold_last=True))
+    if report.clause_hired:
+        clause = texts.CARD_REPORT_CLAUSE.format(hired=report.clause_hired, in_job=report.clause_in_job)
+        body.append(_text(clause))
     if report.total.check_overdue:
         body.append(
             _text(texts.CARD_REPORT_OVERDUE.format(count=report.total.check_overdue), color="Warning")

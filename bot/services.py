@@ -539,10 +539,10 @@ class FollowUpService:
 
     async def report(self, period: Period | None) -> OutcomeReport:
         """Hires per scheme and their 3-month outcome ("rapport"), today in Copenhagen time."""
-        records, types = await self.store.placements()
+        records, jobs = await self.store.placements()
         return outcome_report(
             records,
-            types,
+            jobs,
             today=cards.local(self.clock()).date(),
             config=self.outcomes,
             period=period,

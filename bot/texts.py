@@ -174,6 +174,7 @@ CARD_REPORT_COLUMNS = (
 )
 CARD_REPORT_TOTAL = "I alt"
 CARD_REPORT_NONE = "–"
+CARD_REPORT_CLAUSE = "Heraf via beskæftigelsesklausul: {hired} ansat, {in_job} i job efter 3 måneder."
 CARD_REPORT_OVERDUE = (
     "{count} 3-måneders-tjek er overskredet (står stadig som Ansat): konsulenterne har fået en påmindelse."
 )

@@ -209,6 +209,13 @@ CertificateList = Annotated[list[Certificate], Field(max_length=30), AfterValida
 LanguageList = Annotated[list[Language], Field(max_length=20), AfterValidator(_dedupe)]
 
 
+# "beskæftigelsesklausul", "uddannelses- og beskæftigelsesklausuler", "social klausul", "sociale klausuler".
+# Not when the text says there is none ("ingen/uden beskæftigelsesklausul").
+_CLAUSE_RE = re.compile(
+    r"(?<!ingen )(?<!uden )(?:beskæftigelses-?\s?klausul|sociale?\s+klausul)", re.IGNORECASE
+)
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
@@ -234,6 +241,20 @@ class JobOrder(_Model):
     cvr: Annotated[str | None, Field(pattern=r"^\d{8}$")] = None
     referral_with_obligation: bool = False
     employment_clause: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _recognise_clause(cls, data: Any) -> Any:
+        """A job order that names an employment clause in its text is one, flag or no flag.
+
+        Why: KEH's systems often pass the contract's wording on in the description and leave the
+        flag unset; the match unit must still see it on the card (and count it in ``rapport``).
+        """
+        if isinstance(data, dict) and not data.get("employment_clause"):
+            text = " ".join(str(data.get(f) or "") for f in ("title", "description"))
+            if _CLAUSE_RE.search(text):
+                return {**data, "employment_clause": True}
+        return data
 
     @model_validator(mode="after")
     def _dates(self) -> JobOrder:

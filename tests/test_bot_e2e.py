@@ -853,6 +853,7 @@ async def test_rapport_shows_hires_and_the_share_in_job_in_the_3rd_month_per_sch
     store = bot.services.store
     praktik = {**job_order().model_dump(mode="json"), "id": "JO-PRAKTIK"}
     praktik["employment_type"] = "virksomhedspraktik"
+    praktik["description"] = "Renovering for Københavns Kommune med beskæftigelsesklausul."
     await store.save_job_order(JobOrder.model_validate(praktik))
     await store.save_shortlist("JO-PRAKTIK", [_Ranked("K-1001"), _Ranked("K-1003")])
     for cid, last in (("K-1001", "i_job_3_mdr"), ("K-1003", "ophoert")):
@@ -882,6 +883,7 @@ async def test_rapport_shows_hires_and_the_share_in_job_in_the_3rd_month_per_sch
         ["Virksomhedspraktik", "2", "1", "1", "0", "50 %", "16 %"],
         ["I alt", "3", "2", "1", "0", "67 %", "–"],
     ]
+    assert "Heraf via beskæftigelsesklausul: 2 ansat, 1 i job efter 3 måneder." in card_text(card)
 
     await bot.post(fc.message(bot.url, LEAD, "rapport 2026-11", channel=True), status=201)
     card = bot.connector.cards(fc.CHANNEL_ID)[-1]

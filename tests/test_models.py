@@ -172,3 +172,32 @@ def test_every_cpr_shape_is_detected_and_redacted(
 )
 def test_ordinary_numbers_are_not_cpr(text: str) -> None:
     assert not contains_cpr(text)
+
+
+@pytest.mark.parametrize(
+    ("description", "flag", "expected"),
+    [
+        ("Kontrakten har en beskæftigelsesklausul.", False, True),
+        ("Uddannelses- og beskæftigelsesklausuler gælder for opgaven", False, True),
+        ("Opgaven er omfattet af sociale klausuler", False, True),
+        ("Der er ingen beskæftigelsesklausul på opgaven", False, False),
+        ("Lager med travlt miljø", False, False),
+        ("Lager med travlt miljø", True, True),
+    ],
+)
+def test_a_job_order_that_names_an_employment_clause_is_flagged(
+    description: str, flag: bool, expected: bool
+) -> None:
+    job = JobOrder.model_validate(
+        {
+            "id": "JO-1",
+            "title": "Tømrer",
+            "company": "Byg A/S",
+            "employment_type": "loentilskud_privat",
+            "hours_per_week": 37,
+            "postcode": "2300",
+            "description": description,
+            "employment_clause": flag,
+        }
+    )
+    assert job.employment_clause is expected

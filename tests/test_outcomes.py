@@ -81,7 +81,9 @@ async def _hire(store: FollowUpStore, jo: str, cid: str, start: date, outcome: S
 async def test_report_counts_hires_and_3_month_outcomes_per_scheme(
     store: FollowUpStore, clock: Clock
 ) -> None:
-    praktik = job_order("JO-P", employment_type="virksomhedspraktik")
+    praktik = job_order(
+        "JO-P", employment_type="virksomhedspraktik", description="Anlægsprojekt med beskæftigelsesklausul."
+    )
     ordinary = job_order("JO-O", employment_type="ordinaert_job")
     for job in (praktik, ordinary):
         await store.save_job_order(job)
@@ -96,12 +98,15 @@ async def test_report_counts_hires_and_3_month_outcomes_per_scheme(
     await _hire(store, "JO-O", "K-O0", date(2026, 9, 1))
     await _hire(store, "JO-O", "K-O1", date(2026, 12, 1), S.I_JOB_3_MDR)
 
-    records, types = await store.placements()
+    records, jobs = await store.placements()
     assert {r.candidate_id for r in records} == {"K-P0", "K-P1", "K-P2", "K-P3", "K-P4", "K-O0", "K-O1"}
-    assert types == {"JO-P": E.VIRKSOMHEDSPRAKTIK, "JO-O": E.ORDINAERT_JOB}
+    assert {jo: job.employment_type for jo, job in jobs.items()} == {
+        "JO-P": E.VIRKSOMHEDSPRAKTIK,
+        "JO-O": E.ORDINAERT_JOB,
+    }
 
     today = date(2026, 12, 18)
-    report = outcome_report(records, types, today=today, config=CONFIG)
+    report = outcome_report(records, jobs, today=today, config=CONFIG)
     ordinary_row, praktik_row = report.rows  # the enum's order: ordinært job first
     assert praktik_row.employment_type is E.VIRKSOMHEDSPRAKTIK
     assert (praktik_row.hired, praktik_row.in_job, praktik_row.stopped, praktik_row.pending) == (5, 3, 1, 1)
@@ -110,19 +115,20 @@ async def test_report_counts_hires_and_3_month_outcomes_per_scheme(
     assert ordinary_row.share == 100.0 and ordinary_row.reference is None
     assert (report.total.hired, report.total.in_job, report.total.stopped) == (7, 4, 1)
     assert report.total.share == 80.0
+    assert (report.clause_hired, report.clause_in_job) == (5, 3)  # the praktik job order names its clause
 
-    september = outcome_report(records, types, today=today, config=CONFIG, period=parse_period("2026-09"))
+    september = outcome_report(records, jobs, today=today, config=CONFIG, period=parse_period("2026-09"))
     assert [(r.employment_type, r.hired) for r in september.rows] == [
         (E.ORDINAERT_JOB, 1),
         (E.VIRKSOMHEDSPRAKTIK, 4),
     ]
-    assert outcome_report(records, types, today=today, config=CONFIG, period=parse_period("2025")).rows == ()
+    assert outcome_report(records, jobs, today=today, config=CONFIG, period=parse_period("2025")).rows == ()
 
     # Retention strips the start date; the hire still counts, in the month ansat was registered.
     clock.now += timedelta(days=400)
     assert await store.purge_expired(clock.now) >= 5
-    records, types = await store.placements()
+    records, jobs = await store.placements()
     closed = [r for r in records if r.anonymised]
     assert closed and all(r.start_date is None for r in closed)
-    december = outcome_report(records, types, today=today, config=CONFIG, period=parse_period("2026-12"))
+    december = outcome_report(records, jobs, today=today, config=CONFIG, period=parse_period("2026-12"))
     assert december.total.hired == 7  # all were registered as ansat on 18.12.2026 (the test's clock)

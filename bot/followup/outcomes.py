@@ -24,7 +24,7 @@ from bot.followup.models import FollowUp
 from bot.followup.reminders import add_months
 from bot.followup.states import FollowUpState
 from config import config_path, validate_file
-from matching.models import EmploymentType
+from matching.models import EmploymentType, JobOrder
 
 OUTCOMES_FILE = "outcomes.toml"
 _ZONE = ZoneInfo("Europe/Copenhagen")
@@ -98,6 +98,9 @@ class OutcomeReport:
     total: OutcomeRow
     reference_label: str
     reference_source: str
+    # Hires on job orders with a beskæftigelsesklausul: the administration has no count of its own.
+    clause_hired: int = 0
+    clause_in_job: int = 0
 
 
 def hire_date(record: FollowUp) -> date | None:
@@ -112,7 +115,7 @@ def hire_date(record: FollowUp) -> date | None:
 
 def outcome_report(
     records: Iterable[FollowUp],
-    employment_types: Mapping[str, EmploymentType],
+    job_orders: Mapping[str, JobOrder],
     *,
     today: date,
     config: OutcomeConfig,
@@ -121,15 +124,20 @@ def outcome_report(
 ) -> OutcomeReport:
     """Count hires per scheme (hire date in ``period``, or all) and their 3-month outcomes."""
     counts: dict[EmploymentType, dict[str, int]] = {}
+    clause_hired = clause_in_job = 0
     for record in records:
-        kind = employment_types.get(record.job_order_id)
+        job = job_orders.get(record.job_order_id)
         hired_on = hire_date(record)
-        if record.state not in _HIRED_STATES or kind is None or hired_on is None:
+        if record.state not in _HIRED_STATES or job is None or hired_on is None:
             continue
         if period is not None and not period.start <= hired_on < period.end:
             continue
+        kind = job.employment_type
         row = counts.setdefault(kind, dict.fromkeys(("hired", "in_job", "stopped", "pending", "overdue"), 0))
         row["hired"] += 1
+        if job.employment_clause:
+            clause_hired += 1
+            clause_in_job += record.state is FollowUpState.I_JOB_3_MDR
         if record.state is FollowUpState.I_JOB_3_MDR:
             row["in_job"] += 1
         elif record.state is FollowUpState.OPHOERT:
@@ -159,4 +167,6 @@ def outcome_report(
         pending=sum(r.pending for r in rows),
         check_overdue=sum(r.check_overdue for r in rows),
     )
-    return OutcomeReport(period, rows, total, config.reference_label, config.reference_source)
+    return OutcomeReport(
+        period, rows, total, config.reference_label, config.reference_source, clause_hired, clause_in_job
+    )

@@ -51,7 +51,7 @@ from bot.followup.states import (
     check_transition,
 )
 from bot.store import keys
-from matching.models import CandidateProfile, EmploymentType, Identifier, JobOrder
+from matching.models import CandidateProfile, Identifier, JobOrder
 from matching.privacy import CPR_REFUSAL, contains_cpr, random_id
 
 SYSTEM_ACTOR = "system"
@@ -708,8 +708,8 @@ class FollowUpStore:
         records = await self._load_many(self._split(members))
         return sorted(records, key=lambda r: (r.job_order_id, r.candidate_id))
 
-    async def placements(self) -> tuple[list[FollowUp], dict[str, EmploymentType]]:
-        """Every hire so far (ansat, i_job_3_mdr, ophoert) and each one's job order type ("rapport").
+    async def placements(self) -> tuple[list[FollowUp], dict[str, JobOrder]]:
+        """Every hire so far (ansat, i_job_3_mdr, ophoert) and the job orders they are on ("rapport").
 
         Reads the three permanent state indexes and only the ``json`` field of each job order;
         anonymised records count too (their history keeps the day of the hire).
@@ -725,11 +725,8 @@ class FollowUpStore:
             for jo in job_ids:
                 pipe.hget(keys.job_order(self.prefix, jo), "json")
             raws = await pipe.execute()
-        types: dict[str, EmploymentType] = {}
-        for jo, raw in zip(job_ids, raws, strict=True):
-            if raw:
-                types[jo] = JobOrder.model_validate_json(raw).employment_type
-        return records, types
+        jobs = {jo: JobOrder.model_validate_json(raw) for jo, raw in zip(job_ids, raws, strict=True) if raw}
+        return records, jobs
 
     async def overdue(self, now: datetime) -> list[FollowUp]:
         """Open records with a reminder due at or before ``now``, most overdue first."""
