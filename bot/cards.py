@@ -573,6 +573,42 @@ def _table_row(cells: Sequence[str], *, bold: bool = False) -> dict[str, Any]:
     }
 
 
+_IN_PROGRESS = (
+    FollowUpState.GODKENDT,
+    FollowUpState.KONTAKTET,
+    FollowUpState.ANSOEGT,
+    FollowUpState.HENVIST,
+    FollowUpState.SAMTALE,
+)
+_HIRED = (FollowUpState.ANSAT, FollowUpState.I_JOB_3_MDR, FollowUpState.OPHOERT)
+
+
+def job_list_card(jobs: Sequence[tuple[JobOrder, Mapping[FollowUpState, int]]], today: date) -> Card:
+    """The latest job orders with what waits for the leads, what is in progress and who got the job."""
+    body: list[dict[str, Any]] = [_title(texts.CARD_JOB_LIST_TITLE)]
+    if not jobs:
+        body.append(_text(texts.CARD_JOB_LIST_EMPTY))
+        return _card(body, fallback=texts.CARD_JOB_LIST_TITLE)
+    rows = [list(texts.CARD_JOB_LIST_COLUMNS)]
+    for job, counts in jobs:
+        deadline = when(job.deadline)
+        if job.deadline is not None and job.deadline < today:
+            deadline = texts.CARD_JOB_LIST_EXPIRED.format(deadline=deadline)
+        rows.append(
+            [
+                job.id,
+                f"{job.title} · {job.company}",
+                deadline or texts.CARD_REPORT_NONE,
+                str(counts.get(FollowUpState.FORESLAAET, 0)),
+                str(sum(counts.get(s, 0) for s in _IN_PROGRESS)),
+                str(sum(counts.get(s, 0) for s in _HIRED)),
+            ]
+        )
+    body.append(_table(rows, [2, 4, 2, 1, 1, 1]))
+    body.append(_text(texts.CARD_JOB_LIST_NOTE, isSubtle=True, size="Small"))
+    return _card(body, fallback=texts.CARD_JOB_LIST_TITLE)
+
+
 def report_card(report: OutcomeReport) -> Card:
     """Hires per scheme and the share in job in the 3rd month, next to the administration's figure.
 

@@ -35,7 +35,8 @@ COMMANDS: dict[str, CommandSpec] = {
     spec.name: spec
     for spec in (
         CommandSpec("hjælp", "hjælp", texts.CMD_HELP, 0, 0, aliases=("hjaelp", "help", "?", "kommandoer")),
-        CommandSpec("jobordre", "jobordre <id>", texts.CMD_JOBORDRE, 0, 1, aliases=("jobordrer", "job")),
+        CommandSpec("jobordre", "jobordre <id>", texts.CMD_JOBORDRE, 0, 1, aliases=("job",)),
+        CommandSpec("jobordrer", "jobordrer", texts.CMD_JOBORDRER, 0, 1, aliases=("liste",)),
         CommandSpec("match", "match <jobordre>", texts.CMD_MATCH, 1, 1, changes_state=True),
         CommandSpec("mine", "mine", texts.CMD_MINE, 0, 0, aliases=("mine opfølgninger",)),
         CommandSpec(

@@ -240,6 +240,9 @@ def card_lines(card: dict[str, Any]) -> list[Text]:
     return out
 
 
+TABLE_WIDTH = 76  # what fits inside the demo's card panel
+
+
 def _table_lines(table: dict[str, Any]) -> list[Text]:
     """A Table as aligned columns; the header row (and a bold row, the total) in bold."""
     grid: list[tuple[list[str], bool]] = []
@@ -252,6 +255,15 @@ def _table_lines(table: dict[str, Any]) -> list[Text]:
         max(len(r[i]) for r, _ in grid if i < len(r))
         for i in range(max((len(r) for r, _ in grid), default=0))
     ]
+    if len(grid) > 1 and sum(widths) + len(widths) > TABLE_WIDTH:  # too wide for the panel: a line per row
+        header = grid[0][0]
+        return [
+            Text.assemble(
+                (f"{cells[0]}: ", "bold"),
+                ", ".join(f"{h} {c}" for h, c in zip(header[1:], cells[1:], strict=False)),
+            )
+            for cells, _ in grid[1:]
+        ]
     lines = []
     for cells, bold in grid:
         padded = [
@@ -643,6 +655,7 @@ class Demo:
 
         # 9. the funnel
         self.step(texts.DEMO_STEP_FUNNEL)
+        await teams.say(LEAD, CHANNEL_ID, "jobordrer")
         await teams.say(LEAD, CHANNEL_ID, f"overblik {job.id}")
         await teams.say(LEAD, CHANNEL_ID, "rapport")
         table = Table(title=texts.DEMO_FUNNEL_TITLE)

@@ -106,7 +106,10 @@ class BotLogic:
     async def _run(self, turn: Turn, name: str, args: tuple[str, ...]) -> Reply:
         if name == "hjælp":
             return Reply(card=cards.help_card(commands.help_lines()))
-        if name == "jobordre":
+        if name == "jobordrer" and not args:
+            jobs = await self.store.recent_job_orders()
+            return Reply(card=cards.job_list_card(jobs, cards.local(self.followups.clock()).date()))
+        if name in ("jobordre", "jobordrer"):  # "jobordrer <id>" still shows that job order
             if not args:
                 return Reply(card=cards.job_order_form_card())
             job = await self.store.get_job_order(args[0])

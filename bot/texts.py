@@ -43,6 +43,7 @@ HELP_TITLE = "Det kan jeg"
 HELP_INTRO = "Skriv en af kommandoerne herunder. Store/små bogstaver og små stavefejl er ok."
 CMD_HELP = "vis denne liste"
 CMD_JOBORDRE = "vis en jobordre (uden id: formular til at oprette en jobordre)"
+CMD_JOBORDRER = "de seneste jobordrer: hvor mange kandidater venter på en beslutning, er i forløb og er ansat"
 CMD_MATCH = "match jobordren mod kandidatpuljen og post shortlisten"
 CMD_MINE = "dine opfølgninger, det der kræver handling først"
 CMD_STATUS = "opdatér en kandidats status på en jobordre"
@@ -158,6 +159,15 @@ CARD_FUNNEL_EXIT_COLUMNS = ("Status", "Antal")
 CARD_FUNNEL_NOTE = (
     "Nået = kandidater, der har været på trinnet (også dem, der siden er gået videre eller ud); "
     "Står nu = kandidater med den status nu."
+)
+CARD_JOB_LIST_TITLE = "Seneste jobordrer"
+CARD_JOB_LIST_EMPTY = "Der er ingen jobordrer endnu."
+CARD_JOB_LIST_COLUMNS = ("Jobordre", "Stilling", "Frist", "Afventer", "I forløb", "Ansat")
+CARD_JOB_LIST_EXPIRED = "{deadline} (udløbet)"
+CARD_JOB_LIST_NOTE = (
+    "Afventer = foreslået, venter på en leders beslutning; I forløb = godkendt og endnu ikke ansat eller "
+    "afsluttet; Ansat = ansat, også dem der siden er tjekket efter 3 måneder. Skriv **overblik <jobordre>** "
+    "for hele tragten."
 )
 CARD_REPORT_TITLE = "Resultater pr. ordning"
 CARD_REPORT_PERIOD = "Ansættelser med start i {period}"
@@ -439,7 +449,7 @@ DEMO_STEP_REMINDER_TEXT = (
 DEMO_REMINDERS_SENT = "Påmindelser sendt: {count}."
 DEMO_STEP_3MDR = "9. Tre måneder efter start: er kandidaten stadig i job?"
 DEMO_STEP_3MDR_TEXT = "Forvaltningen måler andelen i job i 3. måned; konsulenten bekræfter."
-DEMO_STEP_FUNNEL = "10. Tragten ved dagens slutning"
+DEMO_STEP_FUNNEL = "10. Overblik: jobordrerne, tragten og resultaterne"
 DEMO_FUNNEL_TITLE = "Tragt pr. jobordre"
 DEMO_FUNNEL_JOB = "Jobordre"
 DEMO_FUNNEL_STATE = "Status"

@@ -901,3 +901,22 @@ class _Ranked:
     candidate_id: str
     score: float = 90.0
     reasons: tuple[str, ...] = ("Jobønske 'Lagermedarbejder': samme fag som jobordren",)
+
+
+async def test_jobordrer_lists_the_latest_job_orders_with_what_waits_for_the_leads(bot: Bot) -> None:
+    await install(bot, KONS_A, KONS_B)
+    await bot.post(fc.message(bot.url, LEAD, "jobordrer", channel=True), status=201)
+    card = bot.connector.cards(fc.CHANNEL_ID)[-1]
+    assert table_rows(card)[1][:3] == ["JO-2026-0101", "Lagermedarbejder · Nordlager ApS", "15.12.2026"]
+    assert table_rows(card)[1][3:] == ["0", "0", "0"]  # not matched yet
+    post = await post_shortlist(bot)
+    approve = find_action(post.card or {}, "godkend")
+    press = fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, approve)
+    await bot.post(press, status=200)
+    bot.clock.now = datetime(2026, 12, 16, 9, 0, tzinfo=UTC)  # after the deadline
+    await bot.post(fc.message(bot.url, LEAD, "liste", channel=True), status=201)
+    card = bot.connector.cards(fc.CHANNEL_ID)[-1]
+    assert table_rows(card)[0] == ["Jobordre", "Stilling", "Frist", "Afventer", "I forløb", "Ansat"]
+    assert table_rows(card)[1][2:] == ["15.12.2026 (udløbet)", "7", "1", "0"]
+    await bot.post(fc.message(bot.url, LEAD, "jobordrer JO-2026-0101", channel=True), status=201)
+    assert "Nordlager ApS" in card_text(bot.connector.cards(fc.CHANNEL_ID)[-1])  # that job order's card

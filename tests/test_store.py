@@ -507,3 +507,23 @@ async def test_the_funnel_counts_steps_reached_not_only_where_records_stand(
     # Retention strips notes and actors, not the steps: the funnel reads the same afterwards.
     assert await store.purge_expired(clock.now + timedelta(days=400)) == 4
     assert await store.known_funnel(JO) == funnel
+
+
+async def test_recent_job_orders_newest_first_with_where_their_candidates_stand(
+    store: FollowUpStore, clock: Clock
+) -> None:
+    for n in (1, 2, 3):
+        await store.save_job_order(job_order(f"JO-{n}"))
+        clock.advance(hours=1)
+    await store.save_shortlist("JO-2", [Ranked(f"K-{i}", 90 - i) for i in range(1, 4)], consultants={})
+    await store.transition("JO-2", "K-1", S.GODKENDT, LEAD)
+    # A revision is not a new job order: JO-1 keeps its place among the oldest.
+    await store.save_job_order(job_order("JO-1", description="Nu med nattevagter."))
+
+    listed = await store.recent_job_orders()
+    assert [job.id for job, _ in listed] == ["JO-3", "JO-2", "JO-1"]
+    assert listed[2][0].description == "Nu med nattevagter."  # the current content
+    counts = listed[1][1]
+    assert (counts[S.FORESLAAET], counts[S.GODKENDT]) == (2, 1)
+    assert sum(listed[0][1].values()) == 0  # JO-3: nobody shortlisted yet
+    assert [job.id for job, _ in await store.recent_job_orders(limit=2)] == ["JO-3", "JO-2"]

@@ -145,6 +145,7 @@ if not fp then
   outcome = 'created'
   redis.call('HSET', KEYS[1], 'created_at', ARGV[3])
 end
+redis.call('ZADD', KEYS[3], 'NX', ARGV[7], ARGV[6])
 redis.call('HSET', KEYS[1], 'json', ARGV[2], 'fingerprint', ARGV[1], 'updated_at', ARGV[3])
 redis.call('HINCRBY', KEYS[1], 'revision', 1)
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', 'at', ARGV[3], 'actor', ARGV[4],
@@ -311,9 +312,22 @@ class FollowUpStore:
         """
         data = job.model_dump_json()
         fingerprint = hashlib.sha256(data.encode()).hexdigest()
+        now = self.clock()
         outcome, old = await self._save_job(
-            keys=[keys.job_order(self.prefix, job.id), keys.audit(self.prefix, job.id)],
-            args=[fingerprint, data, _iso(self.clock()), check_actor(actor), keys.AUDIT_MAXLEN, job.id],
+            keys=[
+                keys.job_order(self.prefix, job.id),
+                keys.audit(self.prefix, job.id),
+                keys.job_orders(self.prefix),
+            ],
+            args=[
+                fingerprint,
+                data,
+                _iso(now),
+                check_actor(actor),
+                keys.AUDIT_MAXLEN,
+                job.id,
+                now.timestamp(),
+            ],
         )
         # The script hands back the content it replaced, so no read before the write (one round trip).
         if outcome == "revised" and old and JobOrder.model_validate_json(old).deadline != job.deadline:
@@ -323,6 +337,34 @@ class FollowUpStore:
     async def get_job_order(self, job_order_id: str) -> JobOrder | None:
         raw = await self.r.hget(keys.job_order(self.prefix, job_order_id), "json")
         return JobOrder.model_validate_json(raw) if raw else None
+
+    async def recent_job_orders(self, limit: int = 20) -> list[tuple[JobOrder, dict[FollowUpState, int]]]:
+        """The latest received job orders, newest first, each with where its candidates stand now.
+
+        Three pipelined round trips whatever ``limit`` is: the index, the job orders with their
+        record sets, the records' states ("jobordrer": what is waiting for the leads).
+        """
+        ids = await self.r.zrevrange(keys.job_orders(self.prefix), 0, max(limit, 1) - 1)
+        async with self.r.pipeline(transaction=False) as pipe:
+            for jo in ids:
+                pipe.hget(keys.job_order(self.prefix, jo), "json")
+                pipe.smembers(keys.by_job_order(self.prefix, jo))
+            replies = await pipe.execute()
+        found = [(raw, members) for raw, members in zip(replies[::2], replies[1::2], strict=True) if raw]
+        jobs = [JobOrder.model_validate_json(raw) for raw, _ in found]
+        async with self.r.pipeline(transaction=False) as pipe:
+            for job, (_, members) in zip(jobs, found, strict=True):
+                for cid in members:
+                    pipe.hget(keys.followup(self.prefix, job.id, cid), "state")
+            states = iter(await pipe.execute())
+        out = []
+        for job, (_, members) in zip(jobs, found, strict=True):
+            counts = dict.fromkeys(FollowUpState, 0)
+            for state in (next(states) for _ in members):
+                if state:
+                    counts[FollowUpState(state)] += 1
+            out.append((job, counts))
+        return out
 
     async def job_order_revised_at(self, job_order_id: str) -> datetime | None:
         """When the job order's content last changed after it was first received; None if never.

@@ -75,6 +75,11 @@ def by_candidate(prefix: str, candidate_id: str) -> str:
     return f"{_fu(prefix)}:idx:candidate:{candidate_id}"
 
 
+def job_orders(prefix: str) -> str:
+    """Zset job order id -> epoch it was first received ("jobordrer": the latest first)."""
+    return f"{_fu(prefix)}:idx:jobordrer"
+
+
 def due(prefix: str) -> str:
     """Zset record member -> epoch of its earliest pending reminder ("needs action by"; overdue)."""
     return f"{_fu(prefix)}:idx:due"
