@@ -24,7 +24,7 @@ from bot.followup.models import Funnel
 from bot.followup.outcomes import OutcomeReport, OutcomeRow
 from bot.followup.states import FUNNEL_EXITS, FUNNEL_PATH, NEEDS_DATE, FollowUpState, consultant_next
 from matching.geo import postcodes
-from matching.models import EmploymentType, JobOrder, certificate_label
+from matching.models import EmploymentType, JobOrder, certificate_label, da_number
 
 Card = dict[str, Any]
 
@@ -245,7 +245,7 @@ def _candidate_block(job_id: str, row: CandidateRow) -> list[dict[str, Any]]:
         candidate_id=row.candidate_id,
         jobcenter=row.jobcenter,
         consultant=row.consultant,
-        score=f"{row.score:.1f}".replace(".", ","),  # Danish decimal comma, as in "4,5 km"
+        score=da_number(row.score),  # Danish decimal comma, as in "4,5 km"
     )
     items: list[dict[str, Any]] = [_text(line)]
     items += [_text(f"• {r}", spacing="None", isSubtle=True) for r in list(row.reasons)[:3]]
@@ -351,6 +351,15 @@ def _status_lines(status: StatusView) -> list[dict[str, Any]]:
     return lines
 
 
+def _do_next(job: JobOrder, deadline: date | None) -> list[dict[str, Any]]:
+    """What the consultant does next: refer with obligation to attend when the company wants that."""
+    if job.referral_with_obligation:
+        if deadline:
+            return [_text(texts.CARD_HANDOVER_DO_BY_REFERRAL.format(deadline=when(deadline)))]
+        return [_text(texts.CARD_HANDOVER_REFERRAL)]
+    return [_text(texts.CARD_HANDOVER_DO_BY.format(deadline=when(deadline)))] if deadline else []
+
+
 def handover_card(job: JobOrder, row: CandidateRow, status: StatusView) -> Card:
     deadline = job.deadline or status.deadline
     body: list[dict[str, Any]] = [
@@ -360,8 +369,8 @@ def handover_card(job: JobOrder, row: CandidateRow, status: StatusView) -> Card:
         _text(texts.CARD_HANDOVER_WHY, weight="Bolder"),
         *[_text(f"• {r}", spacing="None") for r in list(row.reasons)[:3]],
     ]
-    if deadline and status.state in _BEFORE_APPLYING:  # after applying, "aftal ansøgning" is old news
-        body.append(_text(texts.CARD_HANDOVER_DO_BY.format(deadline=when(deadline))))
+    if status.state in _BEFORE_APPLYING:  # after applying or referring, the instruction is old news
+        body += _do_next(job, deadline)
     body += _status_lines(status)
     return _card(
         body,

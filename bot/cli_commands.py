@@ -19,7 +19,7 @@ from config import ConfigError
 from matching.engine import MatchIndex, MatchResult, Shortlist
 from matching.geo import postcodes
 from matching.io import InputFileError, load_candidates, load_job_order
-from matching.models import CandidateProfile, JobOrder
+from matching.models import CandidateProfile, JobOrder, da_number
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -45,8 +45,7 @@ def _load(args: argparse.Namespace) -> tuple[JobOrder, MatchIndex] | int:
     return job, index
 
 
-def _da(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
+_da = da_number
 
 
 def shortlist_json(shortlist: Shortlist) -> dict[str, object]:

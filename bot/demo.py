@@ -31,6 +31,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bot import cards, texts
+from matching.models import da_number
 
 API_KEY = "demo-noegle-kun-til-demo"
 TENANT = "demo-tenant"
@@ -534,7 +535,9 @@ class Demo:
             "replace",
         )
         console.print(
-            texts.DEMO_POOL_DONE.format(accepted=report.accepted, rows=report.rows, seconds=report.seconds)
+            texts.DEMO_POOL_DONE.format(
+                accepted=report.accepted, rows=report.rows, seconds=da_number(report.seconds)
+            )
         )
         consultants = sorted({p.consultant for p in await services.store.all_candidates()})
         for n, upn in enumerate(consultants):

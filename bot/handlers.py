@@ -8,6 +8,7 @@ unknown input gets the command list, refused input a Danish reason, never silenc
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date
 from typing import Any
 
@@ -59,11 +60,19 @@ def _int(value: Any, default: int = 0) -> int:
         return default
 
 
+_DANISH_DATE = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")  # 1.12.2026, 01/12/2026
+
+
 def _date(value: Any) -> date | None:
+    """A typed or picked date: ÅÅÅÅ-MM-DD (the date picker, ISO) or DD.MM.ÅÅÅÅ as the cards write it."""
     if not value:
         return None
+    text = str(value).strip()
     try:
-        return date.fromisoformat(str(value).strip())
+        if found := _DANISH_DATE.match(text):
+            day, month, year = (int(g) for g in found.groups())
+            return date(year, month, day)
+        return date.fromisoformat(text)
     except ValueError:
         return None
 

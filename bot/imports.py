@@ -37,7 +37,7 @@ from matching.io import (
     MSG_NOT_UTF8,
     InputFileError,
 )
-from matching.models import CandidateProfile, JobOrder, field_errors
+from matching.models import CandidateProfile, JobOrder, da_number, field_errors
 from matching.privacy import redact_cpr
 
 M = TypeVar("M", bound=BaseModel)
@@ -392,7 +392,7 @@ async def run_import_cli(settings: Any, what: str, file: str, mode: str, report_
                 accepted=report.accepted,
                 rows=report.rows,
                 mode=texts.IMPORT_MODE[mode],
-                seconds=report.seconds,
+                seconds=da_number(report.seconds),
                 rejected=rejected_rows,
                 deactivated=report.deactivated,
                 pool_size=report.pool_size,
@@ -407,7 +407,7 @@ async def run_import_cli(settings: Any, what: str, file: str, mode: str, report_
             texts.IMPORT_SUMMARY_JOB_ORDERS.format(
                 accepted=report.accepted,
                 rows=report.rows,
-                seconds=report.seconds,
+                seconds=da_number(report.seconds),
                 outcomes=outcomes,
                 queued=report.queued,
                 rejected=rejected_rows,

@@ -15,7 +15,7 @@ from matching.privacy import CPR_REFUSAL
 
 BOT_NAME = "Matchbot"
 WELCOME_CHANNEL = (
-    "Hej! Jeg er Matchbot for den tværgående matchenhed. Jeg poster forklarede shortlister til "
+    "Hej! Jeg er Matchbot for den tværgående matchenhed. Jeg lægger shortlister med begrundelser for nye "
     "jobordrer her i kanalen. Skriv **hjælp** for at se, hvad jeg kan."
 )
 WELCOME_PERSONAL = (
@@ -27,13 +27,14 @@ ERROR_GENERIC = (
     "administrator."
 )
 ERROR_UNAVAILABLE = "Matchbot kan ikke nå sin database lige nu. Prøv igen om lidt."
-REQUEST_TOO_LARGE = "Beskeden er for stor til at Matchbot kan behandle den."
+REQUEST_TOO_LARGE = "Beskeden er for stor til, at Matchbot kan behandle den."
 BAD_REQUEST_TYPE = "Matchbot modtager kun Bot Framework-aktiviteter som JSON (application/json)."
 BAD_REQUEST_JSON = "Forespørgslen er ikke gyldig JSON."
 BAD_REQUEST_ACTIVITY = "Forespørgslen er ikke en gyldig Bot Framework-aktivitet (feltet 'type' mangler)."
 UNAUTHORIZED = "Forespørgslen mangler et gyldigt Bot Framework-token."
 CPR_REFUSED = (
-    f"{CPR_REFUSAL}: din besked ligner et CPR-nummer, så jeg har hverken gemt eller behandlet den. "
+    f"{CPR_REFUSAL}: din besked indeholder noget, der ligner et CPR-nummer, så jeg har hverken gemt "
+    "eller behandlet den. "
     "Brug kandidatens pseudonyme id (fx K-10234)."
 )
 
@@ -45,7 +46,7 @@ CMD_HELP = "vis denne liste"
 CMD_JOBORDRE = "vis en jobordre (uden id: formular til at oprette en jobordre)"
 CMD_JOBORDRER = "de seneste jobordrer: hvor mange kandidater venter på en beslutning, er i forløb og er ansat"
 CMD_MATCH = "match jobordren mod kandidatpuljen og post shortlisten"
-CMD_MINE = "dine opfølgninger, det der kræver handling først"
+CMD_MINE = "dine opfølgninger; dem, der kræver handling, står øverst"
 CMD_STATUS = "opdatér en kandidats status på en jobordre"
 CMD_HVORFOR = "hvorfor er kandidaten (ikke) på listen?"
 CMD_OVERBLIK = "tragten for en jobordre: hvor mange har nået hvert trin, og hvor står de nu"
@@ -73,7 +74,7 @@ CARD_SHORTLIST_TITLE = "Shortlist: {title} hos {company}"
 CARD_JOB_ORDER_TITLE = "Jobordre {job_order_id}: {title}"
 CARD_FACT_COMPANY = "Virksomhed"
 CARD_FACT_TITLE = "Stilling"
-CARD_FACT_TYPE = "Ansættelsesform"
+CARD_FACT_TYPE = "Ordning"
 CARD_FACT_HOURS = "Timer pr. uge"
 CARD_FACT_PLACE = "Arbejdssted"
 CARD_FACT_DEADLINE = "Ansøgningsfrist"
@@ -86,7 +87,7 @@ CARD_FLAG_CLAUSE = "Beskæftigelsesklausul"
 CARD_NONE = "ingen"
 CARD_NO_DEADLINE = "ingen frist"
 CARD_HOURS = "{hours} timer"
-CARD_CANDIDATE_LINE = "**{rank}. {candidate_id}** · {jobcenter} · konsulent {consultant} · score {score}"
+CARD_CANDIDATE_LINE = "**{rank}. {candidate_id}** · {jobcenter} · jobkonsulent {consultant} · score {score}"
 CARD_JOB_ORDER_ID = "Jobordre {job_order_id}"
 CARD_DECIDED = "{label} af {actor} {when}"
 CARD_APPROVE = "Godkend"
@@ -97,18 +98,19 @@ CARD_REJECT_NOTE_PLACEHOLDER = "Uddyb evt. (ingen navne eller CPR-numre)"
 CARD_REJECT_CONFIRM = "Afvis kandidaten"
 CARD_REJECT_REASONS = {
     "kompetencer": "Mangler kompetencer",
-    "afstand": "For lang transport",
+    "afstand": "For lang transporttid",
     "timer": "Timetal passer ikke",
-    "tilgaengelig": "Ikke tilgængelig nu",
+    "tilgaengelig": "Kan ikke starte til tiden",
+    "andet_forloeb": "Er i gang med andet job eller forløb",
     "andet": "Andet",
 }
 CARD_SHOW_MORE = "Vis flere"
-CARD_SEND_APPROVED = "Send godkendte til konsulenterne"
-CARD_SENT_COUNT = "{count} godkendte sendt til konsulenterne af {actor} {when}."
+CARD_SEND_APPROVED = "Send godkendte til jobkonsulenterne"
+CARD_SENT_COUNT = "{count} godkendte sendt til jobkonsulenterne af {actor} {when}."
 CARD_REVISED = "Revideret jobordre {when}: indholdet er ændret, og shortlisten er lavet igen."
 CARD_DECIDERS = "Kun matchenhedens ledere kan godkende og afvise: {leads}."
-CARD_UNREACHABLE = "Konsulent ikke nåbar i Teams"
-CARD_HANDED_OVER = "Sendt til konsulenten"
+CARD_UNREACHABLE = "Jobkonsulenten kan ikke nås i Teams endnu"
+CARD_HANDED_OVER = "Sendt til jobkonsulenten"
 CARD_EXCLUDED = "Frasorteret: {summary}"
 CARD_CONSIDERED = "{considered} kandidater gennemgået, {shown} vist."
 CARD_HANDOVER_TITLE = "Ny kandidat til dig: {candidate_id}"
@@ -118,6 +120,14 @@ CARD_HANDOVER_INTRO = (
 )
 CARD_HANDOVER_WHY = "Derfor passer kandidaten"
 CARD_HANDOVER_DO_BY = "Gør dette inden **{deadline}**: kontakt kandidaten og aftal ansøgning."
+CARD_HANDOVER_REFERRAL = (
+    "Virksomheden ønsker henvisninger: henvis kandidaten til jobsamtale med mødepligt, og registrér "
+    "'Henvist med mødepligt'."
+)
+CARD_HANDOVER_DO_BY_REFERRAL = (
+    "Gør dette inden **{deadline}**: henvis kandidaten til jobsamtale med mødepligt, og registrér "
+    "'Henvist med mødepligt'."
+)
 CARD_STATUS_NOW = "Status nu: **{label}** (opdateret {when})"
 CARD_STATUS_SET = "Status sat til **{label}** af {actor} {when}."
 CARD_REMINDER_TITLE = "Påmindelse: {candidate_id} på {job_order_id}"
@@ -127,11 +137,11 @@ CARD_FORM_INTRO = "Udfyld jobordren fra virksomheden. Skriv ingen navne eller CP
 CARD_FORM_ID = "Jobordre-id (fx JO-2026-0042)"
 CARD_FORM_TITLE_FIELD = "Stillingsbetegnelse"
 CARD_FORM_COMPANY = "Virksomhed"
-CARD_FORM_TYPE = "Ansættelsesform"
+CARD_FORM_TYPE = "Ordning"
 CARD_FORM_HOURS = "Timer pr. uge"
 CARD_FORM_POSTCODE = "Postnummer for arbejdsstedet"
 CARD_FORM_DEADLINE = "Ansøgningsfrist"
-CARD_FORM_CERTIFICATES = "Krævede certifikater (kommasepareret, fx truckcertifikat)"
+CARD_FORM_CERTIFICATES = "Krævede certifikater (adskilt med komma, fx truckcertifikat)"
 CARD_FORM_DESCRIPTION = "Beskrivelse"
 CARD_FORM_REFERRAL = "Henvisning med mødepligt"
 CARD_FORM_CLAUSE = "Beskæftigelsesklausul"
@@ -142,7 +152,7 @@ CARD_FORM_FIELD_NAMES = {
     "id": "Jobordre-id",
     "title": "Stillingsbetegnelse",
     "company": "Virksomhed",
-    "employment_type": "Ansættelsesform",
+    "employment_type": "Ordning",
     "hours_per_week": "Timer pr. uge",
     "postcode": "Postnummer",
     "deadline": "Ansøgningsfrist",
@@ -176,7 +186,7 @@ CARD_REPORT_EMPTY = "Ingen ansættelser i perioden endnu."
 CARD_REPORT_COLUMNS = (
     "Ordning",
     "Ansat",
-    "I job 3. md.",
+    "I job efter 3 mdr.",
     "Ophørt",
     "Afventer",
     "Andel",
@@ -186,11 +196,13 @@ CARD_REPORT_TOTAL = "I alt"
 CARD_REPORT_NONE = "–"
 CARD_REPORT_CLAUSE = "Heraf via beskæftigelsesklausul: {hired} ansat, {in_job} i job efter 3 måneder."
 CARD_REPORT_OVERDUE = (
-    "{count} 3-måneders-tjek er overskredet (står stadig som Ansat): konsulenterne har fået en påmindelse."
+    "{count} 3-måneders-tjek er ikke registreret til tiden (står stadig som Ansat): "
+    "jobkonsulenterne har fået en påmindelse."
 )
 CARD_REPORT_NOTE = (
-    "Andel = i job ved 3-måneders-tjekket blandt de tjekkede; Afventer = ansat, tjekket er ikke gjort endnu. "
-    "{reference}: {source}."
+    "Andel = i job ved 3-måneders-tjekket (3 måneder efter start) blandt de tjekkede; Afventer = ansat, "
+    "tjekket er ikke gjort endnu. {reference}: {source}. Til orientering: forvaltningen måler fra "
+    "forløbets afslutning, Matchbot fra starten, så tallene er ikke direkte sammenlignelige."
 )
 BAD_PERIOD = "'{value}' er ikke en periode. Skriv en måned som ÅÅÅÅ-MM (fx 2026-11) eller et år (fx 2026)."
 CARD_MINE_TITLE = "Dine opfølgninger"
@@ -212,7 +224,7 @@ NOTHING_APPROVED = "Der er ingen godkendte kandidater at sende endnu."
 MINE_NO_UPN = (
     "Jeg kender ikke din e-mail i Teams endnu, så jeg kan ikke finde dine opfølgninger. Prøv igen om lidt."
 )
-BAD_DATE = "'{value}' er ikke en dato. Skriv den som ÅÅÅÅ-MM-DD, fx 2026-12-01."
+BAD_DATE = "'{value}' er ikke en dato. Skriv den som DD.MM.ÅÅÅÅ eller ÅÅÅÅ-MM-DD, fx 01.12.2026."
 REJECT_NEEDS_REASON = "Vælg en begrundelse for afvisningen."
 DECISION_LEADS_ONLY = (
     "Kun matchenhedens ledere kan godkende og afvise kandidater ({leads}). Kortet er ikke ændret; "
@@ -224,7 +236,7 @@ STATUS_BUTTON_LABELS = {
     "kontaktet": "Kontaktet",
     "ansoegt": "Ansøgt",
     "henvist": "Henvist med mødepligt",
-    "samtale": "Til samtale",
+    "samtale": "Til jobsamtale",
     "ansat": "Ansat",
     "afslag": "Afslag",
     "ikke_interesseret": "Ikke interesseret",
@@ -237,7 +249,7 @@ CARD_STATUS_CLOSED = "Opfølgningen er afsluttet: der er ikke flere trin at regi
 
 
 def quoted_list(labels: list[str]) -> str:
-    """Labels quoted and joined the Danish way: 'Til samtale' og 'Ansat'."""
+    """Labels quoted and joined the Danish way: 'Til jobsamtale' og 'Ansat'."""
     quoted = [f"'{label}'" for label in labels]
     return " og ".join(quoted) if len(quoted) < 3 else ", ".join(quoted[:-1]) + " og " + quoted[-1]
 
@@ -249,8 +261,9 @@ TEAMS_PACKAGE_NO_APP_ID = (
 TEAMS_PACKAGE_BUILT = "Teams-pakken er bygget: {path} (upload den i Teams under Apps → Administrer apps)."
 SERVE_STARTING = "Matchbot lytter på http://{host}:{port}/api/messages"
 HANDOVER_SENT = (
-    "{sent} sendt til konsulenterne; {unreachable} venter, fordi konsulenten ikke kan nås i Teams endnu "
-    "(de sendes, så snart konsulenten åbner Matchbot)."
+    "{sent} sendt til jobkonsulenterne; {unreachable} venter, fordi jobkonsulenten ikke kan nås i Teams "
+    "endnu "
+    "(de sendes, så snart jobkonsulenten åbner Matchbot)."
 )
 
 # --- follow-up: states, transitions, reminders (engineer F) -------------------------------------
@@ -262,7 +275,7 @@ FOLLOWUP_STATE_LABELS = {
     "kontaktet": "Kontaktet",
     "ansoegt": "Ansøgt",
     "henvist": "Henvist med mødepligt",
-    "samtale": "Til samtale",
+    "samtale": "Til jobsamtale",
     "ansat": "Ansat",
     "afslag": "Afslag fra virksomheden",
     "ikke_interesseret": "Ikke interesseret",
@@ -276,7 +289,7 @@ TRANSITION_NOT_ALLOWED = (
 TRANSITION_CLOSED = "Opfølgningen er afsluttet ('{current}') og kan ikke ændres."
 TRANSITION_SAME = "Opfølgningen står allerede som '{current}'."
 TRANSITION_NEEDS_REASON = "En afvisning kræver en begrundelse."
-TRANSITION_NEEDS_INTERVIEW = "Status 'Til samtale' kræver en dato for samtalen."
+TRANSITION_NEEDS_INTERVIEW = "Status 'Til jobsamtale' kræver en dato for jobsamtalen."
 TRANSITION_NEEDS_START = "Status 'Ansat' kræver en startdato."
 TRANSITION_TEXT_TOO_LONG = "Noten må højst have {max} tegn."
 TRANSITION_BAD_ACTOR = "Ugyldig bruger: '{actor}'."
@@ -292,15 +305,16 @@ REMINDER_TEXTS = {
         "og status er ikke ændret. Har du kontaktet kandidaten?"
     ),
     "application_deadline": (
-        "Ansøgningsfristen for {job_order_id} er {deadline}, og {candidate_id} har ikke søgt endnu."
+        "Ansøgningsfristen for {job_order_id} er {deadline}, og {candidate_id} står endnu ikke som 'Ansøgt'."
     ),
     # the deadline reminder claimed after the deadline (e.g. the scheduler was down): never "er … endnu"
     "application_deadline_passed": (
         "Ansøgningsfristen for {job_order_id} udløb den {deadline}, og {candidate_id} står stadig som "
-        "'{label}'. Luk sagen eller opdatér status."
+        "'{label}'. Afslut opfølgningen med 'Ikke interesseret' eller 'Trukket tilbage', "
+        "eller opdatér status."
     ),
     "interview_outcome": (
-        "{candidate_id} var til samtale hos virksomheden på {job_order_id} den {interview}. "
+        "{candidate_id} var til jobsamtale på {job_order_id} den {interview}. "
         "Hvordan gik det? Opdatér status (ansat eller afslag)."
     ),
     "three_month_check": (
@@ -334,11 +348,11 @@ CLI_NOBODY_EXCLUDED = "ingen"
 CLI_NO_RESULTS = "Ingen kandidater opfylder kravene og når over scoregrænsen."
 CLI_FILTER_LABELS = {
     "inaktiv": "ikke aktive",
-    "ydelse": "ydelse passer ikke til ansættelsesformen",
+    "ydelse": "har en ydelse, der ikke passer til ordningen",
     "certifikat": "mangler certifikat",
-    "timer": "for få timer",
+    "timer": "kan arbejde for få timer",
     "afstand": "for langt væk",
-    "tilgaengelig": "ikke ledig ved start",
+    "tilgaengelig": "ikke ledige ved start",
 }
 
 
@@ -394,12 +408,12 @@ IMPORT_PHASE_WRITE_JOBS = "Sætter jobordrer i kø"
 IMPORT_REPORT_TITLE = "Afviste rækker i {path}"
 IMPORT_MORE_PROBLEMS = "… og {count} flere (se --report)"
 IMPORT_SUMMARY_CANDIDATES = (
-    "{accepted} af {rows} kandidater importeret ({mode}) på {seconds:.1f} s; {rejected} rækker afvist; "
+    "{accepted} af {rows} kandidater importeret ({mode}) på {seconds} s; {rejected} rækker afvist; "
     "{deactivated} deaktiveret. Puljen har nu {pool_size} kandidater (version {version}); "
     "botten indlæser den nye pulje af sig selv."
 )
 IMPORT_SUMMARY_JOB_ORDERS = (
-    "{accepted} af {rows} jobordrer modtaget på {seconds:.1f} s ({outcomes}); {queued} sat i kø til "
+    "{accepted} af {rows} jobordrer modtaget på {seconds} s ({outcomes}); {queued} sat i kø til "
     "matchning; {rejected} rækker afvist."
 )
 IMPORT_NOTHING_VALID = "Ingen gyldige rækker i {path}: intet er importeret."
@@ -425,7 +439,7 @@ DEMO_NO_DATA = (
 DEMO_TIMEOUT = "Demoen ventede forgæves på botten."
 DEMO_STEP_POOL = "1. Kandidatpuljen importeres"
 DEMO_STEP_POOL_TEXT = "Eksporten fra jobcentrenes sagssystemer læses ind (matchbot import candidates)."
-DEMO_POOL_DONE = "{accepted} af {rows} kandidater i puljen ({seconds:.1f} s)."
+DEMO_POOL_DONE = "{accepted} af {rows} kandidater i puljen ({seconds} s)."
 DEMO_STEP_INSTALL = "2. Matchbot installeres i matchenhedens kanal"
 DEMO_STEP_JOB_ORDERS = "3. Jobordrer fra Københavns Erhvervshus ankommer"
 DEMO_STEP_JOB_ORDERS_TEXT = (
@@ -433,22 +447,27 @@ DEMO_STEP_JOB_ORDERS_TEXT = (
 )
 DEMO_STEP_DECISIONS = "4. Lederen gennemgår shortlisten"
 DEMO_STEP_DECISIONS_TEXT = "Lederen godkender to kandidater og afviser én på kortet for {job_order_id}."
-DEMO_STEP_HANDOVER = "5. De godkendte sendes til deres egne konsulenter"
-DEMO_STEP_HANDOVER_TEXT = "Hver konsulent får en personlig besked i Teams med jobordren og hvad de skal gøre."
-DEMO_STEP_STATUS = "6. Konsulenten opdaterer status"
-DEMO_STEP_STATUS_TEXT = "Mandag og tirsdag: Kontaktet → Ansøgt → Til samtale, fra knapperne på kortet."
+DEMO_STEP_HANDOVER = "5. De godkendte sendes til deres egne jobkonsulenter"
+DEMO_STEP_HANDOVER_TEXT = (
+    "Hver jobkonsulent får en personlig besked i Teams med jobordren og en besked om, hvad de skal gøre."
+)
+DEMO_STEP_STATUS = "6. Jobkonsulenten opdaterer status"
+DEMO_STEP_STATUS_TEXT = "Mandag og tirsdag: Kontaktet → Ansøgt → Til jobsamtale, fra knapperne på kortet."
 DEMO_STEP_HIRED = "8. Efter samtalen: kandidaten er ansat"
-DEMO_STEP_HIRED_TEXT = "Fredag melder konsulenten Ansat med startdato; kortet i kanalen opdateres for alle."
+DEMO_STEP_HIRED_TEXT = (
+    "Fredag melder jobkonsulenten Ansat med startdato; kortet i kanalen opdateres for alle."
+)
 DEMO_PRESSED = "{upn} trykkede [{label}] for {candidate_id}"
 DEMO_WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
-DEMO_STEP_REMINDER = "7. Påmindelse på næste arbejdsdage"
+DEMO_STEP_REMINDER = "7. Påmindelse efter to arbejdsdage"
 DEMO_STEP_REMINDER_TEXT = (
-    "Den anden kandidat blev godkendt fredag og er ikke rørt: påmindelsen kommer tirsdag, 2 arbejdsdage "
+    "Den anden kandidat blev godkendt fredag, og status er ikke ændret: påmindelsen kommer tirsdag, "
+    "2 arbejdsdage "
     "senere (weekenden tæller ikke)."
 )
 DEMO_REMINDERS_SENT = "Påmindelser sendt: {count}."
 DEMO_STEP_3MDR = "9. Tre måneder efter start: er kandidaten stadig i job?"
-DEMO_STEP_3MDR_TEXT = "Forvaltningen måler andelen i job i 3. måned; konsulenten bekræfter."
+DEMO_STEP_3MDR_TEXT = "Forvaltningen måler andelen i job i 3. måned; jobkonsulenten bekræfter."
 DEMO_STEP_FUNNEL = "10. Overblik: jobordrerne, tragten og resultaterne"
 DEMO_FUNNEL_TITLE = "Tragt pr. jobordre"
 DEMO_FUNNEL_JOB = "Jobordre"

@@ -35,6 +35,7 @@ from matching.models import (
     JobOrder,
     certificate_catalog,
     certificate_label,
+    da_number,
 )
 from matching.normalize import NormalizationRules, Normalizer
 from matching.taxonomy import Taxonomy
@@ -155,22 +156,20 @@ X_DISTANCE = "Bor {km} km fra arbejdsstedet; vil højst pendle {max} km"
 X_AVAILABLE = "Først ledig fra {available}; jobbet starter {start}"
 E_UNKNOWN = "Kandidaten '{cid}' findes ikke i puljen."
 E_EXCLUDED = "Kandidaten '{cid}' er frasorteret: {reason}."
-E_NO_TITLE = "Kandidaten '{cid}' består alle krav, men ingen jobønsker eller erfaringer ligner '{job}'."
-E_BELOW_MIN = "Kandidaten '{cid}' består alle krav, men scoren {score} er under grænsen {min}."
+E_NO_TITLE = "Kandidaten '{cid}' opfylder alle krav, men ingen jobønsker eller erfaringer ligner '{job}'."
+E_BELOW_MIN = "Kandidaten '{cid}' opfylder alle krav, men scoren {score} er under grænsen {min}."
 E_BELOW_TOP = (
-    "Kandidaten '{cid}' består alle krav og er nr. {rank} med score {score}; listen viser de {top} bedste."
+    "Kandidaten '{cid}' opfylder alle krav og er nr. {rank} med score {score}; listen viser de {top} bedste."
 )
 E_ON_LIST = "Kandidaten '{cid}' er nr. {rank} på listen med score {score}: {reasons}."
 
 FILTERS = ("inaktiv", "ydelse", "certifikat", "timer", "afstand", "tilgaengelig")
 
 
-def _da_number(value: float, decimals: int = 1) -> str:
-    return f"{value:.{decimals}f}".replace(".", ",")
 
 
 def _km(value: float) -> str:
-    return str(round(value)) if value >= 10 else _da_number(value)
+    return str(round(value)) if value >= 10 else da_number(value)
 
 
 def _lower_label(label: str) -> str:
@@ -854,10 +853,10 @@ class MatchIndex:
         ties = np.flatnonzero(ev.scores == score)
         tied_before = sum(1 for i in ties if self._profile(int(ev.rows[i])).id < candidate_id)
         rank = int(np.count_nonzero(ev.scores > score)) + tied_before + 1
-        score_txt = _da_number(score)
+        score_txt = da_number(score)
         min_score = self.rules.result.min_score
         if score < min_score:
-            msg = E_BELOW_MIN.format(cid=candidate_id, score=score_txt, min=_da_number(min_score))
+            msg = E_BELOW_MIN.format(cid=candidate_id, score=score_txt, min=da_number(min_score))
             return Explanation(candidate_id, "below_cutoff", rank, result, None, msg)
         if rank > top:
             msg = E_BELOW_TOP.format(cid=candidate_id, rank=rank, score=score_txt, top=top)

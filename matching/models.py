@@ -76,6 +76,11 @@ BENEFIT_LABELS: dict[Benefit, str] = {
 }
 
 
+def da_number(value: float, decimals: int = 1) -> str:
+    """A number with the Danish decimal comma ('4,5'): every number a caseworker reads."""
+    return f"{value:.{decimals}f}".replace(".", ",")
+
+
 def fold(text: str) -> str:
     """Case-fold and strip everything but letters and digits: the key for alias lookups."""
     text = unicodedata.normalize("NFC", text).casefold()

@@ -550,7 +550,7 @@ async def test_status_buttons_follow_the_record_and_the_channel_keeps_the_leads_
     withdraw = ["Ikke interesseret", "Trukket tilbage"]
     for to, dato, buttons in (
         ("kontaktet", None, ["Ansøgt", "Henvist med mødepligt", *withdraw]),
-        ("ansoegt", None, ["Til samtale", "Afslag", *withdraw]),
+        ("ansoegt", None, ["Til jobsamtale", "Afslag", *withdraw]),
         ("samtale", "2026-11-30", ["Ansat", "Afslag", *withdraw]),
         ("ansat", "2026-12-07", ["I job efter 3 mdr.", "Ophørt"]),
     ):
@@ -703,7 +703,7 @@ async def test_every_time_on_the_cards_is_copenhagen_time_in_winter_and_summer(b
     answer = await bot.post(
         fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, send), status=200
     )
-    assert "sendt til konsulenterne af lead1@kk.dk 23.11.2026 kl. 10:00" in card_text(answer["value"])
+    assert "sendt til jobkonsulenterne af lead1@kk.dk 23.11.2026 kl. 10:00" in card_text(answer["value"])
     handover = next(s for s in bot.connector.sent if "Ny kandidat til dig" in card_text(s.card or {}))
     assert "(opdateret 23.11.2026 kl. 10:00)" in card_text(handover.card or {})
     bot.clock.now += timedelta(days=14)  # no progress: the reminder card says when the status was set
@@ -857,7 +857,7 @@ async def test_rapport_shows_hires_and_the_share_in_job_in_the_3rd_month_per_sch
     await store.save_job_order(JobOrder.model_validate(praktik))
     await store.save_shortlist("JO-PRAKTIK", [_Ranked("K-1001"), _Ranked("K-1003")])
     for cid, last in (("K-1001", "i_job_3_mdr"), ("K-1003", "ophoert")):
-        for step in ("godkendt", "kontaktet", "henvist", "samtale 2026-11-26", "ansat 2026-12-01", last):
+        for step in ("godkendt", "kontaktet", "henvist", "samtale 26.11.2026", "ansat 1.12.2026", last):
             await bot.post(fc.message(bot.url, LEAD, f"status JO-PRAKTIK {cid} {step}"), status=201)
 
     # The job order's funnel counts the steps reached: the hired candidate was approved, contacted …
@@ -870,7 +870,7 @@ async def test_rapport_shows_hires_and_the_share_in_job_in_the_3rd_month_per_sch
         ["Kontaktet", "1", "0"],
         ["Ansøgt", "1", "0"],
         ["Henvist med mødepligt", "0", "0"],
-        ["Til samtale", "1", "0"],
+        ["Til jobsamtale", "1", "0"],
         ["Ansat", "1", "0"],
         ["I job efter 3 måneder", "1", "1"],
     ]
@@ -878,7 +878,7 @@ async def test_rapport_shows_hires_and_the_share_in_job_in_the_3rd_month_per_sch
     card = bot.connector.cards(fc.CHANNEL_ID)[-1]
     assert "Resultater pr. ordning" in card_text(card) and "Alle ansættelser indtil nu" in card_text(card)
     assert table_rows(card) == [
-        ["Ordning", "Ansat", "I job 3. md.", "Ophørt", "Afventer", "Andel", "BIF 2017"],
+        ["Ordning", "Ansat", "I job efter 3 mdr.", "Ophørt", "Afventer", "Andel", "BIF 2017"],
         ["Ordinært job", "1", "1", "0", "0", "100 %", "–"],
         ["Virksomhedspraktik", "2", "1", "1", "0", "50 %", "16 %"],
         ["I alt", "3", "2", "1", "0", "67 %", "–"],

@@ -4,6 +4,7 @@ things: job order facts, pseudonymous candidates with reasons, decisions, no nam
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -110,7 +111,7 @@ def test_shortlist_card_facts_candidates_and_buttons() -> None:
         "Beskæftigelsesklausul",
     ):
         assert fact in text, fact
-    assert "**1. K-0001** · Jobcenter Amager · konsulent kons@kk.dk · score 90,2" in text
+    assert "**1. K-0001** · Jobcenter Amager · jobkonsulent kons@kk.dk · score 90,2" in text
     assert "• Jobønske passer" in text
     assert "Godkendt af lead@kk.dk 23.11.2026 kl. 10:05" in text
     assert "Afvist af lead2@kk.dk 23.11.2026 kl. 10:06 (For lang transport)" in text
@@ -184,15 +185,15 @@ def test_handover_and_reminder_cards_have_the_status_buttons() -> None:
 
 
 WITHDRAW = ["Ikke interesseret", "Trukket tilbage"]
-INTERVIEW_DATE = "Dato (kræves for 'Til samtale')"
+INTERVIEW_DATE = "Dato (kræves for 'Til jobsamtale')"
 
 
 @pytest.mark.parametrize(
     ("state", "label", "buttons", "date_label"),
     [
-        ("ansoegt", "Ansøgt", ["Til samtale", "Afslag", *WITHDRAW], INTERVIEW_DATE),
-        ("henvist", "Henvist med mødepligt", ["Til samtale", "Afslag", *WITHDRAW], INTERVIEW_DATE),
-        ("samtale", "Til samtale", ["Ansat", "Afslag", *WITHDRAW], "Dato (kræves for 'Ansat')"),
+        ("ansoegt", "Ansøgt", ["Til jobsamtale", "Afslag", *WITHDRAW], INTERVIEW_DATE),
+        ("henvist", "Henvist med mødepligt", ["Til jobsamtale", "Afslag", *WITHDRAW], INTERVIEW_DATE),
+        ("samtale", "Til jobsamtale", ["Ansat", "Afslag", *WITHDRAW], "Dato (kræves for 'Ansat')"),
         ("ansat", "Ansat", ["I job efter 3 mdr.", "Ophørt"], None),
         ("i_job_3_mdr", "I job efter 3 måneder", [], None),
         ("afslag", "Afslag fra virksomheden", [], None),
@@ -212,6 +213,23 @@ def test_status_buttons_follow_the_state_machine(
         date_input = _date_input(card)
         assert (date_input["label"] if date_input else None) == date_label
         assert (texts.CARD_STATUS_CLOSED in card_text(card)) == (not buttons)  # no buttons: says why
+
+
+def test_handover_card_says_refer_with_obligation_when_the_company_wants_referrals() -> None:
+    plain_job = job(referral_with_obligation=False)
+    plain = card_text(cards.handover_card(plain_job, row(1, "godkendt"), status()))
+    assert "kontakt kandidaten og aftal ansøgning" in plain and "mødepligt," not in plain
+    referral_job = job(referral_with_obligation=True)
+    referral = card_text(cards.handover_card(referral_job, row(1, "godkendt"), status()))
+    assert "henvis kandidaten til jobsamtale med mødepligt, og registrér 'Henvist med mødepligt'" in referral
+    assert "aftal ansøgning" not in referral
+    no_deadline = job(referral_with_obligation=True, deadline=None)
+    text = card_text(cards.handover_card(no_deadline, row(1, "godkendt"), replace(status(), deadline=None)))
+    assert text.count("henvis kandidaten til jobsamtale med mødepligt") == 1 and "Gør dette inden" not in text
+    referred = card_text(
+        cards.handover_card(referral_job, row(1, "henvist"), status("henvist", "Henvist"))
+    )
+    assert "henvis kandidaten" not in referred  # done: the task goes
 
 
 def test_handover_card_drops_the_deadline_task_once_applied() -> None:
@@ -273,7 +291,7 @@ def test_help_funnel_and_mine_cards() -> None:
 def test_shortlist_card_explains_exclusions_in_words_largest_first() -> None:
     view = cards.ShortlistView(job(), [row(1)], considered=2585, excluded={"timer": 37, "certifikat": 359})
     text = card_text(cards.shortlist_card(view))
-    assert "Frasorteret: 359 mangler certifikat, 37 for få timer" in text
+    assert "Frasorteret: 359 mangler certifikat, 37 kan arbejde for få timer" in text
     assert "certifikat: 359" not in text
 
 

@@ -337,7 +337,7 @@ async def test_a_deadline_reminder_delivered_after_the_deadline_says_it_has_pass
     got = {r.rule: reminder_text(r, f, RULES) for r, f in notifier.sent}
     assert got[RULE_APPLICATION_DEADLINE] == (
         "Ansøgningsfristen for JO-2026-0001 udløb den 11.12.2026, og K-1 står stadig som 'Godkendt'. "
-        "Luk sagen eller opdatér status."
+        "Afslut opfølgningen med 'Ikke interesseret' eller 'Trukket tilbage', eller opdatér status."
     )
     assert got[RULE_NO_PROGRESS].startswith("K-1 blev godkendt til JO-2026-0001 for 68 arbejdsdage siden")
 
@@ -352,7 +352,7 @@ async def test_a_deadline_reminder_on_time_still_says_not_yet(store: FollowUpSto
     assert await ReminderScheduler(store, notifier, RULES).run_once(cph(2026, 12, 11, 15)) == 1
     [(reminder, followup)] = notifier.sent
     assert reminder_text(reminder, followup, RULES) == (
-        "Ansøgningsfristen for JO-2026-0001 er 11.12.2026, og K-1 har ikke søgt endnu."
+        "Ansøgningsfristen for JO-2026-0001 er 11.12.2026, og K-1 står endnu ikke som 'Ansøgt'."
     )
 
 

@@ -130,7 +130,7 @@ def parse_state(value: str) -> FollowUpState:
     for state in FollowUpState:
         if folded in (state.value, state.label.casefold()):
             return state
-    valid = ", ".join(s.value for s in FollowUpState)
+    valid = ", ".join(f"{s.label} ({s.value})" for s in FollowUpState if s is not S.FORESLAAET)
     raise TransitionError(texts.STATUS_UNKNOWN.format(value=value, valid=valid))
 
 
