@@ -121,7 +121,8 @@ class IntakeApi:
             return _error(
                 401, texts.INTAKE_UNAUTHORIZED, headers={"WWW-Authenticate": 'Bearer realm="jobordrer"'}
             )
-        given_b = given.encode()
+        # Header bytes that are not UTF-8 arrive as surrogates: compare them as the bytes they were.
+        given_b = given.encode("utf-8", "surrogateescape")
         ok = False
         for key in self.api_keys:  # compare against every key: timing says nothing about which matched
             ok |= hmac.compare_digest(given_b, key.encode())
@@ -148,11 +149,13 @@ class IntakeApi:
         denied = self._authorize(request)
         if denied is not None:
             return denied
+        if request.headers.get("Content-Type") and request.content_type != "application/json":
+            return _error(415, texts.INTAKE_BAD_CONTENT_TYPE)
         body = await self._read_body(request)
         if isinstance(body, web.Response):
             return body
         try:
-            payload = json.loads(body.decode("utf-8"))
+            payload = json.loads(body.decode("utf-8-sig"))  # a BOM (Windows tools) is not an error
         except (UnicodeDecodeError, ValueError, RecursionError):
             return _error(400, texts.INTAKE_BAD_JSON)
         if isinstance(payload, dict):
@@ -171,14 +174,10 @@ class IntakeApi:
             self.metrics.job_orders_received.labels("api", "rejected").inc(len(items))
             log.info("job orders rejected", extra={"count": len(items), "invalid": len(problems)})
             return web.json_response({"fejl": texts.INTAKE_INVALID, "jobordrer": problems}, status=422)
-        try:
+        async with _store_unavailable() as unavailable:
             results = [await self._accept(job) for job in jobs]
-        except OSError:
+        if unavailable:
             return _error(503, texts.INTAKE_UNAVAILABLE)
-        except Exception as exc:  # redis errors and the like: never a 500 with a trace
-            if type(exc).__module__.startswith("redis"):
-                return _error(503, texts.INTAKE_UNAVAILABLE)
-            raise
         queued = any(r["i_koe"] for r in results)
         return web.json_response(
             {"besked": texts.INTAKE_ACCEPTED if queued else texts.INTAKE_NOTHING_NEW, "jobordrer": results},
@@ -201,6 +200,14 @@ class IntakeApi:
         job_order_id = request.match_info["job_order_id"]
         if not _ID_RE.match(job_order_id):
             return _error(404, texts.INTAKE_NOT_FOUND)
+        response: web.Response | None = None
+        async with _store_unavailable() as unavailable:
+            response = await self._job_order_state(job_order_id)
+        if unavailable or response is None:
+            return _error(503, texts.INTAKE_UNAVAILABLE)
+        return response
+
+    async def _job_order_state(self, job_order_id: str) -> web.Response:
         job = await self.store.get_job_order(job_order_id)
         if job is None:
             return _error(404, texts.INTAKE_NOT_FOUND)
@@ -224,6 +231,30 @@ class IntakeApi:
 
     async def openapi(self, request: web.Request) -> web.Response:
         return web.json_response(openapi_spec(self.max_body_bytes, self.max_batch))
+
+
+class _Unavailable:
+    """Set by :func:`_store_unavailable` when Redis could not be reached (the caller answers 503)."""
+
+    def __init__(self) -> None:
+        self.hit = False
+
+    def __bool__(self) -> bool:
+        return self.hit
+
+
+@contextlib.asynccontextmanager
+async def _store_unavailable() -> AsyncIterator[_Unavailable]:
+    """Swallow Redis and connection errors into a flag: the API answers 503 (retry), never a 500."""
+    flag = _Unavailable()
+    try:
+        yield flag
+    except OSError:
+        flag.hit = True
+    except Exception as exc:
+        if not type(exc).__module__.startswith("redis"):
+            raise
+        flag.hit = True
 
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> web.Response:
@@ -378,6 +409,7 @@ def openapi_spec(max_body_bytes: int = 1_048_576, max_batch: int = MAX_BATCH) ->
                         "200": body("Uændret: allerede modtaget med samme indhold", "Accepted"),
                         "400": err("Ikke gyldig JSON eller forkert form"),
                         "413": err(f"For stor: højst {max_body_bytes} bytes / {max_batch} jobordrer"),
+                        "415": err("Content-Type er ikke application/json"),
                         "422": body("Valideringsfejl pr. felt; intet er modtaget", "Invalid"),
                         **auth_errors,
                     },

@@ -375,6 +375,7 @@ INTAKE_UNAUTHORIZED = "Mangler API-nøgle: send 'Authorization: Bearer <nøgle>'
 INTAKE_FORBIDDEN = "API-nøglen er ikke gyldig."
 INTAKE_DISABLED = "Jobordre-API'et er slået fra: der er ingen API-nøgler sat (JOBORDRE_API_KEYS)."
 INTAKE_TOO_LARGE = "Forespørgslen er for stor (højst {limit} bytes)."
+INTAKE_BAD_CONTENT_TYPE = "Send jobordrer som JSON med 'Content-Type: application/json'."
 INTAKE_BAD_JSON = "Forespørgslen er ikke gyldig JSON (UTF-8)."
 INTAKE_BAD_SHAPE = "Forventede én jobordre (et JSON-objekt) eller en liste af jobordrer."
 INTAKE_EMPTY_BATCH = "Listen af jobordrer er tom."

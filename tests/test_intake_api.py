@@ -225,3 +225,75 @@ async def test_malformed_payloads_never_give_a_500(bot: RunningBot, payload: Any
     resp = await bot.http.post(bot.url("/api/jobordrer"), data=data, headers=headers)
     assert resp.status in (200, 202, 400, 413, 422), (resp.status, await resp.text())
     await _check(bot, resp, "/api/jobordrer")
+
+
+async def test_a_key_that_is_not_utf8_is_a_403_not_a_500(bot: RunningBot) -> None:
+    """Raw header bytes that are not UTF-8 (a client's bug, or a probe) must not reach a 500."""
+    import asyncio
+
+    host, port = bot.server.host, bot.server.port
+    for method, path, header in (
+        (b"POST", b"/api/jobordrer", b"X-API-Key: \xff"),
+        (b"POST", b"/api/jobordrer", b"Authorization: Bearer \xe6\xff"),
+        (b"GET", b"/api/jobordrer/JO-1", b"X-API-Key: \xff"),
+    ):
+        reader, writer = await asyncio.open_connection(host, port)
+        writer.write(
+            method
+            + b" "
+            + path
+            + b" HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + header
+            + b"\r\nContent-Length: 2\r\nConnection: close\r\n\r\n[]"
+        )
+        await writer.drain()
+        answer = await reader.read()
+        writer.close()
+        status_line, _, rest = answer.partition(b"\r\n")
+        assert b" 403 " in status_line, answer[:200]
+        assert json.loads(rest.partition(b"\r\n\r\n")[2])["fejl"] == texts.INTAKE_FORBIDDEN
+
+
+async def test_wrong_content_type_is_415_and_a_bom_is_fine(bot: RunningBot) -> None:
+    body = json.dumps(job_order_json("JO-BOM")).encode()
+    auth = {"Authorization": f"Bearer {API_KEY}"}
+    resp = await bot.http.post(
+        bot.url("/api/jobordrer"), data=body, headers={**auth, "Content-Type": "text/plain"}
+    )
+    assert resp.status == 415
+    assert (await _check(bot, resp, "/api/jobordrer"))["fejl"] == texts.INTAKE_BAD_CONTENT_TYPE
+    assert await bot.services.store.get_job_order("JO-BOM") is None
+    resp = await bot.http.post(
+        bot.url("/api/jobordrer"),
+        data=b"\xef\xbb\xbf" + body,
+        headers={**auth, "Content-Type": "application/json"},
+    )
+    assert resp.status == 202, await resp.text()
+
+
+async def test_with_redis_unreachable_both_routes_answer_503_in_danish(key_prefix: str) -> None:
+    from redis.asyncio import Redis
+
+    from bot.app import create_app
+    from config.settings import Settings
+    from tests.redis_server import free_port
+
+    down = Redis.from_url(f"redis://127.0.0.1:{free_port()}/0", decode_responses=True, socket_timeout=1)
+    settings = Settings.model_validate(
+        {"REDIS_URL": "redis://unused", "REDIS_KEY_PREFIX": key_prefix, "JOBORDRE_API_KEYS": [API_KEY]}
+    )
+    app = create_app(settings, redis=down, run_scheduler=False, warm_pool=False, configure_logging=False)
+    from aiohttp.test_utils import TestClient, TestServer
+
+    client = TestClient(TestServer(app, host="127.0.0.1"))
+    await client.start_server()
+    try:
+        auth = {"Authorization": f"Bearer {API_KEY}"}
+        post = await client.post("/api/jobordrer", json=job_order_json("JO-DOWN"), headers=auth)
+        get = await client.get("/api/jobordrer/JO-DOWN", headers=auth)
+        for resp in (post, get):
+            assert resp.status == 503
+            assert (await resp.json())["fejl"] == texts.INTAKE_UNAVAILABLE
+    finally:
+        await client.close()
+        await down.aclose()
