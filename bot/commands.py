@@ -53,7 +53,16 @@ COMMANDS: dict[str, CommandSpec] = {
     )
 }
 
-_LOOKUP: dict[str, str] = {fold(a): s.name for s in COMMANDS.values() for a in (s.name, *s.aliases)}
+def _key(word: str) -> str:
+    """The lookup key of a typed word: folded, or the word itself when folding leaves nothing ("?").
+
+    Why: fold("?") is "", and so is fold("...") or fold("!!!"); keyed by "" every punctuation-only
+    word would run "hjælp".
+    """
+    return fold(word) or word.strip()
+
+
+_LOOKUP: dict[str, str] = {_key(a): s.name for s in COMMANDS.values() for a in (s.name, *s.aliases)}
 SUGGEST_CUTOFF = 70.0
 _MENTION_RE = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
 _TAG_RE = re.compile(r"<[^>]+>")
@@ -89,7 +98,7 @@ def help_lines() -> list[tuple[str, str]]:
 
 
 def _resolve(word: str) -> tuple[str | None, float]:
-    key = fold(word)
+    key = _key(word)
     if key in _LOOKUP:
         return _LOOKUP[key], 100.0
     if not key:
@@ -112,7 +121,7 @@ def parse(text: str) -> Parsed | Rejected:
     if name is None:
         return Rejected(texts.UNKNOWN_COMMAND)
     spec = COMMANDS[name]
-    corrected = " ".join((name, *args))
+    corrected = texts.echo(" ".join((name, *args)))
     note = None if score == 100.0 else texts.DID_YOU_MEAN.format(suggestion=corrected)
     if not spec.min_args <= len(args) <= spec.max_args:
         usage = texts.USAGE.format(usage=spec.usage)

@@ -63,6 +63,10 @@ def _int(value: Any, default: int = 0) -> int:
 _DANISH_DATE = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")  # 1.12.2026, 01/12/2026
 
 
+# Interview and start dates outside these years are typing errors (1900, 9999), not plans.
+DATE_YEARS = range(2000, 2101)
+
+
 def _date(value: Any) -> date | None:
     """A typed or picked date: ÅÅÅÅ-MM-DD (the date picker, ISO) or DD.MM.ÅÅÅÅ as the cards write it."""
     if not value:
@@ -71,10 +75,16 @@ def _date(value: Any) -> date | None:
     try:
         if found := _DANISH_DATE.match(text):
             day, month, year = (int(g) for g in found.groups())
-            return date(year, month, day)
-        return date.fromisoformat(text)
+            parsed = date(year, month, day)
+        else:
+            parsed = date.fromisoformat(text)
     except ValueError:
         return None
+    return parsed if parsed.year in DATE_YEARS else None
+
+
+# Commands whose first argument is a job order id.
+_JOB_ORDER_FIRST = frozenset({"jobordre", "jobordrer", "match", "status", "hvorfor", "overblik"})
 
 
 class BotLogic:
@@ -105,12 +115,22 @@ class BotLogic:
         replies = [Reply(parsed.note)] if parsed.note else []
         bad = next((a for a in parsed.args[:2] if not _valid_id(a)), None)
         if bad is not None and parsed.name not in ("hjælp", "mine", "rapport"):
-            return [*replies, Reply(texts.BAD_ID.format(value=bad))]
+            return [*replies, Reply(texts.BAD_ID.format(value=texts.echo(bad)))]
+        args = await self._known_case(parsed.name, parsed.args)
         try:
-            replies.append(await self._run(turn, parsed.name, parsed.args))
+            replies.append(await self._run(turn, parsed.name, args))
         except TransitionError as exc:
             replies.append(Reply(exc.message))
         return replies
+
+    async def _known_case(self, name: str, args: tuple[str, ...]) -> tuple[str, ...]:
+        """'jobordre jo-2026-0001' finds JO-2026-0001: ids are stored as KEH writes them, upper case."""
+        if name not in _JOB_ORDER_FIRST or not args or args[0] == args[0].upper():
+            return args
+        upper = args[0].upper()
+        if await self.store.get_job_order(args[0]) is None and await self.store.get_job_order(upper):
+            return (upper, *args[1:])
+        return args
 
     async def _run(self, turn: Turn, name: str, args: tuple[str, ...]) -> Reply:
         if name == "hjælp":
@@ -144,7 +164,7 @@ class BotLogic:
         if name == "rapport":
             period = parse_period(args[0]) if args else None
             if args and period is None:
-                return Reply(texts.BAD_PERIOD.format(value=args[0]))
+                return Reply(texts.BAD_PERIOD.format(value=texts.echo(args[0])))
             return Reply(card=cards.report_card(await self.followups.report(period)))
         return Reply(card=cards.help_card(commands.help_lines(), intro=texts.UNKNOWN_COMMAND))
 
@@ -152,7 +172,7 @@ class BotLogic:
         job_id, cand_id, state_text = args[0], args[1], args[2]
         when = _date(args[3]) if len(args) > 3 else None
         if len(args) > 3 and when is None:
-            return Reply(texts.BAD_DATE.format(value=args[3]))
+            return Reply(texts.BAD_DATE.format(value=texts.echo(args[3])))
         target = parse_state(state_text)
         if await self.store.get_followup(job_id, cand_id) is None and await self.store.get_followup(
             cand_id, job_id
@@ -181,19 +201,21 @@ class BotLogic:
     async def _act(
         self, turn: Turn, verb: str, job_id: str, cand_id: str, data: dict[str, Any]
     ) -> ActionResult:
-        version = _int(data.get("v"))
-        if verb in (cards.VERB_APPROVE, cards.VERB_REJECT, cards.VERB_STATUS) and not _valid_id(cand_id):
+        version = _int(data.get("v"), -1)
+        if verb in (cards.VERB_APPROVE, cards.VERB_REJECT, cards.VERB_STATUS) and (
+            not _valid_id(cand_id) or version < 0  # the card always sends the version it was drawn from
+        ):
             return ActionResult(text=texts.ACTION_UNKNOWN)
         if verb == cards.VERB_APPROVE:
             return await self.shortlists.decide(job_id, cand_id, True, turn.actor, version)
         if verb == cards.VERB_REJECT:
             reason = str(data.get(f"reason_{cand_id}") or "").strip()
-            if not reason:
+            if reason not in texts.CARD_REJECT_REASONS:  # only the card's choices, never free text here
                 return ActionResult(text=texts.REJECT_NEEDS_REASON)
             note = str(data.get(f"note_{cand_id}") or "").strip() or None
             return await self.shortlists.decide(job_id, cand_id, False, turn.actor, version, reason, note)
         if verb == cards.VERB_SHOW_MORE:
-            return ActionResult(card=await self.shortlists.show_more(job_id, _int(data.get("shown"))))
+            return ActionResult(card=await self.shortlists.show_more(job_id, max(_int(data.get("shown")), 0)))
         if verb == cards.VERB_SEND_APPROVED:
             return await self.handovers.send_approved(job_id, turn.actor)
         if verb == cards.VERB_STATUS:
@@ -206,8 +228,13 @@ class BotLogic:
     async def _status_button(
         self, turn: Turn, job_id: str, cand_id: str, data: dict[str, Any], version: int
     ) -> ActionResult:
-        target = parse_state(str(data.get("to", "")))
-        when = _date(data.get(cards.STATUS_DATE_INPUT))
+        if not data.get("to"):
+            return ActionResult(text=texts.ACTION_UNKNOWN)
+        target = parse_state(str(data["to"]))
+        typed = data.get(cards.STATUS_DATE_INPUT)
+        when = _date(typed)
+        if typed and when is None:
+            return ActionResult(text=texts.BAD_DATE.format(value=texts.echo(str(typed))))
         try:
             fu, note = await self.followups.set_status(
                 job_id, cand_id, target, turn.actor, version=version, when=when

@@ -386,7 +386,7 @@ class ShortlistService:
         )
 
     async def show_more(self, job_order_id: str, shown: int) -> cards.Card:
-        shown = shown + cards.SHOW_STEP
+        shown = max(shown, cards.SHOW_FIRST) + cards.SHOW_STEP  # the card's count, never below the first page
         await self.conversations.set_card_shown(job_order_id, shown)
         return await self.refresh(job_order_id, await self.render(job_order_id, shown=shown))
 
@@ -532,7 +532,8 @@ class FollowUpService:
         return fu, note
 
     async def mine(self, upn: str) -> list[FollowUp]:
-        return list(await self.store.for_consultant(upn))
+        """The consultant's own follow-ups; candidates still waiting for a lead are not theirs yet."""
+        return [f for f in await self.store.for_consultant(upn) if f.state is not FollowUpState.FORESLAAET]
 
     async def funnel(self, job_order_id: str) -> Funnel | None:
         return await self.store.known_funnel(job_order_id)

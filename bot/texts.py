@@ -40,6 +40,14 @@ CPR_REFUSED = (
 
 # --- bot: commands -------------------------------------------------------------------------------
 
+ECHO_MAX_CHARS = 60
+
+
+def echo(value: str, limit: int = ECHO_MAX_CHARS) -> str:
+    """A user's own text quoted back, cut to ``limit`` characters: a 200 kB message is not repeated."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
 HELP_TITLE = "Det kan jeg"
 HELP_INTRO = "Skriv en af kommandoerne herunder. Store/små bogstaver og små stavefejl er ok."
 CMD_HELP = "vis denne liste"

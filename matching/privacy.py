@@ -9,17 +9,27 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 
 CPR_REFUSAL = "CPR-numre må ikke indgå"
 
-# DDMMYY-SSSS, DDMMYYSSSS or DDMMYY SSSS with a plausible day and month. Not bounded by
-# digits on either side, so that an 11-digit number is not read as a CPR number.
-_CPR_RE = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}[-\s]?\d{4}(?!\d)")
+# DDMMYY-SSSS, DDMMYYSSSS, DDMMYY SSSS (also with '/', '.' or spaces around the separator) with a
+# plausible day and month. Not bounded by digits on either side, so an 11-digit number is not one.
+_CPR_RE = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}(?:\s*[-/.]\s*|\s*)\d{4}(?!\d)")
+# What people (and Word, and Teams' HTML) turn a typed CPR number into: dashes of every kind,
+# full-width digits, non-breaking spaces, markup between the digits.
+_DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"})
+_TAG_RE = re.compile(r"<[^<>]{0,200}>")
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).translate(_DASHES)
+    return _TAG_RE.sub("", text.replace("&nbsp;", " "))
 
 
 def contains_cpr(text: str) -> bool:
-    """True when ``text`` holds something shaped like a CPR number."""
-    return bool(_CPR_RE.search(text))
+    """True when ``text`` holds something shaped like a CPR number, however it was typed."""
+    return bool(_CPR_RE.search(text) or _CPR_RE.search(_normalise(text)))
 
 
 def check_no_cpr(text: str) -> str:
@@ -30,8 +40,13 @@ def check_no_cpr(text: str) -> str:
 
 
 def redact_cpr(text: str) -> str:
-    """Replace CPR-like substrings; for log lines built from text we did not write."""
-    return _CPR_RE.sub("[CPR fjernet]", text)
+    """Replace CPR-like substrings; for log lines built from text we did not write.
+
+    A CPR number only visible after normalising (an en dash, full-width digits) is redacted in the
+    normalised text: the line loses its exact spelling, never the redaction.
+    """
+    redacted = _CPR_RE.sub("[CPR fjernet]", text)
+    return _CPR_RE.sub("[CPR fjernet]", _normalise(redacted)) if contains_cpr(redacted) else redacted
 
 
 def random_id(nbytes: int = 8) -> str:

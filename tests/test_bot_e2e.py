@@ -920,3 +920,63 @@ async def test_jobordrer_lists_the_latest_job_orders_with_what_waits_for_the_lea
     assert table_rows(card)[1][2:] == ["15.12.2026 (udløbet)", "7", "1", "0"]
     await bot.post(fc.message(bot.url, LEAD, "jobordrer JO-2026-0101", channel=True), status=201)
     assert "Nordlager ApS" in card_text(bot.connector.cards(fc.CHANNEL_ID)[-1])  # that job order's card
+
+
+async def test_odd_input_gets_a_danish_answer_and_changes_nothing(bot: Bot) -> None:
+    """QA findings: each of these once crashed a turn, echoed too much or did the wrong thing."""
+    await install(bot, KONS_A, KONS_B)
+
+    async def say(text: str, user: dict[str, Any] = KONS_A) -> str:
+        await bot.post(fc.message(bot.url, user, text), status=201)
+        sent = bot.connector.sent[-1]
+        return sent.text or card_text(sent.card or {})
+
+    assert await say("rapport 0000") == texts.BAD_PERIOD.format(value="0000")
+    assert await say("rapport 9999-12") == texts.BAD_PERIOD.format(value="9999-12")
+    assert texts.UNKNOWN_COMMAND in await say("...")  # not "hjælp": punctuation is no alias of "?"
+    assert "Det kan jeg" in await say("?")
+    assert "Nordlager ApS" in await say("jobordre jo-2026-0101")  # ids as KEH writes them
+    long_typo = await say("matc " + "x" * 5000)
+    assert "Mente du" in long_typo and len(long_typo) < 200
+    assert await say("matc 010190<b></b>1234") == texts.CPR_REFUSED
+    assert await say("hvorfor JO-2026-0101 010190\u20131234") == texts.CPR_REFUSED
+
+    post = await post_shortlist(bot)
+    approve = find_action(post.card or {}, "godkend")
+    cand = approve["cand"]
+    fu = await bot.services.store.get_followup("JO-2026-0101", cand)
+    assert fu is not None
+    owner = KONS_A if fu.consultant == "kons.a@kk.dk" else KONS_B
+    # "mine" lists only what a lead has handed over: a proposed candidate is not the consultant's yet.
+    await bot.post(fc.message(bot.url, owner, "mine"), status=201)
+    assert texts.CARD_MINE_EMPTY in card_text(bot.connector.cards()[-1])
+
+    async def press(data: dict[str, Any]) -> Any:
+        return await bot.post(
+            fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, data), status=200
+        )
+
+    assert (await press({**approve, "v": "abc"}))["value"] == texts.ACTION_UNKNOWN
+    reject = {**approve, "verb": "afvis", f"reason_{cand}": "<script>alert(1)</script>"}
+    assert (await press(reject))["value"] == texts.REJECT_NEEDS_REASON
+    fu = await bot.services.store.get_followup("JO-2026-0101", cand)
+    assert fu is not None and fu.state is FollowUpState.FORESLAAET  # nothing applied
+    more = find_action(post.card or {}, "vis_flere")
+    shown = card_text((await press({**more, "shown": -100}))["value"])
+    assert all(f"**{rank}. K-" in shown for rank in range(1, 9))  # the next page, not one candidate
+
+    await press(approve)
+    status = {"verb": "status", "job": "JO-2026-0101", "cand": cand, "v": approve["v"] + 1}
+    assert (await press(status))["value"] == texts.ACTION_UNKNOWN  # no "to": not a list of codes
+    await bot.post(fc.message(bot.url, owner, f"status JO-2026-0101 {cand} kontaktet"), status=201)
+    await bot.post(fc.message(bot.url, owner, f"status JO-2026-0101 {cand} ansoegt"), status=201)
+    typed = await say(f"status JO-2026-0101 {cand} samtale 9999-12-31", owner)
+    assert typed == texts.BAD_DATE.format(value="9999-12-31")
+    fu = await bot.services.store.get_followup("JO-2026-0101", cand)
+    assert fu is not None
+    to_interview = {**status, "to": "samtale", "v": fu.version, "dato": "31.02.2026"}
+    personal = f"a:personal-{owner['id']}"
+    answer = await bot.post(fc.invoke_action(bot.url, owner, personal, "x", to_interview), status=200)
+    assert answer["value"] == texts.BAD_DATE.format(value="31.02.2026")
+    fu = await bot.services.store.get_followup("JO-2026-0101", cand)
+    assert fu is not None and fu.state is FollowUpState.ANSOEGT

@@ -156,7 +156,7 @@ def test_describe_errors_is_one_readable_line() -> None:
     st.integers(1, 12),
     st.integers(0, 99),
     st.integers(0, 9999),
-    st.sampled_from(["-", "", " "]),
+    st.sampled_from(["-", "", " ", "\u2013", "\u2014", "/", ".", " - ", "\u00a0", "&nbsp;", "<b></b>"]),
 )
 def test_every_cpr_shape_is_detected_and_redacted(
     day: int, month: int, year: int, seq: int, sep: str
@@ -164,11 +164,23 @@ def test_every_cpr_shape_is_detected_and_redacted(
     cpr = f"{day:02d}{month:02d}{year:02d}{sep}{seq:04d}"
     text = f"borger {cpr} ringede"
     assert contains_cpr(text)
-    assert cpr not in redact_cpr(text)
+    assert cpr not in redact_cpr(text) and not contains_cpr(redact_cpr(text))
+    wide = text.translate({ord(d): 0xFF10 + int(d) for d in "0123456789"})  # full-width digits
+    assert contains_cpr(wide) and not contains_cpr(redact_cpr(wide))
 
 
 @pytest.mark.parametrize(
-    "text", ["CVR 12345678", "K-7F3A9C", "tlf 33 66 33 66", "2300 København S", "JO-2026-0001"]
+    "text",
+    [
+        "CVR 12345678",
+        "K-7F3A9C",
+        "tlf 33 66 33 66",
+        "2300 København S",
+        "JO-2026-0001",
+        "samtale 01.12.2026 kl. 10:00",
+        "start 1.12.2026, 37 timer",
+        "løn 150.000,00 kr.",
+    ],
 )
 def test_ordinary_numbers_are_not_cpr(text: str) -> None:
     assert not contains_cpr(text)

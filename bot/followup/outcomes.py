@@ -32,6 +32,7 @@ _HIRED_STATES = frozenset({FollowUpState.ANSAT, FollowUpState.I_JOB_3_MDR, Follo
 _PERIOD_RE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2]))?$")
 
 Percent = Annotated[float, Field(ge=0, le=100)]
+PERIOD_YEARS = range(2000, 2101)  # "rapport 0000" or "rapport 9999" is a typing error
 
 
 class OutcomeConfig(BaseModel):
@@ -63,6 +64,8 @@ def parse_period(text: str) -> Period | None:
     if found is None:
         return None
     year = int(found.group(1))
+    if year not in PERIOD_YEARS:
+        return None
     if found.group(2) is None:
         return Period(date(year, 1, 1), date(year + 1, 1, 1), f"{year}")
     start = date(year, int(found.group(2)), 1)

@@ -131,7 +131,7 @@ def parse_state(value: str) -> FollowUpState:
         if folded in (state.value, state.label.casefold()):
             return state
     valid = ", ".join(f"{s.label} ({s.value})" for s in FollowUpState if s is not S.FORESLAAET)
-    raise TransitionError(texts.STATUS_UNKNOWN.format(value=value, valid=valid))
+    raise TransitionError(texts.STATUS_UNKNOWN.format(value=texts.echo(value), valid=valid))
 
 
 def _names(states: tuple[FollowUpState, ...]) -> str:
