@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import hmac
 import json
 import logging
@@ -42,7 +41,7 @@ from bot.observability import (
     request_id_middleware,
 )
 from bot.store.intake import IntakeEntry, IntakeQueue
-from matching.models import JobOrder, field_errors
+from matching.models import JobOrder, field_errors, job_digest
 from matching.privacy import redact_cpr
 
 log = logging.getLogger("matchbot.intake")
@@ -66,10 +65,6 @@ class ShortlistPublisher(Protocol):
     async def publish_shortlist(self, job: JobOrder, *, revised: bool) -> None: ...
     async def report_to_channel(self, text: str) -> None: ...
 
-
-def job_digest(job: JobOrder) -> str:
-    """Content fingerprint: same content → same digest, whatever the key order in the JSON."""
-    return hashlib.sha256(job.model_dump_json().encode()).hexdigest()[:32]
 
 
 async def accept_job_order(

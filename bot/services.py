@@ -26,7 +26,7 @@ from bot.observability import Metrics
 from bot.store.conversations import HANDOVER_PENDING, HANDOVER_SENT, ConversationStore, TeamsUser
 from bot.store.followup import FollowUpStore
 from matching.engine import MatchIndex, Shortlist
-from matching.models import JobOrder
+from matching.models import JobOrder, job_digest
 
 log = logging.getLogger("matchbot.services")
 
@@ -229,10 +229,24 @@ class ShortlistService:
         target = await self._target(origin)
         if target is None:
             return Reply(card=await self.render(job.id, job=job))
-        reference, new_thread = target
-        card = await self.render(job.id, job=job)
-        posted = await self.messenger.post(reference, card, new_thread=new_thread)
-        await self.conversations.save_card(job.id, posted.reference, posted.activity_id, cards.SHOW_FIRST)
+        digest = job_digest(job)
+        posted_before = await self.conversations.get_card(job.id)
+        if posted_before is not None and posted_before.digest == digest:
+            # Same content, one card: matching again re-ranks the card everyone already decides on.
+            # (Revised content gets a card of its own, marked revised, as from the intake.)
+            await self.refresh(job.id, await self.render(job.id, job=job))
+            return Reply(texts.SHORTLIST_UPDATED.format(job_order_id=job.id))
+        if not await self.conversations.claim_posting(job.id):
+            return Reply(texts.SHORTLIST_BEING_POSTED.format(job_order_id=job.id))  # a double click
+        try:
+            reference, new_thread = target
+            card = await self.render(job.id, job=job)
+            posted = await self.messenger.post(reference, card, new_thread=new_thread)
+            await self.conversations.save_card(
+                job.id, posted.reference, posted.activity_id, cards.SHOW_FIRST, digest
+            )
+        finally:
+            await self.conversations.release_posting(job.id)
         self.metrics.shortlists_posted.inc()
         log.info("shortlist posted", extra={"job_order_id": job.id, "candidates": len(shortlist.results)})
         if (
@@ -257,7 +271,9 @@ class ShortlistService:
             )
             return
         posted = await self.messenger.post(target[0], card, new_thread=target[1])
-        await self.conversations.save_card(job.id, posted.reference, posted.activity_id, cards.SHOW_FIRST)
+        await self.conversations.save_card(
+            job.id, posted.reference, posted.activity_id, cards.SHOW_FIRST, job_digest(job)
+        )
         self.metrics.shortlists_posted.inc()
 
     async def report_to_channel(self, text: str) -> None:

@@ -32,6 +32,19 @@ BAD_REQUEST_TYPE = "Matchbot modtager kun Bot Framework-aktiviteter som JSON (ap
 BAD_REQUEST_JSON = "Forespørgslen er ikke gyldig JSON."
 BAD_REQUEST_ACTIVITY = "Forespørgslen er ikke en gyldig Bot Framework-aktivitet (feltet 'type' mangler)."
 UNAUTHORIZED = "Forespørgslen mangler et gyldigt Bot Framework-token."
+BAD_REQUEST_NOT_OBJECT = "Forespørgslen er ikke en Bot Framework-aktivitet: den skal være ét JSON-objekt."
+BAD_REQUEST_INVALID = "Forespørgslen er ikke en gyldig Bot Framework-aktivitet."
+BAD_REQUEST_FIELD = "Forespørgslen er ikke en gyldig Bot Framework-aktivitet: feltet '{field}' {problem}."
+BAD_REQUEST_PROBLEMS = {
+    "missing": "mangler",
+    "empty": "er tomt",
+    "text": "skal være tekst",
+    "url": "skal være en http- eller https-adresse",
+    "object": "skal være et objekt",
+    "list": "skal være en liste",
+    "invalid": "er ugyldigt",
+}
+BAD_REQUEST_TOO_DEEP = "Forespørgslen er for dybt indlejret: højst {limit} niveauer af objekter og lister."
 CPR_REFUSED = (
     f"{CPR_REFUSAL}: din besked indeholder noget, der ligner et CPR-nummer, så jeg har hverken gemt "
     "eller behandlet den. "
@@ -73,6 +86,11 @@ JOB_ORDER_OUTCOME = {"created": "ny", "unchanged": "uændret", "revised": "revid
 JOB_ORDER_INVALID = "Jobordren kunne ikke gemmes: {errors}"
 POOL_EMPTY = "Kandidatpuljen er tom, så der er intet at matche imod. Importér kandidater først."
 SHORTLIST_POSTED = "Shortlisten for **{job_order_id}** er postet i matchenhedens kanal."
+SHORTLIST_UPDATED = (
+    "Shortlisten for **{job_order_id}** er matchet igen og opdateret på det kort, der allerede er postet; "
+    "beslutningerne på kortet er bevaret."
+)
+SHORTLIST_BEING_POSTED = "Shortlisten for **{job_order_id}** er ved at blive postet. Et øjeblik."
 SHORTLIST_EMPTY = "Ingen kandidater opfylder kravene til **{job_order_id}** ({considered} gennemgået)."
 MATCH_BUSY = "Matchbot indlæser kandidatpuljen. Prøv igen om et øjeblik."
 
@@ -376,6 +394,10 @@ CLI_INPUT_ERROR = "Fejl i inddata: {error}"
 CLI_CONFIG_ERROR = "Fejl i konfigurationen: {error}"
 CLI_BAD_TOP = "--top skal være mellem 1 og 500"
 CLI_EXPLAIN_POINTS = "{points} point · {reason}"
+CLI_DATABASE_UNREACHABLE = (
+    "Databasen (Redis) kan ikke nås: tjek, at Redis kører, og at REDIS_URL er rigtig, "
+    "og kør så kommandoen igen."
+)
 
 # --- intake: job order API, queue, imports, demo (engineer I) -----------------------------------
 
@@ -427,6 +449,15 @@ IMPORT_SUMMARY_JOB_ORDERS = (
 )
 IMPORT_NOTHING_VALID = "Ingen gyldige rækker i {path}: intet er importeret."
 IMPORT_MODE = {"upsert": "opdatér/tilføj", "replace": "erstat hele puljen"}
+IMPORT_COL_ELEMENT = "element"
+IMPORT_KEPT_REJECTED = (
+    "{kept} afviste rækker bevarer kandidatens nuværende profil (hverken opdateret eller deaktiveret)."
+)
+IMPORT_READ_AS_CP1252 = (
+    "{path} er ikke UTF-8: filen er læst som Windows-1252 (Excels 'CSV (semikolonsepareret)')."
+)
+IMPORT_REPORT_NO_FOLDER = "mappen findes ikke"
+IMPORT_REPORT_UNWRITABLE = "Valideringsrapporten kan ikke skrives til {path}: {reason}. Intet er importeret."
 NEEDS_REDIS_URL = (
     "REDIS_URL er ikke sat: kommandoen skal bruge den samme Redis som botten (den indlejrede demo-database "
     "forsvinder, når kommandoen slutter)."

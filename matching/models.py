@@ -6,6 +6,7 @@ they reach caseworkers. Every free-text field is checked for CPR numbers.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from datetime import date
@@ -291,6 +292,11 @@ class CandidateProfile(_Model):
         if not self.desired_titles and not self.experience_titles:
             raise ValueError("mindst ét jobønske ('desired_titles') eller én erfaring ('experience_titles')")
         return self
+
+
+def job_digest(job: JobOrder) -> str:
+    """Content fingerprint: same content → same digest, whatever the key order in the JSON."""
+    return hashlib.sha256(job.model_dump_json().encode()).hexdigest()[:32]
 
 
 # --- Danish validation messages ---------------------------------------------------------

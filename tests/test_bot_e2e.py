@@ -980,3 +980,22 @@ async def test_odd_input_gets_a_danish_answer_and_changes_nothing(bot: Bot) -> N
     assert answer["value"] == texts.BAD_DATE.format(value="31.02.2026")
     fu = await bot.services.store.get_followup("JO-2026-0101", cand)
     assert fu is not None and fu.state is FollowUpState.ANSOEGT
+
+
+async def test_match_twice_keeps_one_card_and_a_double_click_posts_once(bot: Bot) -> None:
+    await install(bot, KONS_A)
+    match = {"verb": "match", "job": "JO-2026-0101"}
+    presses = [fc.invoke_action(bot.url, LEAD, "a:personal-29:lead-1", "x", match) for _ in range(2)]
+    await asyncio.gather(*(bot.post(p, status=200) for p in presses))  # a double click on "Match nu"
+    posts = bot.connector.of_kind("create")
+    assert len(posts) == 1
+    approve = find_action(posts[0].card or {}, "godkend")
+    await bot.post(fc.invoke_action(bot.url, LEAD, posts[0].conversation_id, posts[0].activity_id, approve))
+    updates_before = len(bot.connector.of_kind("update", posts[0].conversation_id))
+
+    await bot.post(fc.message(bot.url, LEAD, "match JO-2026-0101"), status=201)
+    assert bot.connector.texts()[-1] == texts.SHORTLIST_UPDATED.format(job_order_id="JO-2026-0101")
+    assert len(bot.connector.of_kind("create")) == 1  # no second card to decide on
+    updates = bot.connector.of_kind("update", posts[0].conversation_id)
+    assert len(updates) == updates_before + 1
+    assert "Godkendt af lead1@kk.dk" in card_text(updates[-1].card or {})  # the decision survives

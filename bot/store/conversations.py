@@ -60,6 +60,7 @@ class CardLocation:
     reference: dict[str, Any]
     activity_id: str
     shown: int
+    digest: str = ""  # the job order content the card was posted for (a revision gets a card of its own)
 
 
 class ConversationStore:
@@ -147,16 +148,22 @@ class ConversationStore:
     # --- shortlist cards --------------------------------------------------------------------------
 
     async def save_card(
-        self, job_order_id: str, reference: dict[str, Any], activity_id: str, shown: int
+        self, job_order_id: str, reference: dict[str, Any], activity_id: str, shown: int, digest: str = ""
     ) -> None:
         key = keys.shortlist_card(self._p, job_order_id)
+        fields = {"reference": json.dumps(reference), "activity_id": activity_id, "shown": str(shown)}
         async with self._r.pipeline(transaction=True) as pipe:
-            pipe.hset(
-                key,
-                mapping={"reference": json.dumps(reference), "activity_id": activity_id, "shown": str(shown)},
-            )
+            pipe.hset(key, mapping={**fields, "digest": digest})
             pipe.expire(key, keys.CARD_TTL_SECONDS)
             await pipe.execute()
+
+    async def claim_posting(self, job_order_id: str) -> bool:
+        """True for exactly one caller until :meth:`release_posting` (or the claim's TTL)."""
+        key = keys.shortlist_posting(self._p, job_order_id)
+        return bool(await self._r.set(key, "1", nx=True, ex=keys.POSTING_CLAIM_SECONDS))
+
+    async def release_posting(self, job_order_id: str) -> None:
+        await self._r.delete(keys.shortlist_posting(self._p, job_order_id))
 
     async def set_card_shown(self, job_order_id: str, shown: int) -> None:
         key = keys.shortlist_card(self._p, job_order_id)
@@ -168,7 +175,8 @@ class ConversationStore:
         if not raw:
             return None
         f = {_s(k): _s(v) for k, v in raw.items()}
-        return CardLocation(json.loads(f["reference"]), f["activity_id"], int(f.get("shown", "0") or 0))
+        shown = int(f.get("shown", "0") or 0)
+        return CardLocation(json.loads(f["reference"]), f["activity_id"], shown, f.get("digest", ""))
 
     # --- hand-overs ---------------------------------------------------------------------------------
 

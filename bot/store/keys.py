@@ -207,6 +207,16 @@ def shortlist_card(prefix: str, job_order_id: str) -> str:
     return f"{prefix}:{CONV_TAG}:card:{job_order_id}"
 
 
+# A manual "match" holds this claim while it posts the job order's first card (a double click on
+# "Match nu" must not post two); released at once, the TTL only covers a process that died holding it.
+POSTING_CLAIM_SECONDS = 60
+
+
+def shortlist_posting(prefix: str, job_order_id: str) -> str:
+    """String (NX, TTL ``POSTING_CLAIM_SECONDS``): someone is posting the job order's first card."""
+    return f"{prefix}:{CONV_TAG}:posting:{job_order_id}"
+
+
 def handovers(prefix: str, job_order_id: str) -> str:
     """Hash: candidate_id -> "sent" | "pending" (consultant not reachable in Teams yet)."""
     return f"{prefix}:{CONV_TAG}:handover:{job_order_id}"
