@@ -26,7 +26,7 @@ from pydantic import (
 
 from config import ConfigError, config_path, load_toml
 from matching.geo import postcodes
-from matching.privacy import check_no_cpr
+from matching.privacy import check_no_cpr, redact_cpr
 
 
 class EmploymentType(StrEnum):
@@ -101,6 +101,8 @@ def _enum_parser(enum: type[StrEnum], labels: dict[Any, str]) -> Any:
         if isinstance(value, str) and (hit := lookup.get(fold(value))):
             return hit
         valid = ", ".join(m.value for m in enum)
+        if not isinstance(value, str):  # null, a list, a number: say what is expected, not "'None'"
+            raise ValueError(f"skal være en af: {valid}")
         raise ValueError(f"ukendt værdi '{value}'; gyldige værdier: {valid}")
 
     return parse
@@ -176,7 +178,31 @@ def _known_postcode(value: str) -> str:
 
 
 def _clean_text(value: str) -> str:
-    return check_no_cpr(" ".join(value.split()))
+    """One space between words, no control or invisible format characters (NUL, zero-width space,
+    right-to-left override): they hide text on a card or make a title look empty."""
+    visible = "".join(c for c in value if unicodedata.category(c) not in ("Cc", "Cf") or c.isspace())
+    return check_no_cpr(" ".join(visible.split()))
+
+
+def _clean_short(value: str) -> str:
+    cleaned = _clean_text(value)
+    if not cleaned:
+        raise ValueError("må ikke være tom")
+    return cleaned
+
+
+def _not_bool(value: Any) -> Any:
+    """JSON true is not the number 1: a sender's type error must not become 1 hour a week."""
+    if isinstance(value, bool):
+        raise ValueError("skal være et tal, ikke true/false")
+    return value
+
+
+def _date_text(value: Any) -> Any:
+    """A date is written ÅÅÅÅ-MM-DD: a number (0, 20261201) is not read as a Unix timestamp."""
+    if isinstance(value, int | float):
+        raise ValueError("skal være en dato (ÅÅÅÅ-MM-DD)")
+    return value
 
 
 def _dedupe(values: list[str]) -> list[str]:
@@ -187,7 +213,7 @@ def _dedupe(values: list[str]) -> list[str]:
 
 
 Text = Annotated[str, AfterValidator(_clean_text)]
-ShortText = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_clean_text)]
+ShortText = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_clean_short)]
 LongText = Annotated[str, Field(max_length=5000), AfterValidator(_clean_text)]
 Identifier = Annotated[
     str,
@@ -200,7 +226,8 @@ PostcodeStr = Annotated[
     Field(pattern=r"^\d{4}$"),
     AfterValidator(_known_postcode),
 ]
-Hours = Annotated[int, Field(ge=1, le=48)]
+Hours = Annotated[int, BeforeValidator(_not_bool), Field(ge=1, le=48)]
+DateField = Annotated[date | None, BeforeValidator(_date_text)]
 Certificate = Annotated[str, BeforeValidator(canonical_certificate)]
 Language = Annotated[
     str, Field(min_length=2, max_length=40), AfterValidator(lambda v: _clean_text(v).lower())
@@ -216,10 +243,19 @@ LanguageList = Annotated[list[Language], Field(max_length=20), AfterValidator(_d
 
 
 # "beskæftigelsesklausul", "uddannelses- og beskæftigelsesklausuler", "social klausul", "sociale klausuler".
-# Not when the text says there is none ("ingen/uden beskæftigelsesklausul").
-_CLAUSE_RE = re.compile(
-    r"(?<!ingen )(?<!uden )(?:beskæftigelses-?\s?klausul|sociale?\s+klausul)", re.IGNORECASE
-)
+_CLAUSE_RE = re.compile(r"beskæftigelses-?\s?klausul|sociale?\s+klausul", re.IGNORECASE)
+# "ingen/uden/ikke (nogen) beskæftigelsesklausul", "Beskæftigelsesklausul: nej/ingen".
+_NEGATED_BEFORE = re.compile(r"\b(?:ingen|uden|ikke(?:\s+nogen)?)\s+(?:\S+\s+)?$", re.IGNORECASE)
+_NEGATED_AFTER = re.compile(r"^[a-zæøå]*\s*[:=-]?\s*(?:nej|ingen|ikke)\b", re.IGNORECASE)
+
+
+def mentions_employment_clause(text: str) -> bool:
+    """True when the text names a beskæftigelsesklausul (or social klausul) and does not deny it."""
+    for found in _CLAUSE_RE.finditer(text):
+        before = " ".join(text[: found.start()].split()[-3:]) + " "
+        if not (_NEGATED_BEFORE.search(before) or _NEGATED_AFTER.match(text[found.end() :])):
+            return True
+    return False
 
 
 class _Model(BaseModel):
@@ -236,14 +272,14 @@ class JobOrder(_Model):
         EmploymentType, BeforeValidator(_enum_parser(EmploymentType, EMPLOYMENT_TYPE_LABELS))
     ]
     hours_per_week: Hours
-    positions: Annotated[int, Field(ge=1, le=500)] = 1
+    positions: Annotated[int, BeforeValidator(_not_bool), Field(ge=1, le=500)] = 1
     postcode: PostcodeStr
     description: LongText = ""
     skills: TitleList = []
     required_certificates: CertificateList = []
     languages: LanguageList = []
-    start_date: date | None = None
-    deadline: date | None = None
+    start_date: DateField = None
+    deadline: DateField = None
     cvr: Annotated[str | None, Field(pattern=r"^\d{8}$")] = None
     referral_with_obligation: bool = False
     employment_clause: bool = False
@@ -256,9 +292,9 @@ class JobOrder(_Model):
         Why: KEH's systems often pass the contract's wording on in the description and leave the
         flag unset; the match unit must still see it on the card (and count it in ``rapport``).
         """
-        if isinstance(data, dict) and not data.get("employment_clause"):
+        if isinstance(data, dict) and data.get("employment_clause") is None:  # an explicit false stands
             text = " ".join(str(data.get(f) or "") for f in ("title", "description"))
-            if _CLAUSE_RE.search(text):
+            if mentions_employment_clause(text):
                 return {**data, "employment_clause": True}
         return data
 
@@ -281,9 +317,9 @@ class CandidateProfile(_Model):
     certificates: CertificateList = []
     languages: LanguageList = []
     postcode: PostcodeStr
-    max_commute_km: Annotated[float, Field(ge=0, le=500)] = 30.0
+    max_commute_km: Annotated[float, BeforeValidator(_not_bool), Field(ge=0, le=500)] = 30.0
     hours_per_week: Hours
-    available_from: date | None = None
+    available_from: DateField = None
     benefit: Annotated[Benefit, BeforeValidator(_enum_parser(Benefit, BENEFIT_LABELS))]
     active: bool = True
 
@@ -318,6 +354,17 @@ _DA_MESSAGES: dict[str, str] = {
     "model_type": "skal være et JSON-objekt",
     "dict_type": "skal være et JSON-objekt",
     "json_invalid": "ugyldig JSON",
+    "int_from_float": "skal være et heltal",
+    "finite_number": "skal være et endeligt tal",
+    "date_from_datetime_inexact": "skal være en dato (ÅÅÅÅ-MM-DD) uden klokkeslæt",
+    "date_future": "skal være en dato i fremtiden",
+    "string_unicode": "indeholder ugyldige tegn",
+    "union_tag_invalid": "har en ugyldig værdi",
+    "literal_error": "har en ugyldig værdi",
+    "enum": "har en ugyldig værdi",
+    "bytes_type": "skal være tekst",
+    "none_required": "skal være tom",
+    "list_too_long": "har for mange elementer",
 }
 
 
@@ -340,7 +387,7 @@ def _da_message(err: Any) -> str:
         return f"må højst have {ctx.get('max_length')} elementer"
     if kind == "string_pattern_mismatch":
         return "har et ugyldigt format"
-    return _DA_MESSAGES.get(kind, str(err["msg"]))
+    return _DA_MESSAGES.get(kind, "ugyldig værdi")  # never pydantic's English text
 
 
 def field_errors(exc: ValidationError) -> list[tuple[str, str]]:
@@ -348,7 +395,7 @@ def field_errors(exc: ValidationError) -> list[tuple[str, str]]:
     out = []
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"]) or "(hele objektet)"
-        out.append((loc, _da_message(err)))
+        out.append((redact_cpr(loc), _da_message(err)))  # an unknown key may itself be a CPR number
     return out
 
 

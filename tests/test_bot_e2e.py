@@ -854,6 +854,7 @@ async def test_rapport_shows_hires_and_the_share_in_job_in_the_3rd_month_per_sch
     praktik = {**job_order().model_dump(mode="json"), "id": "JO-PRAKTIK"}
     praktik["employment_type"] = "virksomhedspraktik"
     praktik["description"] = "Renovering for Københavns Kommune med beskæftigelsesklausul."
+    del praktik["employment_clause"]  # the sender did not say: the description does
     await store.save_job_order(JobOrder.model_validate(praktik))
     await store.save_shortlist("JO-PRAKTIK", [_Ranked("K-1001"), _Ranked("K-1003")])
     for cid, last in (("K-1001", "i_job_3_mdr"), ("K-1003", "ophoert")):

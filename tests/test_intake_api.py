@@ -117,6 +117,13 @@ async def test_cpr_in_a_job_order_is_refused_and_not_echoed(bot: RunningBot) -> 
     assert "CPR" in raw
 
 
+async def test_a_cpr_number_as_a_key_is_not_echoed_in_the_422(bot: RunningBot) -> None:
+    resp = await bot.post_jobs({**job_order_json("JO-KEY"), "010190-1234": "x"})
+    assert resp.status == 422
+    raw = await resp.text()
+    assert "010190-1234" not in raw and "ukendt felt" in raw
+
+
 async def test_bad_json_and_bad_shape_are_400(bot: RunningBot) -> None:
     resp = await bot.http.post(
         bot.url("/api/jobordrer"),

@@ -189,16 +189,21 @@ def test_ordinary_numbers_are_not_cpr(text: str) -> None:
 @pytest.mark.parametrize(
     ("description", "flag", "expected"),
     [
-        ("Kontrakten har en beskæftigelsesklausul.", False, True),
-        ("Uddannelses- og beskæftigelsesklausuler gælder for opgaven", False, True),
-        ("Opgaven er omfattet af sociale klausuler", False, True),
-        ("Der er ingen beskæftigelsesklausul på opgaven", False, False),
-        ("Lager med travlt miljø", False, False),
+        ("Kontrakten har en beskæftigelsesklausul.", None, True),
+        ("Uddannelses- og beskæftigelsesklausuler gælder for opgaven", None, True),
+        ("Opgaven er omfattet af sociale klausuler", None, True),
+        ("Der er ingen beskæftigelsesklausul på opgaven", None, False),
+        ("Kontrakten har ikke nogen beskæftigelsesklausul.", None, False),
+        ("Der er INGEN  beskæftigelsesklausul", None, False),
+        ("Beskæftigelsesklausul: nej", None, False),
+        ("Opgaven er uden sociale klausuler", None, False),
+        ("Kontrakten har en beskæftigelsesklausul.", False, False),  # the sender's explicit false stands
+        ("Lager med travlt miljø", None, False),
         ("Lager med travlt miljø", True, True),
     ],
 )
 def test_a_job_order_that_names_an_employment_clause_is_flagged(
-    description: str, flag: bool, expected: bool
+    description: str, flag: bool | None, expected: bool
 ) -> None:
     job = JobOrder.model_validate(
         {
@@ -209,7 +214,48 @@ def test_a_job_order_that_names_an_employment_clause_is_flagged(
             "hours_per_week": 37,
             "postcode": "2300",
             "description": description,
-            "employment_clause": flag,
+            **({} if flag is None else {"employment_clause": flag}),
         }
     )
     assert job.employment_clause is expected
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("hours_per_week", True, "skal være et tal, ikke true/false"),
+        ("hours_per_week", 37.5, "skal være et heltal"),
+        ("deadline", 0, "skal være en dato (ÅÅÅÅ-MM-DD)"),
+        ("start_date", 20261201, "skal være en dato (ÅÅÅÅ-MM-DD)"),
+        ("title", "\u200b", "må ikke være tom"),
+        ("employment_type", None, "skal være en af: ordinaert_job"),
+    ],
+)
+def test_type_errors_of_a_sender_are_refused_in_danish(field: str, value: Any, message: str) -> None:
+    data = {
+        "id": "JO-1",
+        "title": "Tømrer",
+        "company": "Byg A/S",
+        "employment_type": "loentilskud_privat",
+        "hours_per_week": 37,
+        "postcode": "2300",
+        field: value,
+    }
+    with pytest.raises(ValidationError) as info:
+        JobOrder.model_validate(data)
+    [(where, text)] = field_errors(info.value)
+    assert where == field and text.startswith(message)
+
+
+def test_invisible_and_control_characters_are_removed_from_text() -> None:
+    job = JobOrder.model_validate(
+        {
+            "id": "JO-1",
+            "title": "Tøm\u200brer\u202e",
+            "company": "Byg\x00 A/S",
+            "employment_type": "ordinaert_job",
+            "hours_per_week": 37,
+            "postcode": "2300",
+        }
+    )
+    assert (job.title, job.company) == ("Tømrer", "Byg A/S")
