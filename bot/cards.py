@@ -400,8 +400,11 @@ def job_order_card(job: JobOrder) -> Card:
     )
 
 
-def job_order_form_card(error: str | None = None) -> Card:
-    """A form to type a job order in by hand; the inputs' ids are JobOrder's field names."""
+def job_order_form_card(error: str | None = None, values: Mapping[str, Any] | None = None) -> Card:
+    """A form to type a job order in by hand; the inputs' ids are JobOrder's field names.
+
+    ``values``: what the user typed, shown again with the error, so a typo costs one field, not all.
+    """
     types = [{"title": t.label, "value": t.value} for t in EmploymentType]
     body: list[dict[str, Any]] = [_title(texts.CARD_FORM_TITLE), _text(texts.CARD_FORM_INTRO, isSubtle=True)]
     if error:
@@ -458,6 +461,15 @@ def job_order_form_card(error: str | None = None) -> Card:
             "errorMessage": texts.CARD_FORM_POSTCODE,
         },
         {"type": "Input.Date", "id": "deadline", "label": texts.CARD_FORM_DEADLINE},
+        {"type": "Input.Date", "id": "start_date", "label": texts.CARD_FORM_START},
+        {
+            "type": "Input.Number",
+            "id": "positions",
+            "label": texts.CARD_FORM_POSITIONS,
+            "min": 1,
+            "max": 500,
+            "value": 1,
+        },
         {
             "type": "Input.Text",
             "id": "required_certificates",
@@ -488,11 +500,27 @@ def job_order_form_card(error: str | None = None) -> Card:
             "valueOff": "false",
         },
     ]
+    for element in body:
+        _refill(element, (values or {}).get(element.get("id", "")))
     actions = [
         action(texts.CARD_FORM_SUBMIT, VERB_SAVE_JOB_ORDER, {"then": ""}),
         action(texts.CARD_FORM_MATCH, VERB_SAVE_JOB_ORDER, {"then": "match"}, style="positive"),
     ]
     return _card(body, actions, fallback=texts.CARD_FORM_TITLE)
+
+
+def _refill(element: dict[str, Any], typed: Any) -> None:
+    """Put a typed value back into its input, as the input type wants it (numbers as numbers)."""
+    if typed is None or typed == "" or not element.get("type", "").startswith("Input."):
+        return
+    if element["type"] == "Input.Number":
+        try:
+            element["value"] = float(typed) if "." in str(typed) else int(typed)
+        except (TypeError, ValueError):
+            element.pop("value", None)  # not a number: the user sees the empty field and the error
+        return
+    text = str(typed)
+    element["value"] = text[: element["maxLength"]] if "maxLength" in element else text
 
 
 FORM_FIELDS = (
@@ -503,6 +531,8 @@ FORM_FIELDS = (
     "hours_per_week",
     "postcode",
     "deadline",
+    "start_date",
+    "positions",
     "required_certificates",
     "description",
     "referral_with_obligation",

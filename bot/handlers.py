@@ -263,7 +263,7 @@ class BotLogic:
             job = JobOrder.model_validate(cards.job_order_from_form(data))
         except ValidationError as exc:
             error = texts.JOB_ORDER_INVALID.format(errors=cards.form_errors(field_errors(exc)))
-            return ActionResult(card=cards.job_order_form_card(error))
+            return ActionResult(card=cards.job_order_form_card(error, values=data))
         outcome = await self.store.save_job_order(job)
         saved = texts.JOB_ORDER_SAVED.format(
             job_order_id=job.id, outcome=texts.JOB_ORDER_OUTCOME.get(outcome, outcome)

@@ -167,6 +167,8 @@ CARD_FORM_TYPE = "Ordning"
 CARD_FORM_HOURS = "Timer pr. uge"
 CARD_FORM_POSTCODE = "Postnummer for arbejdsstedet"
 CARD_FORM_DEADLINE = "Ansøgningsfrist"
+CARD_FORM_START = "Startdato"
+CARD_FORM_POSITIONS = "Antal stillinger"
 CARD_FORM_CERTIFICATES = "Krævede certifikater (adskilt med komma, fx truckcertifikat)"
 CARD_FORM_DESCRIPTION = "Beskrivelse"
 CARD_FORM_REFERRAL = "Henvisning med mødepligt"
@@ -182,6 +184,8 @@ CARD_FORM_FIELD_NAMES = {
     "hours_per_week": "Timer pr. uge",
     "postcode": "Postnummer",
     "deadline": "Ansøgningsfrist",
+    "start_date": "Startdato",
+    "positions": "Antal stillinger",
     "required_certificates": "Krævede certifikater",
     "description": "Beskrivelse",
     "referral_with_obligation": "Henvisning med mødepligt",

@@ -393,19 +393,31 @@ async def test_job_order_card_and_form_via_submit(bot: Bot) -> None:
         "employment_type": "ordinaert_job",
     }
     await bot.post(fc.submit(bot.url, LEAD, conv, "form-1", bad), status=201)
-    error = card_text(bot.connector.of_kind("update", conv)[-1].card or {})
+    returned = bot.connector.of_kind("update", conv)[-1].card or {}
+    error = card_text(returned)
     assert "Postnummer: '9999' er ikke et kendt dansk postnummer" in error and "postcode" not in error
     assert await bot.services.store.get_job_order("JO-9") is None
+    # What was typed is still in the form, so only the postcode needs typing again.
+    typed = {e["id"]: e.get("value") for e in returned["body"] if e.get("type", "").startswith("Input.")}
+    assert (typed["id"], typed["title"], typed["company"], typed["hours_per_week"]) == (
+        "JO-9",
+        "Rengøringsassistent",
+        "Rent A/S",
+        20,
+    )
     good = {
         **bad,
         "postcode": "2300",
         "deadline": "2026-12-20",
+        "start_date": "2027-01-04",
+        "positions": "3",
         "required_certificates": "",
         "employment_clause": "true",
     }
     await bot.post(fc.submit(bot.url, LEAD, conv, "form-1", good), status=201)
     saved = await bot.services.store.get_job_order("JO-9")
     assert saved is not None and saved.employment_clause and saved.deadline == date(2026, 12, 20)
+    assert (saved.start_date, saved.positions) == (date(2027, 1, 4), 3)
     assert any("JO-9" in t and "gemt" in t for t in bot.connector.texts(conv))
 
 
