@@ -18,7 +18,8 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bot import cards, texts
+from bot.followup.reminders import add_months
 from matching.models import da_number
 
 API_KEY = "demo-noegle-kun-til-demo"
@@ -580,7 +582,7 @@ class Demo:
             approvals.append(str(data["cand"]))
         reject = cards.find_action(card, "afvis")
         if reject is not None:
-            reject[f"reason_{reject['cand']}"] = next(iter(texts.CARD_REJECT_REASONS))
+            reject[f"reason_{reject['cand']}"] = "tilgaengelig"  # "Kan ikke starte til tiden"
             card = await self._press(teams, LEAD, post, card, reject, texts.CARD_REJECT)
         self.quiet = False
         self._show_latest(post.conversation_id)
@@ -625,20 +627,44 @@ class Demo:
         console.print(texts.DEMO_REMINDERS_SENT.format(count=sent))
         await self.pause()
 
-        # 7b. hired after the interview
+        # 7b. hired after the interview, from the job order's start date
+        start = job.start_date or date(2027, 1, 4)
         self.step(texts.DEMO_STEP_HIRED, texts.DEMO_STEP_HIRED_TEXT)
         if first is not None:
             self.clock.set(datetime(2026, 11, 27, 14, 0, tzinfo=CPH))
             self.quiet = True
-            current = await self._status(teams, consultant, first, current, "ansat", date(2026, 12, 1))
+            current = await self._status(teams, consultant, first, current, "ansat", start)
             self.quiet = False
             self._show_card(first, current)
             self._show_latest(post.conversation_id)
         await self.pause()
 
-        # 8. three months after the start date
+        # 8. the application deadline comes near for the candidate nobody contacted: the consultant closes it
+        rules = services.store.rules
+        if job.deadline is not None and len(handovers) > 1:
+            days_before = rules.application_deadline.working_days_before
+            warn = rules.calendar().sub_working_days(job.deadline, days_before)
+            deadline_text = texts.DEMO_STEP_DEADLINE_TEXT.format(deadline=cards.when(job.deadline))
+            self.step(texts.DEMO_STEP_DEADLINE, deadline_text)
+            self.clock.set(datetime.combine(warn, clock_time(rules.deliver_at_hour), CPH))
+            before = len(self.connector.delivered)
+            sent = await services.scheduler.run_once(self.clock())
+            console.print(texts.DEMO_REMINDERS_SENT.format(count=sent))
+            second = handovers[1]
+            conv = second.conversation_id
+            nudges = [d for d in self.connector.delivered[before:] if d.conversation_id == conv]
+            card_now = nudges[-1].card or {} if nudges else {}
+            close = cards.find_action(card_now, "status", to="ikke_interesseret")
+            if close is not None:
+                self.clock.set(self.clock() + timedelta(hours=2))
+                await teams.press(self._member_of(conv), conv, nudges[-1].activity_id, close)
+            await self.pause()
+
+        # 9. three months after the start date
         self.step(texts.DEMO_STEP_3MDR, texts.DEMO_STEP_3MDR_TEXT)
-        self.clock.set(datetime(2027, 3, 2, 8, 0, tzinfo=CPH))
+        months = rules.three_month_check.months_after_start
+        check_day = rules.calendar().on_or_after(add_months(start, months))
+        self.clock.set(datetime.combine(check_day, clock_time(rules.deliver_at_hour), CPH))
         before = len(self.connector.delivered)
         sent = await services.scheduler.run_once(self.clock())
         console.print(texts.DEMO_REMINDERS_SENT.format(count=sent))

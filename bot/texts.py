@@ -510,9 +510,14 @@ DEMO_STEP_REMINDER_TEXT = (
     "senere (weekenden tæller ikke)."
 )
 DEMO_REMINDERS_SENT = "Påmindelser sendt: {count}."
-DEMO_STEP_3MDR = "9. Tre måneder efter start: er kandidaten stadig i job?"
+DEMO_STEP_DEADLINE = "9. Ansøgningsfristen nærmer sig"
+DEMO_STEP_DEADLINE_TEXT = (
+    "To arbejdsdage før fristen {deadline} står den anden kandidat stadig som Godkendt: jobkonsulenten får "
+    "en påmindelse og afslutter opfølgningen (kandidaten er ikke interesseret)."
+)
+DEMO_STEP_3MDR = "10. Tre måneder efter start: er kandidaten stadig i job?"
 DEMO_STEP_3MDR_TEXT = "Forvaltningen måler andelen i job i 3. måned; jobkonsulenten bekræfter."
-DEMO_STEP_FUNNEL = "10. Overblik: jobordrerne, tragten og resultaterne"
+DEMO_STEP_FUNNEL = "11. Overblik: jobordrerne, tragten og resultaterne"
 DEMO_FUNNEL_TITLE = "Tragt pr. jobordre"
 DEMO_FUNNEL_JOB = "Jobordre"
 DEMO_FUNNEL_STATE = "Status"
