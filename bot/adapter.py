@@ -10,6 +10,11 @@ every POST when an app id is configured (a request without a valid token gets 40
 sees it). With an empty app id the SDK runs with authentication disabled and anonymous outgoing
 credentials (no token fetch): local mode for the Bot Framework Emulator and the tests.
 
+Before the SDK sees a request, ``activity_problem`` refuses (400, Danish, naming the field) bodies
+that are not an activity the turn can run on: nesting deeper than ``MAX_JSON_DEPTH`` (recursive code
+in msrest and the handlers would overflow), no type, conversation id, service URL, a message or invoke
+without a sender, channelData parts or member lists of the wrong kind. Teams never sends these.
+
 Proactive sends use ``CloudAdapter.continue_conversation`` and ``create_conversation`` (tenant set
 in ``ConversationParameters``; a new channel post is what ``TeamsInfo.send_message_to_teams_channel``
 does, done directly so it also works in local mode without a bot app id). Transient connector
@@ -37,6 +42,7 @@ from typing import Any
 import jwt
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
 from botbuilder.core import InvokeResponse, MessageFactory, TurnContext
+from botbuilder.core.serializer_helper import deserializer_helper
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import (
@@ -48,6 +54,7 @@ from botbuilder.schema import (
     ConversationReference,
     ErrorResponseException,
 )
+from botbuilder.schema.teams import TeamsChannelAccount
 from botframework.connector.auth import (
     AuthenticateRequestResult,
     AuthenticationConstants,
@@ -61,6 +68,7 @@ from msrest.pipeline import Response
 from msrest.pipeline.async_abc import AsyncHTTPPolicy, AsyncHTTPSender, AsyncPipeline
 from msrest.pipeline.universal import RawDeserializer
 from msrest.universal_http.aiohttp import AioHttpClientResponse
+from pydantic import BaseModel, Field, ValidationError
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from bot import cards, texts
@@ -85,6 +93,10 @@ CONNECTOR_TIMEOUT_SECONDS = 30.0
 RETRY_ATTEMPTS = 4
 UNREACHABLE_STATUSES = frozenset({403, 404})
 TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+# Objects and lists inside each other in one activity: Teams sends about 5; a button's data is flat.
+MAX_JSON_DEPTH = 32
+# The activity types whose turn needs to know who sent them (the actor of a command or button).
+SENDER_NEEDED = frozenset({ActivityTypes.message, ActivityTypes.invoke})
 
 
 @dataclass(frozen=True)
@@ -138,6 +150,83 @@ def _reply_activity(reply: Reply, *, shared: bool = True) -> Activity:
             activity.text = reply.text
         return activity
     return MessageFactory.text(reply.text or "")
+
+
+class _Id(BaseModel):
+    """An account or conversation: the edge needs its id."""
+
+    id: str = Field(min_length=1)
+
+
+class _ChannelData(BaseModel):
+    """Teams' channelData: what the turn reads from it must be objects."""
+
+    team: dict[str, Any] | None = None
+    channel: dict[str, Any] | None = None
+    tenant: dict[str, Any] | None = None
+
+
+class _ActivityShape(BaseModel):
+    """The minimum an activity needs before the SDK sees it (Teams always sends it: be strict).
+
+    Why here: the SDK takes whatever msrest can deserialise and fails later inside the turn (HTTP 201,
+    a traceback and no answer); a 400 that names the field is what a sender can act on.
+    """
+
+    type: str = Field(min_length=1)
+    service_url: str = Field(alias="serviceUrl", pattern=r"^https?://\S+$")
+    conversation: _Id
+    sender: _Id | None = Field(default=None, alias="from")
+    channel_data: _ChannelData | None = Field(default=None, alias="channelData")
+    members_added: list[Any] | None = Field(default=None, alias="membersAdded")
+    members_removed: list[Any] | None = Field(default=None, alias="membersRemoved")
+
+
+# pydantic's error types → the problem named in texts.BAD_REQUEST_PROBLEMS.
+_PROBLEMS = {
+    "missing": "missing",
+    "string_too_short": "empty",
+    "string_type": "text",
+    "string_pattern_mismatch": "url",
+    "model_type": "object",
+    "model_attributes_type": "object",
+    "dict_type": "object",
+    "list_type": "list",
+}
+
+
+def _field_problem(field: str, problem: str) -> str:
+    return texts.BAD_REQUEST_FIELD.format(field=field, problem=texts.BAD_REQUEST_PROBLEMS[problem])
+
+
+def _too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
+    """True when objects and lists nest deeper than ``limit``. Iterative: no input exhausts the stack,
+    here or later (msrest, the handlers' CPR check) where the same walk is recursive."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def activity_problem(body: Any) -> str | None:
+    """Why a parsed request body is not an activity the bot can take (Danish), or None."""
+    if not isinstance(body, dict):
+        return texts.BAD_REQUEST_NOT_OBJECT
+    if _too_deep(body):
+        return texts.BAD_REQUEST_TOO_DEEP.format(limit=MAX_JSON_DEPTH)
+    try:
+        shape = _ActivityShape.model_validate(body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        return _field_problem(field, _PROBLEMS.get(first["type"], "invalid"))
+    if shape.type in SENDER_NEEDED and shape.sender is None:
+        return _field_problem("from", "missing")
+    return None
 
 
 def _tenant(activity: Activity) -> str:
@@ -387,14 +476,16 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
             body = await request.json()
         except web.HTTPRequestEntityTooLarge:
             return _error(413, texts.REQUEST_TOO_LARGE)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: absurdly deep JSON
             return _error(400, texts.BAD_REQUEST_JSON)
-        if not isinstance(body, dict) or not body.get("type"):
-            return _error(400, texts.BAD_REQUEST_ACTIVITY)
+        problem = activity_problem(body)
+        if problem is not None:
+            log.info("activity refused", extra={"reason": problem})  # field names only, no content
+            return _error(400, problem)
         try:
             activity = Activity().deserialize(body)
         except Exception:
-            return _error(400, texts.BAD_REQUEST_ACTIVITY)
+            return _error(400, texts.BAD_REQUEST_INVALID)
         auth_header = request.headers.get("Authorization", "")
         try:
             invoke_response = await self.adapter.process_activity(auth_header, activity, self.on_turn)
@@ -412,8 +503,10 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
         return web.Response(status=201)
 
     async def _on_turn_error(self, context: TurnContext, error: Exception) -> None:
+        """Log the failure; tell the user only when they wrote something (an invoke answers with the
+        text itself; a member joining or an installation has no one waiting in the channel)."""
         log.error("turn failed", exc_info=error, extra={"activity_type": context.activity.type})
-        if context.activity.type != ActivityTypes.invoke:
+        if context.activity.type == ActivityTypes.message:
             try:
                 await context.send_activity(texts.ERROR_GENERIC)
             except Exception:
@@ -490,12 +583,22 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
         return user
 
     async def _lookup_upn(self, ctx: TurnContext, member_id: str) -> str | None:
-        try:
-            member = await TeamsInfo.get_member(ctx, member_id)
-        except Exception as exc:  # the roster is a nicety; the turn must still be answered
-            log.warning("member lookup failed", extra={"error": type(exc).__name__})
-            return None
+        member = await self._member(ctx, member_id)
         return (member.email or member.user_principal_name or None) if member else None
+
+    @staticmethod
+    async def _member(ctx: TurnContext, member_id: str) -> Any | None:
+        """A member's roster entry, or None when it cannot be read: the roster is a nicety, the turn
+        must still be answered. Not in the roster (yet) is normal for a guest who just joined."""
+        try:
+            return await TeamsInfo.get_member(ctx, member_id)
+        except Exception as exc:
+            status = _status(exc)
+            if status in UNREACHABLE_STATUSES:
+                log.info("member not in the roster", extra={"status": status})
+            else:
+                log.warning("member lookup failed", extra={"error": type(exc).__name__, "status": status})
+            return None
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         turn: Turn = turn_context.turn_state["matchbot.turn"]
@@ -539,7 +642,13 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
     async def _deliver_action(
         self, ctx: TurnContext, turn: Turn, result: ActionResult, *, submit: bool
     ) -> None:
-        """Messages that go with an action; for Action.Submit also redraw the pressed card in place."""
+        """Messages that go with an action; for Action.Submit also redraw the pressed card in place.
+
+        A text alone (a refusal, "knappen er forældet") is for the person who pressed: Action.Execute
+        answers it in the invoke response only, since a message would be public in a channel. Action.Submit
+        has no answer of its own, so there it is a message. With a card, the invoke response holds the
+        card, so the text still goes as a message.
+        """
         if submit and result.card is not None and turn.reply_to_id:
             activity = _card_activity(result.card, shared=self._fast)
             activity.id = turn.reply_to_id
@@ -547,11 +656,37 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
                 await self._retry(lambda: ctx.update_activity(activity))
             except ErrorResponseException as exc:
                 log.warning("could not update the pressed card", extra={"status": _status(exc)})
-        if result.text:
+        if result.text and (submit or result.card is not None):
             await self._send(ctx, MessageFactory.text(result.text))
         for reply in result.extra:
             if reply.text or reply.card:
                 await self._send(ctx, _reply_activity(reply, shared=self._fast))
+
+    async def on_teams_members_added_dispatch(
+        self, members_added: list[Any], team_info: Any, turn_context: TurnContext
+    ) -> None:
+        """The SDK's dispatch, minus its failure modes: it fails the whole turn (and the bot posts an
+        error into the channel) when one member is not in the roster yet or an entry is null or has
+        no id. Here such a member is skipped; the bot itself and everyone found go on."""
+        recipient = turn_context.activity.recipient
+        bot_id = recipient.id if recipient else None
+        members: list[Any] = []
+        for member in members_added:
+            member_id = getattr(member, "id", None)
+            if not member_id:
+                continue
+            if member_id == bot_id or member.additional_properties:
+                members.append(deserializer_helper(TeamsChannelAccount, member))
+            elif (found := await self._member(turn_context, member_id)) is not None:
+                members.append(found)
+        await self.on_teams_members_added(members, team_info, turn_context)
+
+    async def on_teams_members_removed_dispatch(
+        self, members_removed: list[Any], team_info: Any, turn_context: TurnContext
+    ) -> None:
+        """The SDK's, without the entries it would crash on (null, no id)."""
+        members = [m for m in members_removed if getattr(m, "id", None)]
+        await super().on_teams_members_removed_dispatch(members, team_info, turn_context)
 
     async def on_teams_members_added(
         self, teams_members_added: list[Any], team_info: Any, turn_context: TurnContext

@@ -22,7 +22,9 @@ Use::
 Every log line is one JSON object: ``ts``, ``level``, ``logger``, ``msg``, ``request_id`` and the
 ``extra`` fields. Log ids and counts, never names or free text. As a last line of defence a
 filter on the handler replaces CPR-like strings (``matching.privacy.redact_cpr``) in the message,
-the extra fields and tracebacks before anything is written.
+the extra fields and tracebacks before anything is written. aiohttp's own server loggers quote the
+raw request (body bytes of a request it could not parse, the client's address, headers) in their
+messages, arguments and exception texts; the filter keeps only their exception type.
 
 The request id comes from the ``X-Request-Id`` header (when it is a short safe token) or is
 generated; it is echoed in the response and set in a context variable, so log lines written
@@ -104,10 +106,43 @@ def _redact(value: Any) -> Any:
     return redact_cpr(str(value))
 
 
+# aiohttp's HTTP server loggers ("aiohttp.web_protocol" is the module that writes to "aiohttp.server").
+_SERVER_LOGGERS = ("aiohttp.server", "aiohttp.access", "aiohttp.web_protocol")
+SERVER_ERROR_MESSAGE = "aiohttp could not handle a request"
+SERVER_EVENT_MESSAGE = "aiohttp server event"
+
+
+def _from_server_logger(name: str) -> bool:
+    return any(name == logger or name.startswith(f"{logger}.") for logger in _SERVER_LOGGERS)
+
+
+def _strip_server_record(record: logging.LogRecord) -> None:
+    """Reduce an aiohttp server record to a fixed message and the exception type.
+
+    Why everything goes: "Error handling request" carries the unparsed request bytes in the
+    exception's text, the access log the request line and headers (also as extras); none of it is
+    safe to write, and redacting CPR numbers would still leave names and e-mails.
+    """
+    error = record.exc_info[0] if record.exc_info else None
+    for key in list(vars(record)):
+        if key not in _RECORD_ATTRS:
+            delattr(record, key)
+    record.msg = SERVER_ERROR_MESSAGE if error is not None else SERVER_EVENT_MESSAGE
+    record.args = None
+    record.exc_info = record.exc_text = record.stack_info = None
+    if error is not None:
+        vars(record)["error"] = error.__name__  # an extra field, like extra={"error": …}
+
+
 class RedactCprFilter(logging.Filter):
-    """Replace CPR-like strings in message, extras and traceback: the log never holds one."""
+    """Replace CPR-like strings in message, extras and traceback: the log never holds one.
+
+    Records of aiohttp's server loggers keep only a fixed message and their exception type.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if _from_server_logger(record.name):
+            _strip_server_record(record)
         try:
             message = record.getMessage()
         except Exception:  # a bad format string must not lose the line
