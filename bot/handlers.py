@@ -222,7 +222,9 @@ class BotLogic:
             return await self._status_button(turn, job_id, cand_id, data, version)
         if verb == cards.VERB_MATCH:
             reply = await self.shortlists.match_and_post(job_id, turn)
-            return ActionResult(text=reply.text, extra=[Reply(card=reply.card)] if reply.card else [])
+            # Posted into this very chat, the reply is empty: the presser still gets an answer.
+            text = reply.text or texts.SHORTLIST_POSTED_HERE.format(job_order_id=job_id)
+            return ActionResult(text=text, extra=[Reply(card=reply.card)] if reply.card else [])
         return await self._save_job_order(turn, data)
 
     async def _status_button(

@@ -86,6 +86,7 @@ JOB_ORDER_OUTCOME = {"created": "ny", "unchanged": "uændret", "revised": "revid
 JOB_ORDER_INVALID = "Jobordren kunne ikke gemmes: {errors}"
 POOL_EMPTY = "Kandidatpuljen er tom, så der er intet at matche imod. Importér kandidater først."
 SHORTLIST_POSTED = "Shortlisten for **{job_order_id}** er postet i matchenhedens kanal."
+SHORTLIST_POSTED_HERE = "Shortlisten for **{job_order_id}** er postet her i samtalen."
 SHORTLIST_UPDATED = (
     "Shortlisten for **{job_order_id}** er matchet igen og opdateret på det kort, der allerede er postet; "
     "beslutningerne på kortet er bevaret."

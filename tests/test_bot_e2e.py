@@ -374,6 +374,12 @@ async def test_match_in_a_personal_chat_without_the_channel_posts_there_and_noth
     sent = [s for s in bot.connector.sent if s.conversation_id == conv]
     assert len(sent) == 1 and "Shortlist: Lagermedarbejder" in card_text(sent[0].card or {})
     assert all(s.text or s.card for s in bot.connector.sent)
+    # The "Match nu" button there answers the presser too (it said "Knappen er forældet" before).
+    await bot.services.store.save_job_order(job_order().model_copy(update={"id": "JO-2026-0102"}))
+    press = fc.invoke_action(bot.url, LEAD, conv, "x", {"verb": "match", "job": "JO-2026-0102"})
+    answer = await bot.post(press, status=200)
+    assert answer["value"] == texts.SHORTLIST_POSTED_HERE.format(job_order_id="JO-2026-0102")
+    assert len([s for s in bot.connector.sent if s.conversation_id == conv and s.card]) == 2
 
 
 async def test_job_order_card_and_form_via_submit(bot: Bot) -> None:
