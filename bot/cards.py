@@ -371,6 +371,8 @@ def handover_card(job: JobOrder, row: CandidateRow, status: StatusView) -> Card:
     ]
     if status.state in _BEFORE_APPLYING:  # after applying or referring, the instruction is old news
         body += _do_next(job, deadline)
+    if status.state == FollowUpState.UDEBLEVET.value and job.referral_with_obligation:
+        body.append(_text(texts.CARD_NO_SHOW_REFERRED, color="Warning"))
     body += _status_lines(status)
     return _card(
         body,

@@ -147,6 +147,10 @@ CARD_HANDOVER_INTRO = (
 )
 CARD_HANDOVER_WHY = "Derfor passer kandidaten"
 CARD_HANDOVER_DO_BY = "Gør dette inden **{deadline}**: kontakt kandidaten og aftal ansøgning."
+CARD_NO_SHOW_REFERRED = (
+    "Kandidaten var henvist med mødepligt og udeblev fra jobsamtalen: vurdér, om det har betydning for "
+    "rådigheden."
+)
 CARD_HANDOVER_REFERRAL = (
     "Virksomheden ønsker henvisninger: henvis kandidaten til jobsamtale med mødepligt, og registrér "
     "'Henvist med mødepligt'."
@@ -274,6 +278,7 @@ STATUS_BUTTON_LABELS = {
     "trukket": "Trukket tilbage",
     "i_job_3_mdr": "I job efter 3 mdr.",
     "ophoert": "Ophørt",
+    "udeblevet": "Udeblevet",
 }
 CARD_ROW_STATUS = "Status: {label} (opdateret {when} af {actor})"
 CARD_STATUS_CLOSED = "Opfølgningen er afsluttet: der er ikke flere trin at registrere."
@@ -313,6 +318,7 @@ FOLLOWUP_STATE_LABELS = {
     "trukket": "Trukket tilbage",
     "i_job_3_mdr": "I job efter 3 måneder",
     "ophoert": "Ophørt inden 3 måneder",
+    "udeblevet": "Udeblevet fra jobsamtale",
 }
 TRANSITION_NOT_ALLOWED = (
     "En opfølgning kan ikke gå fra '{current}' til '{target}'. Mulige næste trin: {allowed}."
@@ -346,7 +352,7 @@ REMINDER_TEXTS = {
     ),
     "interview_outcome": (
         "{candidate_id} var til jobsamtale på {job_order_id} den {interview}. "
-        "Hvordan gik det? Opdatér status (ansat eller afslag)."
+        "Hvordan gik det? Opdatér status (ansat, afslag eller udeblevet)."
     ),
     "three_month_check": (
         "{candidate_id} startede i job på {job_order_id} den {start}. Er kandidaten stadig i job "

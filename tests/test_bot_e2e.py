@@ -569,7 +569,7 @@ async def test_status_buttons_follow_the_record_and_the_channel_keeps_the_leads_
     for to, dato, buttons in (
         ("kontaktet", None, ["Ansøgt", "Henvist med mødepligt", *withdraw]),
         ("ansoegt", None, ["Til jobsamtale", "Afslag", *withdraw]),
-        ("samtale", "2026-11-30", ["Ansat", "Afslag", *withdraw]),
+        ("samtale", "2026-11-30", ["Ansat", "Afslag", "Udeblevet", *withdraw]),
         ("ansat", "2026-12-07", ["I job efter 3 mdr.", "Ophørt"]),
     ):
         bot.clock.now += timedelta(days=1)

@@ -186,14 +186,15 @@ def test_handover_and_reminder_cards_have_the_status_buttons() -> None:
 
 WITHDRAW = ["Ikke interesseret", "Trukket tilbage"]
 INTERVIEW_DATE = "Dato (kræves for 'Til jobsamtale')"
+OUTCOMES = ("Afslag", "Udeblevet")  # after a referral or an interview date
 
 
 @pytest.mark.parametrize(
     ("state", "label", "buttons", "date_label"),
     [
         ("ansoegt", "Ansøgt", ["Til jobsamtale", "Afslag", *WITHDRAW], INTERVIEW_DATE),
-        ("henvist", "Henvist med mødepligt", ["Til jobsamtale", "Afslag", *WITHDRAW], INTERVIEW_DATE),
-        ("samtale", "Til jobsamtale", ["Ansat", "Afslag", *WITHDRAW], "Dato (kræves for 'Ansat')"),
+        ("henvist", "Henvist med mødepligt", ["Til jobsamtale", *OUTCOMES, *WITHDRAW], INTERVIEW_DATE),
+        ("samtale", "Til jobsamtale", ["Ansat", *OUTCOMES, *WITHDRAW], "Dato (kræves for 'Ansat')"),
         ("ansat", "Ansat", ["I job efter 3 mdr.", "Ophørt"], None),
         ("i_job_3_mdr", "I job efter 3 måneder", [], None),
         ("afslag", "Afslag fra virksomheden", [], None),
@@ -230,6 +231,9 @@ def test_handover_card_says_refer_with_obligation_when_the_company_wants_referra
         cards.handover_card(referral_job, row(1, "henvist"), status("henvist", "Henvist"))
     )
     assert "henvis kandidaten" not in referred  # done: the task goes
+    no_show = cards.handover_card(referral_job, row(1, "udeblevet"), status("udeblevet", "Udeblevet"))
+    assert texts.CARD_NO_SHOW_REFERRED in card_text(no_show)
+    assert_valid(no_show)
 
 
 def test_handover_card_drops_the_deadline_task_once_applied() -> None:

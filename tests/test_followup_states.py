@@ -38,10 +38,14 @@ def test_the_pipeline_of_the_issue() -> None:
     assert set(TRANSITIONS[S.ANSAT]) == {S.I_JOB_3_MDR, S.OPHOERT}
     for state in OPEN_STATES - {S.ANSAT}:
         assert {S.IKKE_INTERESSERET, S.TRUKKET} <= set(TRANSITIONS[state]), state
-    assert {S.AFVIST, S.AFSLAG, S.IKKE_INTERESSERET, S.TRUKKET, S.I_JOB_3_MDR, S.OPHOERT} == CLOSED_STATES
+    # A no-show after a referral (or an interview date) is an outcome of its own, not an afslag.
+    assert S.UDEBLEVET in TRANSITIONS[S.HENVIST] and S.UDEBLEVET in TRANSITIONS[S.SAMTALE]
+    assert S.UDEBLEVET not in TRANSITIONS[S.ANSOEGT]
+    closed = {S.AFVIST, S.AFSLAG, S.IKKE_INTERESSERET, S.TRUKKET, S.I_JOB_3_MDR, S.OPHOERT, S.UDEBLEVET}
+    assert closed == CLOSED_STATES
     assert [s.value for s in S] == [
         "foreslaaet", "godkendt", "afvist", "kontaktet", "ansoegt", "henvist", "samtale", "ansat",
-        "afslag", "ikke_interesseret", "trukket", "i_job_3_mdr", "ophoert",
+        "afslag", "ikke_interesseret", "trukket", "i_job_3_mdr", "ophoert", "udeblevet",
     ]
 
 

@@ -64,7 +64,9 @@ def test_periods_are_months_or_years(text: str, start: date, end: date, label: s
     assert period is not None and (period.start, period.end, period.text) == (start, end, label)
 
 
-@pytest.mark.parametrize("text", ["2026-13", "11-2026", "nov", "2026-1", "", "0000", "9999", "9999-12", "0000-05"])
+@pytest.mark.parametrize(
+    "text", ["2026-13", "11-2026", "nov", "2026-1", "", "0000", "9999", "9999-12", "0000-05"]
+)
 def test_anything_else_is_not_a_period(text: str) -> None:
     assert parse_period(text) is None
 

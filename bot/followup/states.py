@@ -6,9 +6,13 @@ testable without Redis. The store calls :func:`check_transition` before it write
 Life of a follow-up (per job order × candidate)::
 
     foreslaaet ─┬─> godkendt ─> kontaktet ─┬─> ansoegt ─┬─> samtale ─┬─> ansat ─┬─> i_job_3_mdr
-                └─> afvist                  └─> henvist ─┘            └─> afslag  └─> ophoert
-                                                (ansoegt/henvist ─> afslag also allowed)
+                └─> afvist                  └─> henvist ─┘            ├─> afslag  └─> ophoert
+                                                                      └─> udeblevet
+                                                (ansoegt/henvist ─> afslag, henvist ─> udeblevet also allowed)
     from every open state before ansat: ─> ikke_interesseret | trukket
+
+``udeblevet``: the candidate did not turn up for the job interview. After a henvisning med mødepligt
+that is a matter for the consultant (rådighed), so it is an outcome of its own, not an "afslag".
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ class FollowUpState(StrEnum):
     TRUKKET = "trukket"
     I_JOB_3_MDR = "i_job_3_mdr"
     OPHOERT = "ophoert"
+    UDEBLEVET = "udeblevet"
 
     @property
     def label(self) -> str:
@@ -64,8 +69,8 @@ TRANSITIONS: dict[FollowUpState, tuple[FollowUpState, ...]] = {
     S.GODKENDT: (S.KONTAKTET, *_WITHDRAW),
     S.KONTAKTET: (S.ANSOEGT, S.HENVIST, *_WITHDRAW),
     S.ANSOEGT: (S.SAMTALE, S.AFSLAG, *_WITHDRAW),
-    S.HENVIST: (S.SAMTALE, S.AFSLAG, *_WITHDRAW),
-    S.SAMTALE: (S.ANSAT, S.AFSLAG, *_WITHDRAW),
+    S.HENVIST: (S.SAMTALE, S.AFSLAG, S.UDEBLEVET, *_WITHDRAW),
+    S.SAMTALE: (S.ANSAT, S.AFSLAG, S.UDEBLEVET, *_WITHDRAW),
     S.ANSAT: (S.I_JOB_3_MDR, S.OPHOERT),
     S.AFVIST: (),
     S.AFSLAG: (),
@@ -73,6 +78,7 @@ TRANSITIONS: dict[FollowUpState, tuple[FollowUpState, ...]] = {
     S.TRUKKET: (),
     S.I_JOB_3_MDR: (),
     S.OPHOERT: (),
+    S.UDEBLEVET: (),
 }
 
 CLOSED_STATES: frozenset[FollowUpState] = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
@@ -92,7 +98,9 @@ def consultant_next(state: FollowUpState) -> tuple[FollowUpState, ...]:
 FUNNEL_PATH: tuple[FollowUpState, ...] = (
     S.FORESLAAET, S.GODKENDT, S.KONTAKTET, S.ANSOEGT, S.HENVIST, S.SAMTALE, S.ANSAT, S.I_JOB_3_MDR
 )  # fmt: skip
-FUNNEL_EXITS: tuple[FollowUpState, ...] = (S.AFVIST, S.AFSLAG, S.IKKE_INTERESSERET, S.TRUKKET, S.OPHOERT)
+FUNNEL_EXITS: tuple[FollowUpState, ...] = (
+    S.AFVIST, S.AFSLAG, S.UDEBLEVET, S.IKKE_INTERESSERET, S.TRUKKET, S.OPHOERT
+)  # fmt: skip
 
 OPEN_STATES: frozenset[FollowUpState] = frozenset(S) - CLOSED_STATES
 
