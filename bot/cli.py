@@ -1,6 +1,7 @@
 """`matchbot` command line. Each sub-command parses its arguments and calls one function.
 
-Exit codes: 0 ok, 2 bad input (with a Danish message naming file, line and field).
+Exit codes: 0 ok, 2 bad input (with a Danish message naming file, line and field), bad configuration
+or a database that cannot be reached: every failure is 2 and a Danish message, never a traceback.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ def _build_parser() -> argparse.ArgumentParser:
     # --- matching (issue: matching core) --------------------------------------------------
     p = sub.add_parser("match", help="match en jobordre mod en kandidatpulje og vis shortlisten")
     p.add_argument("--job-order", required=True, help="jobordre som JSON-fil")
-    p.add_argument("--candidates", required=True, help="kandidatpulje som JSONL-fil")
+    p.add_argument("--candidates", required=True, help="kandidatpulje: .jsonl, .json eller .csv (som import)")
     p.add_argument("--top", type=int, default=10)
     p.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
     p.set_defaults(handler=_lazy("bot.cli_commands", "cmd_match"))

@@ -1,6 +1,7 @@
 """Handlers of the `matchbot` sub-commands (one function each; `bot/cli.py` imports them lazily).
 
-Exit codes: 0 ok, 2 bad input or configuration (a Danish message on stderr, never a traceback).
+Exit codes: 0 ok, 2 bad input, configuration or an unreachable database (a Danish message on
+stderr, never a traceback).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from matching.engine import MatchIndex, MatchResult, Shortlist
 from matching.geo import postcodes
 from matching.io import InputFileError, load_candidates, load_job_order
 from matching.models import CandidateProfile, JobOrder, da_number
+from matching.privacy import contains_cpr
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -28,6 +30,17 @@ EXIT_BAD_INPUT = 2
 def _err(message: str) -> int:
     print(message, file=sys.stderr)
     return EXIT_BAD_INPUT
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """Redis down, refusing or timing out. redis-py's ConnectionError and TimeoutError are no
+    OSErrors, and only ``bot/store`` may import redis: so they are known by module and name."""
+    if isinstance(exc, ConnectionError | TimeoutError):
+        return True
+    return any(
+        c.__module__.startswith("redis") and c.__name__ in ("ConnectionError", "TimeoutError")
+        for c in type(exc).__mro__
+    )
 
 
 def _load(args: argparse.Namespace) -> tuple[JobOrder, MatchIndex] | int:
@@ -123,6 +136,8 @@ def _contribution_lines(result: MatchResult) -> list[str]:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     """`matchbot explain`: why one candidate is (not) on the list, with every part of the score."""
+    if contains_cpr(args.candidate):  # refused before anything could echo it back
+        return _err(texts.CPR_REFUSED)
     loaded = _load(args)
     if isinstance(loaded, int):
         return loaded
@@ -148,9 +163,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     from bot.imports import run_import_cli
     from config.settings import Settings
 
-    return asyncio.run(
-        run_import_cli(Settings(), args.what, args.file, getattr(args, "mode", "upsert"), args.report)
-    )
+    try:
+        return asyncio.run(
+            run_import_cli(Settings(), args.what, args.file, getattr(args, "mode", "upsert"), args.report)
+        )
+    except Exception as exc:
+        if not _unreachable(exc):
+            raise
+        return _err(texts.CLI_DATABASE_UNREACHABLE)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -247,3 +267,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
         return _err(exc.message)
     except ConfigError as exc:
         return _err(texts.CLI_CONFIG_ERROR.format(error=exc))
+    except Exception as exc:
+        if not _unreachable(exc):
+            raise
+        return _err(texts.CLI_DATABASE_UNREACHABLE)

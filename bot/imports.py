@@ -3,51 +3,52 @@
 Why row by row: an export of 100k candidates with three bad rows should import the good ones and
 tell the operator exactly which rows to fix (line, field, Danish reason), not stop at the first.
 Candidates go in through an atomic pool swap (``bot.store.pool``), so a running bot never matches
-against half an import and reloads the new pool by itself (``pool_version`` moves). Job orders go
-through the same intake as the API (``bot.intake.accept_job_order``): saved, queued, shortlisted once.
+against half an import and reloads the new pool by itself (``pool_version`` moves). A rejected row
+whose id can still be read leaves that candidate as they are, even in replace mode: a typo in a
+postcode is no reason to take someone out of the pool. Job orders go through the same intake as the
+API (``bot.intake.accept_job_order``): saved, queued, shortlisted once.
 
-Formats: ``.jsonl`` (one object per line), ``.json`` (an object or a list), ``.csv`` (header row
-with the model's field names; list fields split on ';' or '|'; empty cells mean "not given").
+Formats (``matching.io.read_records``, shared with ``matchbot match``): ``.jsonl``, ``.json`` (an
+object or a list), ``.csv`` (UTF-8 or Excel's Windows-1252; lists split on ';' or '|').
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import multiprocessing
 import os
 import time
-import types
-import typing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from bot import texts
+from bot.store.pool import PoolSwapper
 from matching.io import (
-    MSG_BAD_JSON,
-    MSG_DUPLICATE_ID,
-    MSG_NOT_FOUND,
-    MSG_NOT_OBJECT,
-    MSG_NOT_UTF8,
+    CP1252,
+    ELEMENT,
+    LINE,
     InputFileError,
+    JsonLine,
+    Records,
+    duplicate_id,
+    os_error_reason,
+    read_records,
+    validate_record,
 )
-from matching.models import CandidateProfile, JobOrder, da_number, field_errors
+from matching.models import CandidateProfile, JobOrder, da_number
 from matching.privacy import redact_cpr
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
 Progress = Callable[[int], None]
 PhaseProgress = Callable[[str, int], None]  # ("parse" | "write", count)
-
-_LIST_SPLIT = str.maketrans({"|": ";"})
-_TRUE = {"true", "1", "ja", "j", "yes", "y", "sand"}
-_FALSE = {"false", "0", "nej", "n", "no", "falsk"}
+Source = str | Path | Records
 
 
 @dataclass
@@ -55,6 +56,9 @@ class ParseResult(Generic[T]):
     rows: int = 0
     valid: list[T] = field(default_factory=list)
     problems: list[InputFileError] = field(default_factory=list)
+    unit: str = LINE  # what the problems' numbers count: lines, or elements of a JSON list
+    encoding: str = "utf-8"
+    rejected_ids: frozenset[str] = frozenset()  # readable ids of rejected rows (none of a valid row)
 
 
 @dataclass(frozen=True)
@@ -66,87 +70,24 @@ class ImportReport:
     problems: list[InputFileError]
     seconds: float
     deactivated: int = 0
+    kept: int = 0  # candidates whose row was rejected and who stay as they were in the pool
     pool_size: int = 0
     pool_version: int = 0
     queued: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
+    unit: str = LINE
+    encoding: str = "utf-8"
 
 
-def _list_fields(model: type[BaseModel]) -> frozenset[str]:
-    out = set()
-    for name, info in model.model_fields.items():
-        ann = info.annotation
-        options = typing.get_args(ann) if isinstance(ann, types.UnionType) else (ann,)
-        if any(typing.get_origin(a) is list for a in options):
-            out.add(name)
-    return frozenset(out)
-
-
-def _bool_fields(model: type[BaseModel]) -> frozenset[str]:
-    return frozenset(n for n, i in model.model_fields.items() if i.annotation is bool)
-
-
-def _csv_row(row: dict[str | Any, str | Any], lists: frozenset[str], bools: frozenset[str]) -> dict[str, Any]:
-    """A CSV row as the JSON the model expects: lists split, Danish yes/no, empty cells omitted."""
-    out: dict[str, Any] = {}
-    for key, value in row.items():
-        if key is None:  # more cells than headers
-            out["(ekstra kolonner)"] = value
-            continue
-        name = str(key).strip()
-        if value is None:
-            continue
-        text = str(value).strip()
-        if text == "":
-            continue
-        if name in lists:
-            out[name] = [part.strip() for part in text.translate(_LIST_SPLIT).split(";") if part.strip()]
-        elif name in bools and text.lower() in _TRUE | _FALSE:
-            out[name] = text.lower() in _TRUE
-        else:
-            out[name] = text
-    return out
-
-
-def _records(path: Path, model: type[BaseModel]) -> Iterator[tuple[int, Any]]:
-    """(line, record) pairs; a record that cannot be read at all is an InputFileError."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        yield 0, InputFileError(path, None, None, exc.strerror or str(exc))
-        return
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        yield 0, InputFileError(path, None, None, MSG_NOT_UTF8)
-        return
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        sample = text[:4096]
+def _raw_id(record: Any) -> str | None:
+    """The id of a record that failed validation, when it can still be read."""
+    if isinstance(record, JsonLine):
         try:
-            dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-        lists, bools = _list_fields(model), _bool_fields(model)
-        for row in reader:
-            yield reader.line_num, _csv_row(row, lists, bools)
-    elif suffix == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            yield exc.lineno, InputFileError(path, exc.lineno, None, MSG_BAD_JSON.format(error=exc.msg))
-            return
-        for no, item in enumerate(data if isinstance(data, list) else [data], start=1):
-            yield no, item
-    else:  # .jsonl and anything else: one JSON object per line, parsed by pydantic itself (faster)
-        for no, line in enumerate(text.splitlines(), start=1):
-            if line.strip():
-                yield no, _RawJson(line)
-
-
-class _RawJson(str):
-    """A JSONL line not parsed yet: validated with ``model_validate_json`` in one step."""
+            record = json.loads(record)
+        except ValueError:
+            return None
+    value = record.get("id") if isinstance(record, dict) else None
+    return (value.strip() or None) if isinstance(value, str) else None
 
 
 # Below this many records validation runs in this process; above, in a process per core (validation
@@ -155,42 +96,33 @@ PARALLEL_MIN_RECORDS = 20_000
 PARALLEL_CHUNK = 5_000
 _MODELS: dict[str, type[BaseModel]] = {"CandidateProfile": CandidateProfile, "JobOrder": JobOrder}
 
-Checked = tuple[list[tuple[int, BaseModel]], list[tuple[int, str | None, str]]]
+Checked = tuple[list[tuple[int | None, BaseModel]], list[tuple[int | None, str | None, str]]]
 
 
-def _validate_chunk(model_name: str, items: list[tuple[int, Any]]) -> Checked:
+def _validate_chunk(model_name: str, items: list[tuple[int | None, Any]]) -> Checked:
     """Validate records; returns (line, model) for good ones and (line, field, Danish reason) for bad."""
     model = _MODELS[model_name]
-    good: list[tuple[int, BaseModel]] = []
-    bad: list[tuple[int, str | None, str]] = []
+    good: list[tuple[int | None, BaseModel]] = []
+    bad: list[tuple[int | None, str | None, str]] = []
     for no, record in items:
-        try:
-            if isinstance(record, _RawJson):
-                good.append((no, model.model_validate_json(record)))
-            elif isinstance(record, dict):
-                good.append((no, model.model_validate(record)))
-            else:
-                bad.append((no, None, MSG_NOT_OBJECT))
-        except ValidationError as exc:
-            invalid_json = [e for e in exc.errors() if e["type"] == "json_invalid"]
-            if invalid_json:
-                error = str((invalid_json[0].get("ctx") or {}).get("error", "JSON"))
-                bad.append((no, None, MSG_BAD_JSON.format(error=error)))
-            elif any(e["type"] in ("model_type", "model_attributes_type") for e in exc.errors()):
-                bad.append((no, None, MSG_NOT_OBJECT))
-            else:
-                bad.extend((no, fld, redact_cpr(message)) for fld, message in field_errors(exc))
+        checked = validate_record(model, record)
+        if isinstance(checked, list):
+            bad.extend((no, fld, message) for fld, message in checked)
+        else:
+            good.append((no, checked))
     return good, bad
 
 
-def _validate_all(model: type[BaseModel], items: list[tuple[int, Any]], progress: Progress | None) -> Checked:
+def _validate_all(
+    model: type[BaseModel], items: list[tuple[int | None, Any]], progress: Progress | None
+) -> Checked:
     if len(items) < PARALLEL_MIN_RECORDS or (os.cpu_count() or 1) < 2:
         checked = _validate_chunk(model.__name__, items)
         if progress is not None:
             progress(len(items))
         return checked
-    good: list[tuple[int, BaseModel]] = []
-    bad: list[tuple[int, str | None, str]] = []
+    good: list[tuple[int | None, BaseModel]] = []
+    bad: list[tuple[int | None, str | None, str]] = []
     chunks = [items[i : i + PARALLEL_CHUNK] for i in range(0, len(items), PARALLEL_CHUNK)]
     context = multiprocessing.get_context("fork")  # children only validate: no sockets or loop used
     with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 2, 4), mp_context=context) as pool:
@@ -204,32 +136,28 @@ def _validate_all(model: type[BaseModel], items: list[tuple[int, Any]], progress
     return good, bad
 
 
-def parse_file(path: str | Path, model: type[M], progress: Progress | None = None) -> ParseResult[M]:
+def parse_file(source: Source, model: type[M], progress: Progress | None = None) -> ParseResult[M]:
     """Validate every record; bad ones become problems (line, field, Danish reason), good ones pass."""
-    path = Path(path)
-    result: ParseResult[M] = ParseResult()
-    items: list[tuple[int, Any]] = []
-    for no, record in _records(path, model):
-        if isinstance(record, InputFileError):
-            result.problems.append(record)
-            if record.line is None:
-                break
-            result.rows += 1
-            continue
-        result.rows += 1
-        items.append((no, record))
-    good, bad = _validate_all(model, items, progress)
-    result.problems += [InputFileError(path, no, fld, message) for no, fld, message in bad]
-    seen: dict[str, int] = {}
+    try:
+        records = source if isinstance(source, Records) else read_records(source, model)
+    except InputFileError as exc:  # the file as a whole: nothing to validate
+        return ParseResult(problems=[exc])
+    path, unit = records.path, records.unit
+    result: ParseResult[M] = ParseResult(rows=len(records.items), unit=unit, encoding=records.encoding)
+    good, bad = _validate_all(model, records.items, progress)
+    result.problems += [InputFileError(path, no, fld, message, unit) for no, fld, message in bad]
+    seen: dict[str, int | None] = {}
     for no, item in good:
         item_id = str(getattr(item, "id", ""))
         if item_id in seen:
-            result.problems.append(
-                InputFileError(path, no, "id", MSG_DUPLICATE_ID.format(id=item_id, line=seen[item_id]))
-            )
+            message = duplicate_id(model, item_id, unit, seen[item_id])
+            result.problems.append(InputFileError(path, no, "id", message, unit))
             continue
         seen[item_id] = no
         result.valid.append(item)  # type: ignore[arg-type]
+    bad_lines = {no for no, _, _ in bad}
+    raw_ids = (_raw_id(record) for no, record in records.items if no in bad_lines)
+    result.rejected_ids = frozenset(i for i in raw_ids if i is not None and i not in seen)
     result.problems.sort(key=lambda p: p.line or 0)
     return result
 
@@ -239,12 +167,32 @@ def problem_lines(report: ImportReport) -> list[tuple[int | None, str, str]]:
     return [(p.line, p.field or "", p.message) for p in report.problems]
 
 
+def location_column(report: ImportReport) -> str:
+    """The report's first column: lines, or elements of a JSON list (whose line says nothing)."""
+    return texts.IMPORT_COL_ELEMENT if report.unit == ELEMENT else texts.IMPORT_COL_LINE
+
+
 def write_report_csv(report: ImportReport, path: str | Path) -> None:
     with Path(path).open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow([texts.IMPORT_COL_LINE, texts.IMPORT_COL_FIELD, texts.IMPORT_COL_REASON])
+        writer.writerow([location_column(report), texts.IMPORT_COL_FIELD, texts.IMPORT_COL_REASON])
         for line, fld, reason in problem_lines(report):
             writer.writerow([line if line is not None else "", fld, reason])
+
+
+def report_path_problem(path: str | Path) -> str | None:
+    """Why the report cannot be written there, or None. Checked before importing: finding out after
+    the pool has changed would leave the operator without the list of rows to fix."""
+    path = Path(path)
+    existed = path.exists()
+    try:
+        with path.open("a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        return os_error_reason(exc, missing=texts.IMPORT_REPORT_NO_FOLDER)
+    if not existed:
+        path.unlink(missing_ok=True)
+    return None
 
 
 def _phase(progress: PhaseProgress | None, phase: str) -> Progress | None:
@@ -254,29 +202,34 @@ def _phase(progress: PhaseProgress | None, phase: str) -> Progress | None:
 
 
 async def import_candidates(
-    swapper: Any,
-    path: str | Path,
+    swapper: PoolSwapper,
+    source: Source,
     mode: Literal["upsert", "replace"],
     progress: PhaseProgress | None = None,
 ) -> ImportReport:
     """Parse, then swap the good rows in atomically (``bot.store.pool.PoolSwapper``)."""
     started = time.perf_counter()
-    parsed = parse_file(path, CandidateProfile, _phase(progress, "parse"))
+    parsed = parse_file(source, CandidateProfile, _phase(progress, "parse"))
+    path = str(source.path if isinstance(source, Records) else source)
     if not parsed.valid:
         return ImportReport(
-            "candidates", str(path), parsed.rows, 0, parsed.problems, time.perf_counter() - started
+            "candidates", path, parsed.rows, 0, parsed.problems, time.perf_counter() - started,
+            unit=parsed.unit, encoding=parsed.encoding,
         )
-    swap = await swapper.swap_in(parsed.valid, mode, _phase(progress, "write"))
+    swap = await swapper.swap_in(parsed.valid, mode, _phase(progress, "write"), keep=parsed.rejected_ids)
     return ImportReport(
         "candidates",
-        str(path),
+        path,
         parsed.rows,
         swap.written,
         parsed.problems,
         time.perf_counter() - started,
         deactivated=swap.deactivated,
+        kept=swap.kept,
         pool_size=swap.total,
         pool_version=swap.version,
+        unit=parsed.unit,
+        encoding=parsed.encoding,
     )
 
 
@@ -284,14 +237,14 @@ async def import_job_orders(
     store: Any,
     queue: Any,
     metrics: Any,
-    path: str | Path,
+    source: Source,
     progress: PhaseProgress | None = None,
 ) -> ImportReport:
     """Every valid job order goes through the API's intake: saved, queued, shortlisted exactly once."""
     from bot.intake import accept_job_order
 
     started = time.perf_counter()
-    parsed = parse_file(path, JobOrder, _phase(progress, "parse"))
+    parsed = parse_file(source, JobOrder, _phase(progress, "parse"))
     write = _phase(progress, "write")
     outcomes: dict[str, int] = {}
     queued = 0
@@ -303,13 +256,15 @@ async def import_job_orders(
             write(1)
     return ImportReport(
         "job-orders",
-        str(path),
+        str(source.path if isinstance(source, Records) else source),
         parsed.rows,
         len(parsed.valid),
         parsed.problems,
         time.perf_counter() - started,
         queued=queued,
         outcomes=outcomes,
+        unit=parsed.unit,
+        encoding=parsed.encoding,
     )
 
 
@@ -319,7 +274,11 @@ REPORT_ROWS_SHOWN = 20
 
 
 async def run_import_cli(settings: Any, what: str, file: str, mode: str, report_path: str | None) -> int:
-    """`matchbot import …`: progress bar, then the validation report and a one-line summary (Danish)."""
+    """`matchbot import …`: progress bar, then the validation report and a one-line summary (Danish).
+
+    Everything that can be checked before the database is touched is: the file can be read, the
+    report can be written, REDIS_URL is set. Redis being unreachable is ``cmd_import``'s to report.
+    """
     from rich.console import Console
     from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -329,24 +288,30 @@ async def run_import_cli(settings: Any, what: str, file: str, mode: str, report_
     from bot.store.connection import connect
     from bot.store.followup import FollowUpStore
     from bot.store.intake import IntakeQueue
-    from bot.store.pool import PoolSwapper
 
     console = Console(stderr=False)
     path = Path(file)
-    if not path.exists():
-        console.print(escape(str(InputFileError(path, None, None, MSG_NOT_FOUND))))
+    shown = escape(redact_cpr(str(path)))
+    try:
+        records = read_records(path, CandidateProfile if what == "candidates" else JobOrder)
+    except InputFileError as exc:
+        console.print(escape(exc.describe()))
         return 2
-    total_rows = max(
-        sum(1 for line in path.open("rb") if line.strip()) - (1 if path.suffix == ".csv" else 0), 1
-    )
+    if report_path and (reason := report_path_problem(report_path)) is not None:
+        console.print(
+            texts.IMPORT_REPORT_UNWRITABLE.format(path=escape(redact_cpr(report_path)), reason=reason)
+        )
+        return 2
     if not settings.redis_url:  # the embedded store would vanish with this process: nothing imported
         console.print(texts.NEEDS_REDIS_URL)
         return 2
+    if records.encoding == CP1252:
+        console.print(texts.IMPORT_READ_AS_CP1252.format(path=shown))
     redis = await connect(settings)
     try:
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=console, transient=False) as bar:
-            parse_task = bar.add_task(texts.IMPORT_PHASE_PARSE, total=total_rows)
+            parse_task = bar.add_task(texts.IMPORT_PHASE_PARSE, total=max(len(records.items), 1))
             write_task = bar.add_task(
                 texts.IMPORT_PHASE_WRITE if what == "candidates" else texts.IMPORT_PHASE_WRITE_JOBS,
                 total=None,
@@ -358,7 +323,7 @@ async def run_import_cli(settings: Any, what: str, file: str, mode: str, report_
             if what == "candidates":
                 report = await import_candidates(
                     PoolSwapper(redis, settings.redis_key_prefix),
-                    path,
+                    records,
                     "replace" if mode == "replace" else "upsert",
                     progress,
                 )
@@ -366,14 +331,14 @@ async def run_import_cli(settings: Any, what: str, file: str, mode: str, report_
                 store = FollowUpStore(redis, settings.redis_key_prefix)
                 queue = IntakeQueue(redis, settings.redis_key_prefix)
                 await queue.ensure_group()
-                report = await import_job_orders(store, queue, Metrics(), path, progress)
+                report = await import_job_orders(store, queue, Metrics(), records, progress)
             bar.update(write_task, total=report.accepted, completed=report.accepted)
     finally:
         await redis.aclose()
 
     if report.problems:
-        table = Table(title=texts.IMPORT_REPORT_TITLE.format(path=escape(str(path))))
-        for column in (texts.IMPORT_COL_LINE, texts.IMPORT_COL_FIELD, texts.IMPORT_COL_REASON):
+        table = Table(title=texts.IMPORT_REPORT_TITLE.format(path=shown))
+        for column in (location_column(report), texts.IMPORT_COL_FIELD, texts.IMPORT_COL_REASON):
             table.add_column(column)
         for line, fld, reason in problem_lines(report)[:REPORT_ROWS_SHOWN]:
             table.add_row(str(line or ""), escape(fld), escape(reason))
@@ -384,21 +349,22 @@ async def run_import_cli(settings: Any, what: str, file: str, mode: str, report_
         write_report_csv(report, report_path)
     rejected_rows = len({p.line for p in report.problems})
     if report.accepted == 0:
-        console.print(texts.IMPORT_NOTHING_VALID.format(path=escape(str(path))))
+        console.print(texts.IMPORT_NOTHING_VALID.format(path=shown))
         return 2
     if what == "candidates":
-        console.print(
-            texts.IMPORT_SUMMARY_CANDIDATES.format(
-                accepted=report.accepted,
-                rows=report.rows,
-                mode=texts.IMPORT_MODE[mode],
-                seconds=da_number(report.seconds),
-                rejected=rejected_rows,
-                deactivated=report.deactivated,
-                pool_size=report.pool_size,
-                version=report.pool_version,
-            )
+        summary = texts.IMPORT_SUMMARY_CANDIDATES.format(
+            accepted=report.accepted,
+            rows=report.rows,
+            mode=texts.IMPORT_MODE[mode],
+            seconds=da_number(report.seconds),
+            rejected=rejected_rows,
+            deactivated=report.deactivated,
+            pool_size=report.pool_size,
+            version=report.pool_version,
         )
+        if report.kept:
+            summary += " " + texts.IMPORT_KEPT_REJECTED.format(kept=report.kept)
+        console.print(summary)
     else:
         outcomes = ", ".join(
             f"{n} {texts.INTAKE_OUTCOME.get(k, k)}" for k, n in sorted(report.outcomes.items())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import sys
@@ -185,7 +186,7 @@ def test_missing_and_broken_files(
     broken = tmp_path / "broken.json"
     broken.write_text('{\n  "id": "JO-1",\n  "title": \n}\n', encoding="utf-8")
     assert main(["match", "--job-order", str(broken), "--candidates", str(pool)]) == 2
-    assert "broken.json, linje 4: ugyldig JSON" in capsys.readouterr().err
+    assert "broken.json, linje 4: ugyldig JSON (kolonne 1)" in capsys.readouterr().err  # no parser English
     empty = tmp_path / "empty.jsonl"
     empty.write_text("\n\n", encoding="utf-8")
     assert main(["match", "--job-order", str(job), "--candidates", str(empty)]) == 2
@@ -229,3 +230,50 @@ def test_top_out_of_range_is_refused(files: tuple[Path, Path], capsys: pytest.Ca
     job, pool = files
     assert main(["match", "--job-order", str(job), "--candidates", str(pool), "--top", "0"]) == 2
     assert "--top skal være mellem 1 og 500" in capsys.readouterr().err
+
+
+def test_match_reads_the_pool_in_every_format_import_reads(
+    tmp_path: Path, files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The pool a caseworker imports (JSONL, JSON list, Excel CSV) is the pool they can match on."""
+    job, _ = files
+    listed = tmp_path / "kandidater.json"
+    listed.write_text(json.dumps(POOL, ensure_ascii=False, indent=2), encoding="utf-8")
+    table = tmp_path / "kandidater.csv"
+    with table.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=sorted({k for c in POOL for k in c}), delimiter=";")
+        writer.writeheader()
+        for cand in POOL:
+            writer.writerow({k: "|".join(v) if isinstance(v, list) else v for k, v in cand.items()})
+    for pool in (listed, table):
+        assert main(["match", "--job-order", str(job), "--candidates", str(pool), "--json"]) == 0, pool
+        ids = [c["candidate_id"] for c in json.loads(capsys.readouterr().out)["candidates"]]
+        assert ids == ["K-400", "K-100", "K-200"], pool
+
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps([POOL[0], POOL[1], _cand("K-3", postcode="9999")]), encoding="utf-8")
+    assert main(["match", "--job-order", str(job), "--candidates", str(bad)]) == 2
+    assert "bad.json, element 3, felt 'postcode': '9999' er ikke et kendt" in capsys.readouterr().err
+
+
+def test_explain_refuses_a_cpr_like_candidate_id(
+    files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    job, pool = files
+    for cpr in ("010190-1234", "0101901234"):
+        assert main(["explain", "--job-order", str(job), "--candidates", str(pool), "--candidate", cpr]) == 2
+        out, err = capsys.readouterr()
+        assert err.startswith("CPR-numre må ikke indgå") and "pseudonyme id" in err
+        assert cpr not in out + err and "findes ikke" not in err
+
+
+def test_a_directory_as_input_is_a_danish_error(
+    tmp_path: Path, files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    job, pool = files
+    folder = tmp_path / "mappe"
+    folder.mkdir()
+    for job_order, candidates in ((folder, pool), (job, folder)):
+        assert main(["match", "--job-order", str(job_order), "--candidates", str(candidates)]) == 2
+        err = capsys.readouterr().err
+        assert err == f"Fejl i inddata: {folder}: er en mappe, ikke en fil\n"

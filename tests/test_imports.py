@@ -16,7 +16,7 @@ import pytest
 from redis.asyncio import Redis
 
 from bot.followup.states import FollowUpState
-from bot.imports import import_candidates, import_job_orders, parse_file
+from bot.imports import ImportReport, import_candidates, import_job_orders, parse_file, write_report_csv
 from bot.observability import Metrics
 from bot.services import PoolIndex
 from bot.store.connection import client_from_url
@@ -24,6 +24,7 @@ from bot.store.followup import FollowUpStore
 from bot.store.intake import IntakeQueue
 from bot.store.pool import PoolSwapper
 from matching.models import CandidateProfile, JobOrder
+from matching.privacy import contains_cpr
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -264,3 +265,210 @@ def test_cli_import_and_worker_refuse_to_run_without_redis(tmp_path: Path) -> No
         )
         assert result.returncode == 2, argv
         assert "REDIS_URL er ikke sat" in result.stdout + result.stderr
+
+
+def _cli(*argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *argv],
+        cwd=ROOT,
+        env={**os.environ, "COLUMNS": "250", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+async def test_replace_leaves_a_candidate_whose_row_was_rejected_as_it_is(
+    tmp_path: Path, redis_url: str, redis: Redis, key_prefix: str
+) -> None:
+    """A typo in K-QA0001's postcode must not take them out of the pool, nor change their profile."""
+    store = FollowUpStore(redis, key_prefix)
+    base = [_profile(0, id=f"K-QA000{i}", postcode="2300") for i in (1, 2, 3)]
+    await import_candidates(PoolSwapper(redis, key_prefix), _jsonl(tmp_path / "a.jsonl", base), "replace")
+    new_file = _jsonl(
+        tmp_path / "b.jsonl",
+        [
+            _profile(0, id="K-QA0001", postcode="23OO", jobcenter="Jobcenter Amager"),
+            _profile(0, id="K-QA0002", jobcenter="Jobcenter Amager"),
+            {"id": "K-QA0009", "postcode": "2300"},  # a new candidate with a bad row: just rejected
+        ],
+    )
+    env = {"REDIS_URL": redis_url, "REDIS_KEY_PREFIX": key_prefix}
+    result = _cli("import", "candidates", str(new_file), "--mode", "replace", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = " ".join(result.stdout.split())
+    assert "1 af 3 kandidater importeret (erstat hele puljen)" in out
+    assert "2 rækker afvist; 1 deaktiveret" in out
+    assert "1 afviste rækker bevarer kandidatens nuværende profil" in out
+    pool = {p.id: p for p in await store.all_candidates()}
+    assert pool["K-QA0001"] == CandidateProfile.model_validate(base[0])  # neither updated nor deactivated
+    assert pool["K-QA0002"].jobcenter == "Jobcenter Amager" and pool["K-QA0002"].active
+    assert pool["K-QA0003"].active is False  # absent from the file: deactivated
+    assert "K-QA0009" not in pool
+
+
+async def test_cli_import_refuses_unreadable_input_and_report_paths_before_touching_the_pool(
+    tmp_path: Path, redis_url: str, redis: Redis, key_prefix: str
+) -> None:
+    env = {"REDIS_URL": redis_url, "REDIS_KEY_PREFIX": key_prefix}
+    folder = tmp_path / "eksport"
+    folder.mkdir()
+    good = _jsonl(tmp_path / "pulje.jsonl", [_profile(1)])
+    runs = {
+        "mappe som fil": (["candidates", str(folder)], "eksport: er en mappe, ikke en fil"),
+        "jobordrer fra en mappe": (["job-orders", str(folder)], "eksport: er en mappe, ikke en fil"),
+        "rapport i en mappe, der ikke findes": (
+            ["candidates", str(good), "--report", "/nonexistent/dir/r.csv"],
+            "Valideringsrapporten kan ikke skrives til /nonexistent/dir/r.csv: mappen findes ikke. "
+            "Intet er importeret.",
+        ),
+        "rapport er en mappe": (
+            ["candidates", str(good), "--report", str(folder)],
+            "er en mappe, ikke en fil. Intet er importeret.",
+        ),
+    }
+    for name, (argv, expected) in runs.items():
+        result = _cli("import", *argv, env=env)
+        output = result.stdout + result.stderr
+        assert result.returncode == 2, name
+        assert expected in " ".join(output.split()), name
+        assert "Traceback" not in output and "Error" not in output, name
+    assert await FollowUpStore(redis, key_prefix).pool_version() == 0, "nothing may have been imported"
+    assert list(folder.iterdir()) == []
+
+
+def test_cli_import_and_purge_say_the_database_cannot_be_reached(tmp_path: Path) -> None:
+    """Redis down (here: nothing listens on the port): a Danish sentence and exit 2, no traceback."""
+    from tests.redis_server import free_port
+
+    pool = _jsonl(tmp_path / "pulje.jsonl", [_profile(1)])
+    jobs = tmp_path / "jobordrer.json"
+    jobs.write_text(json.dumps([]), encoding="utf-8")
+    env = {**os.environ, "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}
+    commands = (
+        ["import", "candidates", str(pool)],
+        ["import", "job-orders", str(jobs)],
+        ["purge", "--candidate", "K-00001"],
+    )
+    procs = [  # in parallel: each waits out the client's retries (about 15 s)
+        subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", *argv],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for argv in commands
+    ]
+    for argv, proc in zip(commands, procs, strict=True):
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 2, argv
+        assert "Databasen (Redis) kan ikke nås" in err, argv
+        assert "Traceback" not in out + err and "ConnectionError" not in out + err, argv
+
+
+def test_json_list_problems_name_the_element_and_job_order_ids_are_job_order_ids(tmp_path: Path) -> None:
+    base = {
+        "title": "Lagermedarbejder",
+        "company": "Lager A/S",
+        "employment_type": "ordinaert_job",
+        "hours_per_week": 30,
+        "postcode": "2650",
+    }
+    path = tmp_path / "jobordrer.json"
+    # one line: a "line" number would be 1 for every job order
+    path.write_text(json.dumps([{**base, "id": "JO-1"}, {**base, "id": "JO-2"}, {**base, "id": "JO-1"}]))
+    result = parse_file(path, JobOrder)
+    assert [p.describe() for p in result.problems] == [
+        f"{path}, element 3, felt 'id': jobordre-id 'JO-1' findes også på element 1"
+    ]
+    report_path = tmp_path / "rapport.csv"
+    write_report_csv(
+        ImportReport("job-orders", str(path), result.rows, 2, result.problems, 0.0, unit=result.unit),
+        report_path,
+    )
+    with report_path.open(encoding="utf-8") as fh:
+        assert list(csv.reader(fh)) == [
+            ["element", "felt", "årsag"],
+            ["3", "id", "jobordre-id 'JO-1' findes også på element 1"],
+        ]
+
+
+def test_bad_json_is_reported_in_danish(tmp_path: Path) -> None:
+    jsonl = tmp_path / "pulje.jsonl"
+    jsonl.write_text('{1: 2}\n{"id": "K-1",\n' + json.dumps(_profile(3)) + "\n", encoding="utf-8")
+    result = parse_file(jsonl, CandidateProfile)
+    assert [(p.line, p.message) for p in result.problems] == [
+        (1, "ugyldig JSON (kolonne 2)"),
+        (2, "ugyldig JSON (kolonne 14)"),
+    ]
+    listed = tmp_path / "pulje.json"
+    listed.write_text('[\n  {"id": "K-1"},\n  {"id": }\n]\n', encoding="utf-8")
+    assert [p.describe() for p in parse_file(listed, CandidateProfile).problems] == [
+        f"{listed}, linje 3: ugyldig JSON (kolonne 10)"
+    ]
+
+
+EXCEL_CSV = (
+    "id;jobcenter;consultant;desired_titles;postcode;hours_per_week;benefit;max_commute_km\n"
+    "K-1;Jobcenter København;a@kk.dk;Lagermedarbejder|Pakker;2300;37;dagpenge;20,5\n"
+    "K-2;Jobcenter Østerbro;b@kk.dk;Rengøringsassistent;2100;30;kontanthjælp (jobparat);7\n"
+)
+
+
+def test_excel_csv_in_windows_1252_with_decimal_commas_is_imported(
+    tmp_path: Path, redis_url: str, key_prefix: str
+) -> None:
+    """What Danish Excel writes with "Gem som → CSV (semikolonsepareret)"."""
+    path = tmp_path / "fra_excel.csv"
+    path.write_bytes(EXCEL_CSV.encode("cp1252"))
+    result = parse_file(path, CandidateProfile)
+    assert result.problems == []
+    k1, k2 = result.valid
+    assert (k1.jobcenter, k1.max_commute_km, k2.jobcenter, k2.max_commute_km) == (
+        "Jobcenter København",
+        20.5,
+        "Jobcenter Østerbro",
+        7.0,
+    )
+    cli = _cli(
+        "import", "candidates", str(path), env={"REDIS_URL": redis_url, "REDIS_KEY_PREFIX": key_prefix}
+    )
+    assert cli.returncode == 0, cli.stdout + cli.stderr
+    out = " ".join(cli.stdout.split())
+    assert "fra_excel.csv er ikke UTF-8: filen er læst som Windows-1252" in out
+    assert "2 af 2 kandidater importeret" in out
+
+    binary = tmp_path / "ikke_tekst.csv"
+    binary.write_bytes(EXCEL_CSV.encode("cp1252") + b"\x81\x8d\n")  # bytes Windows-1252 does not have
+    assert [p.message for p in parse_file(binary, CandidateProfile).problems] == [
+        "filen er hverken UTF-8- eller Windows-1252-tekst"
+    ]
+
+
+def test_cli_import_never_prints_or_writes_a_cpr_number(
+    tmp_path: Path, redis_url: str, key_prefix: str
+) -> None:
+    """A column (or JSON key, or the file) named like a CPR number is reported without the number."""
+    path = tmp_path / "pulje 010190-1234.csv"
+    path.write_text(
+        "id;jobcenter;consultant;desired_titles;postcode;hours_per_week;benefit;010190-1234\n"
+        "K-1;Jobcenter Amager;a@kk.dk;Lagermedarbejder;2300;37;dagpenge;ja\n"
+        "K-2;Jobcenter Amager;a@kk.dk;Lagermedarbejder;2300;37;dagpenge;\n",
+        encoding="utf-8",
+    )
+    report_path = tmp_path / "rapport.csv"
+    env = {"REDIS_URL": redis_url, "REDIS_KEY_PREFIX": key_prefix}
+    result = _cli("import", "candidates", str(path), "--report", str(report_path), env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    printed = "".join((result.stdout + result.stderr).split())  # rich wraps the title anywhere
+    assert "Afvisterækkeri" in printed and "[CPRfjernet]│ukendtfelt" in printed
+    report = report_path.read_text(encoding="utf-8")
+    assert "2,[CPR fjernet],ukendt felt" in report
+    assert not contains_cpr(printed) and not contains_cpr(report)
+
+    jsonl = _jsonl(tmp_path / "pulje.jsonl", [_profile(1, **{"0101901234": "x"})])
+    problems = parse_file(jsonl, CandidateProfile).problems
+    assert [(p.field, p.message) for p in problems] == [("[CPR fjernet]", "ukendt felt")]
+    assert not contains_cpr(problems[0].describe())

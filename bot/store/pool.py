@@ -11,7 +11,7 @@ state, so no concurrent change is lost.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -34,6 +34,7 @@ class SwapResult:
     total: int  # profiles in the new generation
     generation: int
     version: int
+    kept: int = 0  # ``keep``: candidates carried over exactly as they were (neither updated nor deactivated)
 
 
 def _s(value: bytes | str) -> str:
@@ -57,9 +58,17 @@ class PoolSwapper:
         profiles: Sequence[CandidateProfile],
         mode: Literal["upsert", "replace"],
         progress: Progress | None = None,
+        *,
+        keep: Collection[str] = (),
     ) -> SwapResult:
-        """Make ``profiles`` the pool (replace) or merge them into it (upsert), atomically."""
+        """Make ``profiles`` the pool (replace) or merge them into it (upsert), atomically.
+
+        ``keep``: ids whose live profile is carried over exactly as it is (an import row that failed
+        validation is no statement that the candidate left). Read inside each attempt, so a retried
+        swap carries the current profile.
+        """
         encoded = {p.id: p.model_dump_json() for p in profiles}
+        keep_ids = sorted(set(keep) - set(encoded))
         for _ in range(MAX_SWAP_ATTEMPTS):
             base_gen, _version = await self._live()
             staging_gen = int(await self.redis.hincrby(self.meta, "next_generation", 1))
@@ -67,11 +76,15 @@ class PoolSwapper:
             live_key = keys.pool_generation(self.prefix, base_gen)
             staging_key = keys.pool_generation(self.prefix, staging_gen)
             await self.redis.delete(staging_key)
-            deactivated = await self._write(live_key, staging_key, encoded, mode, progress)
+            kept: dict[str, str] = {}
+            if keep_ids:
+                raws = await self.redis.hmget(live_key, keep_ids)
+                kept = {i: _s(raw) for i, raw in zip(keep_ids, raws, strict=True) if raw}
+            deactivated = await self._write(live_key, staging_key, {**encoded, **kept}, mode, progress)
             result = await self._flip(base_gen, staging_gen, live_key, staging_key)
             if result is not None:
                 total = int(await self.redis.hlen(staging_key))
-                return SwapResult(len(encoded), deactivated, total, staging_gen, result)
+                return SwapResult(len(encoded), deactivated, total, staging_gen, result, len(kept))
             await self.redis.delete(staging_key)  # the pool moved under us: build again
         raise RuntimeError("kandidatpuljen blev ændret af en anden under hele importen; prøv igen")
 
