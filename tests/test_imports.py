@@ -472,3 +472,29 @@ def test_cli_import_never_prints_or_writes_a_cpr_number(
     problems = parse_file(jsonl, CandidateProfile).problems
     assert [(p.field, p.message) for p in problems] == [("[CPR fjernet]", "ukendt felt")]
     assert not contains_cpr(problems[0].describe())
+
+
+async def test_a_change_to_the_pool_while_an_import_copies_it_is_not_lost(
+    tmp_path: Path, redis: Redis, key_prefix: str
+) -> None:
+    """A consultant's profile update (put_candidates) or an erasure landing while an import writes its
+    copy of the pool must survive the swap: the swap sees the pool moved and builds the copy again."""
+    store = FollowUpStore(redis, key_prefix)
+    await import_candidates(PoolSwapper(redis, key_prefix), _jsonl(tmp_path / "a.jsonl", [_profile(1)]), "replace")
+
+    class Interrupted(PoolSwapper):
+        writes = 0
+
+        async def _write(self, *args: object, **kwargs: object) -> int:
+            Interrupted.writes += 1
+            if Interrupted.writes == 1:  # while the first copy is written, someone changes the pool
+                await store.put_candidates([CandidateProfile.model_validate(_profile(7))])
+                await store.remove("K-00001")
+            return await super()._write(*args, **kwargs)  # type: ignore[arg-type]
+
+    report = await import_candidates(
+        Interrupted(redis, key_prefix), _jsonl(tmp_path / "b.jsonl", [_profile(2)]), "upsert"
+    )
+    assert report.accepted == 1 and Interrupted.writes == 2  # rebuilt once
+    pool = {p.id for p in await store.all_candidates()}
+    assert pool == {"K-00002", "K-00007"}  # the update is in, the erased candidate stays gone

@@ -70,7 +70,7 @@ class PoolSwapper:
         encoded = {p.id: p.model_dump_json() for p in profiles}
         keep_ids = sorted(set(keep) - set(encoded))
         for _ in range(MAX_SWAP_ATTEMPTS):
-            base_gen, _version = await self._live()
+            base_gen, base_version = await self._live()
             staging_gen = int(await self.redis.hincrby(self.meta, "next_generation", 1))
             staging_gen = max(staging_gen, base_gen + 1)
             live_key = keys.pool_generation(self.prefix, base_gen)
@@ -81,7 +81,7 @@ class PoolSwapper:
                 raws = await self.redis.hmget(live_key, keep_ids)
                 kept = {i: _s(raw) for i, raw in zip(keep_ids, raws, strict=True) if raw}
             deactivated = await self._write(live_key, staging_key, {**encoded, **kept}, mode, progress)
-            result = await self._flip(base_gen, staging_gen, live_key, staging_key)
+            result = await self._flip(base_gen, base_version, staging_gen, live_key)
             if result is not None:
                 total = int(await self.redis.hlen(staging_key))
                 return SwapResult(len(encoded), deactivated, total, staging_gen, result, len(kept))
@@ -123,13 +123,17 @@ class PoolSwapper:
                     progress(min(WRITE_CHUNK, len(items) - start))
         return deactivated
 
-    async def _flip(self, base_gen: int, staging_gen: int, live_key: str, staging_key: str) -> int | None:
-        """Point the pool at the staging generation if nobody changed the pool meanwhile."""
+    async def _flip(self, base_gen: int, base_version: int, staging_gen: int, live_key: str) -> int | None:
+        """Point the pool at the staging generation if nobody changed the pool meanwhile.
+
+        "Meanwhile" starts when the copy began, not at the WATCH: a ``put_candidates`` or a purge while
+        the staging hash was written bumped ``version`` and is not in the copy, so the swap is rebuilt.
+        """
         async with self.redis.pipeline(transaction=True) as pipe:
             try:
                 await pipe.watch(self.meta, live_key)
-                gen_raw = await pipe.hget(self.meta, "generation")
-                if int(gen_raw or 0) != base_gen:
+                gen_raw, version_raw = await pipe.hmget(self.meta, ["generation", "version"])
+                if int(gen_raw or 0) != base_gen or int(version_raw or 0) != base_version:
                     await pipe.reset()  # type: ignore[no-untyped-call]
                     return None
                 pipe.multi()  # type: ignore[no-untyped-call]
