@@ -480,7 +480,8 @@ async def test_a_change_to_the_pool_while_an_import_copies_it_is_not_lost(
     """A consultant's profile update (put_candidates) or an erasure landing while an import writes its
     copy of the pool must survive the swap: the swap sees the pool moved and builds the copy again."""
     store = FollowUpStore(redis, key_prefix)
-    await import_candidates(PoolSwapper(redis, key_prefix), _jsonl(tmp_path / "a.jsonl", [_profile(1)]), "replace")
+    first = _jsonl(tmp_path / "a.jsonl", [_profile(1)])
+    await import_candidates(PoolSwapper(redis, key_prefix), first, "replace")
 
     class Interrupted(PoolSwapper):
         writes = 0
