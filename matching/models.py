@@ -47,8 +47,8 @@ class EmploymentType(StrEnum):
 
 EMPLOYMENT_TYPE_LABELS: dict[EmploymentType, str] = {
     EmploymentType.ORDINAERT_JOB: "Ordinært job",
-    EmploymentType.LOENTILSKUD_PRIVAT: "Løntilskud (privat)",
-    EmploymentType.LOENTILSKUD_OFFENTLIG: "Løntilskud (offentlig)",
+    EmploymentType.LOENTILSKUD_PRIVAT: "Løntilskud, privat arbejdsgiver",
+    EmploymentType.LOENTILSKUD_OFFENTLIG: "Løntilskud, offentlig arbejdsgiver",
     EmploymentType.VIRKSOMHEDSPRAKTIK: "Virksomhedspraktik",
     EmploymentType.NYTTEINDSATS: "Nytteindsats",
     EmploymentType.FLEKSJOB: "Fleksjob",
@@ -88,9 +88,20 @@ def fold(text: str) -> str:
     return re.sub(r"[^0-9a-zæøå]+", "", text)
 
 
-def _enum_parser(enum: type[StrEnum], labels: dict[Any, str]) -> Any:
-    """Accept the code or the Danish label in any case; else name the valid codes."""
-    lookup: dict[str, StrEnum] = {}
+# Other spellings senders use (and the labels of earlier versions), accepted as input.
+EMPLOYMENT_TYPE_ALIASES: dict[str, EmploymentType] = {
+    "Løntilskud (privat)": EmploymentType.LOENTILSKUD_PRIVAT,
+    "Privat løntilskud": EmploymentType.LOENTILSKUD_PRIVAT,
+    "Løntilskud (offentlig)": EmploymentType.LOENTILSKUD_OFFENTLIG,
+    "Offentligt løntilskud": EmploymentType.LOENTILSKUD_OFFENTLIG,
+    "Praktik": EmploymentType.VIRKSOMHEDSPRAKTIK,
+    "Job på få timer": EmploymentType.SMAAJOB,
+}
+
+
+def _enum_parser(enum: type[StrEnum], labels: dict[Any, str], aliases: dict[str, Any] | None = None) -> Any:
+    """Accept the code, the Danish label or a known alias in any case; else name the valid codes."""
+    lookup: dict[str, StrEnum] = {fold(alias): member for alias, member in (aliases or {}).items()}
     for member in enum:
         lookup[fold(member.value)] = member
         lookup[fold(labels[member])] = member
@@ -269,7 +280,8 @@ class JobOrder(_Model):
     title: ShortText
     company: ShortText
     employment_type: Annotated[
-        EmploymentType, BeforeValidator(_enum_parser(EmploymentType, EMPLOYMENT_TYPE_LABELS))
+        EmploymentType,
+        BeforeValidator(_enum_parser(EmploymentType, EMPLOYMENT_TYPE_LABELS, EMPLOYMENT_TYPE_ALIASES)),
     ]
     hours_per_week: Hours
     positions: Annotated[int, BeforeValidator(_not_bool), Field(ge=1, le=500)] = 1

@@ -102,7 +102,7 @@ def test_shortlist_card_facts_candidates_and_buttons() -> None:
     for fact in (
         "Skinne A/S",
         "Rengøringsassistent",
-        "Løntilskud (privat)",
+        "Løntilskud, privat arbejdsgiver",
         "25 timer",
         "2300 København S",
         "01.12.2026",
