@@ -191,7 +191,9 @@ def _known_postcode(value: str) -> str:
 def _clean_text(value: str) -> str:
     """One space between words, no control or invisible format characters (NUL, zero-width space,
     right-to-left override): they hide text on a card or make a title look empty."""
-    visible = "".join(c for c in value if unicodedata.category(c) not in ("Cc", "Cf") or c.isspace())
+    visible = value
+    if not value.isprintable():  # rare: only then look at each character
+        visible = "".join(c for c in value if unicodedata.category(c) not in ("Cc", "Cf") or c.isspace())
     return check_no_cpr(" ".join(visible.split()))
 
 

@@ -20,6 +20,7 @@ _CPR_RE = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}(?:\s*[-/
 # full-width digits, non-breaking spaces, markup between the digits.
 _DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"})
 _TAG_RE = re.compile(r"<[^<>]{0,200}>")
+_ANY_DIGIT = re.compile(r"\d")
 
 
 def _normalise(text: str) -> str:
@@ -29,7 +30,11 @@ def _normalise(text: str) -> str:
 
 def contains_cpr(text: str) -> bool:
     """True when ``text`` holds something shaped like a CPR number, however it was typed."""
-    return bool(_CPR_RE.search(text) or _CPR_RE.search(_normalise(text)))
+    if _CPR_RE.search(text):
+        return True
+    if not _ANY_DIGIT.search(text) or (text.isascii() and "<" not in text and "&" not in text):
+        return False  # no digit at all (\d is Unicode: full-width ones count), or nothing to normalise
+    return bool(_CPR_RE.search(_normalise(text)))
 
 
 def check_no_cpr(text: str) -> str:
