@@ -205,19 +205,10 @@ def test_ordinary_numbers_are_not_cpr(text: str) -> None:
 def test_a_job_order_that_names_an_employment_clause_is_flagged(
     description: str, flag: bool | None, expected: bool
 ) -> None:
-    job = JobOrder.model_validate(
-        {
-            "id": "JO-1",
-            "title": "Tømrer",
-            "company": "Byg A/S",
-            "employment_type": "loentilskud_privat",
-            "hours_per_week": 37,
-            "postcode": "2300",
-            "description": description,
-            **({} if flag is None else {"employment_clause": flag}),
-        }
-    )
-    assert job.employment_clause is expected
+    data = job(title="Tømrer", description=description)
+    if flag is not None:
+        data["employment_clause"] = flag
+    assert JobOrder.model_validate(data).employment_clause is expected
 
 
 @pytest.mark.parametrize(
@@ -232,30 +223,12 @@ def test_a_job_order_that_names_an_employment_clause_is_flagged(
     ],
 )
 def test_type_errors_of_a_sender_are_refused_in_danish(field: str, value: Any, message: str) -> None:
-    data = {
-        "id": "JO-1",
-        "title": "Tømrer",
-        "company": "Byg A/S",
-        "employment_type": "loentilskud_privat",
-        "hours_per_week": 37,
-        "postcode": "2300",
-        field: value,
-    }
     with pytest.raises(ValidationError) as info:
-        JobOrder.model_validate(data)
+        JobOrder.model_validate(job(**{field: value}))
     [(where, text)] = field_errors(info.value)
     assert where == field and text.startswith(message)
 
 
 def test_invisible_and_control_characters_are_removed_from_text() -> None:
-    job = JobOrder.model_validate(
-        {
-            "id": "JO-1",
-            "title": "Tøm\u200brer\u202e",
-            "company": "Byg\x00 A/S",
-            "employment_type": "ordinaert_job",
-            "hours_per_week": 37,
-            "postcode": "2300",
-        }
-    )
-    assert (job.title, job.company) == ("Tømrer", "Byg A/S")
+    cleaned = JobOrder.model_validate(job(title="Tøm\u200brer\u202e", company="Byg\x00 A/S"))
+    assert (cleaned.title, cleaned.company) == ("Tømrer", "Byg A/S")
