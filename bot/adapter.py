@@ -635,7 +635,8 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
             log.error("card action failed", exc_info=exc)
             return _invoke_message(texts.ERROR_GENERIC)
         if result.card is not None:
-            body = {"statusCode": 200, "type": cards.CARD_CONTENT_TYPE, "value": result.card}
+            card = cards.with_notice(result.card, result.text) if result.text else result.card
+            body = {"statusCode": 200, "type": cards.CARD_CONTENT_TYPE, "value": card}
             return InvokeResponse(status=200, body=body)
         return _invoke_message(result.text or texts.ACTION_UNKNOWN)
 
@@ -644,10 +645,10 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
     ) -> None:
         """Messages that go with an action; for Action.Submit also redraw the pressed card in place.
 
-        A text alone (a refusal, "knappen er forældet") is for the person who pressed: Action.Execute
-        answers it in the invoke response only, since a message would be public in a channel. Action.Submit
-        has no answer of its own, so there it is a message. With a card, the invoke response holds the
-        card, so the text still goes as a message.
+        A text (a refusal, "knappen er forældet", "allerede godkendt af …") is for the person who
+        pressed: Action.Execute answers it in the invoke response only (as the message, or as a notice
+        on top of the card), since a message would be public in a channel. Action.Submit has no answer
+        of its own, so there it is a message.
         """
         if submit and result.card is not None and turn.reply_to_id:
             activity = _card_activity(result.card, shared=self._fast)
@@ -656,7 +657,7 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
                 await self._retry(lambda: ctx.update_activity(activity))
             except ErrorResponseException as exc:
                 log.warning("could not update the pressed card", extra={"status": _status(exc)})
-        if result.text and (submit or result.card is not None):
+        if result.text and submit:  # Action.Execute answers the presser itself (message or card notice)
             await self._send(ctx, MessageFactory.text(result.text))
         for reply in result.extra:
             if reply.text or reply.card:

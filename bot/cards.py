@@ -136,6 +136,13 @@ def when(moment: datetime | date | None) -> str:
     return moment.strftime("%d.%m.%Y")
 
 
+def with_notice(card: Card, notice: str) -> Card:
+    """The card with a notice for the person who pressed on top (Action.Execute answers that person
+    only): "allerede godkendt af …" is theirs to read, not a message to the whole channel."""
+    body = [_text(notice, color="Warning", weight="Bolder"), *card.get("body", [])]
+    return {**card, "body": body}
+
+
 def attachment(card: Card) -> dict[str, Any]:
     return {"contentType": CARD_CONTENT_TYPE, "content": card}
 

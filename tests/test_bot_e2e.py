@@ -262,10 +262,12 @@ async def test_match_approve_reject_in_place_handover_status_and_reminder(bot: B
     # A second lead rejecting the same candidate from a stale card is refused, with who decided.
     stale = {**first, "verb": "afvis", f"reason_{cand}": "afstand"}
     before = len(bot.connector.sent)
-    await bot.post(
+    answer = await bot.post(
         fc.invoke_action(bot.url, LEAD2, post.conversation_id, post.activity_id, stale), status=200
     )
-    assert any("allerede godkendt af lead1@kk.dk" in s.text for s in bot.connector.sent[before:])
+    # Told on the card they pressed (only they see the invoke answer), not in the channel for all.
+    assert answer["value"]["body"][0]["text"].endswith("allerede godkendt af lead1@kk.dk.")
+    assert not any("allerede" in s.text for s in bot.connector.sent[before:])
     fu = await bot.services.store.get_followup("JO-2026-0101", cand)
     assert fu is not None and fu.state is FollowUpState.GODKENDT
 
@@ -592,18 +594,21 @@ async def test_status_buttons_follow_the_record_and_the_channel_keeps_the_leads_
     # A button on the old hand-over card, pressed after the state moved on: refused in Danish.
     before = len(bot.connector.sent)
     stale = find_action(first, "status", to="ikke_interesseret")
-    await bot.post(
+    answer = await bot.post(
         fc.invoke_action(bot.url, consultant, handover.conversation_id, handover.activity_id, stale),
         status=200,
     )
-    assert any("lige blevet ændret" in s.text and "Ansat" in s.text for s in bot.connector.sent[before:])
+    notice = answer["value"]["body"][0]["text"]
+    assert "lige blevet ændret" in notice and "Ansat" in notice
+    assert not any(s.text for s in bot.connector.sent[before:])
     # A lead deciding from the old shortlist card is told who decided (was: "allerede ansat af <consultant>").
     before = len(bot.connector.sent)
     reject = {**approve, "verb": "afvis", f"reason_{cand}": "afstand"}
-    await bot.post(
+    answer = await bot.post(
         fc.invoke_action(bot.url, LEAD2, post.conversation_id, post.activity_id, reject), status=200
     )
-    assert any(f"{cand} er allerede godkendt af lead1@kk.dk" in s.text for s in bot.connector.sent[before:])
+    assert answer["value"]["body"][0]["text"] == f"{cand} er allerede godkendt af lead1@kk.dk."
+    assert not any(s.text for s in bot.connector.sent[before:])
     fu = await bot.services.store.get_followup("JO-2026-0101", cand)
     assert fu is not None and fu.state is FollowUpState.ANSAT
 

@@ -345,3 +345,9 @@ def test_shortlist_card_shows_the_revision_and_who_may_decide() -> None:
     assert "Revideret jobordre 24.11.2026 kl. 14:10" in text
     assert "Kun matchenhedens ledere kan godkende og afvise: a@kk.dk, b@kk.dk." in text
     assert "2 godkendte sendt" in text  # a one-off note and the sticky revision side by side
+
+
+def test_a_notice_for_the_presser_sits_on_top_of_a_valid_card() -> None:
+    card = cards.with_notice(cards.handover_card(job(), row(1, "godkendt"), status()), "K-0001 er allerede …")
+    assert_valid(card)
+    assert card["body"][0]["text"] == "K-0001 er allerede …" and card["body"][0]["color"] == "Warning"
