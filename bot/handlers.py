@@ -124,13 +124,22 @@ class BotLogic:
         return replies
 
     async def _known_case(self, name: str, args: tuple[str, ...]) -> tuple[str, ...]:
-        """'jobordre jo-2026-0001' finds JO-2026-0001: ids are stored as KEH writes them, upper case."""
-        if name not in _JOB_ORDER_FIRST or not args or args[0] == args[0].upper():
+        """'jobordre jo-2026-0001' finds JO-2026-0001 and 'hvorfor … k-d7a598' finds K-D7A598: ids are
+        stored as KEH and the case systems write them, upper case; people type them in lower case."""
+        if name not in _JOB_ORDER_FIRST or not args:
             return args
-        upper = args[0].upper()
-        if await self.store.get_job_order(args[0]) is None and await self.store.get_job_order(upper):
-            return (upper, *args[1:])
-        return args
+        job, rest = args[0], args[1:]
+        if (
+            job != job.upper()
+            and not await self.store.get_job_order(job)
+            and await self.store.get_job_order(job.upper())
+        ):
+            job = job.upper()
+        if name in ("status", "hvorfor") and rest and rest[0] != rest[0].upper():
+            cand = rest[0]
+            if await self.store.get_candidate(cand) is None and await self.store.get_candidate(cand.upper()):
+                rest = (cand.upper(), *rest[1:])
+        return (job, *rest)
 
     async def _run(self, turn: Turn, name: str, args: tuple[str, ...]) -> Reply:
         if name == "hjælp":

@@ -960,6 +960,7 @@ async def test_odd_input_gets_a_danish_answer_and_changes_nothing(bot: Bot) -> N
     assert texts.UNKNOWN_COMMAND in await say("...")  # not "hjælp": punctuation is no alias of "?"
     assert "Det kan jeg" in await say("?")
     assert "Nordlager ApS" in await say("jobordre jo-2026-0101")  # ids as KEH writes them
+    assert "truckcertifikat" in (await say("hvorfor jo-2026-0101 k-2000")).lower()  # K-2000 lacks one
     long_typo = await say("matc " + "x" * 5000)
     assert "Mente du" in long_typo and len(long_typo) < 200
     assert await say("matc 010190<b></b>1234") == texts.CPR_REFUSED
