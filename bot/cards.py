@@ -98,6 +98,7 @@ class StatusView:
     updated_at: datetime | None = None
     deadline: date | None = None
     note: str | None = None  # last change, e.g. "Status sat til Kontaktet af … "
+    referred: bool = False  # the candidate was henvist med mødepligt on this job order
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,7 +379,7 @@ def handover_card(job: JobOrder, row: CandidateRow, status: StatusView) -> Card:
     ]
     if status.state in _BEFORE_APPLYING:  # after applying or referring, the instruction is old news
         body += _do_next(job, deadline)
-    if status.state == FollowUpState.UDEBLEVET.value and job.referral_with_obligation:
+    if status.state == FollowUpState.UDEBLEVET.value and status.referred:
         body.append(_text(texts.CARD_NO_SHOW_REFERRED, color="Warning"))
     body += _status_lines(status)
     return _card(

@@ -493,6 +493,7 @@ def status_view(fu: FollowUp, note: str | None = None) -> cards.StatusView:
         updated_at=fu.updated_at,
         deadline=fu.deadline,
         note=note,
+        referred=any(step.to_state is FollowUpState.HENVIST for step in fu.history),
     )
 
 

@@ -328,6 +328,10 @@ TRANSITION_SAME = "Opfølgningen står allerede som '{current}'."
 TRANSITION_NEEDS_REASON = "En afvisning kræver en begrundelse."
 TRANSITION_NEEDS_INTERVIEW = "Status 'Til jobsamtale' kræver en dato for jobsamtalen."
 TRANSITION_NEEDS_START = "Status 'Ansat' kræver en startdato."
+TRANSITION_CHECK_TOO_EARLY = (
+    "'I job efter 3 måneder' kan først registreres fra {earliest} (3 måneder efter start {start}). "
+    "Stopper kandidaten før, så registrér 'Ophørt'."
+)
 TRANSITION_TEXT_TOO_LONG = "Noten må højst have {max} tegn."
 TRANSITION_BAD_ACTOR = "Ugyldig bruger: '{actor}'."
 TRANSITION_CONFLICT = (

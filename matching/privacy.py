@@ -25,6 +25,8 @@ _ANY_DIGIT = re.compile(r"\d")
 
 def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_DASHES)
+    # Invisible format characters (zero-width space/joiner, word joiner, soft hyphen) hide nothing.
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
     return _TAG_RE.sub("", text.replace("&nbsp;", " "))
 
 

@@ -872,6 +872,11 @@ async def test_rapport_shows_hires_and_the_share_in_job_in_the_3rd_month_per_sch
     user = KONS_A if fu.consultant == "kons.a@kk.dk" else KONS_B
     for step in ("kontaktet", "ansoegt", "samtale 2026-11-26", "ansat 2026-12-01", "i_job_3_mdr"):
         await bot.post(fc.message(bot.url, user, f"status JO-2026-0101 {cand} {step}"), status=201)
+    # The key figure cannot be filled in before the three months have passed …
+    early = texts.TRANSITION_CHECK_TOO_EARLY.format(earliest="01.03.2027", start="01.12.2026")
+    assert bot.connector.texts()[-1] == early
+    bot.clock.now = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)  # … and can on the day they have
+    await bot.post(fc.message(bot.url, user, f"status JO-2026-0101 {cand} i_job_3_mdr"), status=201)
     # A second scheme, with the administration's figure to compare with: two hires, one stopped.
     store = bot.services.store
     praktik = {**job_order().model_dump(mode="json"), "id": "JO-PRAKTIK"}

@@ -231,9 +231,12 @@ def test_handover_card_says_refer_with_obligation_when_the_company_wants_referra
         cards.handover_card(referral_job, row(1, "henvist"), status("henvist", "Henvist"))
     )
     assert "henvis kandidaten" not in referred  # done: the task goes
-    no_show = cards.handover_card(referral_job, row(1, "udeblevet"), status("udeblevet", "Udeblevet"))
-    assert texts.CARD_NO_SHOW_REFERRED in card_text(no_show)
+    referred_no_show = replace(status("udeblevet", "Udeblevet"), referred=True)
+    no_show = cards.handover_card(plain_job, row(1, "udeblevet"), referred_no_show)
+    assert texts.CARD_NO_SHOW_REFERRED in card_text(no_show)  # referred, whatever the job order's flag
     assert_valid(no_show)
+    applied_no_show = cards.handover_card(referral_job, row(1, "udeblevet"), status("udeblevet", "Udeblevet"))
+    assert texts.CARD_NO_SHOW_REFERRED not in card_text(applied_no_show)  # applied, never referred
 
 
 def test_handover_card_drops_the_deadline_task_once_applied() -> None:

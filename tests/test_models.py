@@ -156,7 +156,12 @@ def test_describe_errors_is_one_readable_line() -> None:
     st.integers(1, 12),
     st.integers(0, 99),
     st.integers(0, 9999),
-    st.sampled_from(["-", "", " ", "\u2013", "\u2014", "/", ".", " - ", "\u00a0", "&nbsp;", "<b></b>"]),
+    st.sampled_from(
+        [
+            *["-", "", " ", "\u2013", "\u2014", "/", ".", " - ", "\u00a0", "&nbsp;", "<b></b>"],
+            *["\u200b", "-\u200d", "\u2060", "\u00ad"],  # zero-width space/joiner, word joiner, soft hyphen
+        ]
+    ),
 )
 def test_every_cpr_shape_is_detected_and_redacted(
     day: int, month: int, year: int, seq: int, sep: str

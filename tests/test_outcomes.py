@@ -6,7 +6,7 @@ redis-server through their life (including retention, which strips the start dat
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from bot.followup.outcomes import (
     outcome_report,
     parse_period,
 )
+from bot.followup.reminders import add_months
 from bot.followup.states import FollowUpState as S
 from bot.store.followup import FollowUpStore
 from config import ConfigError
@@ -76,8 +77,11 @@ async def _hire(store: FollowUpStore, jo: str, cid: str, start: date, outcome: S
         await store.transition(jo, cid, step, "leder@kk.dk")
     await store.transition(jo, cid, S.SAMTALE, "jk@kk.dk", interview_at=store.clock() + timedelta(days=1))
     await store.transition(jo, cid, S.ANSAT, "jk@kk.dk", start_date=start)
-    if outcome is not None:
+    if outcome is not None:  # registered on the day of the 3-month check (never earlier), then back
+        clock, today = store.clock, store.clock()
+        clock.now = max(today, datetime.combine(add_months(start, 3), time(12), UTC))  # type: ignore[attr-defined]
         await store.transition(jo, cid, outcome, "jk@kk.dk")
+        clock.now = today  # type: ignore[attr-defined]
 
 
 async def test_report_counts_hires_and_3_month_outcomes_per_scheme(

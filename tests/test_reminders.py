@@ -180,6 +180,7 @@ async def test_three_month_check_after_start(
     await store.transition(JO, "K-1", S.SAMTALE, JK, interview_at=cph(2025, 12, 3, 10))
     await store.transition(JO, "K-1", S.ANSAT, JK, start_date=start)
     assert await _due(store) == {RULE_THREE_MONTH_CHECK: expected}
+    clock.set(expected)  # the consultant answers the check when it comes
     await store.transition(JO, "K-1", S.I_JOB_3_MDR, JK)
     assert await _due(store) == {}
 

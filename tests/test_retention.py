@@ -26,7 +26,7 @@ async def _hire(store: FollowUpStore, jo: str, cid: str) -> None:
     await store.transition(jo, cid, S.KONTAKTET, JK, note="Ringet op, interesseret")
     await store.transition(jo, cid, S.ANSOEGT, JK)
     await store.transition(jo, cid, S.SAMTALE, JK, interview_at=cph(2027, 1, 5, 10))
-    await store.transition(jo, cid, S.ANSAT, JK, start_date=date(2027, 1, 11))
+    await store.transition(jo, cid, S.ANSAT, JK, start_date=date(2026, 9, 14))  # check due
 
 
 async def test_closed_records_lose_personal_fields_after_the_retention_period(

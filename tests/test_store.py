@@ -153,6 +153,8 @@ async def test_a_follow_up_driven_through_its_whole_life(store: FollowUpStore, c
     ]
     for i, (to, actor, extra) in enumerate(steps, start=2):
         clock.advance(hours=3)
+        if to is S.I_JOB_3_MDR:
+            clock.set(cph(2027, 5, 3, 9))  # the 3-month check: three months after the start on 1 February
         record = await store.transition(JO, "K-1", to, actor, **extra)  # type: ignore[arg-type]
         assert (record.state, record.version, record.updated_at) == (to, i, clock.now)
     final = await store.get_followup(JO, "K-1")

@@ -40,7 +40,7 @@ from bot.followup.models import (
     ShortlistEntry,
     utc_now,
 )
-from bot.followup.reminders import ReminderRules, compute_reminders, load_reminder_rules
+from bot.followup.reminders import ReminderRules, add_months, compute_reminders, load_reminder_rules
 from bot.followup.states import (
     CLOSED_STATES,
     ConflictError,
@@ -550,6 +550,14 @@ class FollowUpStore:
                 current.state, to, reason=reason, interview_at=interview_at, start_date=start_date
             )
             now = self.clock()
+            earliest = self.check_from(current) if to is FollowUpState.I_JOB_3_MDR else None
+            if earliest is not None and now.astimezone(self.rules.zone).date() < earliest:
+                start = current.start_date or earliest  # set whenever earliest is
+                raise TransitionError(  # the administration's key figure is not filled in early
+                    texts.TRANSITION_CHECK_TOO_EARLY.format(
+                        earliest=earliest.strftime("%d.%m.%Y"), start=start.strftime("%d.%m.%Y")
+                    )
+                )
             return replace(
                 current,
                 state=to,
@@ -651,6 +659,12 @@ class FollowUpStore:
                 latest = await self._require(job_order_id, candidate_id)
                 raise ConflictError(texts.TRANSITION_CONFLICT.format(current=latest.label))
         raise ConflictError(texts.TRANSITION_CONFLICT.format(current=current.label))
+
+    def check_from(self, record: FollowUp) -> date | None:
+        """The first day 'I job efter 3 måneder' can be registered: the start date + the check's months."""
+        if record.start_date is None:
+            return None
+        return add_months(record.start_date, self.rules.three_month_check.months_after_start)
 
     async def get_followup(self, job_order_id: str, candidate_id: str) -> FollowUp | None:
         raw = await self.r.hgetall(keys.followup(self.prefix, job_order_id, candidate_id))
