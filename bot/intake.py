@@ -59,12 +59,20 @@ class JobOrderStore(Protocol):
     async def job_order_revised_at(self, job_order_id: str) -> Any: ...
 
 
+class ChannelNotInstalled(Exception):
+    """The bot is not (yet) installed in the match unit's channel: nowhere to post, nobody to tell.
+
+    Not a failure of the job order: the worker keeps it queued (retried every ``claim_idle_ms``)
+    until the bot is installed, instead of dead-lettering it where nobody is told.
+    """
+
+
 class ShortlistPublisher(Protocol):
-    """Matches a job order and posts its card (engineer B's MatchService), and reports dead letters."""
+    """Matches a job order and posts its card (engineer B's MatchService), and reports dead letters.
+    Both raise :class:`ChannelNotInstalled` when there is no channel to post in."""
 
     async def publish_shortlist(self, job: JobOrder, *, revised: bool) -> None: ...
     async def report_to_channel(self, text: str) -> None: ...
-
 
 
 async def accept_job_order(
@@ -551,6 +559,13 @@ class IntakeWorker:
         return "posted"
 
     async def _failed(self, entry: IntakeEntry, exc: Exception) -> str:
+        if isinstance(exc, ChannelNotInstalled):  # waiting for the install, not failing: no attempt counted
+            log.info("match channel not installed: waiting", extra={"job_order_id": entry.job_order_id})
+            try:
+                await self.queue.release([entry], self.consumer, retry_in_ms=self.queue.claim_idle_ms)
+            except Exception as inner:  # Redis down: the entry stays pending and is claimed later
+                log.warning("intake wait not recorded", extra={"error": type(inner).__name__})
+            return "waiting"
         log.warning(
             "intake entry failed", extra={"job_order_id": entry.job_order_id, "error": type(exc).__name__}
         )

@@ -22,6 +22,7 @@ from bot.followup.models import Clock, FollowUp, Funnel, Reminder, ShortlistEntr
 from bot.followup.outcomes import OutcomeConfig, OutcomeReport, Period, load_outcome_config, outcome_report
 from bot.followup.reminders import ReminderRules, reminder_text
 from bot.followup.states import FollowUpState, TransitionError
+from bot.intake import ChannelNotInstalled
 from bot.observability import Metrics
 from bot.store.conversations import HANDOVER_PENDING, HANDOVER_SENT, ConversationStore, TeamsUser
 from bot.store.followup import FollowUpStore
@@ -261,7 +262,7 @@ class ShortlistService:
         """Match and post for the intake worker; raises when nothing could be posted so it retries."""
         target = await self._target(None)
         if target is None:
-            raise RuntimeError("match channel not installed")
+            raise ChannelNotInstalled(self.channel_id)
         shortlist = await self.match(job)
         # ``revised`` needs no note here: render reads the stored revision, so every redraw shows it.
         card = await self.render(job.id, job=job) if shortlist.results else None
@@ -279,7 +280,7 @@ class ShortlistService:
     async def report_to_channel(self, text: str) -> None:
         target = await self._target(None)
         if target is None:
-            raise RuntimeError("match channel not installed")
+            raise ChannelNotInstalled(self.channel_id)
         await self.messenger.send_text(target[0], text)
 
     async def rows(self, job_order_id: str) -> list[cards.CandidateRow]:

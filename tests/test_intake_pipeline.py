@@ -12,8 +12,8 @@ from pathlib import Path
 from bot import texts
 from bot.intake import INTAKE_WORKER_KEY
 from bot.store.intake import IntakeQueue
-from tests.fake_connector import card_text
-from tests.intake_support import candidates, job_order_json, running_bot, wait_until
+from tests.fake_connector import card_text, install_in_team
+from tests.intake_support import LEAD, candidates, job_order_json, running_bot, wait_until
 from tests.redis_server import RedisServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,3 +124,28 @@ async def test_graceful_shutdown_releases_what_it_holds(redis_url: str, key_pref
         await worker.run(stop)  # stops at once and hands back what it held
         other = await queue.claim("another-worker", count=10, block_ms=10)
         assert sorted(e.job_order_id for e in other) == ["JO-G0", "JO-G1", "JO-G2"]
+
+
+async def test_a_job_order_sent_before_the_bot_is_in_the_channel_waits_and_is_posted_after_install(
+    redis_url: str, key_prefix: str
+) -> None:
+    """KEH may send job orders before the match unit has installed the bot: they must not be
+    dead-lettered where nobody is told, but wait and become one card once the bot is installed."""
+    options = {"pool": candidates(), "install": False, "INTAKE_MAX_FAILURES": 2}
+    async with running_bot(redis_url, key_prefix, **options) as bot:  # type: ignore[arg-type]
+        resp = await bot.post_jobs(job_order_json("JO-EARLY"))
+        assert resp.status == 202
+        await asyncio.sleep(2.0)  # several claim rounds (INTAKE_CLAIM_IDLE_MS=300) with no channel
+        queue = IntakeQueue(bot.redis, key_prefix)
+        assert await queue.dead_letters() == []
+        headers = {"X-API-Key": bot.services.settings.jobordre_api_keys[0].get_secret_value()}
+        state = await (await bot.http.get(bot.url("/api/jobordrer/JO-EARLY"), headers=headers)).json()
+        assert state["status"] == "queued"
+
+        bot.connector.add_member(LEAD["id"], LEAD["aadObjectId"], "leder@kk.dk")
+        install = await bot.http.post(bot.url("/api/messages"), json=install_in_team(bot.connector.url, LEAD))
+        assert install.status in (200, 201)
+        await wait_until(lambda: _cards_for(bot.shortlist_cards(), "JO-EARLY") == 1, timeout=20)
+        await asyncio.sleep(1.0)
+        assert _cards_for(bot.shortlist_cards(), "JO-EARLY") == 1  # exactly one
+        assert await queue.dead_letters() == []
