@@ -1029,3 +1029,28 @@ async def test_match_twice_keeps_one_card_and_a_double_click_posts_once(bot: Bot
     updates = bot.connector.of_kind("update", posts[0].conversation_id)
     assert len(updates) == updates_before + 1
     assert "Godkendt af lead1@kk.dk" in card_text(updates[-1].card or {})  # the decision survives
+
+
+async def test_a_button_pressed_while_redis_is_down_gets_a_danish_answer(key_prefix: str) -> None:
+    """QA: the turn failed and the SDK answered the invoke with an empty 501 (Teams shows its own error)."""
+    server = RedisServer()
+    server.start()
+    try:
+        async with running_bot(server.url, key_prefix) as bot:
+            await install(bot, KONS_A)
+            post = await post_shortlist(bot)
+            approve = find_action(post.card or {}, "godkend")
+            server.stop()
+            response = await bot.client.post(
+                "/api/messages",
+                json=fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, approve),
+            )
+            assert response.status == 200
+            answer = await response.json()
+            assert answer == {
+                "statusCode": 200,
+                "type": "application/vnd.microsoft.activity.message",
+                "value": texts.ERROR_GENERIC,
+            }
+    finally:
+        server.cleanup()
