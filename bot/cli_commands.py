@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -156,31 +157,34 @@ def cmd_explain(args: argparse.Namespace) -> int:
 # --- intake, operations, demo (engineer I) ---------------------------------------------------------
 
 
-def cmd_import(args: argparse.Namespace) -> int:
-    """`matchbot import candidates|job-orders FILE`."""
+def _against_redis(run: Coroutine[Any, Any, int]) -> int:
+    """Run a command that needs Redis: an unreachable database is a Danish line and exit 2."""
     import asyncio
 
-    from bot.imports import run_import_cli
-    from config.settings import Settings
-
     try:
-        return asyncio.run(
-            run_import_cli(Settings(), args.what, args.file, getattr(args, "mode", "upsert"), args.report)
-        )
+        return asyncio.run(run)
     except Exception as exc:
         if not _unreachable(exc):
             raise
         return _err(texts.CLI_DATABASE_UNREACHABLE)
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """`matchbot import candidates|job-orders FILE`."""
+    from bot.imports import run_import_cli
+    from config.settings import Settings
+
+    return _against_redis(
+        run_import_cli(Settings(), args.what, args.file, getattr(args, "mode", "upsert"), args.report)
+    )
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     """`matchbot worker`: the intake stream worker on its own (scale out next to `serve`)."""
-    import asyncio
-
     from bot.intake import run_worker_process
     from config.settings import Settings
 
-    return asyncio.run(run_worker_process(Settings()))
+    return _against_redis(run_worker_process(Settings()))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -227,7 +231,6 @@ def cmd_teams_package(args: argparse.Namespace) -> int:
 
 def cmd_purge(args: argparse.Namespace) -> int:
     """Erase a candidate everywhere (GDPR request); prints counts, never personal data."""
-    import asyncio
     import getpass
 
     from bot.followup.states import TransitionError
@@ -262,12 +265,8 @@ def cmd_purge(args: argparse.Namespace) -> int:
         return EXIT_OK
 
     try:
-        return asyncio.run(run())
+        return _against_redis(run())
     except TransitionError as exc:
         return _err(exc.message)
     except ConfigError as exc:
         return _err(texts.CLI_CONFIG_ERROR.format(error=exc))
-    except Exception as exc:
-        if not _unreachable(exc):
-            raise
-        return _err(texts.CLI_DATABASE_UNREACHABLE)

@@ -27,7 +27,7 @@ from bot.services import (
     status_view,
 )
 from bot.store.followup import FollowUpStore
-from matching.models import Identifier, JobOrder, field_errors
+from matching.models import DATE_YEARS, Identifier, JobOrder, field_errors
 from matching.privacy import contains_cpr
 
 log = logging.getLogger("matchbot.handlers")
@@ -63,9 +63,6 @@ def _int(value: Any, default: int = 0) -> int:
 _DANISH_DATE = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")  # 1.12.2026, 01/12/2026
 
 
-# Interview and start dates outside these years are typing errors (1900, 9999), not plans.
-DATE_YEARS = range(2000, 2101)
-
 
 def _date(value: Any) -> date | None:
     """A typed or picked date: ÅÅÅÅ-MM-DD (the date picker, ISO) or DD.MM.ÅÅÅÅ as the cards write it."""
@@ -83,6 +80,7 @@ def _date(value: Any) -> date | None:
     return parsed if parsed.year in DATE_YEARS else None
 
 
+MAX_SHOWN = 500  # rows a "Vis flere" can ask for: more than any shortlist has
 # Commands whose first argument is a job order id.
 _JOB_ORDER_FIRST = frozenset({"jobordre", "jobordrer", "match", "status", "hvorfor", "overblik"})
 
@@ -224,7 +222,8 @@ class BotLogic:
             note = str(data.get(f"note_{cand_id}") or "").strip() or None
             return await self.shortlists.decide(job_id, cand_id, False, turn.actor, version, reason, note)
         if verb == cards.VERB_SHOW_MORE:
-            return ActionResult(card=await self.shortlists.show_more(job_id, max(_int(data.get("shown")), 0)))
+            shown = min(max(_int(data.get("shown")), 0), MAX_SHOWN)  # a client's number, not a count to trust
+            return ActionResult(card=await self.shortlists.show_more(job_id, shown))
         if verb == cards.VERB_SEND_APPROVED:
             return await self.handovers.send_approved(job_id, turn.actor)
         if verb == cards.VERB_STATUS:

@@ -357,7 +357,7 @@ async def run_import_cli(settings: Any, what: str, file: str, mode: str, report_
             rows=report.rows,
             mode=texts.IMPORT_MODE[mode],
             seconds=da_number(report.seconds),
-            rejected=rejected_rows,
+            rejected=texts.count_rows(rejected_rows),
             deactivated=report.deactivated,
             pool_size=report.pool_size,
             version=report.pool_version,
@@ -376,7 +376,7 @@ async def run_import_cli(settings: Any, what: str, file: str, mode: str, report_
                 seconds=da_number(report.seconds),
                 outcomes=outcomes,
                 queued=report.queued,
-                rejected=rejected_rows,
+                rejected=texts.count_rows(rejected_rows),
             )
         )
     return 0

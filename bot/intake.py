@@ -207,7 +207,7 @@ class IntakeApi:
         async with _store_unavailable() as unavailable:
             response = await self._job_order_state(job_order_id)
         if unavailable or response is None:
-            return _error(503, texts.INTAKE_UNAVAILABLE)
+            return _error(503, texts.INTAKE_UNAVAILABLE_READ)
         return response
 
     async def _job_order_state(self, job_order_id: str) -> web.Response:

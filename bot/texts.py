@@ -428,6 +428,7 @@ INTAKE_BATCH_TOO_LARGE = "Højst {limit} jobordrer pr. forespørgsel."
 INTAKE_INVALID = "Jobordren er ugyldig. Ret felterne og send igen; intet er modtaget."
 INTAKE_DUPLICATE_ID = "samme id forekommer flere gange i forespørgslen"
 INTAKE_NOT_FOUND = "Jobordren findes ikke."
+INTAKE_UNAVAILABLE_READ = "Databasen kan ikke nås lige nu. Prøv igen om lidt."
 INTAKE_UNAVAILABLE = "Databasen kan ikke nås lige nu, så jobordren er IKKE modtaget. Prøv igen om lidt."
 INTAKE_ACCEPTED = "Modtaget: shortlisten postes i matchenhedens kanal."
 INTAKE_NOTHING_NEW = "Uændret: jobordren er allerede modtaget med samme indhold."
@@ -454,19 +455,24 @@ IMPORT_PHASE_WRITE_JOBS = "Sætter jobordrer i kø"
 IMPORT_REPORT_TITLE = "Afviste rækker i {path}"
 IMPORT_MORE_PROBLEMS = "… og {count} flere (se --report)"
 IMPORT_SUMMARY_CANDIDATES = (
-    "{accepted} af {rows} kandidater importeret ({mode}) på {seconds} s; {rejected} rækker afvist; "
+    "{accepted} af {rows} kandidater importeret ({mode}) på {seconds} s; {rejected} afvist; "
     "{deactivated} deaktiveret. Puljen har nu {pool_size} kandidater (version {version}); "
     "botten indlæser den nye pulje af sig selv."
 )
 IMPORT_SUMMARY_JOB_ORDERS = (
     "{accepted} af {rows} jobordrer modtaget på {seconds} s ({outcomes}); {queued} sat i kø til "
-    "matchning; {rejected} rækker afvist."
+    "matchning; {rejected} afvist."
 )
 IMPORT_NOTHING_VALID = "Ingen gyldige rækker i {path}: intet er importeret."
 IMPORT_MODE = {"upsert": "opdatér/tilføj", "replace": "erstat hele puljen"}
 IMPORT_COL_ELEMENT = "element"
+def count_rows(n: int) -> str:
+    """'1 række' / '3 rækker': Danish plural, not 'rækker' after 1."""
+    return f"{n} række" if n == 1 else f"{n} rækker"
+
+
 IMPORT_KEPT_REJECTED = (
-    "{kept} afviste rækker bevarer kandidatens nuværende profil (hverken opdateret eller deaktiveret)."
+    "{kept} med en afvist række bevarer deres nuværende profil (hverken opdateret eller deaktiveret)."
 )
 IMPORT_READ_AS_CP1252 = (
     "{path} er ikke UTF-8: filen er læst som Windows-1252 (Excels 'CSV (semikolonsepareret)')."
@@ -513,6 +519,10 @@ DEMO_STEP_HIRED_TEXT = (
     "Fredag melder jobkonsulenten Ansat med startdato; kortet i kanalen opdateres for alle."
 )
 DEMO_PRESSED = "{upn} trykkede [{label}] for {candidate_id}"
+MONTHS = (
+    "januar", "februar", "marts", "april", "maj", "juni",
+    "juli", "august", "september", "oktober", "november", "december",
+)  # fmt: skip
 DEMO_WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 DEMO_STEP_REMINDER = "7. Påmindelse efter to arbejdsdage"
 DEMO_STEP_REMINDER_TEXT = (

@@ -211,6 +211,15 @@ def _not_bool(value: Any) -> Any:
     return value
 
 
+DATE_YEARS = range(2000, 2101)  # 1900-01-01 or 9999-12-31 is a typing error, not a plan
+
+
+def _plausible_year(value: date | None) -> date | None:
+    if value is not None and value.year not in DATE_YEARS:
+        raise ValueError(f"skal ligge mellem år {DATE_YEARS.start} og {DATE_YEARS.stop - 1}")
+    return value
+
+
 def _date_text(value: Any) -> Any:
     """A date is written ÅÅÅÅ-MM-DD: a number (0, 20261201) is not read as a Unix timestamp."""
     if isinstance(value, int | float):
@@ -240,7 +249,7 @@ PostcodeStr = Annotated[
     AfterValidator(_known_postcode),
 ]
 Hours = Annotated[int, BeforeValidator(_not_bool), Field(ge=1, le=48)]
-DateField = Annotated[date | None, BeforeValidator(_date_text)]
+DateField = Annotated[date | None, BeforeValidator(_date_text), AfterValidator(_plausible_year)]
 Certificate = Annotated[str, BeforeValidator(canonical_certificate)]
 Language = Annotated[
     str, Field(min_length=2, max_length=40), AfterValidator(lambda v: _clean_text(v).lower())

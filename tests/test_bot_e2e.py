@@ -916,7 +916,7 @@ async def test_rapport_shows_hires_and_the_share_in_job_in_the_3rd_month_per_sch
 
     await bot.post(fc.message(bot.url, LEAD, "rapport 2026-11", channel=True), status=201)
     card = bot.connector.cards(fc.CHANNEL_ID)[-1]
-    assert "Ansættelser med start i 11.2026" in card_text(card)
+    assert "Ansættelser med start i november 2026" in card_text(card)
     assert "Ingen ansættelser i perioden endnu." in card_text(card)
     await bot.post(fc.message(bot.url, LEAD, "rapprt 2026-12", channel=True), status=201)
     assert "Mente du **rapport 2026-12**?" in bot.connector.texts(fc.CHANNEL_ID)[-1]

@@ -299,7 +299,7 @@ async def test_replace_leaves_a_candidate_whose_row_was_rejected_as_it_is(
     out = " ".join(result.stdout.split())
     assert "1 af 3 kandidater importeret (erstat hele puljen)" in out
     assert "2 rækker afvist; 1 deaktiveret" in out
-    assert "1 afviste rækker bevarer kandidatens nuværende profil" in out
+    assert "1 med en afvist række bevarer deres nuværende profil" in out
     pool = {p.id: p for p in await store.all_candidates()}
     assert pool["K-QA0001"] == CandidateProfile.model_validate(base[0])  # neither updated nor deactivated
     assert pool["K-QA0002"].jobcenter == "Jobcenter Amager" and pool["K-QA0002"].active
@@ -337,18 +337,19 @@ async def test_cli_import_refuses_unreadable_input_and_report_paths_before_touch
     assert list(folder.iterdir()) == []
 
 
-def test_cli_import_and_purge_say_the_database_cannot_be_reached(tmp_path: Path) -> None:
+def test_cli_import_purge_and_worker_say_the_database_cannot_be_reached(tmp_path: Path) -> None:
     """Redis down (here: nothing listens on the port): a Danish sentence and exit 2, no traceback."""
     from tests.redis_server import free_port
 
     pool = _jsonl(tmp_path / "pulje.jsonl", [_profile(1)])
     jobs = tmp_path / "jobordrer.json"
     jobs.write_text(json.dumps([]), encoding="utf-8")
-    env = {**os.environ, "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}
+    env = {**os.environ, "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0", "WORKER_PORT": str(free_port())}
     commands = (
         ["import", "candidates", str(pool)],
         ["import", "job-orders", str(jobs)],
         ["purge", "--candidate", "K-00001"],
+        ["worker"],
     )
     procs = [  # in parallel: each waits out the client's retries (about 15 s)
         subprocess.Popen(

@@ -223,6 +223,8 @@ def test_a_job_order_that_names_an_employment_clause_is_flagged(
         ("hours_per_week", 37.5, "skal være et heltal"),
         ("deadline", 0, "skal være en dato (ÅÅÅÅ-MM-DD)"),
         ("start_date", 20261201, "skal være en dato (ÅÅÅÅ-MM-DD)"),
+        ("start_date", "9999-12-31", "skal ligge mellem år 2000 og 2100"),
+        ("deadline", "1900-01-01", "skal ligge mellem år 2000 og 2100"),
         ("title", "\u200b", "må ikke være tom"),
         ("employment_type", None, "skal være en af: ordinaert_job"),
     ],

@@ -55,8 +55,8 @@ def test_a_bad_outcomes_file_names_the_file_and_the_field(tmp_path: Path) -> Non
 @pytest.mark.parametrize(
     ("text", "start", "end", "label"),
     [
-        ("2026-11", date(2026, 11, 1), date(2026, 12, 1), "11.2026"),
-        ("2026-12", date(2026, 12, 1), date(2027, 1, 1), "12.2026"),
+        ("2026-11", date(2026, 11, 1), date(2026, 12, 1), "november 2026"),
+        ("2026-12", date(2026, 12, 1), date(2027, 1, 1), "december 2026"),
         ("2026", date(2026, 1, 1), date(2027, 1, 1), "2026"),
     ],
 )

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot import texts
 from bot.followup.models import FollowUp
 from bot.followup.reminders import add_months
 from bot.followup.states import FollowUpState
@@ -69,7 +70,7 @@ def parse_period(text: str) -> Period | None:
     if found.group(2) is None:
         return Period(date(year, 1, 1), date(year + 1, 1, 1), f"{year}")
     start = date(year, int(found.group(2)), 1)
-    return Period(start, add_months(start, 1), f"{start.month:02d}.{year}")
+    return Period(start, add_months(start, 1), f"{texts.MONTHS[start.month - 1]} {year}")
 
 
 @dataclass(frozen=True, slots=True)
