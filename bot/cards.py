@@ -206,6 +206,8 @@ def job_facts(job: JobOrder) -> dict[str, Any]:
     ]
     if job.start_date:
         facts.append((texts.CARD_FACT_START, when(job.start_date)))
+    if job.duration_weeks:
+        facts.append((texts.CARD_FACT_DURATION, texts.CARD_WEEKS.format(weeks=job.duration_weeks)))
     if job.positions > 1:
         facts.append((texts.CARD_FACT_POSITIONS, str(job.positions)))
     if flags:
@@ -474,6 +476,13 @@ def job_order_form_card(error: str | None = None, values: Mapping[str, Any] | No
         {"type": "Input.Date", "id": "start_date", "label": texts.CARD_FORM_START},
         {
             "type": "Input.Number",
+            "id": "duration_weeks",
+            "label": texts.CARD_FORM_DURATION,
+            "min": 1,
+            "max": 104,
+        },
+        {
+            "type": "Input.Number",
             "id": "positions",
             "label": texts.CARD_FORM_POSITIONS,
             "min": 1,
@@ -542,6 +551,7 @@ FORM_FIELDS = (
     "postcode",
     "deadline",
     "start_date",
+    "duration_weeks",
     "positions",
     "required_certificates",
     "description",

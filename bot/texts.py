@@ -107,6 +107,8 @@ CARD_FACT_PLACE = "Arbejdssted"
 CARD_FACT_DEADLINE = "Ansøgningsfrist"
 CARD_FACT_START = "Start"
 CARD_FACT_POSITIONS = "Antal stillinger"
+CARD_FACT_DURATION = "Varighed"
+CARD_WEEKS = "{weeks} uger"
 CARD_FACT_CERTIFICATES = "Krævede certifikater"
 CARD_FACT_FLAGS = "Særligt"
 CARD_FLAG_REFERRAL = "Henvisning med mødepligt"
@@ -174,6 +176,7 @@ CARD_FORM_POSTCODE = "Postnummer for arbejdsstedet"
 CARD_FORM_DEADLINE = "Ansøgningsfrist"
 CARD_FORM_START = "Startdato"
 CARD_FORM_POSITIONS = "Antal stillinger"
+CARD_FORM_DURATION = "Varighed i uger (praktik, løntilskud, nytteindsats, jobrotation)"
 CARD_FORM_CERTIFICATES = "Krævede certifikater (adskilt med komma, fx truckcertifikat)"
 CARD_FORM_DESCRIPTION = "Beskrivelse"
 CARD_FORM_REFERRAL = "Henvisning med mødepligt"
@@ -191,6 +194,7 @@ CARD_FORM_FIELD_NAMES = {
     "deadline": "Ansøgningsfrist",
     "start_date": "Startdato",
     "positions": "Antal stillinger",
+    "duration_weeks": "Varighed",
     "required_certificates": "Krævede certifikater",
     "description": "Beskrivelse",
     "referral_with_obligation": "Henvisning med mødepligt",
@@ -235,9 +239,9 @@ CARD_REPORT_OVERDUE = (
     "jobkonsulenterne har fået en påmindelse."
 )
 CARD_REPORT_NOTE = (
-    "Andel = i job ved 3-måneders-tjekket (3 måneder efter start) blandt de tjekkede; Afventer = ansat, "
-    "tjekket er ikke gjort endnu. {reference}: {source}. Til orientering: forvaltningen måler fra "
-    "forløbets afslutning, Matchbot fra starten, så tallene er ikke direkte sammenlignelige."
+    "Andel = i job ved 3-måneders-tjekket blandt de tjekkede (3 måneder efter start; for et forløb med "
+    "varighed på jobordren 3 måneder efter forløbets afslutning, som forvaltningen måler); Afventer = "
+    "ansat, tjekket er ikke gjort endnu. {reference}: {source}."
 )
 BAD_PERIOD = "'{value}' er ikke en periode. Skriv en måned som ÅÅÅÅ-MM (fx 2026-11) eller et år (fx 2026)."
 CARD_MINE_TITLE = "Dine opfølgninger"
@@ -332,6 +336,10 @@ TRANSITION_CHECK_TOO_EARLY = (
     "'I job efter 3 måneder' kan først registreres fra {earliest} (3 måneder efter start {start}). "
     "Stopper kandidaten før, så registrér 'Ophørt'."
 )
+TRANSITION_FORLOEB_TOO_EARLY = (
+    "'I job efter 3 måneder' kan først registreres fra {earliest} (3 måneder efter forløbets afslutning "
+    "{start}). Er kandidaten ikke i job eller uddannelse, så registrér 'Ophørt'."
+)
 TRANSITION_TEXT_TOO_LONG = "Noten må højst have {max} tegn."
 TRANSITION_BAD_ACTOR = "Ugyldig bruger: '{actor}'."
 TRANSITION_CONFLICT = (
@@ -357,6 +365,10 @@ REMINDER_TEXTS = {
     "interview_outcome": (
         "{candidate_id} var til jobsamtale på {job_order_id} den {interview}. "
         "Hvordan gik det? Opdatér status (ansat, afslag eller udeblevet)."
+    ),
+    "three_month_check_forloeb": (
+        "{candidate_id} startede i forløbet på {job_order_id} den {start}, og det sluttede den {end}. "
+        "Er kandidaten i job eller uddannelse 3 måneder efter forløbet? Opdatér status."
     ),
     "three_month_check": (
         "{candidate_id} startede i job på {job_order_id} den {start}. Er kandidaten stadig i job "

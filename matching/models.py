@@ -303,6 +303,9 @@ class JobOrder(_Model):
     languages: LanguageList = []
     start_date: DateField = None
     deadline: DateField = None
+    # How long a forløb lasts (virksomhedspraktik, løntilskud, nytteindsats, jobrotation): the
+    # administration counts "i job eller uddannelse i 3. måned efter forløbet", from its end.
+    duration_weeks: Annotated[int, BeforeValidator(_not_bool), Field(ge=1, le=104)] | None = None
     cvr: Annotated[str | None, Field(pattern=r"^\d{8}$")] = None
     referral_with_obligation: bool = False
     employment_clause: bool = False
@@ -326,6 +329,18 @@ class JobOrder(_Model):
         if self.start_date and self.deadline and self.deadline > self.start_date:
             raise ValueError("ansøgningsfristen ('deadline') ligger efter startdatoen ('start_date')")
         return self
+
+
+# Job types that are a forløb with an end (a tilbud or a time-limited job on special terms), not a job.
+FORLOEB_TYPES: frozenset[EmploymentType] = frozenset(
+    {
+        EmploymentType.VIRKSOMHEDSPRAKTIK,
+        EmploymentType.LOENTILSKUD_PRIVAT,
+        EmploymentType.LOENTILSKUD_OFFENTLIG,
+        EmploymentType.NYTTEINDSATS,
+        EmploymentType.JOBROTATION,
+    }
+)
 
 
 class CandidateProfile(_Model):

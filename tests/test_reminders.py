@@ -19,7 +19,7 @@ from bot.followup.reminders import (
     load_reminder_rules,
     reminder_text,
 )
-from bot.followup.states import FollowUpState
+from bot.followup.states import FollowUpState, TransitionError
 from bot.store.followup import FollowUpStore
 from config import ConfigError
 from tests.followup_support import Clock, Ranked, RecordingNotifier, Stores, candidate, cph, job_order
@@ -376,3 +376,50 @@ async def test_a_note_keeps_the_reminders_a_status_change_voids_them_even_when_c
         ("K-1", RULE_NO_PROGRESS),
     ]
     assert await store.scheduled_reminders() == []
+
+
+async def test_the_three_month_check_of_a_forloeb_counts_from_its_end(
+    store: FollowUpStore, clock: Clock
+) -> None:
+    """BIF counts a virksomhedspraktik or løntilskud as "i job eller uddannelse i 3. måned efter
+    forløbet": with the job order's duration, the check (reminder and earliest registration) is three
+    months after the forløb's last day, and the reminder asks the question BIF asks."""
+    clock.set(cph(2026, 12, 1, 9))
+    await store.put_candidates([candidate("K-1"), candidate("K-2")])
+    praktik = job_order("JO-PRAKTIK", employment_type="virksomhedspraktik", duration_weeks=4)
+    ordinary = job_order("JO-JOB", duration_weeks=4)  # a duration on an ordinary job changes nothing
+    for job, cid in ((praktik, "K-1"), (ordinary, "K-2")):
+        await store.save_job_order(job)
+        await store.save_shortlist(job.id, [Ranked(cid, 80.0)])
+        for to in (S.GODKENDT, S.KONTAKTET, S.ANSOEGT):
+            await store.transition(job.id, cid, to, JK)
+        await store.transition(job.id, cid, S.SAMTALE, JK, interview_at=cph(2026, 12, 3, 10))
+        await store.transition(job.id, cid, S.ANSAT, JK, start_date=date(2027, 1, 4))
+
+    fu = await store.get_followup("JO-PRAKTIK", "K-1")
+    assert fu is not None and fu.ends_on == date(2027, 1, 31)  # four weeks from Monday 4 January
+    other = await store.get_followup("JO-JOB", "K-2")
+    assert other is not None and other.ends_on is None
+    due = dict(await store.scheduled_reminders())
+    praktik_check = next(
+        at for rid, at in due.items() if rid.startswith(RULE_THREE_MONTH_CHECK) and "K-1" in rid
+    )
+    job_check = next(at for rid, at in due.items() if rid.startswith(RULE_THREE_MONTH_CHECK) and "K-2" in rid)
+    assert praktik_check == cph(2027, 4, 30, 8)  # 31 Jan + 3 months = 30 April (a Friday)
+    assert job_check == cph(2027, 4, 5, 8)  # 4 April is a Sunday: Monday 5 April
+
+    notifier = RecordingNotifier()
+    assert await ReminderScheduler(store, notifier, RULES, clock=clock).run_once(cph(2027, 4, 30, 8)) == 2
+    got = {f.candidate_id: reminder_text(r, f, RULES) for r, f in notifier.sent}
+    assert got["K-1"] == (
+        "K-1 startede i forløbet på JO-PRAKTIK den 04.01.2027, og det sluttede den 31.01.2027. "
+        "Er kandidaten i job eller uddannelse 3 måneder efter forløbet? Opdatér status."
+    )
+    assert "Er kandidaten stadig i job efter 3 måneder" in got["K-2"]
+
+    clock.set(cph(2027, 4, 29, 12))  # the day before: too early for the forløb, not for the job
+    with pytest.raises(TransitionError, match=r"3 måneder efter forløbets afslutning 31\.01\.2027"):
+        await store.transition("JO-PRAKTIK", "K-1", S.I_JOB_3_MDR, JK)
+    await store.transition("JO-JOB", "K-2", S.I_JOB_3_MDR, JK)
+    clock.set(cph(2027, 4, 30, 12))
+    assert (await store.transition("JO-PRAKTIK", "K-1", S.I_JOB_3_MDR, JK)).state is S.I_JOB_3_MDR

@@ -55,6 +55,7 @@ class FollowUp:
     updated_at: datetime
     interview_at: datetime | None = None
     start_date: date | None = None
+    ends_on: date | None = None  # a forløb's last day (start + the job's duration): the check counts from it
     deadline: date | None = None  # the job order's application deadline
     reason: str | None = None  # rejection reason (afvist)
     note: str | None = None  # latest note

@@ -146,7 +146,7 @@ def outcome_report(
             row["in_job"] += 1
         elif record.state is FollowUpState.OPHOERT:
             row["stopped"] += 1
-        elif add_months(hired_on, months_to_check) < today:
+        elif add_months(record.ends_on or hired_on, months_to_check) < today:  # a forløb: from its end
             row["overdue"] += 1
         else:
             row["pending"] += 1

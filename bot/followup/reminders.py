@@ -45,6 +45,7 @@ RULE_THREE_MONTH_CHECK = "three_month_check"
 RULES = (RULE_NO_PROGRESS, RULE_APPLICATION_DEADLINE, RULE_INTERVIEW_OUTCOME, RULE_THREE_MONTH_CHECK)
 # Not a configured rule: the form a deadline reminder takes when it is claimed after the deadline.
 TEXT_DEADLINE_PASSED = "application_deadline_passed"
+TEXT_FORLOEB_CHECK = "three_month_check_forloeb"  # the 3-month check of a forløb: counted from its end
 
 
 # --- rules as data -------------------------------------------------------------------------------
@@ -261,6 +262,8 @@ def reminder_text(reminder: Reminder, followup: FollowUp, rules: ReminderRules) 
     )
     days = max(rules.calendar().working_days_between(entered.astimezone(zone).date(), at), 1)
     kind = TEXT_DEADLINE_PASSED if deadline_passed(reminder, followup, rules) else reminder.rule
+    if kind == RULE_THREE_MONTH_CHECK and followup.ends_on is not None:
+        kind = TEXT_FORLOEB_CHECK  # "i job eller uddannelse 3 måneder efter forløbet", as BIF counts
     return texts.REMINDER_TEXTS[kind].format(
         candidate_id=followup.candidate_id,
         job_order_id=followup.job_order_id,
@@ -271,6 +274,7 @@ def reminder_text(reminder: Reminder, followup: FollowUp, rules: ReminderRules) 
         if followup.interview_at
         else "",
         start=followup.start_date.strftime("%d.%m.%Y") if followup.start_date else "",
+        end=followup.ends_on.strftime("%d.%m.%Y") if followup.ends_on else "",
     )
 
 

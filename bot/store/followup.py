@@ -51,7 +51,7 @@ from bot.followup.states import (
     check_transition,
 )
 from bot.store import keys
-from matching.models import CandidateProfile, Identifier, JobOrder
+from matching.models import FORLOEB_TYPES, CandidateProfile, Identifier, JobOrder
 from matching.privacy import CPR_REFUSAL, contains_cpr, random_id
 
 SYSTEM_ACTOR = "system"
@@ -542,6 +542,7 @@ class FollowUpStore:
         reason = check_text(reason)
         if interview_at is not None and interview_at.tzinfo is None:
             interview_at = interview_at.replace(tzinfo=self.rules.zone)
+        ends_on = await self._forloeb_end(job_order_id, start_date) if to is FollowUpState.ANSAT else None
 
         def change(current: FollowUp) -> FollowUp:
             if expected_version is not None and current.version != expected_version:
@@ -552,11 +553,12 @@ class FollowUpStore:
             now = self.clock()
             earliest = self.check_from(current) if to is FollowUpState.I_JOB_3_MDR else None
             if earliest is not None and now.astimezone(self.rules.zone).date() < earliest:
-                start = current.start_date or earliest  # set whenever earliest is
+                base = current.ends_on or current.start_date or earliest  # set whenever earliest is
+                too_early = texts.TRANSITION_CHECK_TOO_EARLY
+                if current.ends_on is not None:
+                    too_early = texts.TRANSITION_FORLOEB_TOO_EARLY
                 raise TransitionError(  # the administration's key figure is not filled in early
-                    texts.TRANSITION_CHECK_TOO_EARLY.format(
-                        earliest=earliest.strftime("%d.%m.%Y"), start=start.strftime("%d.%m.%Y")
-                    )
+                    too_early.format(earliest=earliest.strftime("%d.%m.%Y"), start=base.strftime("%d.%m.%Y"))
                 )
             return replace(
                 current,
@@ -566,6 +568,7 @@ class FollowUpStore:
                 note=note or current.note,
                 interview_at=interview_at or current.interview_at,
                 start_date=start_date or current.start_date,
+                ends_on=ends_on if to is FollowUpState.ANSAT else current.ends_on,
                 reason=reason if to is FollowUpState.AFVIST else current.reason,
                 closed_at=now if to in CLOSED_STATES else None,
                 history=(*current.history, HistoryItem(current.state, to, actor, now, note)),
@@ -661,10 +664,19 @@ class FollowUpStore:
         raise ConflictError(texts.TRANSITION_CONFLICT.format(current=current.label))
 
     def check_from(self, record: FollowUp) -> date | None:
-        """The first day 'I job efter 3 måneder' can be registered: the start date + the check's months."""
-        if record.start_date is None:
+        """The first day 'I job efter 3 måneder' can be registered: the check's months after the start,
+        or after the end of a forløb (the administration counts from there)."""
+        base = record.ends_on or record.start_date
+        return add_months(base, self.rules.three_month_check.months_after_start) if base else None
+
+    async def _forloeb_end(self, job_order_id: str, start_date: date | None) -> date | None:
+        """The last day of a forløb (start + the job order's duration), None for a job."""
+        job = await self.get_job_order(job_order_id) if start_date is not None else None
+        if start_date is None or job is None or job.duration_weeks is None:
             return None
-        return add_months(record.start_date, self.rules.three_month_check.months_after_start)
+        if job.employment_type not in FORLOEB_TYPES:
+            return None
+        return start_date + timedelta(weeks=job.duration_weeks, days=-1)
 
     async def get_followup(self, job_order_id: str, candidate_id: str) -> FollowUp | None:
         raw = await self.r.hgetall(keys.followup(self.prefix, job_order_id, candidate_id))
@@ -852,6 +864,7 @@ class FollowUpStore:
             updated_at=datetime.fromisoformat(raw["updated_at"]),
             interview_at=_dt(raw.get("interview_at")),
             start_date=_date(raw.get("start_date")),
+            ends_on=_date(raw.get("ends_on")),
             deadline=_date(raw.get("deadline")),
             reason=raw.get("reason") or None,
             note=raw.get("note") or None,
@@ -873,6 +886,7 @@ class FollowUpStore:
             "updated_at": _iso(r.updated_at),
             "interview_at": _iso(r.interview_at),
             "start_date": _iso(r.start_date),
+            "ends_on": _iso(r.ends_on),
             "deadline": _iso(r.deadline),
             "reason": r.reason or "",
             "note": r.note or "",
@@ -949,7 +963,7 @@ class FollowUpStore:
             now=self.clock(),
             deadline=updated.deadline,
             interview_at=updated.interview_at,
-            start_date=updated.start_date,
+            start_date=updated.ends_on or updated.start_date,  # a forløb's check counts from its end
         )
 
     def _record_ops(
@@ -1123,6 +1137,7 @@ class FollowUpStore:
             reason=None,
             interview_at=None,
             start_date=None,
+            ends_on=None,
             anonymised=True,
             updated_at=now,
             next_due_at=None,
