@@ -423,3 +423,31 @@ async def test_the_three_month_check_of_a_forloeb_counts_from_its_end(
     await store.transition("JO-JOB", "K-2", S.I_JOB_3_MDR, JK)
     clock.set(cph(2027, 4, 30, 12))
     assert (await store.transition("JO-PRAKTIK", "K-1", S.I_JOB_3_MDR, JK)).state is S.I_JOB_3_MDR
+
+
+async def test_a_long_forloeb_keeps_its_check_through_retention_and_follows_a_revision(
+    store: FollowUpStore, clock: Clock
+) -> None:
+    """Review findings: a 26-week løntilskud is not 'untouched for 180 days' while it waits for its
+    check, and a job order revised to a longer forløb moves the hired candidate's check."""
+    clock.set(cph(2026, 12, 1, 9))
+    await store.put_candidates([candidate("K-1")])
+    job = job_order("JO-LT", employment_type="loentilskud_privat", duration_weeks=26)
+    await store.save_job_order(job)
+    await store.save_shortlist(job.id, [Ranked("K-1", 80.0)])
+    for to in (S.GODKENDT, S.KONTAKTET, S.ANSOEGT):
+        await store.transition(job.id, "K-1", to, JK)
+    await store.transition(job.id, "K-1", S.SAMTALE, JK, interview_at=cph(2026, 12, 3, 10))
+    await store.transition(job.id, "K-1", S.ANSAT, JK, start_date=date(2027, 1, 4))
+
+    assert await store.purge_expired(cph(2027, 6, 1, 9)) == 0  # 182 days after the hire was registered
+    fu = await store.get_followup(job.id, "K-1")
+    assert fu is not None and not fu.anonymised and fu.ends_on == date(2027, 7, 4)
+    assert (await _due(store))[RULE_THREE_MONTH_CHECK] == cph(2027, 10, 4, 8)
+
+    await store.save_job_order(job.model_copy(update={"duration_weeks": 39}))  # extended by 13 weeks
+    fu = await store.get_followup(job.id, "K-1")
+    assert fu is not None and fu.ends_on == date(2027, 10, 3)
+    assert (await _due(store))[RULE_THREE_MONTH_CHECK] == cph(2028, 1, 3, 8)
+    # Retention counts again from the new check date, not from the day of the revision.
+    assert await store.purge_expired(cph(2028, 2, 1, 9)) == 0

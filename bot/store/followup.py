@@ -174,6 +174,13 @@ _ID = TypeAdapter(Identifier)
 _CARD_FIELDS = ("state", "version", "reason", "history")
 
 
+def _forloeb_end(job: JobOrder, start_date: date | None) -> date | None:
+    """The last day of a forløb (start + the job order's duration); None for a job or without one."""
+    if start_date is None or job.duration_weeks is None or job.employment_type not in FORLOEB_TYPES:
+        return None
+    return start_date + timedelta(weeks=job.duration_weeks, days=-1)
+
+
 def _iso(value: datetime | date | None) -> str:
     return value.isoformat() if value is not None else ""
 
@@ -330,8 +337,14 @@ class FollowUpStore:
             ],
         )
         # The script hands back the content it replaced, so no read before the write (one round trip).
-        if outcome == "revised" and old and JobOrder.model_validate_json(old).deadline != job.deadline:
-            await self._reschedule_job_order(job.id, job.deadline)
+        if outcome == "revised" and old:
+            before = JobOrder.model_validate_json(old)
+            if (before.deadline, before.duration_weeks, before.employment_type) != (
+                job.deadline,
+                job.duration_weeks,
+                job.employment_type,
+            ):
+                await self._reschedule_job_order(job)
         return str(outcome)  # type: ignore[return-value]
 
     async def get_job_order(self, job_order_id: str) -> JobOrder | None:
@@ -377,13 +390,19 @@ class FollowUpStore:
         )
         return _dt(updated_at) if revision is not None and int(revision) > 1 else None
 
-    async def _reschedule_job_order(self, job_order_id: str, deadline: date | None) -> None:
-        for candidate_id in await self.r.smembers(keys.by_job_order(self.prefix, job_order_id)):
+    async def _reschedule_job_order(self, job: JobOrder) -> None:
+        """A revision that moves the deadline, or changes a forløb's length or kind, reschedules the
+        open records' reminders (and a hired candidate's check date)."""
+        for candidate_id in await self.r.smembers(keys.by_job_order(self.prefix, job.id)):
             for _ in range(MAX_CAS_ATTEMPTS):
-                current = await self.get_followup(job_order_id, candidate_id)
+                current = await self.get_followup(job.id, candidate_id)
                 if current is None or not current.is_open:
                     break
-                updated = replace(current, deadline=deadline, version=current.version + 1)
+                hired = current.state is FollowUpState.ANSAT
+                ends_on = _forloeb_end(job, current.start_date) if hired else None
+                updated = replace(
+                    current, deadline=job.deadline, ends_on=ends_on, version=current.version + 1
+                )
                 outcome, _ = await self._write(
                     current, updated, action="rescheduled", actor=SYSTEM_ACTOR, idem=None, new_reminders=True
                 )
@@ -542,7 +561,7 @@ class FollowUpStore:
         reason = check_text(reason)
         if interview_at is not None and interview_at.tzinfo is None:
             interview_at = interview_at.replace(tzinfo=self.rules.zone)
-        ends_on = await self._forloeb_end(job_order_id, start_date) if to is FollowUpState.ANSAT else None
+        ends_on = await self._forloeb_end_of(job_order_id, start_date) if to is FollowUpState.ANSAT else None
 
         def change(current: FollowUp) -> FollowUp:
             if expected_version is not None and current.version != expected_version:
@@ -669,14 +688,11 @@ class FollowUpStore:
         base = record.ends_on or record.start_date
         return add_months(base, self.rules.three_month_check.months_after_start) if base else None
 
-    async def _forloeb_end(self, job_order_id: str, start_date: date | None) -> date | None:
-        """The last day of a forløb (start + the job order's duration), None for a job."""
-        job = await self.get_job_order(job_order_id) if start_date is not None else None
-        if start_date is None or job is None or job.duration_weeks is None:
+    async def _forloeb_end_of(self, job_order_id: str, start_date: date | None) -> date | None:
+        if start_date is None:
             return None
-        if job.employment_type not in FORLOEB_TYPES:
-            return None
-        return start_date + timedelta(weeks=job.duration_weeks, days=-1)
+        job = await self.get_job_order(job_order_id)
+        return _forloeb_end(job, start_date) if job is not None else None
 
     async def get_followup(self, job_order_id: str, candidate_id: str) -> FollowUp | None:
         raw = await self.r.hgetall(keys.followup(self.prefix, job_order_id, candidate_id))
@@ -1017,7 +1033,13 @@ class FollowUpStore:
             ops.add("ZADD", keys.due(p), f"{updated.next_due_at.timestamp():.3f}", member)
         else:
             ops.add("ZREM", keys.due(p), member)
-        ops.add("ZADD", keys.by_updated(p), f"{updated.updated_at.timestamp():.3f}", member)
+        # Retention of an open record counts from its last change; a hire waits for its 3-month check,
+        # so it counts from the check date (a 26-week løntilskud is not "untouched" after 180 days).
+        touched = updated.updated_at
+        check = self.check_from(updated) if updated.state is FollowUpState.ANSAT else None
+        if check is not None:
+            touched = max(touched, datetime.combine(check, datetime.min.time(), UTC))
+        ops.add("ZADD", keys.by_updated(p), f"{touched.timestamp():.3f}", member)
         if updated.closed_at is not None and current.closed_at is None:
             ops.add("ZADD", keys.closed(p), f"{updated.closed_at.timestamp():.3f}", member)
         ops.audit(
