@@ -506,7 +506,7 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
         """Log the failure; tell the user only when they wrote something (an invoke answers with the
         text itself; a member joining or an installation has no one waiting in the channel)."""
         log.error("turn failed", exc_info=error, extra={"activity_type": context.activity.type})
-        if context.activity.type == ActivityTypes.invoke:
+        if context.activity.type == ActivityTypes.invoke and context.activity.name == ADAPTIVE_CARD_ACTION:
             # A button pressed while e.g. Redis is down: answer the presser in Danish (else the SDK
             # answers 501 with an empty body and Teams shows its own error).
             answer = Activity(type=ActivityTypes.invoke_response, value=_invoke_message(texts.ERROR_GENERIC))

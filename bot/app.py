@@ -173,6 +173,8 @@ def create_app(
             )
         else:
             log.info("bot framework authentication on", extra={"app_type": settings.app_type})
+        if not settings.match_channel_id:
+            log.warning("MATCH_CHANNEL_ID is empty: job orders from the API cannot be posted anywhere")
         if not settings.match_leads:
             log.warning(
                 "MATCH_LEADS is empty: everyone in the match channel may approve and reject candidates"

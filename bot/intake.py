@@ -59,12 +59,18 @@ class JobOrderStore(Protocol):
     async def job_order_revised_at(self, job_order_id: str) -> Any: ...
 
 
-class ChannelNotInstalled(Exception):
-    """The bot is not (yet) installed in the match unit's channel: nowhere to post, nobody to tell.
+class NotYet(Exception):
+    """Not a failure of the job order, a reason to try again later: the worker keeps it queued
+    (retried every ``claim_idle_ms``) without counting an attempt."""
 
-    Not a failure of the job order: the worker keeps it queued (retried every ``claim_idle_ms``)
-    until the bot is installed, instead of dead-lettering it where nobody is told.
-    """
+
+class ChannelNotInstalled(NotYet):
+    """The bot is not (yet) installed in the match unit's channel: nowhere to post, nobody to tell,
+    so waiting beats dead-lettering the job order where nobody is told."""
+
+
+class PostingInProgress(NotYet):
+    """Someone else is posting this job order's card right now (a typed 'match', another worker)."""
 
 
 class ShortlistPublisher(Protocol):
@@ -559,7 +565,7 @@ class IntakeWorker:
         return "posted"
 
     async def _failed(self, entry: IntakeEntry, exc: Exception) -> str:
-        if isinstance(exc, ChannelNotInstalled):  # waiting for the install, not failing: no attempt counted
+        if isinstance(exc, NotYet):  # waiting (for the install, for another post), not failing
             log.info("match channel not installed: waiting", extra={"job_order_id": entry.job_order_id})
             try:
                 await self.queue.release([entry], self.consumer, retry_in_ms=self.queue.claim_idle_ms)

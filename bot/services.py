@@ -22,7 +22,7 @@ from bot.followup.models import Clock, FollowUp, Funnel, Reminder, ShortlistEntr
 from bot.followup.outcomes import OutcomeConfig, OutcomeReport, Period, load_outcome_config, outcome_report
 from bot.followup.reminders import ReminderRules, reminder_text
 from bot.followup.states import FollowUpState, TransitionError
-from bot.intake import ChannelNotInstalled
+from bot.intake import ChannelNotInstalled, PostingInProgress
 from bot.observability import Metrics
 from bot.store.conversations import HANDOVER_PENDING, HANDOVER_SENT, ConversationStore, TeamsUser
 from bot.store.followup import FollowUpStore
@@ -230,25 +230,12 @@ class ShortlistService:
         target = await self._target(origin)
         if target is None:
             return Reply(card=await self.render(job.id, job=job))
-        digest = job_digest(job)
-        posted_before = await self.conversations.get_card(job.id)
-        if posted_before is not None and posted_before.digest == digest:
-            # Same content, one card: matching again re-ranks the card everyone already decides on.
-            # (Revised content gets a card of its own, marked revised, as from the intake.)
-            await self.refresh(job.id, await self.render(job.id, job=job))
-            return Reply(texts.SHORTLIST_UPDATED.format(job_order_id=job.id))
-        if not await self.conversations.claim_posting(job.id):
-            return Reply(texts.SHORTLIST_BEING_POSTED.format(job_order_id=job.id))  # a double click
         try:
-            reference, new_thread = target
-            card = await self.render(job.id, job=job)
-            posted = await self.messenger.post(reference, card, new_thread=new_thread)
-            await self.conversations.save_card(
-                job.id, posted.reference, posted.activity_id, cards.SHOW_FIRST, digest
-            )
-        finally:
-            await self.conversations.release_posting(job.id)
-        self.metrics.shortlists_posted.inc()
+            posted = await self._post_or_refresh(job, target)
+        except PostingInProgress:
+            return Reply(texts.SHORTLIST_BEING_POSTED.format(job_order_id=job.id))  # a double click
+        if posted is None:
+            return Reply(texts.SHORTLIST_UPDATED.format(job_order_id=job.id))
         log.info("shortlist posted", extra={"job_order_id": job.id, "candidates": len(shortlist.results)})
         if (
             origin is not None
@@ -260,6 +247,8 @@ class ShortlistService:
     # engineer I's intake worker calls these two (bot.intake.ShortlistPublisher)
     async def publish_shortlist(self, job: JobOrder, *, revised: bool) -> None:
         """Match and post for the intake worker; raises when nothing could be posted so it retries."""
+        if not self.channel_id:  # a setting, not a wait: fail (dead letter) rather than wait for ever
+            raise RuntimeError("MATCH_CHANNEL_ID is not set")
         target = await self._target(None)
         if target is None:
             raise ChannelNotInstalled(self.channel_id)
@@ -271,11 +260,48 @@ class ShortlistService:
                 target[0], texts.SHORTLIST_EMPTY.format(job_order_id=job.id, considered=shortlist.considered)
             )
             return
-        posted = await self.messenger.post(target[0], card, new_thread=target[1])
-        await self.conversations.save_card(
-            job.id, posted.reference, posted.activity_id, cards.SHOW_FIRST, job_digest(job)
-        )
+        # The stream gives the intake its own exactly-once; no claim (a killed worker would hold it).
+        await self._post_or_refresh(job, target, card, claim=False)
+
+    async def _post_or_refresh(
+        self,
+        job: JobOrder,
+        target: tuple[dict[str, Any], bool],
+        card: cards.Card | None = None,
+        *,
+        claim: bool = True,
+    ) -> Posted | None:
+        """Post the job order's card, or re-rank the card already posted for the same content (None).
+
+        One job order, one card, whichever path asks (a typed 'match', 'Match nu', the intake worker):
+        a card for the same content is refreshed, not posted again. With ``claim`` the first post
+        happens under a claim and the card location is read again once it is won, so a post that
+        finished meanwhile is refreshed rather than duplicated; PostingInProgress while another runs.
+        Revised content gets a card of its own, marked revised.
+        """
+        digest = job_digest(job)
+        for attempt in ("before", "after the claim") if claim else ("before",):
+            posted_before = await self.conversations.get_card(job.id)
+            if posted_before is not None and posted_before.digest == digest:
+                await self.refresh(job.id, card or await self.render(job.id, job=job))
+                if attempt != "before":
+                    await self.conversations.release_posting(job.id)
+                return None
+            if claim and attempt == "before" and not await self.conversations.claim_posting(job.id):
+                raise PostingInProgress(job.id)
+        try:
+            reference, new_thread = target
+            posted = await self.messenger.post(
+                reference, card or await self.render(job.id, job=job), new_thread=new_thread
+            )
+            await self.conversations.save_card(
+                job.id, posted.reference, posted.activity_id, cards.SHOW_FIRST, digest
+            )
+        finally:
+            if claim:
+                await self.conversations.release_posting(job.id)
         self.metrics.shortlists_posted.inc()
+        return posted
 
     async def report_to_channel(self, text: str) -> None:
         target = await self._target(None)

@@ -149,3 +149,28 @@ async def test_a_job_order_sent_before_the_bot_is_in_the_channel_waits_and_is_po
         await asyncio.sleep(1.0)
         assert _cards_for(bot.shortlist_cards(), "JO-EARLY") == 1  # exactly one
         assert await queue.dead_letters() == []
+
+
+async def test_a_waiting_job_order_matched_by_hand_after_the_install_is_still_one_card(
+    redis_url: str, key_prefix: str
+) -> None:
+    """Review finding: after installing the bot, a lead types 'match' for the job order that waited;
+    the waiting queue entry must then re-rank that card, not post a second one."""
+    from tests.fake_connector import message
+
+    options = {"pool": candidates(), "install": False}
+    async with running_bot(redis_url, key_prefix, **options) as bot:  # type: ignore[arg-type]
+        assert (await bot.post_jobs(job_order_json("JO-BYHAND"))).status == 202
+        await asyncio.sleep(0.5)
+        bot.connector.add_member(LEAD["id"], LEAD["aadObjectId"], "leder@kk.dk")
+        await bot.http.post(bot.url("/api/messages"), json=install_in_team(bot.connector.url, LEAD))
+        typed = message(bot.connector.url, LEAD, "match JO-BYHAND", channel=True)
+        assert (await bot.http.post(bot.url("/api/messages"), json=typed)).status == 201
+        await wait_until(lambda: _cards_for(bot.shortlist_cards(), "JO-BYHAND") == 1, timeout=10)
+        queue = IntakeQueue(bot.redis, key_prefix)
+        for _ in range(40):  # the waiting entry is claimed again within the claim interval (300 ms)
+            if (await queue.stats()).pending == 0 and (await queue.stats()).waiting == 0:
+                break
+            await asyncio.sleep(0.1)
+        assert (await queue.stats()).pending == 0
+        assert _cards_for(bot.shortlist_cards(), "JO-BYHAND") == 1
