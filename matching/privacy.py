@@ -7,6 +7,7 @@ runs it through :func:`contains_cpr` and refuses it.
 
 from __future__ import annotations
 
+import html
 import re
 import secrets
 import unicodedata
@@ -15,7 +16,10 @@ CPR_REFUSAL = "CPR-numre må ikke indgå"
 
 # DDMMYY-SSSS, DDMMYYSSSS, DDMMYY SSSS (also with '/', '.' or spaces around the separator) with a
 # plausible day and month. Not bounded by digits on either side, so an 11-digit number is not one.
-_CPR_RE = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}(?:\s*[-/.]\s*|\s*)\d{4}(?!\d)")
+# Spaces, not line breaks: "010326" at a line's end and a postcode on the next is no CPR number.
+_CPR_RE = re.compile(
+    r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}(?:[ \t]{0,2}[-/.][ \t]{0,2}|[ \t]{0,2})\d{4}(?!\d)"
+)
 # What people (and Word, and Teams' HTML) turn a typed CPR number into: dashes of every kind,
 # full-width digits, non-breaking spaces, markup between the digits.
 _DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"})
@@ -23,11 +27,13 @@ _TAG_RE = re.compile(r"<[^<>]{0,200}>")
 _ANY_DIGIT = re.compile(r"\d")
 
 
-def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).translate(_DASHES)
-    # Invisible format characters (zero-width space/joiner, word joiner, soft hyphen) hide nothing.
-    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
-    return _TAG_RE.sub("", text.replace("&nbsp;", " "))
+def _normalised(text: str) -> tuple[str, str]:
+    """The text as a reader sees it: entities decoded (&nbsp;, &#8209;), full-width digits and every
+    dash made plain, invisible format and combining characters dropped; once with markup removed
+    ("010190<b></b>1234") and once with it kept ("<010190-1234>" is not a tag to drop)."""
+    text = unicodedata.normalize("NFKC", html.unescape(text)).translate(_DASHES)
+    text = "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Mn"))
+    return _TAG_RE.sub("", text), text
 
 
 def contains_cpr(text: str) -> bool:
@@ -36,7 +42,7 @@ def contains_cpr(text: str) -> bool:
         return True
     if not _ANY_DIGIT.search(text) or (text.isascii() and "<" not in text and "&" not in text):
         return False  # no digit at all (\d is Unicode: full-width ones count), or nothing to normalise
-    return bool(_CPR_RE.search(_normalise(text)))
+    return any(_CPR_RE.search(variant) for variant in _normalised(text))
 
 
 def check_no_cpr(text: str) -> str:
@@ -53,7 +59,10 @@ def redact_cpr(text: str) -> str:
     normalised text: the line loses its exact spelling, never the redaction.
     """
     redacted = _CPR_RE.sub("[CPR fjernet]", text)
-    return _CPR_RE.sub("[CPR fjernet]", _normalise(redacted)) if contains_cpr(redacted) else redacted
+    for variant in _normalised(redacted) if contains_cpr(redacted) else ():
+        if _CPR_RE.search(variant):
+            return redact_cpr(_CPR_RE.sub("[CPR fjernet]", variant))  # once more: the other variant
+    return redacted
 
 
 def random_id(nbytes: int = 8) -> str:

@@ -239,3 +239,19 @@ def test_type_errors_of_a_sender_are_refused_in_danish(field: str, value: Any, m
 def test_invisible_and_control_characters_are_removed_from_text() -> None:
     cleaned = JobOrder.model_validate(job(title="Tøm\u200brer\u202e", company="Byg\x00 A/S"))
     assert (cleaned.title, cleaned.company) == ("Tømrer", "Byg A/S")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kontakt <010190\u20131234>",  # inside angle brackets that are no tag
+        "010190&#8209;1234",  # an HTML entity for a non-breaking hyphen
+        "0101\u034f90-1234",  # a combining grapheme joiner between the digits
+    ],
+)
+def test_cpr_numbers_hidden_by_markup_entities_or_combining_marks_are_found(text: str) -> None:
+    assert contains_cpr(text) and not contains_cpr(redact_cpr(text))
+
+
+def test_a_date_at_a_line_end_and_a_postcode_below_is_no_cpr_number() -> None:
+    assert not contains_cpr("Opstart 010326\n2300 København S")
