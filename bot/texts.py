@@ -336,6 +336,10 @@ TRANSITION_CHECK_TOO_EARLY = (
     "'I job efter 3 måneder' kan først registreres fra {earliest} (3 måneder efter start {start}). "
     "Stopper kandidaten før, så registrér 'Ophørt'."
 )
+TRANSITION_START_TOO_FAR = (
+    "Startdatoen {start} ligger mere end et år ude i fremtiden. Tjek datoen, og registrér 'Ansat', når "
+    "startdatoen er aftalt."
+)
 TRANSITION_FORLOEB_TOO_EARLY = (
     "'I job efter 3 måneder' kan først registreres fra {earliest} (3 måneder efter forløbets afslutning "
     "{start}). Er kandidaten ikke i job eller uddannelse, så registrér 'Ophørt'."

@@ -529,3 +529,16 @@ async def test_recent_job_orders_newest_first_with_where_their_candidates_stand(
     assert (counts[S.FORESLAAET], counts[S.GODKENDT]) == (2, 1)
     assert sum(listed[0][1].values()) == 0  # JO-3: nobody shortlisted yet
     assert [job.id for job, _ in await store.recent_job_orders(limit=2)] == ["JO-3", "JO-2"]
+
+
+async def test_a_start_date_more_than_a_year_ahead_is_refused(store: FollowUpStore, clock: Clock) -> None:
+    """'ansat' cannot be undone, so a typo (2062 for 2026) would block the 3-month check for decades."""
+    await _setup(store, "K-1")
+    for to in (S.GODKENDT, S.KONTAKTET, S.ANSOEGT):
+        await store.transition(JO, "K-1", to, LEAD)
+    await store.transition(JO, "K-1", S.SAMTALE, LEAD, interview_at=clock.now + timedelta(days=2))
+    with pytest.raises(TransitionError, match="mere end et år ude i fremtiden"):
+        await store.transition(JO, "K-1", S.ANSAT, LEAD, start_date=date(2062, 1, 4))
+    fu = await store.get_followup(JO, "K-1")
+    assert fu is not None and fu.state is S.SAMTALE
+    assert (await store.transition(JO, "K-1", S.ANSAT, LEAD, start_date=date(2027, 1, 4))).state is S.ANSAT

@@ -170,6 +170,7 @@ return n
 """
 
 _ID = TypeAdapter(Identifier)
+MAX_START_AHEAD = timedelta(days=366)  # a hire's start date at most this far ahead of its registration
 # The record fields a shortlist row shows (get_shortlist reads only these).
 _CARD_FIELDS = ("state", "version", "reason", "history")
 
@@ -570,6 +571,12 @@ class FollowUpStore:
                 current.state, to, reason=reason, interview_at=interview_at, start_date=start_date
             )
             now = self.clock()
+            today = now.astimezone(self.rules.zone).date()
+            if to is FollowUpState.ANSAT and start_date is not None and start_date > today + MAX_START_AHEAD:
+                # ansat cannot be corrected (only the 3-month outcome follows): a typo like 2062 for
+                # 2026 would block the check for decades, so a start more than a year out is refused
+                too_far = texts.TRANSITION_START_TOO_FAR.format(start=start_date.strftime("%d.%m.%Y"))
+                raise TransitionError(too_far)
             earliest = self.check_from(current) if to is FollowUpState.I_JOB_3_MDR else None
             if earliest is not None and now.astimezone(self.rules.zone).date() < earliest:
                 base = current.ends_on or current.start_date or earliest  # set whenever earliest is
