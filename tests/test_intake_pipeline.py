@@ -168,7 +168,7 @@ async def test_a_waiting_job_order_matched_by_hand_after_the_install_is_still_on
         assert (await bot.http.post(bot.url("/api/messages"), json=typed)).status == 201
         await wait_until(lambda: _cards_for(bot.shortlist_cards(), "JO-BYHAND") == 1, timeout=10)
         queue = IntakeQueue(bot.redis, key_prefix)
-        for _ in range(40):  # the waiting entry is claimed again within the claim interval (300 ms)
+        for _ in range(150):  # the waiting entry is claimed again within the claim interval (300 ms)
             if (await queue.stats()).pending == 0 and (await queue.stats()).waiting == 0:
                 break
             await asyncio.sleep(0.1)
