@@ -149,14 +149,25 @@ def attachment(card: Card) -> dict[str, Any]:
 
 
 def _card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None, *, fallback: str) -> Card:
-    card: Card = {"type": "AdaptiveCard", "version": CARD_VERSION, "body": body, "fallbackText": fallback}
+    card: Card = {
+        "type": "AdaptiveCard",
+        "version": CARD_VERSION,
+        "body": body,
+        "fallbackText": _no_links(fallback),
+    }
     if actions:
         card["actions"] = actions
     return card
 
 
+def _no_links(text: str) -> str:
+    """Break Markdown link syntax: a job title like '[Klik her](http://…)' from outside must not
+    become a link on a card in the municipality's channel (our own texts use no links)."""
+    return text.replace("](", "] (")
+
+
 def _text(text: str, **extra: Any) -> dict[str, Any]:
-    return {"type": "TextBlock", "text": text, "wrap": True, **extra}
+    return {"type": "TextBlock", "text": _no_links(text), "wrap": True, **extra}
 
 
 def _title(text: str) -> dict[str, Any]:
@@ -212,7 +223,7 @@ def job_facts(job: JobOrder) -> dict[str, Any]:
         facts.append((texts.CARD_FACT_POSITIONS, str(job.positions)))
     if flags:
         facts.append((texts.CARD_FACT_FLAGS, ", ".join(flags)))
-    return {"type": "FactSet", "facts": [{"title": t, "value": v} for t, v in facts]}
+    return {"type": "FactSet", "facts": [{"title": t, "value": _no_links(v)} for t, v in facts]}
 
 
 # --- shortlist card -------------------------------------------------------------------------------------

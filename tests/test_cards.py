@@ -354,3 +354,10 @@ def test_a_notice_for_the_presser_sits_on_top_of_a_valid_card() -> None:
     card = cards.with_notice(cards.handover_card(job(), row(1, "godkendt"), status()), "K-0001 er allerede …")
     assert_valid(card)
     assert card["body"][0]["text"] == "K-0001 er allerede …" and card["body"][0]["color"] == "Warning"
+
+
+def test_markdown_links_from_a_job_order_do_not_become_links_on_cards() -> None:
+    phishing = job(title="[Klik her](http://evil.example)", company="[Firma](http://evil.example)")
+    for card in (cards.job_order_card(phishing), cards.handover_card(phishing, row(1, "godkendt"), status())):
+        assert "](" not in json.dumps(card, ensure_ascii=False)
+        assert "Klik her" in card_text(card)
