@@ -22,7 +22,14 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.followup.models import Funnel
 from bot.followup.outcomes import OutcomeReport, OutcomeRow
-from bot.followup.states import FUNNEL_EXITS, FUNNEL_PATH, NEEDS_DATE, FollowUpState, consultant_next
+from bot.followup.states import (
+    FUNNEL_EXITS,
+    FUNNEL_PATH,
+    HIRED_STATES,
+    NEEDS_DATE,
+    FollowUpState,
+    consultant_next,
+)
 from matching.geo import postcodes
 from matching.models import EmploymentType, JobOrder, certificate_label, da_number
 
@@ -650,7 +657,6 @@ _IN_PROGRESS = (
     FollowUpState.HENVIST,
     FollowUpState.SAMTALE,
 )
-_HIRED = (FollowUpState.ANSAT, FollowUpState.I_JOB_3_MDR, FollowUpState.OPHOERT)
 
 
 def job_list_card(jobs: Sequence[tuple[JobOrder, Mapping[FollowUpState, int]]], today: date) -> Card:
@@ -671,7 +677,7 @@ def job_list_card(jobs: Sequence[tuple[JobOrder, Mapping[FollowUpState, int]]], 
                 deadline or texts.CARD_REPORT_NONE,
                 str(counts.get(FollowUpState.FORESLAAET, 0)),
                 str(sum(counts.get(s, 0) for s in _IN_PROGRESS)),
-                str(sum(counts.get(s, 0) for s in _HIRED)),
+                str(sum(counts.get(s, 0) for s in HIRED_STATES)),
             ]
         )
     body.append(_table(rows, [2, 4, 2, 1, 1, 1]))

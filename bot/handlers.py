@@ -63,7 +63,6 @@ def _int(value: Any, default: int = 0) -> int:
 _DANISH_DATE = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")  # 1.12.2026, 01/12/2026
 
 
-
 def _date(value: Any) -> date | None:
     """A typed or picked date: ÅÅÅÅ-MM-DD (the date picker, ISO) or DD.MM.ÅÅÅÅ as the cards write it."""
     if not value:

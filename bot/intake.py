@@ -566,7 +566,9 @@ class IntakeWorker:
 
     async def _failed(self, entry: IntakeEntry, exc: Exception) -> str:
         if isinstance(exc, NotYet):  # waiting (for the install, for another post), not failing
-            log.info("match channel not installed: waiting", extra={"job_order_id": entry.job_order_id})
+            log.info(
+                "intake entry waits", extra={"job_order_id": entry.job_order_id, "reason": type(exc).__name__}
+            )
             try:
                 await self.queue.release([entry], self.consumer, retry_in_ms=self.queue.claim_idle_ms)
             except Exception as inner:  # Redis down: the entry stays pending and is claimed later

@@ -280,16 +280,13 @@ class ShortlistService:
         Revised content gets a card of its own, marked revised.
         """
         digest = job_digest(job)
-        for attempt in ("before", "after the claim") if claim else ("before",):
-            posted_before = await self.conversations.get_card(job.id)
-            if posted_before is not None and posted_before.digest == digest:
-                await self.refresh(job.id, card or await self.render(job.id, job=job))
-                if attempt != "before":
-                    await self.conversations.release_posting(job.id)
-                return None
-            if claim and attempt == "before" and not await self.conversations.claim_posting(job.id):
-                raise PostingInProgress(job.id)
+        if await self._refreshed(job, digest, card):
+            return None
+        if claim and not await self.conversations.claim_posting(job.id):
+            raise PostingInProgress(job.id)
         try:
+            if claim and await self._refreshed(job, digest, card):  # posted while we waited for the claim
+                return None
             reference, new_thread = target
             posted = await self.messenger.post(
                 reference, card or await self.render(job.id, job=job), new_thread=new_thread
@@ -302,6 +299,14 @@ class ShortlistService:
                 await self.conversations.release_posting(job.id)
         self.metrics.shortlists_posted.inc()
         return posted
+
+    async def _refreshed(self, job: JobOrder, digest: str, card: cards.Card | None) -> bool:
+        """Re-rank the card already posted for this content, if there is one."""
+        posted_before = await self.conversations.get_card(job.id)
+        if posted_before is None or posted_before.digest != digest:
+            return False
+        await self.refresh(job.id, card or await self.render(job.id, job=job))
+        return True
 
     async def report_to_channel(self, text: str) -> None:
         target = await self._target(None)

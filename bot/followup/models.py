@@ -73,6 +73,11 @@ class FollowUp:
         return self.state.is_open
 
     @property
+    def check_base(self) -> date | None:
+        """The day the 3-month check counts from: a forløb's end, else the start date."""
+        return self.ends_on or self.start_date
+
+    @property
     def allowed_next(self) -> tuple[FollowUpState, ...]:
         return self.state.allowed_next
 

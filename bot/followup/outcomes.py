@@ -23,13 +23,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot import texts
 from bot.followup.models import FollowUp
 from bot.followup.reminders import add_months
-from bot.followup.states import FollowUpState
+from bot.followup.states import HIRED_STATES, FollowUpState
 from config import config_path, validate_file
 from matching.models import EmploymentType, JobOrder
 
 OUTCOMES_FILE = "outcomes.toml"
 _ZONE = ZoneInfo("Europe/Copenhagen")
-_HIRED_STATES = frozenset({FollowUpState.ANSAT, FollowUpState.I_JOB_3_MDR, FollowUpState.OPHOERT})
 _PERIOD_RE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2]))?$")
 
 Percent = Annotated[float, Field(ge=0, le=100)]
@@ -132,7 +131,7 @@ def outcome_report(
     for record in records:
         job = job_orders.get(record.job_order_id)
         hired_on = hire_date(record)
-        if record.state not in _HIRED_STATES or job is None or hired_on is None:
+        if record.state not in HIRED_STATES or job is None or hired_on is None:
             continue
         if period is not None and not period.start <= hired_on < period.end:
             continue
@@ -146,7 +145,7 @@ def outcome_report(
             row["in_job"] += 1
         elif record.state is FollowUpState.OPHOERT:
             row["stopped"] += 1
-        elif add_months(record.ends_on or hired_on, months_to_check) < today:  # a forløb: from its end
+        elif add_months(record.check_base or hired_on, months_to_check) < today:  # a forløb: from its end
             row["overdue"] += 1
         else:
             row["pending"] += 1

@@ -102,6 +102,9 @@ FUNNEL_EXITS: tuple[FollowUpState, ...] = (
     S.AFVIST, S.AFSLAG, S.UDEBLEVET, S.IKKE_INTERESSERET, S.TRUKKET, S.OPHOERT
 )  # fmt: skip
 
+# A hire and the two outcomes of its 3-month check: "rapport" counts these, "jobordrer" shows them.
+HIRED_STATES: tuple[FollowUpState, ...] = (S.ANSAT, S.I_JOB_3_MDR, S.OPHOERT)
+
 OPEN_STATES: frozenset[FollowUpState] = frozenset(S) - CLOSED_STATES
 
 # Where the consultant (or the lead) has to do something next; used to order "mine opfølgninger".

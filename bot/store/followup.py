@@ -43,6 +43,7 @@ from bot.followup.models import (
 from bot.followup.reminders import ReminderRules, add_months, compute_reminders, load_reminder_rules
 from bot.followup.states import (
     CLOSED_STATES,
+    HIRED_STATES,
     ConflictError,
     FollowUpState,
     NotFoundError,
@@ -180,6 +181,15 @@ def _forloeb_end(job: JobOrder, start_date: date | None) -> date | None:
     if start_date is None or job.duration_weeks is None or job.employment_type not in FORLOEB_TYPES:
         return None
     return start_date + timedelta(weeks=job.duration_weeks, days=-1)
+
+
+def _tally(states: Iterable[str | None]) -> dict[FollowUpState, int]:
+    """How many records are in each state (every state, zeros included); missing records skipped."""
+    counts = dict.fromkeys(FollowUpState, 0)
+    for state in states:
+        if state:
+            counts[FollowUpState(state)] += 1
+    return counts
 
 
 def _iso(value: datetime | date | None) -> str:
@@ -371,14 +381,8 @@ class FollowUpStore:
                 for cid in members:
                     pipe.hget(keys.followup(self.prefix, job.id, cid), "state")
             states = iter(await pipe.execute())
-        out = []
-        for job, (_, members) in zip(jobs, found, strict=True):
-            counts = dict.fromkeys(FollowUpState, 0)
-            for state in (next(states) for _ in members):
-                if state:
-                    counts[FollowUpState(state)] += 1
-            out.append((job, counts))
-        return out
+        pairs = zip(jobs, (members for _, members in found), strict=True)
+        return [(job, _tally([next(states) for _ in members])) for job, members in pairs]
 
     async def job_order_revised_at(self, job_order_id: str) -> datetime | None:
         """When the job order's content last changed after it was first received; None if never.
@@ -579,7 +583,7 @@ class FollowUpStore:
                 raise TransitionError(too_far)
             earliest = self.check_from(current) if to is FollowUpState.I_JOB_3_MDR else None
             if earliest is not None and now.astimezone(self.rules.zone).date() < earliest:
-                base = current.ends_on or current.start_date or earliest  # set whenever earliest is
+                base = current.check_base or earliest  # set whenever earliest is
                 too_early = texts.TRANSITION_CHECK_TOO_EARLY
                 if current.ends_on is not None:
                     too_early = texts.TRANSITION_FORLOEB_TOO_EARLY
@@ -692,7 +696,7 @@ class FollowUpStore:
     def check_from(self, record: FollowUp) -> date | None:
         """The first day 'I job efter 3 måneder' can be registered: the check's months after the start,
         or after the end of a forløb (the administration counts from there)."""
-        base = record.ends_on or record.start_date
+        base = record.check_base
         return add_months(base, self.rules.three_month_check.months_after_start) if base else None
 
     async def _forloeb_end_of(self, job_order_id: str, start_date: date | None) -> date | None:
@@ -775,17 +779,13 @@ class FollowUpStore:
         return Funnel(current, reached)
 
     async def _count_states(self, job_order_id: str, members: Iterable[str]) -> dict[FollowUpState, int]:
-        counts = dict.fromkeys(FollowUpState, 0)
         if not members:
-            return counts
+            return _tally(())
         async with self.r.pipeline(transaction=False) as pipe:
             for cid in members:
                 pipe.hget(keys.followup(self.prefix, job_order_id, cid), "state")
             states = await pipe.execute()
-        for state in states:
-            if state:
-                counts[FollowUpState(state)] += 1
-        return counts
+        return _tally(states)
 
     async def for_consultant(self, consultant_upn: str, now: datetime | None = None) -> list[FollowUp]:
         """The consultant's open follow-ups, overdue first, then by due date and urgency."""
@@ -805,9 +805,8 @@ class FollowUpStore:
         Reads the three permanent state indexes and only the ``json`` field of each job order;
         anonymised records count too (their history keeps the day of the hire).
         """
-        hired = (FollowUpState.ANSAT, FollowUpState.I_JOB_3_MDR, FollowUpState.OPHOERT)
         async with self.r.pipeline(transaction=False) as pipe:
-            for state in hired:
+            for state in HIRED_STATES:
                 pipe.smembers(keys.by_state(self.prefix, state.value))
             member_sets = await pipe.execute()
         records = await self._load_many(self._split(m for members in member_sets for m in members))
@@ -986,7 +985,7 @@ class FollowUpStore:
             now=self.clock(),
             deadline=updated.deadline,
             interview_at=updated.interview_at,
-            start_date=updated.ends_on or updated.start_date,  # a forløb's check counts from its end
+            start_date=updated.check_base,  # a forløb's check counts from its end
         )
 
     def _record_ops(
