@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.followup.reminders import load_reminder_rules  # noqa: E402
-from bot.followup.states import FollowUpState  # noqa: E402
+from bot.domain.reminders import load_reminder_rules  # noqa: E402
+from bot.domain.states import FollowUpState  # noqa: E402
 from bot.store import keys  # noqa: E402
 from bot.store.connection import client_from_url  # noqa: E402
 from bot.store.followup import FollowUpStore  # noqa: E402

@@ -45,7 +45,7 @@ from aiohttp import web  # noqa: E402
 from bench_matching import job_orders  # noqa: E402
 
 from bot.app import SERVICES_KEY, create_app  # noqa: E402
-from bot.demo import TeamsActivities  # noqa: E402
+from bot.demo.run import TeamsActivities  # noqa: E402
 from bot.store.connection import client_from_url  # noqa: E402
 from config.settings import Settings  # noqa: E402
 from matching.models import CandidateProfile, JobOrder  # noqa: E402
@@ -61,7 +61,7 @@ _JOB_ID = re.compile(r"Jobordre (JO-[A-Za-z0-9._-]+)")
 
 
 async def _connector_main(port: int) -> None:
-    from bot.demo import Delivered, DemoConnector
+    from bot.demo.run import Delivered, DemoConnector
 
     def show(item: Delivered) -> None:
         if item.kind == "create" and item.card is not None:

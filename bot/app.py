@@ -5,8 +5,8 @@ adapter, services, scheduler) is created here and handed on through constructors
 build several independent apps in one process (own Redis prefix, own clock, own fake connector)
 and nothing happens at import time.
 
-Routes: ``POST /api/messages`` (Bot Framework, through ``bot.adapter``), the job order API
-(``bot.intake``), ``/healthz``, ``/readyz``, ``/metrics`` (``bot.observability``). The reminder
+Routes: ``POST /api/messages`` (Bot Framework, through ``bot.teams.edge``), the job order API
+(``bot.features.intake``), ``/healthz``, ``/readyz``, ``/metrics`` (``bot.observability``). The reminder
 scheduler and the intake worker run as background tasks started and stopped with the app.
 """
 
@@ -22,12 +22,11 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.adapter import TeamsEdge
-from bot.followup.models import utc_now
-from bot.followup.reminders import ReminderScheduler, load_reminder_rules
-from bot.handlers import BotLogic
-from bot.intake import add_intake_routes
+from bot.domain.models import utc_now
+from bot.domain.reminders import ReminderScheduler, load_reminder_rules
+from bot.features.intake import add_intake_routes
 from bot.observability import Metrics, Readiness, add_ops_routes, request_id_middleware, setup_logging
+from bot.router import Router
 from bot.services import (
     BotNotifier,
     FollowUpService,
@@ -40,6 +39,7 @@ from bot.store.connection import Redis, check_durability, client_from_url, embed
 from bot.store.conversations import ConversationStore
 from bot.store.followup import FollowUpStore
 from bot.store.intake import IntakeQueue
+from bot.teams.edge import TeamsEdge
 from config.settings import Settings
 
 log = logging.getLogger("matchbot.app")
@@ -63,7 +63,7 @@ class Services:
     shortlists: ShortlistService
     handovers: HandoverService
     followups: FollowUpService
-    logic: BotLogic
+    logic: Router
     scheduler: ReminderScheduler
     metrics: Metrics
 
@@ -112,7 +112,7 @@ def create_app(
     )
     handovers = HandoverService(store, conversations, edge, shortlists, metrics, now)
     followups = FollowUpService(store, pool, now, top=settings.shortlist_size, leads=leads)
-    logic = BotLogic(store, shortlists, handovers, followups)
+    logic = Router(store, shortlists, handovers, followups)
     edge.logic = logic
     scheduler = ReminderScheduler(
         store,

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from bot import texts
+from bot.ui import texts
 from config import ConfigError
 from matching.engine import MatchIndex, MatchResult, Shortlist
 from matching.geo import postcodes
@@ -171,7 +171,7 @@ def _against_redis(run: Coroutine[Any, Any, int]) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """`matchbot import candidates|job-orders FILE`."""
-    from bot.imports import run_import_cli
+    from bot.features.imports import run_import_cli
     from config.settings import Settings
 
     return _against_redis(
@@ -181,7 +181,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     """`matchbot worker`: the intake stream worker on its own (scale out next to `serve`)."""
-    from bot.intake import run_worker_process
+    from bot.features.intake import run_worker_process
     from config.settings import Settings
 
     return _against_redis(run_worker_process(Settings()))
@@ -191,7 +191,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """`matchbot demo`: the match unit's day on the sample data, no Redis and no Teams needed."""
     import asyncio
 
-    from bot.demo import run_demo
+    from bot.demo.run import run_demo
 
     return asyncio.run(run_demo(fast=args.fast))
 
@@ -218,7 +218,7 @@ def cmd_teams_package(args: argparse.Namespace) -> int:
     """`matchbot teams-package`: zip manifest + icons with the bot's app id filled in."""
     from pathlib import Path
 
-    from bot.teams_package import PackageError, build_teams_package
+    from bot.teams.package import PackageError, build_teams_package
     from config.settings import Settings
 
     try:
@@ -233,7 +233,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
     """Erase a candidate everywhere (GDPR request); prints counts, never personal data."""
     import getpass
 
-    from bot.followup.states import TransitionError
+    from bot.domain.states import TransitionError
     from bot.store.connection import connect
     from bot.store.followup import FollowUpStore
     from config.settings import Settings

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot import texts
+from bot.ui import texts
 from matching.models import fold
 from matching.privacy import contains_cpr
 

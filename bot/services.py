@@ -1,6 +1,6 @@
 """The bot's services: what a command or a button *does*, independent of Teams and botbuilder.
 
-Why this split: handlers (``bot.handlers``) parse and render, the adapter edge (``bot.adapter``)
+Why this split: handlers (``bot.router``) parse and render, the adapter edge (``bot.teams.edge``)
 speaks the Bot Framework, and these services hold the workflow (match → shortlist card →
 decisions → hand-over → status → reminders) on top of the follow-up store and the matcher. They
 talk to Teams only through the small ``Messenger`` protocol, so moving to the Microsoft 365
@@ -13,19 +13,20 @@ import asyncio
 import gc
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any, Protocol
+from typing import Any
 
-from bot import cards, texts
-from bot.followup.models import Clock, FollowUp, Funnel, Reminder, ShortlistEntry, utc_now
-from bot.followup.outcomes import OutcomeConfig, OutcomeReport, Period, load_outcome_config, outcome_report
-from bot.followup.reminders import ReminderRules, reminder_text
-from bot.followup.states import FollowUpState, TransitionError
-from bot.intake import ChannelNotInstalled, PostingInProgress
+from bot.domain.models import Clock, FollowUp, Funnel, Reminder, ShortlistEntry, utc_now
+from bot.domain.outcomes import OutcomeConfig, OutcomeReport, Period, load_outcome_config, outcome_report
+from bot.domain.reminders import ReminderRules, reminder_text
+from bot.domain.states import FollowUpState, TransitionError
+from bot.features.intake import ChannelNotInstalled, PostingInProgress
 from bot.observability import Metrics
-from bot.store.conversations import HANDOVER_PENDING, HANDOVER_SENT, ConversationStore, TeamsUser
+from bot.store.conversations import HANDOVER_PENDING, HANDOVER_SENT, ConversationStore
 from bot.store.followup import FollowUpStore
+from bot.turn import ActionResult, Messenger, Posted, Reply, Turn, Unreachable
+from bot.ui import cards, texts
 from matching.engine import MatchIndex, Shortlist
 from matching.models import JobOrder, job_digest
 
@@ -37,56 +38,6 @@ INTERVIEW_AT = time(9)  # local time assumed for an interview given only as a da
 async def _ready(value: JobOrder) -> JobOrder:
     """A value already in hand, as an awaitable for ``asyncio.gather``."""
     return value
-
-
-# --- what the edge hands in and gets back ------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Turn:
-    """One incoming activity, reduced to what the services need. No names."""
-
-    conversation_id: str
-    conversation_type: str  # "personal" | "channel" | "groupChat" | "" (Emulator)
-    reference: dict[str, Any]  # opaque conversation reference (JSON) from the edge
-    user_id: str
-    aad_object_id: str | None = None
-    upn: str | None = None
-    team_id: str | None = None
-    channel_id: str | None = None
-    reply_to_id: str | None = None
-
-    @property
-    def actor(self) -> str:
-        """Who did it, for the audit trail and the card: UPN when known, else the AAD id."""
-        return self.upn or self.aad_object_id or self.user_id
-
-
-@dataclass(slots=True)
-class Reply:
-    text: str | None = None
-    card: cards.Card | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Posted:
-    """Where a proactive card landed: the conversation reference and the activity id."""
-
-    reference: dict[str, Any]
-    activity_id: str
-
-
-class Unreachable(Exception):
-    """The user cannot be messaged in Teams (app not installed, blocked, unknown)."""
-
-
-class Messenger(Protocol):
-    """Proactive sending, implemented by the adapter edge."""
-
-    async def post(self, reference: dict[str, Any], card: cards.Card, *, new_thread: bool) -> Posted: ...
-    async def update(self, posted: Posted, card: cards.Card) -> None: ...
-    async def send_to_user(self, user: TeamsUser, card: cards.Card) -> Posted: ...  # raises Unreachable
-    async def send_text(self, reference: dict[str, Any], text: str) -> None: ...
 
 
 # --- the candidate pool in memory -------------------------------------------------------------------
@@ -132,15 +83,6 @@ class PoolIndex:
 
 
 # --- shortlist, decisions, hand-over ------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class ActionResult:
-    """What a button press produced: a refreshed card for the presser and/or a message."""
-
-    card: cards.Card | None = None
-    text: str | None = None
-    extra: list[Reply] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +186,7 @@ class ShortlistService:
             return Reply(texts.SHORTLIST_POSTED.format(job_order_id=job.id))
         return Reply()
 
-    # engineer I's intake worker calls these two (bot.intake.ShortlistPublisher)
+    # engineer I's intake worker calls these two (bot.features.intake.ShortlistPublisher)
     async def publish_shortlist(self, job: JobOrder, *, revised: bool) -> None:
         """Match and post for the intake worker; raises when nothing could be posted so it retries."""
         if not self.channel_id:  # a setting, not a wait: fail (dead letter) rather than wait for ever

@@ -21,8 +21,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot import cards
-from bot.demo import Delivered, DemoConnector, TeamsActivities
+from bot.demo.run import Delivered, DemoConnector, TeamsActivities
+from bot.ui import cards
 
 TENANT = "tenant-0001"
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from bot.followup.models import FollowUp, Reminder
+from bot.domain.models import FollowUp, Reminder
 from bot.store.connection import client_from_url
 from bot.store.followup import FollowUpStore
 from matching.models import CandidateProfile, JobOrder

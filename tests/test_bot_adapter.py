@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from bot import texts
-from bot.adapter import MAX_JSON_DEPTH, _BearerToken, auth_config
 from bot.observability import setup_logging
+from bot.teams.edge import MAX_JSON_DEPTH, _BearerToken, auth_config
+from bot.ui import texts
 from config.settings import Settings
 from tests.fake_connector import (
     CHANNEL_ID,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot import commands, texts
+from bot import commands
+from bot.ui import texts
 
 
 @pytest.mark.parametrize(

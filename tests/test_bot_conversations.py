@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from bot import texts
 from bot.store import keys
 from bot.store.connection import client_from_url
 from bot.store.conversations import ConversationStore
+from bot.ui import texts
 from tests.fake_connector import BOT_ID, install_in_team
 from tests.intake_support import LEAD, running_bot
 

@@ -23,11 +23,12 @@ from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
 from tenacity import wait_none
 
-from bot import cards, commands, texts
+from bot import commands
 from bot.app import SERVICES_KEY, Services, create_app
-from bot.followup.states import FollowUpState
+from bot.domain.states import FollowUpState
 from bot.store import keys
 from bot.store.connection import client_from_url
+from bot.ui import cards, texts
 from config.settings import Settings
 from matching.models import CandidateProfile, JobOrder
 from tests import fake_connector as fc

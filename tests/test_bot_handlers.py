@@ -1,4 +1,4 @@
-"""The dialogue without HTTP: BotLogic with the real services and store (real Redis), and a
+"""The dialogue without HTTP: Router with the real services and store (real Redis), and a
 recording Messenger in place of Teams. Covers the refusals and edge cases; the happy paths run
 end to end in test_bot_e2e.py."""
 
@@ -9,13 +9,14 @@ from typing import Any
 
 import pytest
 
-from bot import cards, texts
-from bot.handlers import BotLogic
 from bot.observability import Metrics
-from bot.services import FollowUpService, HandoverService, PoolIndex, Posted, ShortlistService, Turn
+from bot.router import Router
+from bot.services import FollowUpService, HandoverService, PoolIndex, ShortlistService
 from bot.store.connection import client_from_url
 from bot.store.conversations import ConversationStore, TeamsUser
 from bot.store.followup import FollowUpStore
+from bot.turn import Posted, Turn
+from bot.ui import cards, texts
 from tests.fake_connector import card_text
 from tests.test_bot_e2e import candidates, job_order
 
@@ -50,7 +51,7 @@ TURN = Turn(
 
 
 @pytest.fixture
-async def logic(redis_url: str, key_prefix: str) -> AsyncIterator[BotLogic]:
+async def logic(redis_url: str, key_prefix: str) -> AsyncIterator[Router]:
     redis = client_from_url(redis_url)
     store = FollowUpStore(redis, key_prefix)
     conversations = ConversationStore(redis, key_prefix)
@@ -63,11 +64,11 @@ async def logic(redis_url: str, key_prefix: str) -> AsyncIterator[BotLogic]:
     handovers = HandoverService(store, conversations, messenger, shortlists, metrics)
     await store.save_job_order(job_order())
     await store.put_candidates(candidates())
-    yield BotLogic(store, shortlists, handovers, FollowUpService(store, pool))
+    yield Router(store, shortlists, handovers, FollowUpService(store, pool))
     await redis.aclose()
 
 
-async def test_bad_ids_and_unknown_job_orders_get_danish_answers(logic: BotLogic) -> None:
+async def test_bad_ids_and_unknown_job_orders_get_danish_answers(logic: Router) -> None:
     [reply] = await logic.on_message(TURN, "jobordre JO/1")
     assert reply.text == texts.BAD_ID.format(value="JO/1")
     [reply] = await logic.on_message(TURN, "overblik JO-404")
@@ -76,7 +77,7 @@ async def test_bad_ids_and_unknown_job_orders_get_danish_answers(logic: BotLogic
     assert reply.text == texts.JOB_ORDER_NOT_FOUND.format(job_order_id="JO-404")
 
 
-async def test_status_command_refusals(logic: BotLogic) -> None:
+async def test_status_command_refusals(logic: Router) -> None:
     [reply] = await logic.on_message(TURN, "status JO-2026-0101 K-1001 samtale 1-12-2026")
     assert reply.text == texts.BAD_DATE.format(value="1-12-2026")
     [reply] = await logic.on_message(TURN, "status JO-2026-0101 K-1001 forfremmet")
@@ -85,13 +86,13 @@ async def test_status_command_refusals(logic: BotLogic) -> None:
     assert reply.text is not None and "Der er ingen opfølgning" in reply.text  # no shortlist yet
 
 
-async def test_without_a_channel_the_shortlist_comes_back_in_the_conversation(logic: BotLogic) -> None:
+async def test_without_a_channel_the_shortlist_comes_back_in_the_conversation(logic: Router) -> None:
     replies = await logic.on_message(TURN, "match JO-2026-0101")
     assert replies[-1].text is None  # posted into this conversation itself
     assert "Shortlist: Lagermedarbejder" in card_text(logic.shortlists.messenger.posted[-1])  # type: ignore[attr-defined]
 
 
-async def test_card_actions_refuse_cpr_unknown_verbs_and_missing_reasons(logic: BotLogic) -> None:
+async def test_card_actions_refuse_cpr_unknown_verbs_and_missing_reasons(logic: Router) -> None:
     await logic.on_message(TURN, "match JO-2026-0101")
     rows = await logic.shortlists.rows("JO-2026-0101")
     cand = rows[0].candidate_id
@@ -119,7 +120,7 @@ async def test_card_actions_refuse_cpr_unknown_verbs_and_missing_reasons(logic: 
     assert fu is not None and fu.state.value == "foreslaaet"
 
 
-async def test_send_approved_with_nothing_approved_says_so(logic: BotLogic) -> None:
+async def test_send_approved_with_nothing_approved_says_so(logic: Router) -> None:
     await logic.on_message(TURN, "match JO-2026-0101")
     result = await logic.on_action(TURN, {"verb": "send_godkendte", "job": "JO-2026-0101"})
     assert result.text == texts.NOTHING_APPROVED

@@ -11,9 +11,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from bot import commands, texts
+from bot import commands
 from bot.cli import main
-from bot.teams_package import TEAMS_DIR, PackageError, manifest_for
+from bot.teams.package import TEAMS_DIR, PackageError, manifest_for
+from bot.ui import texts
 
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "teams-manifest-1.30.schema.json").read_text())
 APP_ID = "3b6f0c2e-5d1a-4c8e-9f47-2a9d6e1b7c41"

@@ -12,9 +12,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from bot import cards, commands, texts
-from bot.followup.models import Funnel
-from bot.followup.states import FollowUpState
+from bot import commands
+from bot.domain.models import Funnel
+from bot.domain.states import FollowUpState
+from bot.ui import cards, texts
 from matching.models import JobOrder
 from tests.fake_connector import card_text, find_action
 

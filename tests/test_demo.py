@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot import texts
+from bot.ui import texts
 
 ROOT = Path(__file__).resolve().parent.parent
 

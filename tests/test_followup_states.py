@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.followup.states import (
+from bot.domain.states import (
     CLOSED_STATES,
     OPEN_STATES,
     TRANSITIONS,

@@ -15,8 +15,14 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 
-from bot.followup.states import FollowUpState
-from bot.imports import ImportReport, import_candidates, import_job_orders, parse_file, write_report_csv
+from bot.domain.states import FollowUpState
+from bot.features.imports import (
+    ImportReport,
+    import_candidates,
+    import_job_orders,
+    parse_file,
+    write_report_csv,
+)
 from bot.observability import Metrics
 from bot.services import PoolIndex
 from bot.store.connection import client_from_url

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate as validate_openapi
 
-from bot import texts
-from bot.intake import openapi_spec
+from bot.features.intake import openapi_spec
+from bot.ui import texts
 from matching.models import JobOrder
 from tests.fake_connector import card_text
 from tests.intake_support import (

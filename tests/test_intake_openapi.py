@@ -24,7 +24,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from bot.app import create_app
-from bot.intake import openapi_spec
+from bot.features.intake import openapi_spec
 from config.settings import Settings
 from tests.redis_server import RedisServer, free_port
 

@@ -9,9 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot import texts
-from bot.intake import INTAKE_WORKER_KEY
+from bot.features.intake import INTAKE_WORKER_KEY
 from bot.store.intake import IntakeQueue
+from bot.ui import texts
 from tests.fake_connector import card_text, install_in_team
 from tests.intake_support import LEAD, candidates, job_order_json, running_bot, wait_until
 from tests.redis_server import RedisServer

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.followup.outcomes import (
+from bot.domain.outcomes import (
     OutcomeConfig,
     load_outcome_config,
     outcome_report,
     parse_period,
 )
-from bot.followup.reminders import add_months
-from bot.followup.states import FollowUpState as S
+from bot.domain.reminders import add_months
+from bot.domain.states import FollowUpState as S
 from bot.store.followup import FollowUpStore
 from config import ConfigError
 from matching.models import EmploymentType as E

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.followup.reminders import (
+from bot.domain.reminders import (
     RULE_APPLICATION_DEADLINE,
     RULE_INTERVIEW_OUTCOME,
     RULE_NO_PROGRESS,
@@ -19,7 +19,7 @@ from bot.followup.reminders import (
     load_reminder_rules,
     reminder_text,
 )
-from bot.followup.states import FollowUpState, TransitionError
+from bot.domain.states import FollowUpState, TransitionError
 from bot.store.followup import FollowUpStore
 from config import ConfigError
 from tests.followup_support import Clock, Ranked, RecordingNotifier, Stores, candidate, cph, job_order

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import pytest
 
 from bot import cli
-from bot.followup.reminders import ReminderScheduler, load_reminder_rules
-from bot.followup.states import FollowUpState
+from bot.domain.reminders import ReminderScheduler, load_reminder_rules
+from bot.domain.states import FollowUpState
 from bot.store import keys
 from bot.store.followup import FollowUpStore
 from tests.followup_support import Clock, Ranked, RecordingNotifier, candidate, cph, job_order

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 from redis.exceptions import AuthenticationError, NoPermissionError
 
-from bot.followup.states import ConflictError, FollowUpState, NotFoundError, TransitionError
+from bot.domain.states import ConflictError, FollowUpState, NotFoundError, TransitionError
 from bot.store import keys
 from bot.store.connection import EMBEDDED_WARNING, client_from_url, connect, durability_warnings
 from bot.store.followup import FollowUpStore

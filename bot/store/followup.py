@@ -6,7 +6,7 @@ the write unless the record still has the version the caller read (optimistic co
 (3) applies all changes — record, indexes, reminders, audit stream, idempotency key — atomically.
 One round trip, no lost update, no double apply, and it works on Redis Cluster because all the
 keys share the ``{fu}`` hash tag. The rules (what is a legal step, when a reminder is due) stay in
-Python (``bot.followup``); Lua only checks and applies.
+Python (``bot.domain``); Lua only checks and applies.
 
 Every transition carries an idempotency key (the caller's, or a fresh one per call), so a command
 the client retries after a dropped connection (Redis restart) is recognised, not applied twice.
@@ -27,8 +27,7 @@ from pydantic import TypeAdapter, ValidationError
 from redis.asyncio import Redis
 from redis.commands.core import AsyncScript
 
-from bot import texts
-from bot.followup.models import (
+from bot.domain.models import (
     AuditEntry,
     Clock,
     FollowUp,
@@ -40,8 +39,8 @@ from bot.followup.models import (
     ShortlistEntry,
     utc_now,
 )
-from bot.followup.reminders import ReminderRules, add_months, compute_reminders, load_reminder_rules
-from bot.followup.states import (
+from bot.domain.reminders import ReminderRules, add_months, compute_reminders, load_reminder_rules
+from bot.domain.states import (
     CLOSED_STATES,
     HIRED_STATES,
     ConflictError,
@@ -52,6 +51,7 @@ from bot.followup.states import (
     check_transition,
 )
 from bot.store import keys
+from bot.ui import texts
 from matching.models import FORLOEB_TYPES, CandidateProfile, Identifier, JobOrder
 from matching.privacy import CPR_REFUSAL, contains_cpr, random_id
 

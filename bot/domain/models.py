@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Protocol
 
-from bot.followup.states import ACTION_PRIORITY, FollowUpState
+from bot.domain.states import ACTION_PRIORITY, FollowUpState
 
 Clock = Callable[[], datetime]  # injected everywhere time matters, so tests and the demo can move it
 

@@ -28,9 +28,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from bot import texts
-from bot.followup.models import Clock, FollowUp, Reminder, utc_now
-from bot.followup.states import FollowUpState
+from bot.domain.models import Clock, FollowUp, Reminder, utc_now
+from bot.domain.states import FollowUpState
+from bot.ui import texts
 from config import config_path, validate_file
 
 if TYPE_CHECKING:

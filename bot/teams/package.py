@@ -13,9 +13,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from bot import texts
+from bot.ui import texts
 
-TEAMS_DIR = Path(__file__).resolve().parent.parent / "teams"
+TEAMS_DIR = Path(__file__).resolve().parents[2] / "teams"
 MANIFEST = "manifest.json"
 ICONS = ("color.png", "outline.png")
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")

@@ -6,7 +6,7 @@ Candidates go in through an atomic pool swap (``bot.store.pool``), so a running 
 against half an import and reloads the new pool by itself (``pool_version`` moves). A rejected row
 whose id can still be read leaves that candidate as they are, even in replace mode: a typo in a
 postcode is no reason to take someone out of the pool. Job orders go through the same intake as the
-API (``bot.intake.accept_job_order``): saved, queued, shortlisted once.
+API (``bot.features.intake.accept_job_order``): saved, queued, shortlisted once.
 
 Formats (``matching.io.read_records``, shared with ``matchbot match``): ``.jsonl``, ``.json`` (an
 object or a list), ``.csv`` (UTF-8 or Excel's Windows-1252; lists split on ';' or '|').
@@ -27,8 +27,8 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel
 
-from bot import texts
 from bot.store.pool import PoolSwapper
+from bot.ui import texts
 from matching.io import (
     CP1252,
     ELEMENT,
@@ -241,7 +241,7 @@ async def import_job_orders(
     progress: PhaseProgress | None = None,
 ) -> ImportReport:
     """Every valid job order goes through the API's intake: saved, queued, shortlisted exactly once."""
-    from bot.intake import accept_job_order
+    from bot.features.intake import accept_job_order
 
     started = time.perf_counter()
     parsed = parse_file(source, JobOrder, _phase(progress, "parse"))

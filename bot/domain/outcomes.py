@@ -20,10 +20,10 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot import texts
-from bot.followup.models import FollowUp
-from bot.followup.reminders import add_months
-from bot.followup.states import HIRED_STATES, FollowUpState
+from bot.domain.models import FollowUp
+from bot.domain.reminders import add_months
+from bot.domain.states import HIRED_STATES, FollowUpState
+from bot.ui import texts
 from config import config_path, validate_file
 from matching.models import EmploymentType, JobOrder
 

@@ -31,8 +31,8 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from bot import cards, texts
-from bot.followup.reminders import add_months
+from bot.domain.reminders import add_months
+from bot.ui import cards, texts
 from matching.models import da_number
 
 API_KEY = "demo-noegle-kun-til-demo"
@@ -429,7 +429,7 @@ class Teams:
 def data_dir() -> Path:
     """Sample data: $MATCHBOT_DATA_DIR, ./data, or the data/ folder next to the package (a checkout)."""
     candidates = [Path(os.environ["MATCHBOT_DATA_DIR"])] if os.environ.get("MATCHBOT_DATA_DIR") else []
-    candidates += [Path.cwd() / "data", Path(__file__).resolve().parent.parent / "data"]
+    candidates += [Path.cwd() / "data", Path(__file__).resolve().parents[2] / "data"]
     for path in candidates:
         if (path / "candidates.jsonl").exists():
             return path
@@ -481,7 +481,7 @@ class Demo:
     # the run ------------------------------------------------------------------------------------
     async def run(self) -> int:
         from bot.app import SERVICES_KEY, create_app
-        from bot.imports import import_candidates
+        from bot.features.imports import import_candidates
         from bot.store.pool import PoolSwapper
         from config.settings import Settings
         from matching.io import load_job_order

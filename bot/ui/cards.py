@@ -19,10 +19,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import texts
-from bot.followup.models import Funnel
-from bot.followup.outcomes import OutcomeReport, OutcomeRow
-from bot.followup.states import (
+from bot.domain.models import Funnel
+from bot.domain.outcomes import OutcomeReport, OutcomeRow
+from bot.domain.states import (
     FUNNEL_EXITS,
     FUNNEL_PATH,
     HIRED_STATES,
@@ -30,6 +29,7 @@ from bot.followup.states import (
     FollowUpState,
     consultant_next,
 )
+from bot.ui import texts
 from matching.geo import postcodes
 from matching.models import EmploymentType, JobOrder, certificate_label, da_number
 
@@ -59,7 +59,7 @@ VERBS = frozenset(
 )
 
 # Quick status buttons on hand-over and reminder cards: exactly the steps the state machine allows
-# from the current state (bot.followup.states.consultant_next), labels in texts.STATUS_BUTTON_LABELS.
+# from the current state (bot.domain.states.consultant_next), labels in texts.STATUS_BUTTON_LABELS.
 
 # Date input on consultant cards: interview date for "samtale", start date for "ansat".
 STATUS_DATE_INPUT = "dato"

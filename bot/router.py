@@ -14,19 +14,13 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from bot import cards, commands, texts
-from bot.followup.outcomes import parse_period
-from bot.followup.states import FollowUpState, TransitionError, parse_state
-from bot.services import (
-    ActionResult,
-    FollowUpService,
-    HandoverService,
-    Reply,
-    ShortlistService,
-    Turn,
-    status_view,
-)
+from bot import commands
+from bot.domain.outcomes import parse_period
+from bot.domain.states import FollowUpState, TransitionError, parse_state
+from bot.services import FollowUpService, HandoverService, ShortlistService, status_view
 from bot.store.followup import FollowUpStore
+from bot.turn import ActionResult, Reply, Turn
+from bot.ui import cards, texts
 from matching.models import DATE_YEARS, Identifier, JobOrder, field_errors
 from matching.privacy import contains_cpr
 
@@ -84,7 +78,7 @@ MAX_SHOWN = 500  # rows a "Vis flere" can ask for: more than any shortlist has
 _JOB_ORDER_FIRST = frozenset({"jobordre", "jobordrer", "match", "status", "hvorfor", "overblik"})
 
 
-class BotLogic:
+class Router:
     """The bot's dialogue: one method per kind of incoming activity."""
 
     def __init__(

@@ -3,7 +3,7 @@
 Why one module: Microsoft's successor SDK (Microsoft 365 Agents SDK) keeps the Activity schema but
 changes the adapter API; keeping CloudAdapter, auth, TeamsInfo and proactive calls here means a
 migration rewrites this file and nothing else. Inside, activities are reduced to ``services.Turn``
-and handed to ``handlers.BotLogic``; proactive sends implement ``services.Messenger``.
+and handed to ``handlers.Router``; proactive sends implement ``services.Messenger``.
 
 Authentication: ``ConfigurationBotFrameworkAuthentication`` validates the Bot Framework JWT on
 every POST when an app id is configured (a request without a valid token gets 401 before the bot
@@ -71,10 +71,10 @@ from msrest.universal_http.aiohttp import AioHttpClientResponse
 from pydantic import BaseModel, Field, ValidationError
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
-from bot import cards, texts
-from bot.handlers import BotLogic
-from bot.services import ActionResult, Posted, Reply, Turn, Unreachable
+from bot.router import Router
 from bot.store.conversations import ConversationStore, TeamsUser
+from bot.turn import ActionResult, Posted, Reply, Turn, Unreachable
+from bot.ui import cards, texts
 from config.settings import Settings
 
 log = logging.getLogger("matchbot.adapter")
@@ -449,7 +449,7 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
         self.settings = settings
         self.bot_app_id = settings.app_id
         self.conversations = conversations
-        self.logic: BotLogic | None = None  # set by create_app (the logic needs this Messenger)
+        self.logic: Router | None = None  # set by create_app (the logic needs this Messenger)
         # ``stock_transport``: the SDK's own per-turn clients (the benchmark's baseline).
         self._fast = not stock_transport
         stock = ConfigurationBotFrameworkAuthentication(auth_config(settings))
@@ -519,7 +519,7 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
 
     # --- incoming turns ---------------------------------------------------------------------------------
 
-    def _logic(self) -> BotLogic:
+    def _logic(self) -> Router:
         assert self.logic is not None, "create_app wires the logic"
         return self.logic
 

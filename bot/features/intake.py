@@ -29,7 +29,6 @@ from typing import Any, Protocol
 from aiohttp import web
 from pydantic import ValidationError
 
-from bot import texts
 from bot.observability import (
     METRICS_KEY,
     READINESS_KEY,
@@ -41,6 +40,7 @@ from bot.observability import (
     request_id_middleware,
 )
 from bot.store.intake import IntakeEntry, IntakeQueue
+from bot.ui import texts
 from matching.models import JobOrder, field_errors, job_digest
 from matching.privacy import redact_cpr
 

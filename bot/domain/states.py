@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from bot import texts
+from bot.ui import texts
 from matching.privacy import CPR_REFUSAL, contains_cpr
 
 MAX_NOTE_CHARS = 500
