@@ -31,9 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 from bot.domain.reminders import load_reminder_rules  # noqa: E402
 from bot.domain.states import FollowUpState  # noqa: E402
-from bot.store import keys  # noqa: E402
+from bot.store import FollowUpStore, keys  # noqa: E402
 from bot.store.connection import client_from_url  # noqa: E402
-from bot.store.followup import FollowUpStore  # noqa: E402
 from matching.models import CandidateProfile, JobOrder  # noqa: E402
 from tests.redis_server import RedisServer  # noqa: E402
 

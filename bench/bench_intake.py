@@ -4,7 +4,7 @@ Run: ``python3 bench/bench_intake.py [--pool 100000] [--jobs 1000] [--concurrenc
 
 Everything real except Teams: ``create_app`` with its in-process intake worker, a redis-server
 (``REDIS_URL`` or one started for the run, AOF on as in production), and a recording Bot Connector
-(``bot.demo.DemoConnector``) in its own process, as Teams would be; it prints each shortlist card's
+(``bot.demo.loopback.DemoConnector``) in its own process, as Teams would be; it prints each shortlist card's
 arrival time and job order id, so every job order's time from its 202 to its card is known.
 
 1. Intake: ``--jobs`` job orders POSTed one per request with ``--concurrency`` in flight against a
@@ -45,7 +45,7 @@ from aiohttp import web  # noqa: E402
 from bench_matching import job_orders  # noqa: E402
 
 from bot.app import SERVICES_KEY, create_app  # noqa: E402
-from bot.demo.run import TeamsActivities  # noqa: E402
+from bot.demo.loopback import Delivered, DemoConnector, TeamsActivities  # noqa: E402
 from bot.store.connection import client_from_url  # noqa: E402
 from config.settings import Settings  # noqa: E402
 from matching.models import CandidateProfile, JobOrder  # noqa: E402
@@ -61,8 +61,6 @@ _JOB_ID = re.compile(r"Jobordre (JO-[A-Za-z0-9._-]+)")
 
 
 async def _connector_main(port: int) -> None:
-    from bot.demo.run import Delivered, DemoConnector
-
     def show(item: Delivered) -> None:
         if item.kind == "create" and item.card is not None:
             found = _JOB_ID.search(json.dumps(item.card, ensure_ascii=False))

@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 from thefuzz import fuzz as thefuzz  # noqa: E402
 
-from matching.engine import MatchIndex  # noqa: E402
 from matching.geo import postcodes  # noqa: E402
+from matching.index import MatchIndex  # noqa: E402
 from matching.io import load_candidates, load_job_order  # noqa: E402
 from matching.models import CandidateProfile, JobOrder  # noqa: E402
 from matching.taxonomy import Taxonomy, default_taxonomy  # noqa: E402
@@ -185,13 +185,13 @@ def main() -> None:
                 base_ms,
                 extrapolated,
                 ratio,
-                len(index._titles),
+                index.distinct_titles,
             )
         )
         print(
             f"n={n}: build {build_s:.2f} s (cpu {build_cpu_s:.2f}), match median {median_ms:.2f} ms "
             f"(cpu {cpu_ms:.2f}, p95 {p95_ms:.2f}), load {os.getloadavg()[0]:.1f}, "
-            f"distinct titles {len(index._titles)}, peak RSS {rss:.0f} MB, baseline {base_ms:.0f} ms"
+            f"distinct titles {index.distinct_titles}, peak RSS {rss:.0f} MB, baseline {base_ms:.0f} ms"
             f"{' (extrapoleret fra ' + str(k) + ')' if extrapolated else ''}, ratio {ratio:.0f}x",
             flush=True,
         )

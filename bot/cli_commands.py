@@ -1,4 +1,4 @@
-"""Handlers of the `matchbot` sub-commands (one function each; `bot/cli.py` imports them lazily).
+"""Handlers of the `matchbot` sub-commands, one function each (`bot/cli.py` registers them).
 
 Exit codes: 0 ok, 2 bad input, configuration or an unreachable database (a Danish message on
 stderr, never a traceback).
@@ -7,22 +7,33 @@ stderr, never a traceback).
 from __future__ import annotations
 
 import argparse
+import asyncio
+import getpass
 import json
 import sys
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any
 
+from aiohttp import web
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from bot.domain.errors import TransitionError
+from bot.features.imports import run_import_cli
+from bot.store import FollowUpStore
+from bot.store.connection import connect
+from bot.teams.package import PackageError, build_teams_package
 from bot.ui import texts
 from config import ConfigError
-from matching.engine import MatchIndex, MatchResult, Shortlist
+from config.settings import Settings
 from matching.geo import postcodes
+from matching.index import MatchIndex
 from matching.io import InputFileError, load_candidates, load_job_order
 from matching.models import CandidateProfile, JobOrder, da_number
 from matching.privacy import contains_cpr
+from matching.results import MatchResult, Shortlist
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -154,13 +165,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# --- intake, operations, demo (engineer I) ---------------------------------------------------------
+# --- intake, operations, demo ----------------------------------------------------------------------
 
 
 def _against_redis(run: Coroutine[Any, Any, int]) -> int:
     """Run a command that needs Redis: an unreachable database is a Danish line and exit 2."""
-    import asyncio
-
     try:
         return asyncio.run(run)
     except Exception as exc:
@@ -171,9 +180,6 @@ def _against_redis(run: Coroutine[Any, Any, int]) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """`matchbot import candidates|job-orders FILE`."""
-    from bot.features.imports import run_import_cli
-    from config.settings import Settings
-
     return _against_redis(
         run_import_cli(Settings(), args.what, args.file, getattr(args, "mode", "upsert"), args.report)
     )
@@ -181,27 +187,24 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     """`matchbot worker`: the intake stream worker on its own (scale out next to `serve`)."""
-    from bot.features.intake import run_worker_process
-    from config.settings import Settings
+    # Heavy and optional: the Bot Framework SDK (through the messenger); `matchbot match` never loads it.
+    from bot.worker import run_worker  # noqa: PLC0415
 
-    return _against_redis(run_worker_process(Settings()))
+    return _against_redis(run_worker(Settings()))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """`matchbot demo`: the match unit's day on the sample data, no Redis and no Teams needed."""
-    import asyncio
-
-    from bot.demo.run import run_demo
+    # Heavy and optional: the whole app with the Bot Framework SDK; `matchbot match` never loads it.
+    from bot.demo.run import run_demo  # noqa: PLC0415
 
     return asyncio.run(run_demo(fast=args.fast))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """`matchbot serve`: the bot's web app (Teams endpoint, job order API, health, metrics)."""
-    from aiohttp import web
-
-    from bot.app import create_app
-    from config.settings import Settings
+    # Heavy and optional: the whole app with the Bot Framework SDK; `matchbot match` never loads it.
+    from bot.app import create_app  # noqa: PLC0415
 
     try:
         settings = Settings()
@@ -216,11 +219,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_teams_package(args: argparse.Namespace) -> int:
     """`matchbot teams-package`: zip manifest + icons with the bot's app id filled in."""
-    from pathlib import Path
-
-    from bot.teams.package import PackageError, build_teams_package
-    from config.settings import Settings
-
     try:
         out = build_teams_package(Settings().app_id, Path(args.out))
     except PackageError as exc:
@@ -229,43 +227,36 @@ def cmd_teams_package(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+async def _purge(settings: Settings, candidate_id: str, actor: str) -> int:
+    client = await connect(settings)
+    try:
+        store = FollowUpStore(client, settings.redis_key_prefix, retention_days=settings.retention_days)
+        report = await store.purge_candidate(candidate_id, actor)
+    finally:
+        await client.aclose()
+    if not report.found:
+        print(texts.PURGE_NOTHING.format(candidate_id=report.candidate_id))
+        return EXIT_OK
+    print(
+        texts.PURGE_DONE.format(
+            candidate_id=report.candidate_id,
+            records=report.records,
+            shortlists=report.shortlists,
+            reminders=report.reminders,
+            pool=texts.PURGE_POOL_REMOVED if report.pool else texts.PURGE_POOL_ABSENT,
+        )
+    )
+    return EXIT_OK
+
+
 def cmd_purge(args: argparse.Namespace) -> int:
     """Erase a candidate everywhere (GDPR request); prints counts, never personal data."""
-    import getpass
-
-    from bot.domain.states import TransitionError
-    from bot.store.connection import connect
-    from bot.store.followup import FollowUpStore
-    from config.settings import Settings
-
     settings = Settings()
     if not settings.redis_url:
         return _err(texts.PURGE_NO_REDIS)
     actor = args.actor or f"cli:{getpass.getuser()}"
-
-    async def run() -> int:
-        client = await connect(settings)
-        try:
-            store = FollowUpStore(client, settings.redis_key_prefix, retention_days=settings.retention_days)
-            report = await store.purge_candidate(args.candidate, actor)
-        finally:
-            await client.aclose()
-        if not report.found:
-            print(texts.PURGE_NOTHING.format(candidate_id=report.candidate_id))
-            return EXIT_OK
-        print(
-            texts.PURGE_DONE.format(
-                candidate_id=report.candidate_id,
-                records=report.records,
-                shortlists=report.shortlists,
-                reminders=report.reminders,
-                pool="fjernet" if report.pool else "var der ikke",
-            )
-        )
-        return EXIT_OK
-
     try:
-        return _against_redis(run())
+        return _against_redis(_purge(settings, args.candidate, actor))
     except TransitionError as exc:
         return _err(exc.message)
     except ConfigError as exc:

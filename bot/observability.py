@@ -145,7 +145,7 @@ class RedactCprFilter(logging.Filter):
             _strip_server_record(record)
         try:
             message = record.getMessage()
-        except Exception:  # a bad format string must not lose the line
+        except Exception:  # noqa: BLE001 - a bad format string or a failing __str__ must not lose the line
             message = str(record.msg)
         record.msg = redact_cpr(message)
         record.args = None
@@ -284,7 +284,7 @@ class Readiness:
         for name, check in self._checks.items():
             try:
                 results[name] = bool(await asyncio.wait_for(check(), self.timeout))
-            except Exception:  # a failing dependency means "not ready", never a 500
+            except Exception:  # noqa: BLE001 - any failing dependency means "not ready", never a 500
                 results[name] = False
         return results
 

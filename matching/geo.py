@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from config import ConfigError, config_path
+from matching import texts
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -47,12 +48,12 @@ class PostcodeTable:
                     try:
                         code = rec["postcode"].strip()
                         if len(code) != 4 or not code.isdigit():
-                            raise ValueError(f"postnummer '{code}' er ikke 4 cifre")
+                            raise ValueError(texts.CONFIG_POSTCODE_DIGITS.format(code=code))
                         rows.append(Postcode(code, rec["name"].strip(), float(rec["lat"]), float(rec["lon"])))
                     except (KeyError, ValueError, AttributeError) as exc:
                         raise ConfigError(f"{path}:{lineno}: {exc}") from exc
         except FileNotFoundError as exc:
-            raise ConfigError(f"{path}: filen findes ikke") from exc
+            raise ConfigError(texts.CONFIG_FILE_NOT_FOUND.format(path=path)) from exc
         return cls(rows)
 
     def __contains__(self, code: object) -> bool:

@@ -27,27 +27,13 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from matching import texts
 from matching.models import CandidateProfile, JobOrder, field_errors
 from matching.privacy import redact_cpr
 
 M = TypeVar("M", bound=BaseModel)
 
-MSG_NOT_FOUND = "filen findes ikke"
-MSG_IS_DIRECTORY = "er en mappe, ikke en fil"
-MSG_NO_ACCESS = "ingen adgang til filen"
-MSG_OS_ERROR = "kan ikke åbnes (systemfejl {code})"
-MSG_NOT_UTF8 = "filen er ikke UTF-8-tekst"
-MSG_NOT_TEXT = "filen er hverken UTF-8- eller Windows-1252-tekst"
-MSG_BAD_JSON = "ugyldig JSON"
-MSG_BAD_JSON_AT = "ugyldig JSON (kolonne {column})"
-MSG_BAD_CSV = "ugyldig CSV"
-MSG_NOT_OBJECT = "skal være et JSON-objekt"
-MSG_DUPLICATE_ID = "{kind} '{id}' findes også på {unit} {line}"
-MSG_EMPTY_POOL = "filen indeholder ingen kandidater"
-
-LINE = "linje"
-ELEMENT = "element"  # a record's place in a JSON list: its line says nothing when the list is one line
-ID_KIND: dict[type[BaseModel], str] = {CandidateProfile: "kandidat-id", JobOrder: "jobordre-id"}
+ID_KIND: dict[type[BaseModel], str] = {CandidateProfile: texts.ID_CANDIDATE, JobOrder: texts.ID_JOB_ORDER}
 CP1252 = "cp1252"
 
 _LIST_SPLIT = str.maketrans({"|": ";"})
@@ -63,7 +49,7 @@ class InputFileError(ValueError):
     """
 
     def __init__(
-        self, path: str | Path, line: int | None, field: str | None, message: str, unit: str = LINE
+        self, path: str | Path, line: int | None, field: str | None, message: str, unit: str = texts.LINE
     ) -> None:
         self.path = redact_cpr(str(path))
         self.line = line
@@ -77,19 +63,19 @@ class InputFileError(ValueError):
         if self.line is not None:
             where += f", {self.unit} {self.line}"
         if self.field:
-            where += f", felt '{self.field}'"
+            where += texts.FILE_WHERE_FIELD.format(field=self.field)
         return f"{where}: {self.message}"
 
 
-def os_error_reason(exc: OSError, missing: str = MSG_NOT_FOUND) -> str:
+def os_error_reason(exc: OSError, missing: str = texts.FILE_NOT_FOUND) -> str:
     """A Danish reason for a failed open; ``missing`` is what a FileNotFoundError means here."""
     if isinstance(exc, IsADirectoryError):
-        return MSG_IS_DIRECTORY
+        return texts.FILE_IS_DIRECTORY
     if isinstance(exc, FileNotFoundError | NotADirectoryError):
         return missing
     if isinstance(exc, PermissionError):
-        return MSG_NO_ACCESS
-    return MSG_OS_ERROR.format(code=errno.errorcode.get(exc.errno or -1, type(exc).__name__))
+        return texts.FILE_NO_ACCESS
+    return texts.FILE_OS_ERROR.format(code=errno.errorcode.get(exc.errno or -1, type(exc).__name__))
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -103,19 +89,19 @@ def _read_text(path: Path) -> str:
     try:
         return _read_bytes(path).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputFileError(path, None, None, MSG_NOT_UTF8) from exc
+        raise InputFileError(path, None, None, texts.FILE_NOT_UTF8) from exc
 
 
 def _bad_json(exc: json.JSONDecodeError) -> str:
-    return MSG_BAD_JSON_AT.format(column=exc.colno)
+    return texts.FILE_BAD_JSON_AT.format(column=exc.colno)
 
 
 def _first_error(
-    path: Path, line: int | None, problems: list[tuple[str | None, str]], unit: str = LINE
+    path: Path, line: int | None, problems: list[tuple[str | None, str]], unit: str = texts.LINE
 ) -> InputFileError:
     field, message = problems[0]
     if len(problems) > 1:
-        message += " (og " + "; ".join(f"{f}: {m}" for f, m in problems[1:4]) + ")"
+        message += texts.FILE_MORE_PROBLEMS.format(problems="; ".join(f"{f}: {m}" for f, m in problems[1:4]))
     return InputFileError(path, line, field, message, unit)
 
 
@@ -137,7 +123,7 @@ def load_job_order(path: str | Path) -> JobOrder:
     except json.JSONDecodeError as exc:
         raise InputFileError(path, exc.lineno, None, _bad_json(exc)) from exc
     if not isinstance(data, dict):
-        raise InputFileError(path, 1, None, MSG_NOT_OBJECT)
+        raise InputFileError(path, 1, None, texts.FILE_NOT_OBJECT)
     try:
         return JobOrder.model_validate(data)
     except ValidationError as exc:
@@ -160,7 +146,7 @@ class Records:
 
     path: Path
     items: list[tuple[int | None, Any]]
-    unit: str = LINE
+    unit: str = texts.LINE
     encoding: str = "utf-8"
 
 
@@ -187,7 +173,7 @@ def _csv_row(row: dict[str | Any, str | Any], model: type[BaseModel]) -> dict[st
     out: dict[str, Any] = {}
     for key, value in row.items():
         if key is None:  # more cells than headers
-            out["(ekstra kolonner)"] = value
+            out[texts.FILE_EXTRA_COLUMNS] = value
             continue
         name = str(key).strip()
         if value is None:
@@ -215,7 +201,7 @@ def _csv_records(path: Path, text: str, model: type[BaseModel]) -> list[tuple[in
     try:
         return [(reader.line_num, _csv_row(row, model)) for row in reader]
     except csv.Error as exc:  # a NUL byte, a runaway quote: the rest of the file cannot be trusted
-        raise InputFileError(path, reader.line_num, None, MSG_BAD_CSV) from exc
+        raise InputFileError(path, reader.line_num, None, texts.FILE_BAD_CSV) from exc
 
 
 def read_records(path: str | Path, model: type[BaseModel]) -> Records:
@@ -231,18 +217,18 @@ def read_records(path: str | Path, model: type[BaseModel]) -> Records:
         try:  # Excel's "CSV (semikolonsepareret)" is Windows-1252
             return Records(path, _csv_records(path, raw.decode(CP1252), model), encoding=CP1252)
         except UnicodeDecodeError as exc:
-            raise InputFileError(path, None, None, MSG_NOT_TEXT) from exc
+            raise InputFileError(path, None, None, texts.FILE_NOT_TEXT) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputFileError(path, None, None, MSG_NOT_UTF8) from exc
+        raise InputFileError(path, None, None, texts.FILE_NOT_UTF8) from exc
     if suffix == ".json":
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputFileError(path, exc.lineno, None, _bad_json(exc)) from exc
         if isinstance(data, list):
-            return Records(path, list(enumerate(data, start=1)), unit=ELEMENT)
+            return Records(path, list(enumerate(data, start=1)), unit=texts.ELEMENT)
         return Records(path, [(None, data)])
     # .jsonl and anything else: one JSON object per line, parsed by pydantic itself
     lines = enumerate(text.splitlines(), start=1)
@@ -263,17 +249,17 @@ def validate_record(model: type[M], record: Any) -> M | list[tuple[str | None, s
                 json.loads(record)
             except json.JSONDecodeError as bad:
                 return [(None, _bad_json(bad))]
-            return [(None, MSG_BAD_JSON)]
+            return [(None, texts.FILE_BAD_JSON)]
         if kinds & {"model_type", "model_attributes_type"}:
-            return [(None, MSG_NOT_OBJECT)]
+            return [(None, texts.FILE_NOT_OBJECT)]
         return list(field_errors(exc))
-    return [(None, MSG_NOT_OBJECT)]
+    return [(None, texts.FILE_NOT_OBJECT)]
 
 
 def duplicate_id(model: type[BaseModel], item_id: str, unit: str, first: int | None) -> str:
     """The reason for a record whose id an earlier record of the file already has."""
-    kind = ID_KIND.get(model, "id")
-    return MSG_DUPLICATE_ID.format(kind=kind, id=item_id, unit=unit, line=first)
+    kind = ID_KIND.get(model, texts.ID_OTHER)
+    return texts.FILE_DUPLICATE_ID.format(kind=kind, id=item_id, unit=unit, line=first)
 
 
 def load_candidates(path: str | Path) -> list[CandidateProfile]:
@@ -292,5 +278,5 @@ def load_candidates(path: str | Path) -> list[CandidateProfile]:
         seen[profile.id] = no
         profiles.append(profile)
     if not profiles:
-        raise InputFileError(records.path, None, None, MSG_EMPTY_POOL)
+        raise InputFileError(records.path, None, None, texts.FILE_EMPTY_POOL)
     return profiles

@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from config import ConfigError, config_path, load_toml
+from matching import texts
 from matching.geo import postcodes
 from matching.privacy import check_no_cpr, redact_cpr
 
@@ -45,16 +46,9 @@ class EmploymentType(StrEnum):
         return EMPLOYMENT_TYPE_LABELS[self]
 
 
+# Every type has a label: a missing one fails at import, not on a card.
 EMPLOYMENT_TYPE_LABELS: dict[EmploymentType, str] = {
-    EmploymentType.ORDINAERT_JOB: "Ordinært job",
-    EmploymentType.LOENTILSKUD_PRIVAT: "Løntilskud, privat arbejdsgiver",
-    EmploymentType.LOENTILSKUD_OFFENTLIG: "Løntilskud, offentlig arbejdsgiver",
-    EmploymentType.VIRKSOMHEDSPRAKTIK: "Virksomhedspraktik",
-    EmploymentType.NYTTEINDSATS: "Nytteindsats",
-    EmploymentType.FLEKSJOB: "Fleksjob",
-    EmploymentType.JOBROTATION: "Jobrotation",
-    EmploymentType.VOKSENLAERLING: "Voksenlærling",
-    EmploymentType.SMAAJOB: "Småjob / job på få timer",
+    t: texts.EMPLOYMENT_TYPE_LABELS[t.value] for t in EmploymentType
 }
 
 
@@ -69,12 +63,7 @@ class Benefit(StrEnum):
         return BENEFIT_LABELS[self]
 
 
-BENEFIT_LABELS: dict[Benefit, str] = {
-    Benefit.DAGPENGE: "Dagpenge",
-    Benefit.KONTANTHJAELP_JOBPARAT: "Kontanthjælp (jobparat)",
-    Benefit.UDDANNELSESHJAELP_JOBPARAT: "Uddannelseshjælp (jobparat)",
-    Benefit.LEDIGHEDSYDELSE: "Ledighedsydelse",
-}
+BENEFIT_LABELS: dict[Benefit, str] = {b: texts.BENEFIT_LABELS[b.value] for b in Benefit}
 
 
 def da_number(value: float, decimals: int = 1) -> str:
@@ -113,8 +102,8 @@ def _enum_parser(enum: type[StrEnum], labels: dict[Any, str], aliases: dict[str,
             return hit
         valid = ", ".join(m.value for m in enum)
         if not isinstance(value, str):  # null, a list, a number: say what is expected, not "'None'"
-            raise ValueError(f"skal være en af: {valid}")
-        raise ValueError(f"ukendt værdi '{value}'; gyldige værdier: {valid}")
+            raise ValueError(texts.ONE_OF.format(valid=valid))
+        raise ValueError(texts.UNKNOWN_VALUE.format(value=value, valid=valid))
 
     return parse
 
@@ -140,7 +129,9 @@ class CertificateCatalog(BaseModel):
             for alias in [cert.code, cert.label, *cert.aliases]:
                 key = fold(alias)
                 if seen.get(key, cert.code) != cert.code:
-                    raise ValueError(f"alias '{alias}' bruges af både {seen[key]} og {cert.code}")
+                    raise ValueError(
+                        texts.CONFIG_ALIAS_TAKEN.format(alias=alias, first=seen[key], second=cert.code)
+                    )
                 seen[key] = cert.code
         return self
 
@@ -167,11 +158,11 @@ def _certificate_lookup() -> dict[str, str]:
 
 def canonical_certificate(value: Any) -> str:
     if not isinstance(value, str):
-        raise ValueError("certifikat skal være tekst")
+        raise ValueError(texts.CERTIFICATE_NOT_TEXT)
     code = _certificate_lookup().get(fold(value))
     if code is None:
         valid = ", ".join(sorted(certificate_catalog().labels()))
-        raise ValueError(f"ukendt certifikat '{value}'; gyldige koder: {valid}")
+        raise ValueError(texts.UNKNOWN_CERTIFICATE.format(value=value, valid=valid))
     return code
 
 
@@ -184,7 +175,7 @@ def certificate_label(code: str) -> str:
 
 def _known_postcode(value: str) -> str:
     if value not in postcodes():
-        raise ValueError(f"'{value}' er ikke et kendt dansk postnummer")
+        raise ValueError(texts.UNKNOWN_POSTCODE.format(value=value))
     return value
 
 
@@ -200,14 +191,14 @@ def _clean_text(value: str) -> str:
 def _clean_short(value: str) -> str:
     cleaned = _clean_text(value)
     if not cleaned:
-        raise ValueError("må ikke være tom")
+        raise ValueError(texts.NOT_EMPTY)
     return cleaned
 
 
 def _not_bool(value: Any) -> Any:
     """JSON true is not the number 1: a sender's type error must not become 1 hour a week."""
     if isinstance(value, bool):
-        raise ValueError("skal være et tal, ikke true/false")
+        raise ValueError(texts.NUMBER_NOT_BOOL)
     return value
 
 
@@ -216,14 +207,14 @@ DATE_YEARS = range(2000, 2101)  # 1900-01-01 or 9999-12-31 is a typing error, no
 
 def _plausible_year(value: date | None) -> date | None:
     if value is not None and value.year not in DATE_YEARS:
-        raise ValueError(f"skal ligge mellem år {DATE_YEARS.start} og {DATE_YEARS.stop - 1}")
+        raise ValueError(texts.YEAR_RANGE.format(first=DATE_YEARS.start, last=DATE_YEARS.stop - 1))
     return value
 
 
 def _date_text(value: Any) -> Any:
     """A date is written ÅÅÅÅ-MM-DD: a number (0, 20261201) is not read as a Unix timestamp."""
     if isinstance(value, int | float):
-        raise ValueError("skal være en dato (ÅÅÅÅ-MM-DD)")
+        raise ValueError(texts.DATE_FORMAT)
     return value
 
 
@@ -327,7 +318,7 @@ class JobOrder(_Model):
     @model_validator(mode="after")
     def _dates(self) -> JobOrder:
         if self.start_date and self.deadline and self.deadline > self.start_date:
-            raise ValueError("ansøgningsfristen ('deadline') ligger efter startdatoen ('start_date')")
+            raise ValueError(texts.DEADLINE_AFTER_START)
         return self
 
 
@@ -364,7 +355,7 @@ class CandidateProfile(_Model):
     @model_validator(mode="after")
     def _has_a_title(self) -> CandidateProfile:
         if not self.desired_titles and not self.experience_titles:
-            raise ValueError("mindst ét jobønske ('desired_titles') eller én erfaring ('experience_titles')")
+            raise ValueError(texts.NO_TITLE)
         return self
 
 
@@ -375,36 +366,6 @@ def job_digest(job: JobOrder) -> str:
 
 # --- Danish validation messages ---------------------------------------------------------
 
-_DA_MESSAGES: dict[str, str] = {
-    "missing": "feltet mangler",
-    "extra_forbidden": "ukendt felt",
-    "string_type": "skal være tekst",
-    "int_type": "skal være et heltal",
-    "int_parsing": "skal være et heltal",
-    "float_parsing": "skal være et tal",
-    "float_type": "skal være et tal",
-    "bool_type": "skal være true eller false",
-    "bool_parsing": "skal være true eller false",
-    "list_type": "skal være en liste",
-    "date_from_datetime_parsing": "skal være en dato (ÅÅÅÅ-MM-DD)",
-    "date_parsing": "skal være en dato (ÅÅÅÅ-MM-DD)",
-    "date_type": "skal være en dato (ÅÅÅÅ-MM-DD)",
-    "model_type": "skal være et JSON-objekt",
-    "dict_type": "skal være et JSON-objekt",
-    "json_invalid": "ugyldig JSON",
-    "int_from_float": "skal være et heltal",
-    "finite_number": "skal være et endeligt tal",
-    "date_from_datetime_inexact": "skal være en dato (ÅÅÅÅ-MM-DD) uden klokkeslæt",
-    "date_future": "skal være en dato i fremtiden",
-    "string_unicode": "indeholder ugyldige tegn",
-    "union_tag_invalid": "har en ugyldig værdi",
-    "literal_error": "har en ugyldig værdi",
-    "enum": "har en ugyldig værdi",
-    "bytes_type": "skal være tekst",
-    "none_required": "skal være tom",
-    "list_too_long": "har for mange elementer",
-}
-
 
 def _da_message(err: Any) -> str:
     kind = err["type"]
@@ -412,27 +373,25 @@ def _da_message(err: Any) -> str:
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
     if kind in ("greater_than_equal", "greater_than"):
-        return f"skal være mindst {ctx.get('ge', ctx.get('gt'))}"
+        return texts.AT_LEAST.format(limit=ctx.get("ge", ctx.get("gt")))
     if kind in ("less_than_equal", "less_than"):
-        return f"må højst være {ctx.get('le', ctx.get('lt'))}"
+        return texts.AT_MOST.format(limit=ctx.get("le", ctx.get("lt")))
     if kind == "string_too_short":
-        return (
-            "må ikke være tom" if ctx.get("min_length") == 1 else f"skal have mindst {ctx['min_length']} tegn"
-        )
+        return texts.NOT_EMPTY if ctx.get("min_length") == 1 else texts.MIN_CHARS.format(n=ctx["min_length"])
     if kind == "string_too_long":
-        return f"må højst have {ctx['max_length']} tegn"
+        return texts.MAX_CHARS.format(n=ctx["max_length"])
     if kind == "too_long":
-        return f"må højst have {ctx.get('max_length')} elementer"
+        return texts.MAX_ITEMS.format(n=ctx.get("max_length"))
     if kind == "string_pattern_mismatch":
-        return "har et ugyldigt format"
-    return _DA_MESSAGES.get(kind, "ugyldig værdi")  # never pydantic's English text
+        return texts.BAD_FORMAT
+    return texts.VALIDATION_MESSAGES.get(kind, texts.VALIDATION_FALLBACK)  # never pydantic's English text
 
 
 def field_errors(exc: ValidationError) -> list[tuple[str, str]]:
     """(field, Danish message) pairs for a validation error; the field is dotted, e.g. 'skills.2'."""
     out = []
     for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"]) or "(hele objektet)"
+        loc = ".".join(str(p) for p in err["loc"]) or texts.WHOLE_OBJECT
         out.append((redact_cpr(loc), _da_message(err)))  # an unknown key may itself be a CPR number
     return out
 

@@ -7,7 +7,7 @@ snowball's Danish stemmer (only the last element of a Danish compound inflects, 
 stemmed once). Keys are compared exactly (taxonomy variants) and with rapidfuzz (everything else).
 
 The word lists (noise words, connectors, abbreviations) are data in ``config/matching.toml``
-(``[normalization]``), not code: they are vocabulary, and caseworkers will want to extend them.
+(``[normalization]``, :class:`matching.rules.NormalizationRules`), passed in to :class:`Normalizer`.
 """
 
 from __future__ import annotations
@@ -17,26 +17,10 @@ import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
-from pydantic import BaseModel, ConfigDict, Field
+
+from matching.rules import NormalizationRules, load_rules
 
 _STEMMER = snowballstemmer.stemmer("danish")
-
-
-class NormalizationRules(BaseModel):
-    """Vocabulary for normalisation; validated with the rest of ``config/matching.toml``."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    # Phrases removed anywhere in a title ("(m/k)", "søges", "vi søger", "erfarne", ...).
-    noise_phrases: tuple[str, ...] = ("m/k", "k/m", "søges", "vi søger", "søger")
-    # Words after which the rest of a title is context ("til travlt lager i Brøndby").
-    tail_connectors: tuple[str, ...] = ("til", "i", "hos", "med", "på", "ved", "for", "fra")
-    # Heads too generic to stand alone: "Medarbejdere til lager" becomes "lagermedarbejdere".
-    generic_heads: tuple[str, ...] = ("medarbejder", "medarbejdere", "hjælper", "hjælpere")
-    # Words that separate alternatives in one title ("Chauffør/lagermedarbejder").
-    alternative_separators: tuple[str, ...] = ("eller", "og")
-    # Abbreviations, without the trailing dot: "medarb" -> "medarbejder".
-    abbreviations: dict[str, str] = Field(default_factory=lambda: {"medarb": "medarbejder"})
 
 
 def _fold(text: str) -> str:
@@ -210,8 +194,6 @@ class Normalizer:
 @lru_cache(maxsize=1)
 def default_normalizer() -> Normalizer:
     """The normaliser configured in ``config/matching.toml``."""
-    from matching.engine import load_rules
-
     return Normalizer(load_rules().normalization)
 
 
@@ -226,3 +208,8 @@ def title_keys(text: str) -> tuple[str, ...]:
 
 def normalize_skill(text: str) -> str:
     return default_normalizer().skill_key(text)
+
+
+def language_key(language: str) -> str:
+    """Languages compare case- and space-insensitively, never fuzzily ("dansk" is not "tysk")."""
+    return language.strip().casefold()

@@ -12,7 +12,7 @@ import re
 import secrets
 import unicodedata
 
-CPR_REFUSAL = "CPR-numre må ikke indgå"
+from matching import texts
 
 # DDMMYY-SSSS, DDMMYYSSSS, DDMMYY SSSS (also with '/', '.' or spaces around the separator) with a
 # plausible day and month. Not bounded by digits on either side, so an 11-digit number is not one.
@@ -48,7 +48,7 @@ def contains_cpr(text: str) -> bool:
 def check_no_cpr(text: str) -> str:
     """Return ``text`` unchanged, or raise ``ValueError`` with the Danish refusal."""
     if contains_cpr(text):
-        raise ValueError(CPR_REFUSAL)
+        raise ValueError(texts.CPR_REFUSAL)
     return text
 
 
@@ -58,10 +58,10 @@ def redact_cpr(text: str) -> str:
     A CPR number only visible after normalising (an en dash, full-width digits) is redacted in the
     normalised text: the line loses its exact spelling, never the redaction.
     """
-    redacted = _CPR_RE.sub("[CPR fjernet]", text)
+    redacted = _CPR_RE.sub(texts.CPR_REDACTED, text)
     for variant in _normalised(redacted) if contains_cpr(redacted) else ():
         if _CPR_RE.search(variant):
-            return redact_cpr(_CPR_RE.sub("[CPR fjernet]", variant))  # once more: the other variant
+            return redact_cpr(_CPR_RE.sub(texts.CPR_REDACTED, variant))  # once more: the other variant
     return redacted
 
 

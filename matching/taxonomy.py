@@ -17,8 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rapidfuzz import fuzz, process
 
 from config import ConfigError, config_path, format_validation_error, load_toml
+from matching import texts
 from matching.models import certificate_catalog
-from matching.normalize import Normalizer
+from matching.normalize import Normalizer, default_normalizer
+from matching.rules import load_rules
 
 MIN_OCCUPATIONS = 200
 
@@ -94,41 +96,43 @@ class Taxonomy:
 
     def _validate(self, source: str, min_occupations: int) -> None:
         def fail(field: str, message: str) -> ConfigError:
-            return ConfigError(f"{source}: felt '{field}': {message}")
+            return ConfigError(texts.CONFIG_FIELD.format(source=source, field=field, message=message))
 
         if len(self.occupations) < min_occupations:
+            found = len(self.occupations)
             raise fail(
-                "occupation", f"mindst {min_occupations} erhverv kræves, fandt {len(self.occupations)}"
+                "occupation", texts.CONFIG_TOO_FEW_OCCUPATIONS.format(min=min_occupations, found=found)
             )
         ids: dict[str, int] = {}
         for i, occ in enumerate(self.occupations):
             if occ.id in ids:
-                raise fail(f"occupation.{i}.id", f"id '{occ.id}' bruges også af occupation.{ids[occ.id]}")
+                message = texts.CONFIG_DUPLICATE_OCCUPATION.format(id=occ.id, other=ids[occ.id])
+                raise fail(f"occupation.{i}.id", message)
             ids[occ.id] = i
         known_certs = {c.code for c in certificate_catalog().certificate}
         self._variant_keys: dict[str, str] = {}
         for i, occ in enumerate(self.occupations):
             for j, rel in enumerate(occ.related):
                 if rel not in ids:
-                    raise fail(f"occupation.{i}.related.{j}", f"ukendt erhverv '{rel}' (i '{occ.id}')")
+                    message = texts.CONFIG_UNKNOWN_RELATED.format(related=rel, occupation=occ.id)
+                    raise fail(f"occupation.{i}.related.{j}", message)
             for j, cert in enumerate(occ.certificates):
                 if cert not in known_certs:
-                    raise fail(
-                        f"occupation.{i}.certificates.{j}",
-                        f"ukendt certifikatkode '{cert}' (i '{occ.id}'); "
-                        f"gyldige: {', '.join(sorted(known_certs))}",
+                    valid = ", ".join(sorted(known_certs))
+                    message = texts.CONFIG_UNKNOWN_CERTIFICATE.format(
+                        code=cert, occupation=occ.id, valid=valid
                     )
+                    raise fail(f"occupation.{i}.certificates.{j}", message)
             for j, variant in enumerate([occ.title, *occ.variants]):
                 field = f"occupation.{i}.title" if j == 0 else f"occupation.{i}.variants.{j - 1}"
                 keys = self.normalizer.title_keys(variant)
                 if not keys:
-                    raise fail(field, f"'{variant}' bliver tom efter normalisering")
+                    raise fail(field, texts.CONFIG_EMPTY_VARIANT.format(variant=variant))
                 key = keys[0]
                 owner = self._variant_keys.get(key)
                 if owner is not None and owner != occ.id:
-                    raise fail(
-                        field, f"varianten '{variant}' ('{key}') hører allerede til erhvervet '{owner}'"
-                    )
+                    message = texts.CONFIG_VARIANT_TAKEN.format(variant=variant, key=key, owner=owner)
+                    raise fail(field, message)
                 self._variant_keys[key] = occ.id
 
     # --- lookups -------------------------------------------------------------------------------
@@ -157,7 +161,7 @@ class Taxonomy:
             return hit
         if key in self._lookup_cache:
             return self._lookup_cache[key]
-        # Same rule as the engine: when both end in a generic head ("-medarbejder") the first parts
+        # Same rule as the index: when both end in a generic head ("-medarbejder") the first parts
         # must be as similar as the whole, or "Slagterimedarbejder" would be a "Lagermedarbejder".
         split = self.normalizer.split_head
         mod, head = split(key)
@@ -225,10 +229,7 @@ class Taxonomy:
 
 @cache
 def default_taxonomy() -> Taxonomy:
-    """``config/occupations.toml`` with the configured normaliser, loaded once."""
-    from matching.engine import load_rules
-    from matching.normalize import default_normalizer
-
+    """``config/occupations.toml`` with the configured normaliser and cut-offs, loaded once."""
     rules = load_rules().title
     return Taxonomy.load(
         config_path("occupations.toml"),

@@ -1,14 +1,21 @@
-"""Shared fixtures. Redis is always a real server: ours on a free port, or ``REDIS_URL``."""
+"""Shared fixtures. Redis is always a real server: ours on a free port, or ``REDIS_URL``.
+
+The running bot (real app, real Redis, the fake Teams connector) is ``tests.harness.running_bot``;
+``start_bot`` hands it out bound to the test's Redis and key prefix.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractAsyncContextManager
 
 import pytest
 from hypothesis import settings
 
+from tests.harness import RunningBot, running_bot
 from tests.redis_server import RedisServer
 
 # Shared 2-core CI machines: a property's examples must not fail on wall-clock time.
@@ -46,3 +53,12 @@ def restartable_redis(redis_server: RedisServer | None) -> RedisServer:
 def key_prefix() -> str:
     """A fresh key prefix per test, so tests sharing one server never see each other's keys."""
     return f"test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def start_bot(redis_url: str, key_prefix: str) -> Callable[..., AbstractAsyncContextManager[RunningBot]]:
+    """``async with start_bot(**options) as bot``: ``running_bot`` on this test's Redis and key prefix."""
+    start: Callable[..., AbstractAsyncContextManager[RunningBot]] = functools.partial(
+        running_bot, redis_url, key_prefix
+    )
+    return start

@@ -5,7 +5,7 @@ so only a real socket sees them. The bot is given ``serviceUrl`` = this server's
 activities the tests POST; everything it sends is recorded here for assertions.
 
 The routes the bot uses (create conversation, send / reply / update activity, members, the team's
-channels) are the demo's ``bot.demo.DemoConnector``; this subclass adds the test extras:
+channels) are the demo's ``bot.demo.loopback.DemoConnector``; this subclass adds the test extras:
 ``unreachable`` user ids get 403 on create (app not installed / blocked); ``fail_next`` injects
 transient 503s.
 """
@@ -21,7 +21,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.demo.run import Delivered, DemoConnector, TeamsActivities
+from bot.demo.loopback import Delivered, DemoConnector, TeamsActivities
 from bot.ui import cards
 
 TENANT = "tenant-0001"
@@ -33,7 +33,7 @@ _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 @dataclass
 class FakeConnector(DemoConnector):
-    """The demo's connector (``bot.demo.DemoConnector``: the routes) plus what tests need on top:
+    """The demo's connector (``bot.demo.loopback.DemoConnector``: the routes) plus what tests need on top:
     unreachable users, injected failures, a request count, ``created`` bodies, waiting for a
     condition, and a ``/_stats`` route for the benchmark's separate process."""
 

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.store.followup import FollowUpStore
+from bot.store import FollowUpStore
 from tests.followup_support import Clock, Stores, cph
 
 

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from bot.domain.clock import ZONE
 from bot.domain.models import FollowUp, Reminder
+from bot.store import FollowUpStore
 from bot.store.connection import client_from_url
-from bot.store.followup import FollowUpStore
 from matching.models import CandidateProfile, JobOrder
 
 
@@ -33,9 +34,7 @@ class Clock:
 
 def cph(y: int, m: int, d: int, h: int = 10, mi: int = 0) -> datetime:
     """A Copenhagen wall-clock time as aware UTC (winter: UTC+1, summer: UTC+2)."""
-    from zoneinfo import ZoneInfo
-
-    return datetime(y, m, d, h, mi, tzinfo=ZoneInfo("Europe/Copenhagen")).astimezone(UTC)
+    return datetime(y, m, d, h, mi, tzinfo=ZONE).astimezone(UTC)
 
 
 @dataclass(frozen=True)

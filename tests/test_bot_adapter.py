@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from bot.observability import setup_logging
-from bot.teams.edge import MAX_JSON_DEPTH, _BearerToken, auth_config
+from bot.teams.activity import MAX_JSON_DEPTH
+from bot.teams.transport import BearerToken, auth_config
 from bot.ui import texts
 from config.settings import Settings
 from tests.fake_connector import (
@@ -25,7 +26,8 @@ from tests.fake_connector import (
     submit,
     user_account,
 )
-from tests.intake_support import LEAD, candidates, job_order_json, running_bot, wait_until
+from tests.harness import running_bot, wait_until
+from tests.intake_support import LEAD, candidates, job_order_json
 
 
 class _Creds:
@@ -55,7 +57,7 @@ class _Next:
 
 async def test_outgoing_calls_carry_the_bot_token_and_reuse_it() -> None:
     creds = _Creds("00000000-0000-0000-0000-000000000001")
-    policy = _BearerToken(creds)
+    policy = BearerToken(creds)
     policy.next = _Next()  # type: ignore[assignment]
     first, second = _Request(), _Request()
     assert await policy.send(first) == "sent"
@@ -68,7 +70,7 @@ async def test_outgoing_calls_carry_the_bot_token_and_reuse_it() -> None:
 async def test_local_mode_sends_no_token() -> None:
     for app_id in (None, "", "AnonymousSkill"):
         creds = _Creds(app_id)
-        policy = _BearerToken(creds)
+        policy = BearerToken(creds)
         policy.next = _Next()  # type: ignore[assignment]
         request = _Request()
         await policy.send(request)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import commands
+from bot import router as commands
 from bot.ui import texts
 
 

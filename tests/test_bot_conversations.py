@@ -17,7 +17,8 @@ from bot.store.connection import client_from_url
 from bot.store.conversations import ConversationStore
 from bot.ui import texts
 from tests.fake_connector import BOT_ID, install_in_team
-from tests.intake_support import LEAD, running_bot
+from tests.harness import running_bot
+from tests.intake_support import LEAD
 
 
 @pytest.fixture

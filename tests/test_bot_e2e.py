@@ -19,20 +19,17 @@ from typing import Any
 
 import pytest
 import redis as redis_lib
-from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
 from tenacity import wait_none
 
-from bot import commands
-from bot.app import SERVICES_KEY, Services, create_app
+from bot import router as commands
 from bot.domain.states import FollowUpState
 from bot.store import keys
-from bot.store.connection import client_from_url
 from bot.ui import cards, texts
-from config.settings import Settings
 from matching.models import CandidateProfile, JobOrder
 from tests import fake_connector as fc
-from tests.fake_connector import FakeConnector, card_text, find_action
+from tests.fake_connector import card_text, find_action
+from tests.harness import CallCounter, Clock, Member, RunningBot, running_bot
 from tests.redis_server import RedisServer
 from tests.test_cards import assert_valid
 
@@ -48,33 +45,8 @@ UPN = {
 }
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@dataclass
-class Bot:
-    client: TestClient[Any, Any]
-    connector: FakeConnector
-    services: Services
-    redis: Redis
-    clock: Clock
-
-    @property
-    def url(self) -> str:
-        return self.connector.url
-
-    async def post(self, activity: dict[str, Any], *, status: int | None = None) -> Any:
-        response = await self.client.post("/api/messages", json=activity)
-        if status is not None:
-            assert response.status == status, await response.text()
-        if response.status == 200:
-            return await response.json()
-        return None
+MEMBERS = [Member(user, UPN[user["id"]]) for user in (LEAD, LEAD2, KONS_A, KONS_B)]
+START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 def job_order() -> JobOrder:
@@ -123,73 +95,54 @@ def candidates() -> list[CandidateProfile]:
 
 
 @pytest.fixture
-async def bot(redis_url: str, key_prefix: str) -> AsyncIterator[Bot]:
-    async with running_bot(redis_url, key_prefix) as running:
+async def bot(redis_url: str, key_prefix: str) -> AsyncIterator[RunningBot]:
+    async with the_day(redis_url, key_prefix) as running:
         yield running
 
 
 @contextlib.asynccontextmanager
-async def running_bot(redis_url: str, key_prefix: str, **extra_settings: Any) -> AsyncIterator[Bot]:
-    """The app on the real redis-server and the fake connector; ``extra_settings`` as in the environment."""
-    connector = FakeConnector()
-    await connector.start()
-    for user in (LEAD, LEAD2, KONS_A, KONS_B):
-        connector.add_member(user["id"], user["aadObjectId"], UPN[user["id"]])
-    options: dict[str, Any] = {"INTAKE_WORKER": False, **extra_settings}
-    settings = Settings(
-        MicrosoftAppId="",
-        REDIS_URL=redis_url,
-        REDIS_KEY_PREFIX=key_prefix,
-        MATCH_CHANNEL_ID=fc.CHANNEL_ID,
-        **options,
-    )
-    redis = client_from_url(redis_url)
-    clock = Clock()
-    app = create_app(
-        settings,
-        redis=redis,
-        clock=clock,
+async def the_day(redis_url: str, key_prefix: str, **extra_settings: Any) -> AsyncIterator[RunningBot]:
+    """The harness with the day's roster, job order, pool and clock; ``extra_settings`` as in the
+    environment. Every card the bot sent in the test (posted, updated, 1:1) is a valid Adaptive Card 1.5."""
+    async with running_bot(
+        redis_url,
+        key_prefix,
+        pool=candidates(),
+        job_orders=[job_order()],
+        members=MEMBERS,
+        install=False,
+        clock=Clock(START),
         retry_wait=wait_none(),
-        run_scheduler=False,
-        configure_logging=False,
-    )
-    services = app[SERVICES_KEY]
-    await services.store.save_job_order(job_order())
-    await services.store.put_candidates(candidates())
-    client = TestClient(TestServer(app, host="127.0.0.1"))
-    await client.start_server()
-    try:
-        yield Bot(client, connector, services, redis, clock)
-        # Every card the bot sent in the test (posted, updated, 1:1) is a valid Adaptive Card 1.5.
-        for text in {json.dumps(card, sort_keys=True) for card in connector.cards()}:
+        **{"INTAKE_WORKER": False, **extra_settings},
+    ) as bot:
+        yield bot
+        for text in {json.dumps(card, sort_keys=True) for card in bot.connector.cards()}:
             assert_valid(json.loads(text))
-    finally:
-        await client.close()
-        await connector.close()
-        await redis.aclose()
 
 
-async def install(bot: Bot, *consultants: dict[str, Any]) -> None:
-    await bot.post(fc.install_in_team(bot.url, LEAD), status=201)
+async def install(bot: RunningBot, *consultants: dict[str, Any]) -> None:
+    await bot.post(fc.install_in_team(bot.service_url, LEAD), status=201)
     for user in consultants:
-        await bot.post(fc.install_personal(bot.url, user), status=201)
+        await bot.post(fc.install_personal(bot.service_url, user), status=201)
 
 
-async def post_shortlist(bot: Bot) -> fc.Sent:
-    await bot.post(fc.message(bot.url, LEAD, "match JO-2026-0101", channel=True, thread="77"), status=201)
+async def post_shortlist(bot: RunningBot) -> fc.Sent:
+    await bot.post(
+        fc.message(bot.service_url, LEAD, "match JO-2026-0101", channel=True, thread="77"), status=201
+    )
     posts = bot.connector.of_kind("create")
     assert len(posts) == 1
     return posts[0]
 
 
-async def test_install_in_team_welcomes_and_reads_the_roster(bot: Bot) -> None:
-    await bot.post(fc.install_in_team(bot.url, LEAD), status=201)
+async def test_install_in_team_welcomes_and_reads_the_roster(bot: RunningBot) -> None:
+    await bot.post(fc.install_in_team(bot.service_url, LEAD), status=201)
     assert any("Matchbot for den tværgående matchenhed" in t for t in bot.connector.texts(fc.CHANNEL_ID))
     # The roster taught us every member by AAD id and e-mail, before any of them wrote.
     user = await bot.services.conversations.user_by_upn("kons.b@kk.dk")
     assert user is not None and user.teams_id == "29:kons-b" and user.tenant_id == fc.TENANT
     channel = await bot.services.conversations.get_channel(fc.CHANNEL_ID)
-    assert channel is not None and channel["serviceUrl"] == bot.url
+    assert channel is not None and channel["serviceUrl"] == bot.service_url
     # No display names in Redis.
     for key in [k async for k in bot.redis.scan_iter(match=f"{bot.services.settings.redis_key_prefix}:*")]:
         dump = json.dumps(await bot.redis.dump(key) is not None and await _value(bot.redis, key))
@@ -207,22 +160,24 @@ async def _value(redis: Redis, key: str) -> Any:
     return None
 
 
-async def test_help_unknown_typo_and_cpr(bot: Bot, caplog: pytest.LogCaptureFixture) -> None:
+async def test_help_unknown_typo_and_cpr(bot: RunningBot, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    await bot.post(fc.message(bot.url, KONS_A, "hjælp"), status=201)
+    await bot.post(fc.message(bot.service_url, KONS_A, "hjælp"), status=201)
     help_card = bot.connector.cards()[-1]
     assert "match <jobordre>" in card_text(help_card)
 
-    await bot.post(fc.message(bot.url, KONS_A, "blabla"), status=201)
+    await bot.post(fc.message(bot.service_url, KONS_A, "blabla"), status=201)
     unknown = bot.connector.cards()[-1]
     assert texts.UNKNOWN_COMMAND in card_text(unknown) and "overblik <jobordre>" in card_text(unknown)
 
-    await bot.post(fc.message(bot.url, KONS_A, "OVERBLK JO-2026-0101"), status=201)
+    await bot.post(fc.message(bot.service_url, KONS_A, "OVERBLK JO-2026-0101"), status=201)
     assert "Mente du **overblik JO-2026-0101**?" in bot.connector.texts()[-1]
     assert "Overblik: JO-2026-0101" in card_text(bot.connector.cards()[-1])
 
     before = len(bot.connector.sent)
-    await bot.post(fc.message(bot.url, KONS_A, "status JO-2026-0101 010190-1234 kontaktet"), status=201)
+    await bot.post(
+        fc.message(bot.service_url, KONS_A, "status JO-2026-0101 010190-1234 kontaktet"), status=201
+    )
     assert bot.connector.sent[before:][-1].text == texts.CPR_REFUSED
     keys_now = [k async for k in bot.redis.scan_iter(match=f"{bot.services.settings.redis_key_prefix}:*")]
     for key in keys_now:
@@ -230,7 +185,7 @@ async def test_help_unknown_typo_and_cpr(bot: Bot, caplog: pytest.LogCaptureFixt
     assert "010190" not in caplog.text and "cpr-like input refused" in caplog.text
 
 
-async def test_match_approve_reject_in_place_handover_status_and_reminder(bot: Bot) -> None:
+async def test_match_approve_reject_in_place_handover_status_and_reminder(bot: RunningBot) -> None:
     await install(bot)  # the consultants have not written to the bot: the roster is all we know
     post = await post_shortlist(bot)
     card = post.card
@@ -246,7 +201,7 @@ async def test_match_approve_reject_in_place_handover_status_and_reminder(bot: B
 
     # Godkend by Action.Execute: the invoke answer carries the refreshed card …
     answer = await bot.post(
-        fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, first), status=200
+        fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, first), status=200
     )
     assert answer["statusCode"] == 200 and answer["type"] == "application/vnd.microsoft.card.adaptive"
     assert "Godkendt af lead1@kk.dk" in card_text(answer["value"])
@@ -256,7 +211,9 @@ async def test_match_approve_reject_in_place_handover_status_and_reminder(bot: B
     assert "Godkendt af lead1@kk.dk" in card_text(updates[-1].card or {})
 
     # A double click (same card version) changes nothing twice.
-    await bot.post(fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, first), status=200)
+    await bot.post(
+        fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, first), status=200
+    )
     fu = await bot.services.store.get_followup("JO-2026-0101", cand)
     assert fu is not None and fu.state is FollowUpState.GODKENDT and fu.version == first["v"] + 1
 
@@ -264,7 +221,7 @@ async def test_match_approve_reject_in_place_handover_status_and_reminder(bot: B
     stale = {**first, "verb": "afvis", f"reason_{cand}": "afstand"}
     before = len(bot.connector.sent)
     answer = await bot.post(
-        fc.invoke_action(bot.url, LEAD2, post.conversation_id, post.activity_id, stale), status=200
+        fc.invoke_action(bot.service_url, LEAD2, post.conversation_id, post.activity_id, stale), status=200
     )
     # Told on the card they pressed (only they see the invoke answer), not in the channel for all.
     assert answer["value"]["body"][0]["text"].endswith("allerede godkendt af lead1@kk.dk.")
@@ -277,7 +234,9 @@ async def test_match_approve_reject_in_place_handover_status_and_reminder(bot: B
     other = find_action(current, "afvis")
     other_cand = other["cand"]
     data = {**other, f"reason_{other_cand}": "timer", f"note_{other_cand}": "kun aftenvagter"}
-    await bot.post(fc.submit(bot.url, LEAD2, post.conversation_id, post.activity_id, data), status=201)
+    await bot.post(
+        fc.submit(bot.service_url, LEAD2, post.conversation_id, post.activity_id, data), status=201
+    )
     last = bot.connector.of_kind("update", post.conversation_id)[-1]
     assert "Afvist af lead2@kk.dk" in card_text(last.card or {}) and "Timetal passer ikke" in card_text(
         last.card or {}
@@ -287,7 +246,9 @@ async def test_match_approve_reject_in_place_handover_status_and_reminder(bot: B
 
     # Send godkendte: the approved candidate's consultant gets a 1:1 hand-over card.
     send = find_action(last.card or {}, "send_godkendte")
-    await bot.post(fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, send), status=200)
+    await bot.post(
+        fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, send), status=200
+    )
     consultant = fu.consultant
     teams_id = "29:kons-a" if consultant == "kons.a@kk.dk" else "29:kons-b"
     personal = [s for s in bot.connector.sent if s.conversation_id.startswith("a:personal") and s.card]
@@ -302,7 +263,9 @@ async def test_match_approve_reject_in_place_handover_status_and_reminder(bot: B
     assert cand in htext and "Nordlager ApS" in htext and "15.12.2026" in htext and "Navn" not in htext
     assert await bot.services.conversations.handover_states("JO-2026-0101") == {cand: "sent"}
     # Pressing it twice sends nothing more.
-    await bot.post(fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, send), status=200)
+    await bot.post(
+        fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, send), status=200
+    )
     assert len([s for s in bot.connector.sent if "Ny kandidat til dig" in card_text(s.card or {})]) == 1
 
     # The consultant presses "Kontaktet" on the hand-over card.
@@ -310,7 +273,7 @@ async def test_match_approve_reject_in_place_handover_status_and_reminder(bot: B
     kontaktet = find_action(handover[0].card or {}, "status", to="kontaktet")
     answer = await bot.post(
         fc.invoke_action(
-            bot.url, consultant_user, handover[0].conversation_id, handover[0].activity_id, kontaktet
+            bot.service_url, consultant_user, handover[0].conversation_id, handover[0].activity_id, kontaktet
         ),
         status=200,
     )
@@ -330,7 +293,7 @@ async def test_match_approve_reject_in_place_handover_status_and_reminder(bot: B
     find_action(reminders[0].card or {}, "status", to="ansoegt")
 
 
-async def test_unreachable_consultant_is_shown_and_retried_when_reachable(bot: Bot) -> None:
+async def test_unreachable_consultant_is_shown_and_retried_when_reachable(bot: RunningBot) -> None:
     bot.connector.unreachable.add("29:kons-a")  # kons.a has not installed the app: 403 on create
     bot.connector.unreachable.add("29:kons-b")
     await install(bot)
@@ -338,11 +301,13 @@ async def test_unreachable_consultant_is_shown_and_retried_when_reachable(bot: B
     approve = find_action(post.card or {}, "godkend")
     cand = approve["cand"]
     await bot.post(
-        fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, approve), status=200
+        fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, approve), status=200
     )
     card = bot.connector.of_kind("update", post.conversation_id)[-1].card or {}
     send = find_action(card, "send_godkendte")
-    await bot.post(fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, send), status=200)
+    await bot.post(
+        fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, send), status=200
+    )
     card = bot.connector.of_kind("update", post.conversation_id)[-1].card or {}
     assert texts.CARD_UNREACHABLE in card_text(card)
     assert (await bot.services.conversations.handover_states("JO-2026-0101"))[cand] == "pending"
@@ -353,42 +318,44 @@ async def test_unreachable_consultant_is_shown_and_retried_when_reachable(bot: B
     assert fu is not None
     user = KONS_A if fu.consultant == "kons.a@kk.dk" else KONS_B
     bot.connector.unreachable.clear()
-    await bot.post(fc.install_personal(bot.url, user), status=201)
+    await bot.post(fc.install_personal(bot.service_url, user), status=201)
     handover = [s for s in bot.connector.sent if "Ny kandidat til dig" in card_text(s.card or {})]
     assert len(handover) == 1 and handover[0].conversation_id == f"a:personal-{user['id']}"
     card = bot.connector.of_kind("update", post.conversation_id)[-1].card or {}
     assert texts.CARD_UNREACHABLE not in card_text(card) and texts.CARD_HANDED_OVER in card_text(card)
 
 
-async def test_transient_connector_errors_are_retried(bot: Bot) -> None:
+async def test_transient_connector_errors_are_retried(bot: RunningBot) -> None:
     await install(bot)
     bot.connector.fail_next(2, 503)
     post = await post_shortlist(bot)
     assert post.card is not None
     # A reply within the turn is retried too: the user still gets the answer.
     bot.connector.fail_next(1, 502)
-    await bot.post(fc.message(bot.url, LEAD, "hjælp"), status=201)
+    await bot.post(fc.message(bot.service_url, LEAD, "hjælp"), status=201)
     assert "Det kan jeg" in card_text(bot.connector.cards()[-1])
 
 
-async def test_match_in_a_personal_chat_without_the_channel_posts_there_and_nothing_empty(bot: Bot) -> None:
-    await bot.post(fc.message(bot.url, LEAD, "match JO-2026-0101"), status=201)
+async def test_match_in_a_personal_chat_without_the_channel_posts_there_and_nothing_empty(
+    bot: RunningBot,
+) -> None:
+    await bot.post(fc.message(bot.service_url, LEAD, "match JO-2026-0101"), status=201)
     conv = f"a:personal-{LEAD['id']}"
     sent = [s for s in bot.connector.sent if s.conversation_id == conv]
     assert len(sent) == 1 and "Shortlist: Lagermedarbejder" in card_text(sent[0].card or {})
     assert all(s.text or s.card for s in bot.connector.sent)
     # The "Match nu" button there answers the presser too (it said "Knappen er forældet" before).
     await bot.services.store.save_job_order(job_order().model_copy(update={"id": "JO-2026-0102"}))
-    press = fc.invoke_action(bot.url, LEAD, conv, "x", {"verb": "match", "job": "JO-2026-0102"})
+    press = fc.invoke_action(bot.service_url, LEAD, conv, "x", {"verb": "match", "job": "JO-2026-0102"})
     answer = await bot.post(press, status=200)
     assert answer["value"] == texts.SHORTLIST_POSTED_HERE.format(job_order_id="JO-2026-0102")
     assert len([s for s in bot.connector.sent if s.conversation_id == conv and s.card]) == 2
 
 
-async def test_job_order_card_and_form_via_submit(bot: Bot) -> None:
-    await bot.post(fc.message(bot.url, LEAD, "jobordre JO-2026-0101"), status=201)
+async def test_job_order_card_and_form_via_submit(bot: RunningBot) -> None:
+    await bot.post(fc.message(bot.service_url, LEAD, "jobordre JO-2026-0101"), status=201)
     assert "Jobordre JO-2026-0101: Lagermedarbejder" in card_text(bot.connector.cards()[-1])
-    await bot.post(fc.message(bot.url, LEAD, "jobordre"), status=201)
+    await bot.post(fc.message(bot.service_url, LEAD, "jobordre"), status=201)
     form = bot.connector.cards()[-1]
     data = find_action(form, "gem_jobordre", then="")
     conv = f"a:personal-{LEAD['id']}"
@@ -401,7 +368,7 @@ async def test_job_order_card_and_form_via_submit(bot: Bot) -> None:
         "postcode": "9999",
         "employment_type": "ordinaert_job",
     }
-    await bot.post(fc.submit(bot.url, LEAD, conv, "form-1", bad), status=201)
+    await bot.post(fc.submit(bot.service_url, LEAD, conv, "form-1", bad), status=201)
     returned = bot.connector.of_kind("update", conv)[-1].card or {}
     error = card_text(returned)
     assert "Postnummer: '9999' er ikke et kendt dansk postnummer" in error and "postcode" not in error
@@ -423,46 +390,46 @@ async def test_job_order_card_and_form_via_submit(bot: Bot) -> None:
         "required_certificates": "",
         "employment_clause": "true",
     }
-    await bot.post(fc.submit(bot.url, LEAD, conv, "form-1", good), status=201)
+    await bot.post(fc.submit(bot.service_url, LEAD, conv, "form-1", good), status=201)
     saved = await bot.services.store.get_job_order("JO-9")
     assert saved is not None and saved.employment_clause and saved.deadline == date(2026, 12, 20)
     assert (saved.start_date, saved.positions) == (date(2027, 1, 4), 3)
     assert any("JO-9" in t and "gemt" in t for t in bot.connector.texts(conv))
 
 
-async def test_mine_hvorfor_and_status_command(bot: Bot) -> None:
+async def test_mine_hvorfor_and_status_command(bot: RunningBot) -> None:
     await install(bot, KONS_A, KONS_B)
     post = await post_shortlist(bot)
     approve = find_action(post.card or {}, "godkend")
     cand = approve["cand"]
     await bot.post(
-        fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, approve), status=200
+        fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, approve), status=200
     )
     fu = await bot.services.store.get_followup("JO-2026-0101", cand)
     assert fu is not None
     user = KONS_A if fu.consultant == "kons.a@kk.dk" else KONS_B
     conv = f"a:personal-{user['id']}"
-    await bot.post(fc.message(bot.url, user, "mine"), status=201)
+    await bot.post(fc.message(bot.service_url, user, "mine"), status=201)
     assert cand in card_text(bot.connector.cards(conv)[-1])
-    await bot.post(fc.message(bot.url, user, f"status JO-2026-0101 {cand} kontaktet"), status=201)
+    await bot.post(fc.message(bot.service_url, user, f"status JO-2026-0101 {cand} kontaktet"), status=201)
     assert "status er nu **Kontaktet**" in bot.connector.texts(conv)[-1]
     # typed, not pressed: the channel card follows all the same
     channel = card_text(bot.connector.of_kind("update", post.conversation_id)[-1].card or {})
     assert f"Status: Kontaktet (opdateret {cards.when(bot.clock.now)} af {UPN[user['id']]})" in channel
-    await bot.post(fc.message(bot.url, user, f"status JO-2026-0101 {cand} ansat"), status=201)
+    await bot.post(fc.message(bot.service_url, user, f"status JO-2026-0101 {cand} ansat"), status=201)
     assert "Kontaktet" in bot.connector.texts(conv)[-1]  # not allowed from kontaktet: Danish reason
-    await bot.post(fc.message(bot.url, user, "hvorfor JO-2026-0101 K-2000"), status=201)
+    await bot.post(fc.message(bot.service_url, user, "hvorfor JO-2026-0101 K-2000"), status=201)
     assert "truckcertifikat" in bot.connector.texts(conv)[-1].lower()
 
 
-async def test_bad_requests_get_danish_errors_not_500(bot: Bot) -> None:
+async def test_bad_requests_get_danish_errors_not_500(bot: RunningBot) -> None:
     r = await bot.client.post("/api/messages", data="ikke json", headers={"Content-Type": "application/json"})
     assert r.status == 400 and (await r.json())["error"] == texts.BAD_REQUEST_JSON
     r = await bot.client.post("/api/messages", data="x", headers={"Content-Type": "text/plain"})
     assert r.status == 415
     r = await bot.client.post("/api/messages", json={"text": "no type"})
     assert r.status == 400
-    big = fc.message(bot.url, LEAD, "x" * (bot.services.settings.max_request_bytes + 10))
+    big = fc.message(bot.service_url, LEAD, "x" * (bot.services.settings.max_request_bytes + 10))
     r = await bot.client.post("/api/messages", json=big)
     assert r.status == 413 and (await r.json())["error"] == texts.REQUEST_TOO_LARGE
     assert bot.connector.sent == []
@@ -471,32 +438,30 @@ async def test_bad_requests_get_danish_errors_not_500(bot: Bot) -> None:
 async def test_with_app_id_an_unsigned_post_gets_401_and_nothing_happens(
     redis_url: str, key_prefix: str
 ) -> None:
-    connector = FakeConnector()
-    await connector.start()
-    settings = Settings(
+    async with running_bot(
+        redis_url,
+        key_prefix,
+        install=False,
+        warm_pool=False,
         MicrosoftAppId="00000000-0000-0000-0000-000000000001",
         MicrosoftAppPassword="secret",
         MicrosoftAppType="SingleTenant",
         MicrosoftAppTenantId=fc.TENANT,
-        REDIS_URL=redis_url,
-        REDIS_KEY_PREFIX=key_prefix,
         INTAKE_WORKER=False,
-    )
-    redis = client_from_url(redis_url)
-    app = create_app(settings, redis=redis, run_scheduler=False, warm_pool=False, configure_logging=False)
-    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
-        activity = fc.message(connector.url, LEAD, "hjælp")
-        r = await client.post("/api/messages", json=activity)
+    ) as bot:
+        activity = fc.message(bot.service_url, LEAD, "hjælp")
+        r = await bot.client.post("/api/messages", json=activity)
         assert r.status == 401
-        r = await client.post("/api/messages", json=activity, headers={"Authorization": "Bearer not-a-jwt"})
+        r = await bot.client.post(
+            "/api/messages", json=activity, headers={"Authorization": "Bearer not-a-jwt"}
+        )
         assert r.status == 401
-    await connector.close()
-    assert connector.sent == [] and connector.requests == 0
-    assert not [k async for k in redis.scan_iter(match=f"{key_prefix}:{keys.CONV_TAG}*")]
-    await redis.aclose()
+        connector = bot.connector
+        assert connector.sent == [] and connector.requests == 0
+        assert not [k async for k in bot.redis.scan_iter(match=f"{key_prefix}:{keys.CONV_TAG}*")]
 
 
-async def test_two_leads_deciding_at_once_change_the_record_once(bot: Bot) -> None:
+async def test_two_leads_deciding_at_once_change_the_record_once(bot: RunningBot) -> None:
     await install(bot)
     post = await post_shortlist(bot)
     approve = find_action(post.card or {}, "godkend")
@@ -504,13 +469,16 @@ async def test_two_leads_deciding_at_once_change_the_record_once(bot: Bot) -> No
     reject = {**approve, "verb": "afvis", f"reason_{cand}": "kompetencer"}
     answers = await asyncio.gather(
         bot.post(
-            fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, approve), status=200
+            fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, approve),
+            status=200,
         ),
         bot.post(
-            fc.invoke_action(bot.url, LEAD2, post.conversation_id, post.activity_id, reject), status=200
+            fc.invoke_action(bot.service_url, LEAD2, post.conversation_id, post.activity_id, reject),
+            status=200,
         ),
         bot.post(
-            fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, approve), status=200
+            fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, approve),
+            status=200,
         ),
     )
     fu = await bot.services.store.get_followup("JO-2026-0101", cand)
@@ -524,44 +492,50 @@ async def test_two_leads_deciding_at_once_change_the_record_once(bot: Bot) -> No
 
 
 async def test_an_internal_error_gives_the_user_a_danish_message_not_a_500(
-    bot: Bot, monkeypatch: pytest.MonkeyPatch
+    bot: RunningBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("database exploded")
 
     monkeypatch.setattr(bot.services.shortlists, "match_and_post", broken)
-    await bot.post(fc.message(bot.url, LEAD, "match JO-2026-0101"), status=201)
+    await bot.post(fc.message(bot.service_url, LEAD, "match JO-2026-0101"), status=201)
     assert bot.connector.texts()[-1] == texts.ERROR_GENERIC
     data = {"verb": "match", "job": "JO-2026-0101"}
-    answer = await bot.post(fc.invoke_action(bot.url, LEAD, "a:personal-29:lead-1", "x", data), status=200)
+    answer = await bot.post(
+        fc.invoke_action(bot.service_url, LEAD, "a:personal-29:lead-1", "x", data), status=200
+    )
     assert answer["value"] == texts.ERROR_GENERIC
 
 
-async def test_show_more_updates_the_card_in_place(bot: Bot) -> None:
+async def test_show_more_updates_the_card_in_place(bot: RunningBot) -> None:
     await install(bot)
     post = await post_shortlist(bot)
     assert card_text(post.card or {}).count("· score") == 5
     more = find_action(post.card or {}, "vis_flere")
     answer = await bot.post(
-        fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, more), status=200
+        fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, more), status=200
     )
     assert card_text(answer["value"]).count("· score") == 8
     updated = bot.connector.of_kind("update", post.conversation_id)[-1]
     assert updated.activity_id == post.activity_id and card_text(updated.card or {}).count("· score") == 8
 
 
-async def test_status_buttons_follow_the_record_and_the_channel_keeps_the_leads_decision(bot: Bot) -> None:
+async def test_status_buttons_follow_the_record_and_the_channel_keeps_the_leads_decision(
+    bot: RunningBot,
+) -> None:
     """The consultant's buttons are the state machine's next steps (the 3-month outcomes after Ansat);
     the channel card keeps "Godkendt af <lead>" and shows the consultant's status on its own line."""
     await install(bot)
     post = await post_shortlist(bot)
     approve = find_action(post.card or {}, "godkend")
     cand = approve["cand"]
-    decide = fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, approve)
+    decide = fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, approve)
     await bot.post(decide, status=200)
     approved_at = cards.when(bot.clock.now)
     send = {"verb": "send_godkendte", "job": "JO-2026-0101"}
-    await bot.post(fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, send), status=200)
+    await bot.post(
+        fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, send), status=200
+    )
     handover = next(s for s in bot.connector.sent if "Ny kandidat til dig" in card_text(s.card or {}))
     first = handover.card or {}
     assert [a["title"] for a in first["actions"]] == ["Kontaktet", "Ikke interesseret", "Trukket tilbage"]
@@ -580,7 +554,9 @@ async def test_status_buttons_follow_the_record_and_the_channel_keeps_the_leads_
         if dato:
             data = {**data, "dato": dato}
         answer = await bot.post(
-            fc.invoke_action(bot.url, consultant, handover.conversation_id, handover.activity_id, data),
+            fc.invoke_action(
+                bot.service_url, consultant, handover.conversation_id, handover.activity_id, data
+            ),
             status=200,
         )
         card = answer["value"]
@@ -596,7 +572,7 @@ async def test_status_buttons_follow_the_record_and_the_channel_keeps_the_leads_
     before = len(bot.connector.sent)
     stale = find_action(first, "status", to="ikke_interesseret")
     answer = await bot.post(
-        fc.invoke_action(bot.url, consultant, handover.conversation_id, handover.activity_id, stale),
+        fc.invoke_action(bot.service_url, consultant, handover.conversation_id, handover.activity_id, stale),
         status=200,
     )
     notice = answer["value"]["body"][0]["text"]
@@ -606,7 +582,7 @@ async def test_status_buttons_follow_the_record_and_the_channel_keeps_the_leads_
     before = len(bot.connector.sent)
     reject = {**approve, "verb": "afvis", f"reason_{cand}": "afstand"}
     answer = await bot.post(
-        fc.invoke_action(bot.url, LEAD2, post.conversation_id, post.activity_id, reject), status=200
+        fc.invoke_action(bot.service_url, LEAD2, post.conversation_id, post.activity_id, reject), status=200
     )
     assert answer["value"]["body"][0]["text"] == f"{cand} er allerede godkendt af lead1@kk.dk."
     assert not any(s.text for s in bot.connector.sent[before:])
@@ -618,31 +594,21 @@ async def test_job_order_from_the_api_becomes_a_card_in_the_channel_and_reminder
     redis_url: str, key_prefix: str
 ) -> None:
     """The intake worker and the reminder scheduler run inside the app (started and stopped with it)."""
-    connector = FakeConnector()
-    await connector.start()
-    for user in (LEAD, KONS_A, KONS_B):
-        connector.add_member(user["id"], user["aadObjectId"], UPN[user["id"]])
-    settings = Settings(
-        MicrosoftAppId="",
-        REDIS_URL=redis_url,
-        REDIS_KEY_PREFIX=key_prefix,
-        MATCH_CHANNEL_ID=fc.CHANNEL_ID,
+    async with running_bot(
+        redis_url,
+        key_prefix,
+        pool=candidates(),
+        members=[m for m in MEMBERS if m.account is not LEAD2],
+        install=False,
+        clock=Clock(START),
+        retry_wait=wait_none(),
+        run_scheduler=True,
+        reminder_interval=0.05,
         JOBORDRE_API_KEYS="test-key",
         INTAKE_CLAIM_IDLE_MS=200,
-    )
-    redis = client_from_url(redis_url)
-    clock = Clock()
-    app = create_app(
-        settings,
-        redis=redis,
-        clock=clock,
-        retry_wait=wait_none(),
-        reminder_interval=0.05,
-        configure_logging=False,
-    )
-    services = app[SERVICES_KEY]
-    await services.store.put_candidates(candidates())
-    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+    ) as bot:
+        client, connector, clock = bot.client, bot.connector, bot.clock
+        rounds = CallCounter(bot.services.scheduler, "run_once")
         r = await client.post("/api/messages", json=fc.install_in_team(connector.url, LEAD))
         assert r.status == 201
         job = job_order().model_dump(mode="json")
@@ -666,37 +632,25 @@ async def test_job_order_from_the_api_becomes_a_card_in_the_channel_and_reminder
             return [s for s in connector.sent if "Påmindelse" in card_text(s.card or {})]
 
         await connector.wait_for(lambda: bool(reminders()))
-        await asyncio.sleep(0.3)  # several more scheduler rounds
+        await rounds.more(5)  # several more scheduler rounds
         assert len(reminders()) == 1 and approve["cand"] in card_text(reminders()[0].card or {})
         assert "arbejdsdage siden" in card_text(reminders()[0].card or {})  # the follow-up engine's text
-    await connector.close()
-    await redis.aclose()
 
 
 async def test_the_sdk_stock_transport_still_works(redis_url: str, key_prefix: str) -> None:
     """The benchmark's baseline (the SDK's own per-turn clients) delivers the same cards."""
-    connector = FakeConnector()
-    await connector.start()
-    connector.add_member(LEAD["id"], LEAD["aadObjectId"], UPN[LEAD["id"]])
-    settings = Settings(
-        MicrosoftAppId="",
-        REDIS_URL=redis_url,
-        REDIS_KEY_PREFIX=key_prefix,
-        MATCH_CHANNEL_ID=fc.CHANNEL_ID,
-        INTAKE_WORKER=False,
-    )
-    redis = client_from_url(redis_url)
-    app = create_app(
-        settings,
-        redis=redis,
+    async with running_bot(
+        redis_url,
+        key_prefix,
+        pool=candidates(),
+        job_orders=[job_order()],
+        members=[m for m in MEMBERS if m.account is LEAD],
+        install=False,
         stock_transport=True,
-        run_scheduler=False,
         warm_pool=False,
-        configure_logging=False,
-    )
-    await app[SERVICES_KEY].store.save_job_order(job_order())
-    await app[SERVICES_KEY].store.put_candidates(candidates())
-    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        INTAKE_WORKER=False,
+    ) as bot:
+        client, connector = bot.client, bot.connector
         assert (
             await client.post("/api/messages", json=fc.install_in_team(connector.url, LEAD))
         ).status == 201
@@ -705,14 +659,12 @@ async def test_the_sdk_stock_transport_still_works(redis_url: str, key_prefix: s
     post = connector.of_kind("create")[0]
     assert isinstance(post.card, dict) and "Nordlager ApS" in card_text(post.card)
     assert_valid(post.card)
-    await connector.close()
-    await redis.aclose()
 
 
 # --- times, revisions, leads, start-up checks --------------------------------------------------------
 
 
-async def test_every_time_on_the_cards_is_copenhagen_time_in_winter_and_summer(bot: Bot) -> None:
+async def test_every_time_on_the_cards_is_copenhagen_time_in_winter_and_summer(bot: RunningBot) -> None:
     """The clock says 09:00 UTC on 23 November: a caseworker in Copenhagen reads 10:00 (CET), and in
     June 08:00 UTC is 10:00 (CEST). Decision lines, hand-over, status notes and reminders alike."""
     await install(bot)
@@ -720,12 +672,12 @@ async def test_every_time_on_the_cards_is_copenhagen_time_in_winter_and_summer(b
     assert "Revideret" not in card_text(post.card or {})  # never revised: no note
     approve = find_action(post.card or {}, "godkend")
     answer = await bot.post(
-        fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, approve), status=200
+        fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, approve), status=200
     )
     assert "Godkendt af lead1@kk.dk 23.11.2026 kl. 10:00" in card_text(answer["value"])
     send = find_action(answer["value"], "send_godkendte")
     answer = await bot.post(
-        fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, send), status=200
+        fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, send), status=200
     )
     assert "sendt til jobkonsulenterne af lead1@kk.dk 23.11.2026 kl. 10:00" in card_text(answer["value"])
     handover = next(s for s in bot.connector.sent if "Ny kandidat til dig" in card_text(s.card or {}))
@@ -739,7 +691,9 @@ async def test_every_time_on_the_cards_is_copenhagen_time_in_winter_and_summer(b
     consultant = KONS_A if "kons-a" in handover.conversation_id else KONS_B
     kontaktet = find_action(handover.card or {}, "status", to="kontaktet")
     answer = await bot.post(
-        fc.invoke_action(bot.url, consultant, handover.conversation_id, handover.activity_id, kontaktet),
+        fc.invoke_action(
+            bot.service_url, consultant, handover.conversation_id, handover.activity_id, kontaktet
+        ),
         status=200,
     )
     text = card_text(answer["value"])
@@ -752,7 +706,7 @@ async def test_a_revised_job_order_says_so_on_every_redraw_of_its_card(
 ) -> None:
     """A changed job order from the API gets a new card marked "Revideret jobordre" with the time of the
     revision, and the mark stays when the card is redrawn after a decision or "Vis flere"."""
-    async with running_bot(
+    async with the_day(
         redis_url, key_prefix, JOBORDRE_API_KEYS="test-key", INTAKE_WORKER=True, INTAKE_CLAIM_IDLE_MS=200
     ) as bot:
         await install(bot)
@@ -768,14 +722,15 @@ async def test_a_revised_job_order_says_so_on_every_redraw_of_its_card(
         bot.clock.now += timedelta(hours=1)  # later redraws keep the time of the revision
         approve = find_action(post.card or {}, "godkend")
         answer = await bot.post(
-            fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, approve), status=200
+            fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, approve),
+            status=200,
         )
         assert note in card_text(answer["value"]) and "Godkendt af lead1@kk.dk" in card_text(answer["value"])
         updated = bot.connector.of_kind("update", post.conversation_id)[-1]
         assert note in card_text(updated.card or {})
         more = find_action(answer["value"], "vis_flere")
         answer = await bot.post(
-            fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, more), status=200
+            fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, more), status=200
         )
         assert note in card_text(answer["value"])
         # A job order changed by hand in Teams (the form) is revised too, with the same mark.
@@ -783,14 +738,14 @@ async def test_a_revised_job_order_says_so_on_every_redraw_of_its_card(
         form = {**job_order().model_dump(mode="json"), "hours_per_week": 32}
         fields = ("id", "title", "company", "employment_type", "hours_per_week", "postcode", "deadline")
         data = {"verb": "gem_jobordre", "then": "match", **{k: str(form[k]) for k in fields}}
-        await bot.post(fc.invoke_action(bot.url, LEAD, "a:personal-29:lead-1", "x", data), status=200)
+        await bot.post(fc.invoke_action(bot.service_url, LEAD, "a:personal-29:lead-1", "x", data), status=200)
         posts = bot.connector.of_kind("create")
         assert len(posts) == 2
         assert "Revideret jobordre 24.11.2026 kl. 09:15" in card_text(posts[-1].card or {})
 
 
 async def test_only_the_match_units_leads_may_approve_or_reject(redis_url: str, key_prefix: str) -> None:
-    async with running_bot(redis_url, key_prefix, MATCH_LEADS="Lead1@KK.dk") as bot:
+    async with the_day(redis_url, key_prefix, MATCH_LEADS="Lead1@KK.dk") as bot:
         await install(bot)
         post = await post_shortlist(bot)
         assert "Kun matchenhedens ledere kan godkende og afvise: lead1@kk.dk." in card_text(post.card or {})
@@ -800,14 +755,17 @@ async def test_only_the_match_units_leads_may_approve_or_reject(redis_url: str, 
         # lead2 is in the channel but not a lead: refused in Danish, card and record untouched.
         before = len(bot.connector.sent)
         answer = await bot.post(
-            fc.invoke_action(bot.url, LEAD2, post.conversation_id, post.activity_id, approve), status=200
+            fc.invoke_action(bot.service_url, LEAD2, post.conversation_id, post.activity_id, approve),
+            status=200,
         )
         refusal = texts.DECISION_LEADS_ONLY.format(leads="lead1@kk.dk")
         assert answer["type"] == "application/vnd.microsoft.activity.message" and answer["value"] == refusal
         reject = {**approve, "verb": "afvis", f"reason_{cand}": "afstand"}
-        await bot.post(fc.submit(bot.url, LEAD2, post.conversation_id, post.activity_id, reject), status=201)
+        await bot.post(
+            fc.submit(bot.service_url, LEAD2, post.conversation_id, post.activity_id, reject), status=201
+        )
         assert bot.connector.sent[-1].text == refusal
-        await bot.post(fc.message(bot.url, LEAD2, f"status JO-2026-0101 {cand} godkendt"), status=201)
+        await bot.post(fc.message(bot.service_url, LEAD2, f"status JO-2026-0101 {cand} godkendt"), status=201)
         assert bot.connector.texts()[-1] == refusal
         assert not bot.connector.of_kind("update", post.conversation_id)
         assert all(s.card is None for s in bot.connector.sent[before:])
@@ -818,15 +776,16 @@ async def test_only_the_match_units_leads_may_approve_or_reject(redis_url: str, 
 
         # The lead decides as before.
         answer = await bot.post(
-            fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, approve), status=200
+            fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, approve),
+            status=200,
         )
         assert "Godkendt af lead1@kk.dk" in card_text(answer["value"])
         fu = await bot.services.store.get_followup("JO-2026-0101", cand)
         assert fu is not None and fu.state is FollowUpState.GODKENDT
 
 
-async def test_help_lists_every_command_of_the_registry(bot: Bot) -> None:
-    await bot.post(fc.message(bot.url, KONS_A, "hjælp"), status=201)
+async def test_help_lists_every_command_of_the_registry(bot: RunningBot) -> None:
+    await bot.post(fc.message(bot.service_url, KONS_A, "hjælp"), status=201)
     text = card_text(bot.connector.cards()[-1])
     for spec in commands.COMMANDS.values():
         assert f"{spec.usage}: {spec.help}" in text, spec.name
@@ -837,7 +796,7 @@ async def test_start_up_warns_about_an_undurable_redis_and_open_decisions(
 ) -> None:
     """The operator reads at start-up when Redis could lose data or anyone may decide; not otherwise."""
     caplog.set_level(logging.WARNING)
-    async with running_bot(redis_url, key_prefix, MATCH_LEADS="lead1@kk.dk"):
+    async with the_day(redis_url, key_prefix, MATCH_LEADS="lead1@kk.dk"):
         pass
     assert "redis durability" not in caplog.text and "MATCH_LEADS" not in caplog.text  # the fixture: AOF on
 
@@ -846,7 +805,7 @@ async def test_start_up_warns_about_an_undurable_redis_and_open_decisions(
     try:
         with redis_lib.Redis(port=server.port) as admin:
             admin.config_set("appendonly", "no")
-        async with running_bot(server.url, key_prefix):
+        async with the_day(server.url, key_prefix):
             pass
     finally:
         server.cleanup()
@@ -861,23 +820,23 @@ def table_rows(card: dict[str, Any]) -> list[list[str]]:
     return [[" ".join(i["text"] for i in cell["items"]) for cell in row["cells"]] for row in table["rows"]]
 
 
-async def test_rapport_shows_hires_and_the_share_in_job_in_the_3rd_month_per_scheme(bot: Bot) -> None:
+async def test_rapport_shows_hires_and_the_share_in_job_in_the_3rd_month_per_scheme(bot: RunningBot) -> None:
     await install(bot, KONS_A, KONS_B)
     post = await post_shortlist(bot)
     approve = find_action(post.card or {}, "godkend")
     cand = approve["cand"]
-    press = fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, approve)
+    press = fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, approve)
     await bot.post(press, status=200)
     fu = await bot.services.store.get_followup("JO-2026-0101", cand)
     assert fu is not None
     user = KONS_A if fu.consultant == "kons.a@kk.dk" else KONS_B
     for step in ("kontaktet", "ansoegt", "samtale 2026-11-26", "ansat 2026-12-01", "i_job_3_mdr"):
-        await bot.post(fc.message(bot.url, user, f"status JO-2026-0101 {cand} {step}"), status=201)
+        await bot.post(fc.message(bot.service_url, user, f"status JO-2026-0101 {cand} {step}"), status=201)
     # The key figure cannot be filled in before the three months have passed …
     early = texts.TRANSITION_CHECK_TOO_EARLY.format(earliest="01.03.2027", start="01.12.2026")
     assert bot.connector.texts()[-1] == early
     bot.clock.now = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)  # … and can on the day they have
-    await bot.post(fc.message(bot.url, user, f"status JO-2026-0101 {cand} i_job_3_mdr"), status=201)
+    await bot.post(fc.message(bot.service_url, user, f"status JO-2026-0101 {cand} i_job_3_mdr"), status=201)
     # A second scheme, with the administration's figure to compare with: two hires, one stopped.
     store = bot.services.store
     praktik = {**job_order().model_dump(mode="json"), "id": "JO-PRAKTIK"}
@@ -888,10 +847,10 @@ async def test_rapport_shows_hires_and_the_share_in_job_in_the_3rd_month_per_sch
     await store.save_shortlist("JO-PRAKTIK", [_Ranked("K-1001"), _Ranked("K-1003")])
     for cid, last in (("K-1001", "i_job_3_mdr"), ("K-1003", "ophoert")):
         for step in ("godkendt", "kontaktet", "henvist", "samtale 26.11.2026", "ansat 1.12.2026", last):
-            await bot.post(fc.message(bot.url, LEAD, f"status JO-PRAKTIK {cid} {step}"), status=201)
+            await bot.post(fc.message(bot.service_url, LEAD, f"status JO-PRAKTIK {cid} {step}"), status=201)
 
     # The job order's funnel counts the steps reached: the hired candidate was approved, contacted …
-    await bot.post(fc.message(bot.url, LEAD, "overblik JO-2026-0101", channel=True), status=201)
+    await bot.post(fc.message(bot.service_url, LEAD, "overblik JO-2026-0101", channel=True), status=201)
     path = table_rows(bot.connector.cards(fc.CHANNEL_ID)[-1])
     assert path[0] == ["Trin", "Nået", "Står nu"]
     assert path[1:] == [
@@ -904,7 +863,7 @@ async def test_rapport_shows_hires_and_the_share_in_job_in_the_3rd_month_per_sch
         ["Ansat", "1", "0"],
         ["I job efter 3 måneder", "1", "1"],
     ]
-    await bot.post(fc.message(bot.url, LEAD, "rapport", channel=True), status=201)
+    await bot.post(fc.message(bot.service_url, LEAD, "rapport", channel=True), status=201)
     card = bot.connector.cards(fc.CHANNEL_ID)[-1]
     assert "Resultater pr. ordning" in card_text(card) and "Alle ansættelser indtil nu" in card_text(card)
     assert table_rows(card) == [
@@ -915,14 +874,14 @@ async def test_rapport_shows_hires_and_the_share_in_job_in_the_3rd_month_per_sch
     ]
     assert "Heraf via beskæftigelsesklausul: 2 ansat, 1 i job efter 3 måneder." in card_text(card)
 
-    await bot.post(fc.message(bot.url, LEAD, "rapport 2026-11", channel=True), status=201)
+    await bot.post(fc.message(bot.service_url, LEAD, "rapport 2026-11", channel=True), status=201)
     card = bot.connector.cards(fc.CHANNEL_ID)[-1]
     assert "Ansættelser med start i november 2026" in card_text(card)
     assert "Ingen ansættelser i perioden endnu." in card_text(card)
-    await bot.post(fc.message(bot.url, LEAD, "rapprt 2026-12", channel=True), status=201)
+    await bot.post(fc.message(bot.service_url, LEAD, "rapprt 2026-12", channel=True), status=201)
     assert "Mente du **rapport 2026-12**?" in bot.connector.texts(fc.CHANNEL_ID)[-1]
     assert table_rows(bot.connector.cards(fc.CHANNEL_ID)[-1])[-1][:2] == ["I alt", "3"]
-    await bot.post(fc.message(bot.url, LEAD, "rapport 12-2026", channel=True), status=201)
+    await bot.post(fc.message(bot.service_url, LEAD, "rapport 12-2026", channel=True), status=201)
     assert bot.connector.texts(fc.CHANNEL_ID)[-1] == texts.BAD_PERIOD.format(value="12-2026")
 
 
@@ -933,31 +892,31 @@ class _Ranked:
     reasons: tuple[str, ...] = ("Jobønske 'Lagermedarbejder': samme fag som jobordren",)
 
 
-async def test_jobordrer_lists_the_latest_job_orders_with_what_waits_for_the_leads(bot: Bot) -> None:
+async def test_jobordrer_lists_the_latest_job_orders_with_what_waits_for_the_leads(bot: RunningBot) -> None:
     await install(bot, KONS_A, KONS_B)
-    await bot.post(fc.message(bot.url, LEAD, "jobordrer", channel=True), status=201)
+    await bot.post(fc.message(bot.service_url, LEAD, "jobordrer", channel=True), status=201)
     card = bot.connector.cards(fc.CHANNEL_ID)[-1]
     assert table_rows(card)[1][:3] == ["JO-2026-0101", "Lagermedarbejder · Nordlager ApS", "15.12.2026"]
     assert table_rows(card)[1][3:] == ["0", "0", "0"]  # not matched yet
     post = await post_shortlist(bot)
     approve = find_action(post.card or {}, "godkend")
-    press = fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, approve)
+    press = fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, approve)
     await bot.post(press, status=200)
     bot.clock.now = datetime(2026, 12, 16, 9, 0, tzinfo=UTC)  # after the deadline
-    await bot.post(fc.message(bot.url, LEAD, "liste", channel=True), status=201)
+    await bot.post(fc.message(bot.service_url, LEAD, "liste", channel=True), status=201)
     card = bot.connector.cards(fc.CHANNEL_ID)[-1]
     assert table_rows(card)[0] == ["Jobordre", "Stilling", "Frist", "Afventer", "I forløb", "Ansat"]
     assert table_rows(card)[1][2:] == ["15.12.2026 (udløbet)", "7", "1", "0"]
-    await bot.post(fc.message(bot.url, LEAD, "jobordrer JO-2026-0101", channel=True), status=201)
+    await bot.post(fc.message(bot.service_url, LEAD, "jobordrer JO-2026-0101", channel=True), status=201)
     assert "Nordlager ApS" in card_text(bot.connector.cards(fc.CHANNEL_ID)[-1])  # that job order's card
 
 
-async def test_odd_input_gets_a_danish_answer_and_changes_nothing(bot: Bot) -> None:
-    """QA findings: each of these once crashed a turn, echoed too much or did the wrong thing."""
+async def test_odd_input_gets_a_danish_answer_and_changes_nothing(bot: RunningBot) -> None:
+    """Each of these once crashed a turn, echoed too much or did the wrong thing."""
     await install(bot, KONS_A, KONS_B)
 
     async def say(text: str, user: dict[str, Any] = KONS_A) -> str:
-        await bot.post(fc.message(bot.url, user, text), status=201)
+        await bot.post(fc.message(bot.service_url, user, text), status=201)
         sent = bot.connector.sent[-1]
         return sent.text or card_text(sent.card or {})
 
@@ -979,12 +938,12 @@ async def test_odd_input_gets_a_danish_answer_and_changes_nothing(bot: Bot) -> N
     assert fu is not None
     owner = KONS_A if fu.consultant == "kons.a@kk.dk" else KONS_B
     # "mine" lists only what a lead has handed over: a proposed candidate is not the consultant's yet.
-    await bot.post(fc.message(bot.url, owner, "mine"), status=201)
+    await bot.post(fc.message(bot.service_url, owner, "mine"), status=201)
     assert texts.CARD_MINE_EMPTY in card_text(bot.connector.cards()[-1])
 
     async def press(data: dict[str, Any]) -> Any:
         return await bot.post(
-            fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, data), status=200
+            fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, data), status=200
         )
 
     assert (await press({**approve, "v": "abc"}))["value"] == texts.ACTION_UNKNOWN
@@ -999,32 +958,34 @@ async def test_odd_input_gets_a_danish_answer_and_changes_nothing(bot: Bot) -> N
     await press(approve)
     status = {"verb": "status", "job": "JO-2026-0101", "cand": cand, "v": approve["v"] + 1}
     assert (await press(status))["value"] == texts.ACTION_UNKNOWN  # no "to": not a list of codes
-    await bot.post(fc.message(bot.url, owner, f"status JO-2026-0101 {cand} kontaktet"), status=201)
-    await bot.post(fc.message(bot.url, owner, f"status JO-2026-0101 {cand} ansoegt"), status=201)
+    await bot.post(fc.message(bot.service_url, owner, f"status JO-2026-0101 {cand} kontaktet"), status=201)
+    await bot.post(fc.message(bot.service_url, owner, f"status JO-2026-0101 {cand} ansoegt"), status=201)
     typed = await say(f"status JO-2026-0101 {cand} samtale 9999-12-31", owner)
     assert typed == texts.BAD_DATE.format(value="9999-12-31")
     fu = await bot.services.store.get_followup("JO-2026-0101", cand)
     assert fu is not None
     to_interview = {**status, "to": "samtale", "v": fu.version, "dato": "31.02.2026"}
     personal = f"a:personal-{owner['id']}"
-    answer = await bot.post(fc.invoke_action(bot.url, owner, personal, "x", to_interview), status=200)
+    answer = await bot.post(fc.invoke_action(bot.service_url, owner, personal, "x", to_interview), status=200)
     assert answer["value"] == texts.BAD_DATE.format(value="31.02.2026")
     fu = await bot.services.store.get_followup("JO-2026-0101", cand)
     assert fu is not None and fu.state is FollowUpState.ANSOEGT
 
 
-async def test_match_twice_keeps_one_card_and_a_double_click_posts_once(bot: Bot) -> None:
+async def test_match_twice_keeps_one_card_and_a_double_click_posts_once(bot: RunningBot) -> None:
     await install(bot, KONS_A)
     match = {"verb": "match", "job": "JO-2026-0101"}
-    presses = [fc.invoke_action(bot.url, LEAD, "a:personal-29:lead-1", "x", match) for _ in range(2)]
+    presses = [fc.invoke_action(bot.service_url, LEAD, "a:personal-29:lead-1", "x", match) for _ in range(2)]
     await asyncio.gather(*(bot.post(p, status=200) for p in presses))  # a double click on "Match nu"
     posts = bot.connector.of_kind("create")
     assert len(posts) == 1
     approve = find_action(posts[0].card or {}, "godkend")
-    await bot.post(fc.invoke_action(bot.url, LEAD, posts[0].conversation_id, posts[0].activity_id, approve))
+    await bot.post(
+        fc.invoke_action(bot.service_url, LEAD, posts[0].conversation_id, posts[0].activity_id, approve)
+    )
     updates_before = len(bot.connector.of_kind("update", posts[0].conversation_id))
 
-    await bot.post(fc.message(bot.url, LEAD, "match JO-2026-0101"), status=201)
+    await bot.post(fc.message(bot.service_url, LEAD, "match JO-2026-0101"), status=201)
     assert bot.connector.texts()[-1] == texts.SHORTLIST_UPDATED.format(job_order_id="JO-2026-0101")
     assert len(bot.connector.of_kind("create")) == 1  # no second card to decide on
     updates = bot.connector.of_kind("update", posts[0].conversation_id)
@@ -1033,18 +994,18 @@ async def test_match_twice_keeps_one_card_and_a_double_click_posts_once(bot: Bot
 
 
 async def test_a_button_pressed_while_redis_is_down_gets_a_danish_answer(key_prefix: str) -> None:
-    """QA: the turn failed and the SDK answered the invoke with an empty 501 (Teams shows its own error)."""
+    """The turn used to fail and the SDK answered the invoke with an empty 501 (Teams shows its own error)."""
     server = RedisServer()
     server.start()
     try:
-        async with running_bot(server.url, key_prefix) as bot:
+        async with the_day(server.url, key_prefix) as bot:
             await install(bot, KONS_A)
             post = await post_shortlist(bot)
             approve = find_action(post.card or {}, "godkend")
             server.stop()
             response = await bot.client.post(
                 "/api/messages",
-                json=fc.invoke_action(bot.url, LEAD, post.conversation_id, post.activity_id, approve),
+                json=fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, approve),
             )
             assert response.status == 200
             answer = await response.json()

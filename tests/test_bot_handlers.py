@@ -5,17 +5,22 @@ end to end in test_bot_e2e.py."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
+from bot.features.followup import FollowUpService
+from bot.features.handover import HandoverService
+from bot.features.job_orders import JobOrderService
+from bot.features.pool import PoolIndex
+from bot.features.shortlist import ShortlistService
 from bot.observability import Metrics
 from bot.router import Router
-from bot.services import FollowUpService, HandoverService, PoolIndex, ShortlistService
+from bot.store import FollowUpStore
 from bot.store.connection import client_from_url
 from bot.store.conversations import ConversationStore, TeamsUser
-from bot.store.followup import FollowUpStore
-from bot.turn import Posted, Turn
+from bot.turn import ActionResult, Posted, Reply, Turn
 from bot.ui import cards, texts
 from tests.fake_connector import card_text
 from tests.test_bot_e2e import candidates, job_order
@@ -50,8 +55,23 @@ TURN = Turn(
 )
 
 
+@dataclass
+class Dialogue:
+    """The router with the store and the shortlist feature it was built over, for the assertions."""
+
+    router: Router
+    store: FollowUpStore
+    shortlists: ShortlistService
+
+    async def on_message(self, turn: Turn, text: str) -> list[Reply]:
+        return await self.router.on_message(turn, text)
+
+    async def on_action(self, turn: Turn, data: dict[str, Any]) -> ActionResult:
+        return await self.router.on_action(turn, data)
+
+
 @pytest.fixture
-async def logic(redis_url: str, key_prefix: str) -> AsyncIterator[Router]:
+async def logic(redis_url: str, key_prefix: str) -> AsyncIterator[Dialogue]:
     redis = client_from_url(redis_url)
     store = FollowUpStore(redis, key_prefix)
     conversations = ConversationStore(redis, key_prefix)
@@ -64,11 +84,13 @@ async def logic(redis_url: str, key_prefix: str) -> AsyncIterator[Router]:
     handovers = HandoverService(store, conversations, messenger, shortlists, metrics)
     await store.save_job_order(job_order())
     await store.put_candidates(candidates())
-    yield Router(store, shortlists, handovers, FollowUpService(store, pool))
+    followups = FollowUpService(store, pool, shortlists)
+    features = [JobOrderService(store, shortlists), shortlists, handovers, followups]
+    yield Dialogue(Router(store, features, reachable=handovers.retry_pending), store, shortlists)
     await redis.aclose()
 
 
-async def test_bad_ids_and_unknown_job_orders_get_danish_answers(logic: Router) -> None:
+async def test_bad_ids_and_unknown_job_orders_get_danish_answers(logic: Dialogue) -> None:
     [reply] = await logic.on_message(TURN, "jobordre JO/1")
     assert reply.text == texts.BAD_ID.format(value="JO/1")
     [reply] = await logic.on_message(TURN, "overblik JO-404")
@@ -77,7 +99,7 @@ async def test_bad_ids_and_unknown_job_orders_get_danish_answers(logic: Router) 
     assert reply.text == texts.JOB_ORDER_NOT_FOUND.format(job_order_id="JO-404")
 
 
-async def test_status_command_refusals(logic: Router) -> None:
+async def test_status_command_refusals(logic: Dialogue) -> None:
     [reply] = await logic.on_message(TURN, "status JO-2026-0101 K-1001 samtale 1-12-2026")
     assert reply.text == texts.BAD_DATE.format(value="1-12-2026")
     [reply] = await logic.on_message(TURN, "status JO-2026-0101 K-1001 forfremmet")
@@ -86,13 +108,13 @@ async def test_status_command_refusals(logic: Router) -> None:
     assert reply.text is not None and "Der er ingen opfølgning" in reply.text  # no shortlist yet
 
 
-async def test_without_a_channel_the_shortlist_comes_back_in_the_conversation(logic: Router) -> None:
+async def test_without_a_channel_the_shortlist_comes_back_in_the_conversation(logic: Dialogue) -> None:
     replies = await logic.on_message(TURN, "match JO-2026-0101")
     assert replies[-1].text is None  # posted into this conversation itself
     assert "Shortlist: Lagermedarbejder" in card_text(logic.shortlists.messenger.posted[-1])  # type: ignore[attr-defined]
 
 
-async def test_card_actions_refuse_cpr_unknown_verbs_and_missing_reasons(logic: Router) -> None:
+async def test_card_actions_refuse_cpr_unknown_verbs_and_missing_reasons(logic: Dialogue) -> None:
     await logic.on_message(TURN, "match JO-2026-0101")
     rows = await logic.shortlists.rows("JO-2026-0101")
     cand = rows[0].candidate_id
@@ -120,7 +142,38 @@ async def test_card_actions_refuse_cpr_unknown_verbs_and_missing_reasons(logic: 
     assert fu is not None and fu.state.value == "foreslaaet"
 
 
-async def test_send_approved_with_nothing_approved_says_so(logic: Router) -> None:
+async def test_send_approved_with_nothing_approved_says_so(logic: Dialogue) -> None:
     await logic.on_message(TURN, "match JO-2026-0101")
     result = await logic.on_action(TURN, {"verb": "send_godkendte", "job": "JO-2026-0101"})
     assert result.text == texts.NOTHING_APPROVED
+
+
+def _count_lines(card: cards.Card) -> list[str]:
+    """The card's "considered" and "excluded" lines."""
+    return [line for line in card_text(card).splitlines() if "gennemgået" in line or "Frasorteret" in line]
+
+
+async def test_a_card_redrawn_after_a_restart_keeps_its_counts(
+    logic: Dialogue, redis_url: str, key_prefix: str
+) -> None:
+    """Another replica, or this one after a restart, redraws the card (a decision, 'Vis flere'): the
+    considered/excluded lines come from the store, not from the process that matched."""
+    await logic.on_message(TURN, "match JO-2026-0101")
+    posted = logic.shortlists.messenger.posted[-1]  # type: ignore[attr-defined]
+    assert any("gennemgået" in line for line in _count_lines(posted))
+    redis = client_from_url(redis_url)
+    try:
+        store = FollowUpStore(redis, key_prefix)
+        restarted = ShortlistService(
+            store,
+            ConversationStore(redis, key_prefix),
+            RecordingMessenger(),
+            PoolIndex(store),
+            channel_id="",
+            top=10,
+            metrics=Metrics(),
+        )
+        redrawn = await restarted.render("JO-2026-0101")
+    finally:
+        await redis.aclose()
+    assert _count_lines(redrawn) == _count_lines(posted)

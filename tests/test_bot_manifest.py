@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from bot import commands
+from bot import router as commands
 from bot.cli import main
 from bot.teams.package import TEAMS_DIR, PackageError, manifest_for
 from bot.ui import texts

@@ -12,7 +12,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from bot import commands
+from bot import router as commands
 from bot.domain.models import Funnel
 from bot.domain.states import FollowUpState
 from bot.ui import cards, texts
@@ -170,7 +170,7 @@ def test_handover_and_reminder_cards_have_the_status_buttons() -> None:
     rem = cards.reminder_card(status("kontaktet", "Kontaktet"), "Har du kontaktet kandidaten?")
     for card in (hand, rem):
         assert_valid(card)
-    # Only what the state machine allows next (was: the same seven buttons in every state).
+    # Only what the state machine allows next.
     assert _buttons(hand) == [
         ("Kontaktet", "kontaktet"),
         ("Ikke interesseret", "ikke_interesseret"),

@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from config import ConfigError
-from matching.engine import MatchIndex, MatchRules, ResultRules, load_rules
+from matching.index import MatchIndex
 from matching.models import CandidateProfile, JobOrder
 from matching.normalize import Normalizer
+from matching.rules import MatchRules, ResultRules, load_rules
 from matching.taxonomy import Occupation, Taxonomy
 
 RULES = load_rules()

@@ -7,17 +7,17 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from bot.domain.errors import TransitionError
 from bot.domain.states import (
     CLOSED_STATES,
     OPEN_STATES,
     TRANSITIONS,
     FollowUpState,
-    TransitionError,
     check_text,
     check_transition,
     parse_state,
 )
-from matching.privacy import CPR_REFUSAL
+from matching.texts import CPR_REFUSAL
 
 S = FollowUpState
 LEGAL = [(a, b) for a, nxt in TRANSITIONS.items() for b in nxt]

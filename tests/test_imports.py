@@ -23,14 +23,16 @@ from bot.features.imports import (
     parse_file,
     write_report_csv,
 )
+from bot.features.pool import PoolIndex
 from bot.observability import Metrics
-from bot.services import PoolIndex
+from bot.store import FollowUpStore
 from bot.store.connection import client_from_url
-from bot.store.followup import FollowUpStore
 from bot.store.intake import IntakeQueue
 from bot.store.pool import PoolSwapper
 from matching.models import CandidateProfile, JobOrder
 from matching.privacy import contains_cpr
+from tests.harness import wait_until
+from tests.redis_server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -168,7 +170,8 @@ async def test_a_concurrent_matcher_sees_the_old_pool_or_the_new_never_a_mix(
     task = asyncio.create_task(matcher())
     first_index = await index.get()
     await import_candidates(swapper, _jsonl(tmp_path / "new.jsonl", new), "replace")
-    await asyncio.sleep(0.05)
+    reads_so_far = len(seen)
+    await wait_until(lambda: len(seen) >= reads_so_far + 2)  # a whole read begun after the import
     done.set()
     await task
     await reader_redis.aclose()
@@ -345,8 +348,6 @@ async def test_cli_import_refuses_unreadable_input_and_report_paths_before_touch
 
 def test_cli_import_purge_and_worker_say_the_database_cannot_be_reached(tmp_path: Path) -> None:
     """Redis down (here: nothing listens on the port): a Danish sentence and exit 2, no traceback."""
-    from tests.redis_server import free_port
-
     pool = _jsonl(tmp_path / "pulje.jsonl", [_profile(1)])
     jobs = tmp_path / "jobordrer.json"
     jobs.write_text(json.dumps([]), encoding="utf-8")

@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
 import jsonschema
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate as validate_openapi
+from redis.asyncio import Redis
 
+from bot.app import create_app
 from bot.features.intake import openapi_spec
 from bot.ui import texts
+from config.settings import Settings
 from matching.models import JobOrder
 from tests.fake_connector import card_text
-from tests.intake_support import (
-    API_KEY,
-    OLD_KEY,
-    RunningBot,
-    candidates,
-    job_order_json,
-    running_bot,
-    wait_until,
-)
+from tests.harness import RunningBot, running_bot, wait_until
+from tests.intake_support import API_KEY, OLD_KEY, candidates, job_order_json
+from tests.redis_server import free_port
 
 
 def _schema(spec: dict[str, Any], path: str, method: str, status: int) -> dict[str, Any]:
@@ -236,8 +235,6 @@ async def test_malformed_payloads_never_give_a_500(bot: RunningBot, payload: Any
 
 async def test_a_key_that_is_not_utf8_is_a_403_not_a_500(bot: RunningBot) -> None:
     """Raw header bytes that are not UTF-8 (a client's bug, or a probe) must not reach a 500."""
-    import asyncio
-
     host, port = bot.server.host, bot.server.port
     for method, path, header in (
         (b"POST", b"/api/jobordrer", b"X-API-Key: \xff"),
@@ -279,19 +276,11 @@ async def test_wrong_content_type_is_415_and_a_bom_is_fine(bot: RunningBot) -> N
 
 
 async def test_with_redis_unreachable_both_routes_answer_503_in_danish(key_prefix: str) -> None:
-    from redis.asyncio import Redis
-
-    from bot.app import create_app
-    from config.settings import Settings
-    from tests.redis_server import free_port
-
     down = Redis.from_url(f"redis://127.0.0.1:{free_port()}/0", decode_responses=True, socket_timeout=1)
     settings = Settings.model_validate(
         {"REDIS_URL": "redis://unused", "REDIS_KEY_PREFIX": key_prefix, "JOBORDRE_API_KEYS": [API_KEY]}
     )
     app = create_app(settings, redis=down, run_scheduler=False, warm_pool=False, configure_logging=False)
-    from aiohttp.test_utils import TestClient, TestServer
-
     client = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()
     try:

@@ -8,6 +8,7 @@ The app runs in its own thread and event loop (schemathesis calls it synchronous
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import uuid
 from collections.abc import Iterator
@@ -34,8 +35,6 @@ MAX_BODY = 64 * 1024
 
 @pytest.fixture(scope="module")
 def live_api(redis_server: RedisServer | None) -> Iterator[str]:
-    import os
-
     redis_url = redis_server.url if redis_server else os.environ["REDIS_URL"]
     port = free_port()
     loop = asyncio.new_event_loop()

@@ -7,13 +7,15 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot.features.intake import INTAKE_WORKER_KEY
 from bot.store.intake import IntakeQueue
 from bot.ui import texts
-from tests.fake_connector import card_text, install_in_team
-from tests.intake_support import LEAD, candidates, job_order_json, running_bot, wait_until
+from tests.fake_connector import card_text, install_in_team, message
+from tests.harness import CallCounter, running_bot, wait_until
+from tests.intake_support import LEAD, candidates, job_order_json
 from tests.redis_server import RedisServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +23,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _cards_for(bot_cards: list[dict[str, object]], job_id: str) -> int:
     return sum(1 for card in bot_cards if f"Jobordre {job_id}" in card_text(card))  # type: ignore[arg-type]
+
+
+def _settled(queue: IntakeQueue) -> Callable[[], Awaitable[bool]]:
+    """Nothing left in the stream: no worker can post another card after this."""
+
+    async def check() -> bool:
+        stats = await queue.stats()
+        return (stats.pending, stats.waiting) == (0, 0)
+
+    return check
 
 
 async def test_worker_killed_between_claim_and_post_still_gives_exactly_one_shortlist(
@@ -61,7 +73,7 @@ async def test_worker_killed_between_claim_and_post_still_gives_exactly_one_shor
         task = asyncio.create_task(worker.run(stop))
         try:
             await wait_until(lambda: len(bot.shortlist_cards()) == 1, timeout=15)
-            await asyncio.sleep(1.0)  # longer than the claim timeout: nothing else comes
+            await wait_until(_settled(queue), timeout=15)  # nothing else can come
         finally:
             stop.set()
             await task
@@ -80,7 +92,7 @@ async def test_redis_restart_during_a_batch_loses_nothing_acknowledged(
         await wait_until(lambda: len(bot.shortlist_cards()) >= 3, timeout=20)
         restartable_redis.restart()  # mid-batch
         await wait_until(lambda: len(bot.shortlist_cards()) >= len(ids), timeout=60)
-        await asyncio.sleep(1.0)
+        await wait_until(_settled(IntakeQueue(bot.redis, key_prefix)), timeout=30)
         cards = bot.shortlist_cards()
         assert {job_id: _cards_for(cards, job_id) for job_id in ids} == {job_id: 1 for job_id in ids}
 
@@ -133,9 +145,10 @@ async def test_a_job_order_sent_before_the_bot_is_in_the_channel_waits_and_is_po
     dead-lettered where nobody is told, but wait and become one card once the bot is installed."""
     options = {"pool": candidates(), "install": False, "INTAKE_MAX_FAILURES": 2}
     async with running_bot(redis_url, key_prefix, **options) as bot:  # type: ignore[arg-type]
+        attempts = CallCounter(bot.services.intake, "process")
         resp = await bot.post_jobs(job_order_json("JO-EARLY"))
         assert resp.status == 202
-        await asyncio.sleep(2.0)  # several claim rounds (INTAKE_CLAIM_IDLE_MS=300) with no channel
+        await attempts.more(3)  # more claim rounds with no channel than INTAKE_MAX_FAILURES
         queue = IntakeQueue(bot.redis, key_prefix)
         assert await queue.dead_letters() == []
         headers = {"X-API-Key": bot.services.settings.jobordre_api_keys[0].get_secret_value()}
@@ -146,7 +159,7 @@ async def test_a_job_order_sent_before_the_bot_is_in_the_channel_waits_and_is_po
         install = await bot.http.post(bot.url("/api/messages"), json=install_in_team(bot.connector.url, LEAD))
         assert install.status in (200, 201)
         await wait_until(lambda: _cards_for(bot.shortlist_cards(), "JO-EARLY") == 1, timeout=20)
-        await asyncio.sleep(1.0)
+        await wait_until(_settled(queue), timeout=15)
         assert _cards_for(bot.shortlist_cards(), "JO-EARLY") == 1  # exactly one
         assert await queue.dead_letters() == []
 
@@ -154,23 +167,20 @@ async def test_a_job_order_sent_before_the_bot_is_in_the_channel_waits_and_is_po
 async def test_a_waiting_job_order_matched_by_hand_after_the_install_is_still_one_card(
     redis_url: str, key_prefix: str
 ) -> None:
-    """Review finding: after installing the bot, a lead types 'match' for the job order that waited;
+    """After installing the bot, a lead types 'match' for the job order that waited;
     the waiting queue entry must then re-rank that card, not post a second one."""
-    from tests.fake_connector import message
-
     options = {"pool": candidates(), "install": False}
     async with running_bot(redis_url, key_prefix, **options) as bot:  # type: ignore[arg-type]
+        attempts = CallCounter(bot.services.intake, "process")
         assert (await bot.post_jobs(job_order_json("JO-BYHAND"))).status == 202
-        await asyncio.sleep(0.5)
+        await attempts.more(1)  # the worker found no channel: the entry waits
         bot.connector.add_member(LEAD["id"], LEAD["aadObjectId"], "leder@kk.dk")
         await bot.http.post(bot.url("/api/messages"), json=install_in_team(bot.connector.url, LEAD))
         typed = message(bot.connector.url, LEAD, "match JO-BYHAND", channel=True)
         assert (await bot.http.post(bot.url("/api/messages"), json=typed)).status == 201
         await wait_until(lambda: _cards_for(bot.shortlist_cards(), "JO-BYHAND") == 1, timeout=10)
         queue = IntakeQueue(bot.redis, key_prefix)
-        for _ in range(150):  # the waiting entry is claimed again within the claim interval (300 ms)
-            if (await queue.stats()).pending == 0 and (await queue.stats()).waiting == 0:
-                break
-            await asyncio.sleep(0.1)
+        # the waiting entry is claimed again within the claim interval (300 ms)
+        await wait_until(_settled(queue), timeout=15)
         assert (await queue.stats()).pending == 0
         assert _cards_for(bot.shortlist_cards(), "JO-BYHAND") == 1

@@ -21,7 +21,8 @@ from bot.observability import RedactCprFilter, request_id_middleware, setup_logg
 from matching.models import CandidateProfile
 from matching.privacy import contains_cpr, random_id
 from tests.fake_connector import find_action, install_personal, invoke_action, message, user_account
-from tests.intake_support import LEAD, job_order_json, running_bot, wait_until
+from tests.harness import running_bot, wait_until
+from tests.intake_support import LEAD, job_order_json
 
 SECRETS = ("XYZZY-beskrivelse", "QWERTY-kompetence", "PLUGH-note", "FROBOZZ-ønske", "Firma GRUE")
 CPR = "010190-1234"

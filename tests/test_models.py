@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from matching.models import CandidateProfile, JobOrder, certificate_label, describe_errors, field_errors
-from matching.privacy import CPR_REFUSAL, contains_cpr, redact_cpr
+from matching.privacy import contains_cpr, redact_cpr
+from matching.texts import CPR_REFUSAL
 
 
 def job(**over: Any) -> dict[str, Any]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from matching.normalize import NormalizationRules, Normalizer, normalize_skill, normalize_title, title_keys
+from matching.normalize import Normalizer, default_normalizer, normalize_skill, normalize_title, title_keys
+from matching.rules import NormalizationRules
+from matching.taxonomy import default_taxonomy
 
 
 @pytest.mark.parametrize(
@@ -89,15 +91,11 @@ def test_keys_are_cached() -> None:
     ],
 )
 def test_display_head_is_what_reasons_quote(title: str, head: str) -> None:
-    from matching.normalize import default_normalizer
-
     assert default_normalizer().display_head(title) == head
 
 
 def test_licence_classes_survive_stemming() -> None:
     """A CE driver is not a C driver: the stemmer must not eat the class letter."""
-    from matching.taxonomy import default_taxonomy
-
     taxonomy = default_taxonomy()
     ce = {normalize_title(t) for t in ("Chauffør kat. CE", "Chauffør kat. C/E", "Chauffør kat C+E")}
     assert len(ce) == 1

@@ -23,6 +23,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.observability import Metrics, Readiness, add_ops_routes, request_id_middleware
+from config.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -222,8 +223,6 @@ def _wait_http(url: str, timeout: float = 20) -> int:
 
 def test_readme_configuration_table_lists_every_setting() -> None:
     """The operator's table must stay true: every setting, under the name the environment uses."""
-    from config.settings import Settings
-
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = readme[readme.index("### Configuration") : readme.index("### Registering the bot in Teams")]
     for name, info in Settings.model_fields.items():

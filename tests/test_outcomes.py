@@ -19,7 +19,7 @@ from bot.domain.outcomes import (
 )
 from bot.domain.reminders import add_months
 from bot.domain.states import FollowUpState as S
-from bot.store.followup import FollowUpStore
+from bot.store import FollowUpStore
 from config import ConfigError
 from matching.models import EmploymentType as E
 from tests.followup_support import Clock, Ranked, job_order

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from matching.engine import MatchIndex, load_rules
 from matching.geo import postcodes
+from matching.index import MatchIndex
 from matching.io import load_candidates, load_job_order
 from matching.models import CandidateProfile, JobOrder
+from matching.rules import load_rules
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 EXPECTED = DATA / "expected_matches.json"

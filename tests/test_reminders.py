@@ -9,18 +9,19 @@ from pathlib import Path
 
 import pytest
 
+from bot.domain.errors import TransitionError
 from bot.domain.reminders import (
     RULE_APPLICATION_DEADLINE,
     RULE_INTERVIEW_OUTCOME,
     RULE_NO_PROGRESS,
     RULE_THREE_MONTH_CHECK,
-    ReminderScheduler,
     WorkingCalendar,
     load_reminder_rules,
     reminder_text,
 )
-from bot.domain.states import FollowUpState, TransitionError
-from bot.store.followup import FollowUpStore
+from bot.domain.states import FollowUpState
+from bot.features.reminders import ReminderScheduler
+from bot.store import FollowUpStore
 from config import ConfigError
 from tests.followup_support import Clock, Ranked, RecordingNotifier, Stores, candidate, cph, job_order
 
@@ -428,7 +429,7 @@ async def test_the_three_month_check_of_a_forloeb_counts_from_its_end(
 async def test_a_long_forloeb_keeps_its_check_through_retention_and_follows_a_revision(
     store: FollowUpStore, clock: Clock
 ) -> None:
-    """Review findings: a 26-week løntilskud is not 'untouched for 180 days' while it waits for its
+    """A 26-week løntilskud is not 'untouched for 180 days' while it waits for its
     check, and a job order revised to a longer forløb moves the hired candidate's check."""
     clock.set(cph(2026, 12, 1, 9))
     await store.put_candidates([candidate("K-1")])

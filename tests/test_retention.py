@@ -8,10 +8,10 @@ from datetime import date, timedelta
 import pytest
 
 from bot import cli
-from bot.domain.reminders import ReminderScheduler, load_reminder_rules
+from bot.domain.reminders import load_reminder_rules
 from bot.domain.states import FollowUpState
-from bot.store import keys
-from bot.store.followup import FollowUpStore
+from bot.features.reminders import ReminderScheduler
+from bot.store import FollowUpStore, keys
 from tests.followup_support import Clock, Ranked, RecordingNotifier, candidate, cph, job_order
 
 pytest_plugins = ("tests.followup_fixtures",)

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-from redis.exceptions import AuthenticationError, NoPermissionError
+from redis.exceptions import AuthenticationError, NoPermissionError, RedisError
 
-from bot.domain.states import ConflictError, FollowUpState, NotFoundError, TransitionError
-from bot.store import keys
+from bot.domain.errors import ConflictError, NotFoundError, TransitionError
+from bot.domain.models import ShortlistCounts
+from bot.domain.states import FollowUpState
+from bot.store import FollowUpStore, keys
 from bot.store.connection import EMBEDDED_WARNING, client_from_url, connect, durability_warnings
-from bot.store.followup import FollowUpStore
-from matching.privacy import CPR_REFUSAL
+from matching.texts import CPR_REFUSAL
 from tests.followup_support import Clock, Ranked, Stores, candidate, cph, job_order
 from tests.redis_server import RedisServer
 
@@ -98,6 +99,22 @@ async def test_saving_the_same_shortlist_again_changes_nothing(store: FollowUpSt
     assert after == before
     assert await store.funnel(JO) == {**dict.fromkeys(S, 0), S.FORESLAAET: 9, S.GODKENDT: 1}
     assert len(await store.for_consultant(JK)) == 10
+
+
+async def test_the_cards_counts_are_kept_with_the_shortlist_for_any_store(stores: Stores) -> None:
+    writer, reader = stores.new(), stores.new()  # e.g. another replica, or after a restart
+    await _setup(writer, "K-1")
+    assert await reader.shortlist_counts(JO) is None  # saved without counts
+    counts = ShortlistCounts(considered=1200, excluded={"Arbejdstid": 14, "Afstand": 3})
+    assert await writer.save_shortlist(JO, [Ranked("K-1", 90), Ranked("K-2", 80)], counts=counts) == 1
+    assert await reader.shortlist_counts(JO) == counts
+    assert [e.candidate_id for e in await reader.get_shortlist(JO)] == ["K-1", "K-2"]  # not a row
+    newer = ShortlistCounts(considered=1201, excluded={})
+    assert await writer.save_shortlist(JO, [Ranked("K-2", 85)], counts=newer) == 0
+    assert await reader.shortlist_counts(JO) == newer
+    await writer.save_shortlist(JO, [Ranked("K-2", 85)])  # a list without counts: none are left over
+    assert await reader.shortlist_counts(JO) is None
+    assert await reader.shortlist_counts("JO-UNKNOWN") is None
 
 
 async def test_a_decision_made_between_two_saves_survives_and_the_rows_carry_version_and_reason(
@@ -441,7 +458,7 @@ async def test_redis_restart_mid_run_loses_nothing_acknowledged(
             try:
                 await store.add_note(JO, "K-1", f"note {i}", JK)
                 acknowledged.append(f"note {i}")
-            except Exception:
+            except (RedisError, OSError):  # the client gave up retrying while Redis was down
                 failed += 1
             await asyncio.sleep(0)
 

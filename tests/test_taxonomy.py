@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from config import ConfigError, config_path
-from matching.taxonomy import MIN_OCCUPATIONS, Taxonomy
+from matching.rules import load_rules
+from matching.taxonomy import MIN_OCCUPATIONS, Taxonomy, default_taxonomy
 
 GOOD = """
 [[occupation]]
@@ -126,8 +127,6 @@ def test_missing_or_broken_file(tmp_path: Path) -> None:
     not config_path("occupations.toml").exists(), reason="config/occupations.toml mangler endnu"
 )
 def test_the_real_taxonomy_loads_and_is_large_enough() -> None:
-    from matching.taxonomy import default_taxonomy
-
     tax = default_taxonomy()
     assert len(tax) >= MIN_OCCUPATIONS
     hit = tax.lookup("SOSU-hjælpere til hjemmeplejen")
@@ -155,8 +154,6 @@ LOOK_ALIKE_TYPOS = [
 def test_a_typo_never_becomes_the_look_alike_occupation(
     meant: str, look_alike: str, typos: list[str]
 ) -> None:
-    from matching.taxonomy import default_taxonomy
-
     tax = default_taxonomy()
     assert tax.get(meant) is not None and tax.get(look_alike) is not None
     found = {t: (o.id if (o := tax.lookup(t)) else None) for t in typos}
@@ -165,16 +162,12 @@ def test_a_typo_never_becomes_the_look_alike_occupation(
 
 def test_typos_between_look_alikes_get_no_occupation() -> None:
     """One keystroke from either trade: no guess (the old lookup gave the other trade's synonym credit)."""
-    from matching.taxonomy import default_taxonomy
-
     tax = default_taxonomy()
     for title in ["Btyggeriarbejder", "Koasseassistent", "Onstillingsmedarbejder", "Klasseasistent"]:
         assert tax.lookup(title) is None, title
 
 
 def test_unambiguous_misspellings_still_find_their_occupation() -> None:
-    from matching.taxonomy import default_taxonomy
-
     tax = default_taxonomy()
     found = {
         t: (o.id if (o := tax.lookup(t)) else None)
@@ -223,8 +216,6 @@ def test_the_margin_is_what_refuses_the_guess(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("value", ["-1", "21", "'fire'"])
 def test_taxonomy_margin_is_validated(tmp_path: Path, value: str) -> None:
-    from matching.engine import load_rules
-
     path = tmp_path / "matching.toml"
     path.write_text(f"[title]\ntaxonomy_margin = {value}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"matching.toml: felt 'title.taxonomy_margin'"):

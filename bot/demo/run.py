@@ -2,21 +2,22 @@
 
 Why it drives the real thing: a newcomer should see what Teams would get, so the demo builds the
 real app (``bot.app.create_app``) on the embedded store (fakeredis: nothing persists, and it says
-so), starts a small in-process stand-in for the Bot Connector (the Teams side) on loopback, and
-then plays the day through the app's real endpoints: job orders are POSTed to the job order API,
-the lead presses buttons on the shortlist card (Bot Framework ``invoke`` activities), consultants
-update their status, the clock moves to the next working days for reminders and to the 3-month
-check. Every card the bot sends is rendered in the terminal as a panel, as the channel shows it.
+so), starts the loopback stand-in for the Bot Connector (``bot.demo.loopback``), and then plays the
+day through the app's real endpoints: job orders are POSTed to the job order API, the lead presses
+buttons on the shortlist card (Bot Framework ``invoke`` activities), consultants update their status,
+the clock moves to the next working days for reminders and to the 3-month check. Every card the bot
+sends is rendered in the terminal as a panel, as the channel shows it.
+
+The day is a table of scripted steps (``Demo.STEPS``); each reads and leaves what the next needs in
+a ``Day``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import os
-import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
@@ -31,20 +32,30 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from bot.app import SERVICES_KEY, Services, create_app
+from bot.demo.loopback import CHANNEL_ID, PERSONAL_PREFIX, Delivered, DemoConnector, Teams
+from bot.demo.render import card_lines
 from bot.domain.reminders import add_months
+from bot.features.imports import import_candidates
+from bot.store.pool import PoolSwapper
 from bot.ui import cards, texts
-from matching.models import da_number
+from config.settings import Settings
+from matching.io import load_job_order
+from matching.models import JobOrder, da_number
 
 API_KEY = "demo-noegle-kun-til-demo"
-TENANT = "demo-tenant"
-BOT_ID = "28:matchbot"
-TEAM_ID = "19:matchenheden@thread.tacv2"
-CHANNEL_ID = "19:matchenhed-kanal@thread.tacv2"
 CPH = cards.LOCAL_ZONE  # the same zone every card renders its times in
 # Friday morning: the reminder then lands on Tuesday, because weekends are not working days.
 DEMO_START = datetime(2026, 11, 20, 9, 0, tzinfo=CPH)
 JOB_ORDERS_SHOWN = 2
 LEAD = {"id": "29:leder", "aadObjectId": "aad-leder", "name": "Leder", "upn": "leder.matchenhed@kk.dk"}
+# The first consultant's status presses: to, the date the button asks for, when it is pressed.
+STATUS_STEPS = (
+    ("kontaktet", None, datetime(2026, 11, 23, 10, 0, tzinfo=CPH)),
+    ("ansoegt", None, datetime(2026, 11, 23, 15, 0, tzinfo=CPH)),
+    ("samtale", date(2026, 11, 26), datetime(2026, 11, 24, 9, 30, tzinfo=CPH)),
+)
+FALLBACK_START = date(2027, 1, 4)  # a job order without a start date: the hire starts then
 
 
 class DemoClock:
@@ -60,372 +71,6 @@ class DemoClock:
         self.now = moment.astimezone(UTC)
 
 
-# --- the Teams side: a small Bot Connector on loopback ------------------------------------------------
-
-
-@dataclass
-class Delivered:
-    """One call the bot made to the connector: kind, conversation, activity, and when it arrived."""
-
-    kind: str  # create | send | reply | update
-    conversation_id: str
-    activity_id: str
-    activity: dict[str, Any]
-    at: float = 0.0  # time.time() on arrival (the benchmarks measure latency against it)
-
-    @property
-    def card(self) -> dict[str, Any] | None:
-        for att in self.activity.get("attachments") or []:
-            if att.get("contentType") == "application/vnd.microsoft.card.adaptive":
-                content: dict[str, Any] = att["content"]
-                return content
-        return None
-
-    @property
-    def text(self) -> str:
-        return str(self.activity.get("text") or "")
-
-
-@dataclass
-class DemoConnector:
-    """Implements the Bot Connector routes the bot calls and records (and shows) everything it receives.
-
-    Why one class: the demo stands in for Teams with it, and the tests' fake connector is this class
-    plus test extras (``tests/fake_connector.py``), so both speak the same routes the same way.
-    """
-
-    show: Callable[[Delivered], None] | None = None
-    members: dict[str, dict[str, Any]] = field(default_factory=dict)  # teams user id -> member JSON
-    delivered: list[Delivered] = field(default_factory=list)
-    tenant: str = TENANT
-    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(5000))
-    _runner: web.AppRunner | None = None
-    url: str = ""
-
-    def build_app(self) -> web.Application:
-        app = web.Application()
-        r = app.router
-        r.add_post("/v3/conversations", self._create)
-        r.add_post("/v3/conversations/{cid}/activities", self._send)
-        r.add_post("/v3/conversations/{cid}/activities/{aid}", self._reply)
-        r.add_put("/v3/conversations/{cid}/activities/{aid}", self._update)
-        r.add_get("/v3/conversations/{cid}/members", self._members)
-        r.add_get("/v3/conversations/{cid}/pagedmembers", self._paged)
-        r.add_get("/v3/conversations/{cid}/members/{uid}", self._member)
-        r.add_get("/v3/teams/{tid}/conversations", self._channels)
-        return app
-
-    async def start(self, port: int = 0) -> str:
-        self._runner = web.AppRunner(self.build_app(), access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", port)
-        await site.start()
-        port = self._runner.addresses[0][1]
-        self.url = f"http://127.0.0.1:{port}/"
-        return self.url
-
-    async def close(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-    def add_member(self, teams_id: str, aad: str, upn: str, name: str | None = None) -> dict[str, Any]:
-        member = {
-            "id": teams_id,
-            "aadObjectId": aad,
-            "email": upn,
-            "userPrincipalName": upn,
-            "name": name or upn.split("@")[0],
-            "tenantId": self.tenant,
-            "userRole": "user",
-        }
-        self.members[teams_id] = member
-        return member
-
-    def _next_id(self) -> str:
-        return str(next(self._ids))
-
-    async def _record(self, item: Delivered) -> None:
-        item.at = time.time()
-        self.delivered.append(item)
-        if self.show is not None:
-            self.show(item)
-
-    async def _create(self, request: web.Request) -> web.Response:
-        body = await request.json()
-        activity_id = self._next_id()
-        channel = ((body.get("channelData") or {}).get("channel") or {}).get("id")
-        if channel:  # a new post (thread) in a team channel
-            cid = f"{channel};messageid={activity_id}"
-            if body.get("activity"):
-                await self._record(Delivered("create", cid, activity_id, body["activity"]))
-        else:
-            cid = "a:personal-" + "-".join(str(m.get("id")) for m in body.get("members") or [])
-        return web.json_response({"id": cid, "activityId": activity_id, "serviceUrl": self.url})
-
-    async def _send(self, request: web.Request) -> web.Response:
-        activity_id = self._next_id()
-        await self._record(Delivered("send", request.match_info["cid"], activity_id, await request.json()))
-        return web.json_response({"id": activity_id})
-
-    async def _reply(self, request: web.Request) -> web.Response:
-        activity_id = self._next_id()
-        await self._record(Delivered("reply", request.match_info["cid"], activity_id, await request.json()))
-        return web.json_response({"id": activity_id})
-
-    async def _update(self, request: web.Request) -> web.Response:
-        cid, aid = request.match_info["cid"], request.match_info["aid"]
-        await self._record(Delivered("update", cid, aid, await request.json()))
-        return web.json_response({"id": aid})
-
-    async def _members(self, request: web.Request) -> web.Response:
-        return web.json_response(list(self.members.values()))
-
-    async def _paged(self, request: web.Request) -> web.Response:
-        return web.json_response({"members": list(self.members.values())})
-
-    async def _member(self, request: web.Request) -> web.Response:
-        member = self.members.get(request.match_info["uid"])
-        if member is None:
-            return web.json_response(
-                {"error": {"code": "MemberNotFoundInConversation", "message": "nope"}}, status=404
-            )
-        return web.json_response(member)
-
-    async def _channels(self, request: web.Request) -> web.Response:
-        return web.json_response({"conversations": [{"id": request.match_info["tid"], "name": "General"}]})
-
-
-# --- rendering Adaptive Cards as text --------------------------------------------------------------
-
-
-def card_lines(card: dict[str, Any]) -> list[Text]:
-    """The card as a reader sees it: texts, facts, and the buttons in brackets."""
-    out: list[Text] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, list):
-            for item in node:
-                walk(item)
-            return
-        if not isinstance(node, dict):
-            return
-        kind = node.get("type")
-        if kind == "TextBlock":
-            style = "bold" if node.get("weight") == "Bolder" or node.get("size") == "Large" else ""
-            if node.get("isSubtle"):
-                style += " dim"
-            if node.get("color") == "Attention":
-                style += " red"
-            elif node.get("color") == "Good":
-                style += " green"
-            elif node.get("color") == "Warning":
-                style += " yellow"
-            out.append(Text(str(node.get("text", "")).replace("**", ""), style=style.strip()))
-        elif kind == "FactSet":
-            for fact in node.get("facts", []):
-                out.append(Text.assemble((f"{fact.get('title')}: ", "bold"), str(fact.get("value", ""))))
-        elif kind in ("Container", "Column"):
-            walk(node.get("items", []))
-        elif kind == "ColumnSet":
-            walk(node.get("columns", []))
-        elif kind == "Table":
-            out.extend(_table_lines(node))
-        elif kind == "ActionSet":
-            out.append(_buttons(node.get("actions", [])))
-        elif kind and kind.startswith("Input."):
-            label = node.get("label") or node.get("placeholder") or node.get("id")
-            out.append(Text(f"  ⌨ {label}", style="dim"))
-        walk(node.get("body", []))
-
-    walk(card.get("body", []))
-    if card.get("actions"):
-        out.append(_buttons(card["actions"]))
-    return out
-
-
-TABLE_WIDTH = 76  # what fits inside the demo's card panel
-
-
-def _table_lines(table: dict[str, Any]) -> list[Text]:
-    """A Table as aligned columns; the header row (and a bold row, the total) in bold."""
-    grid: list[tuple[list[str], bool]] = []
-    for row in table.get("rows", []):
-        cells = row.get("cells", [])
-        items = [item for cell in cells for item in cell.get("items", [])]
-        bold = any(item.get("weight") == "Bolder" for item in items)
-        grid.append(([" ".join(str(i.get("text", "")) for i in c.get("items", [])) for c in cells], bold))
-    widths = [
-        max(len(r[i]) for r, _ in grid if i < len(r))
-        for i in range(max((len(r) for r, _ in grid), default=0))
-    ]
-    if len(grid) > 1 and sum(widths) + len(widths) > TABLE_WIDTH:  # too wide for the panel: a line per row
-        header = grid[0][0]
-        return [
-            Text.assemble(
-                (f"{cells[0]}: ", "bold"),
-                ", ".join(f"{h} {c}" for h, c in zip(header[1:], cells[1:], strict=False)),
-            )
-            for cells, _ in grid[1:]
-        ]
-    lines = []
-    for cells, bold in grid:
-        padded = [
-            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=False))
-        ]
-        lines.append(Text(" ".join(padded), style="bold" if bold else ""))
-    return lines
-
-
-def _buttons(actions: list[dict[str, Any]]) -> Text:
-    return Text("  ".join(f"[{a.get('title', '?')}]" for a in actions), style="cyan")
-
-
-# --- Bot Framework activities as Teams sends them ---------------------------------------------------
-
-
-@dataclass
-class TeamsActivities:
-    """Bot Framework activity JSON as a Teams client sends it, for one tenant, team and channel.
-
-    Why shared: the demo plays the Teams client with it and the end-to-end tests post the same JSON
-    (``tests/fake_connector.py`` with its own ids), so there is one idea of what Teams sends.
-    """
-
-    tenant: str = TENANT
-    bot_id: str = BOT_ID
-    team_id: str = TEAM_ID
-    channel_id: str = CHANNEL_ID
-    id_prefix: str = "demo-"
-    timestamp: Callable[[], str] = lambda: "2026-11-23T08:00:00.000Z"
-    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-
-    def activity(
-        self,
-        service_url: str,
-        kind: str,
-        user: dict[str, Any],
-        conversation: dict[str, Any],
-        channel_data: dict[str, Any],
-    ) -> dict[str, Any]:
-        return {
-            "type": kind,
-            "id": f"{self.id_prefix}{next(self._ids)}",
-            "timestamp": self.timestamp(),
-            "serviceUrl": service_url,
-            "channelId": "msteams",
-            "from": {k: user[k] for k in ("id", "name", "aadObjectId") if k in user},
-            "conversation": conversation,
-            "recipient": {"id": self.bot_id, "name": "Matchbot"},
-            "channelData": {**channel_data, "tenant": {"id": self.tenant}},
-            "locale": "da-DK",
-        }
-
-    def conversation(self, conversation_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Conversation and channelData of ``conversation_id``: the channel (or a thread in it), or 1:1."""
-        if conversation_id.startswith(self.channel_id):
-            conversation = {
-                "isGroup": True,
-                "conversationType": "channel",
-                "tenantId": self.tenant,
-                "id": conversation_id,
-            }
-            data = {
-                "teamsChannelId": self.channel_id,
-                "teamsTeamId": self.team_id,
-                "channel": {"id": self.channel_id},
-                "team": {"id": self.team_id},
-            }
-            return conversation, data
-        return {"conversationType": "personal", "tenantId": self.tenant, "id": conversation_id}, {}
-
-    def install_in_team(self, service_url: str, installer: dict[str, Any]) -> dict[str, Any]:
-        conversation, data = self.conversation(self.channel_id)
-        data = {**data, "eventType": "teamMemberAdded"}
-        activity = self.activity(service_url, "conversationUpdate", installer, conversation, data)
-        activity["membersAdded"] = [{"id": self.bot_id}]
-        return activity
-
-    def install_personal(self, service_url: str, user: dict[str, Any]) -> dict[str, Any]:
-        conversation, data = self.conversation(f"a:personal-{user['id']}")
-        activity = self.activity(service_url, "conversationUpdate", user, conversation, data)
-        activity["membersAdded"] = [{"id": self.bot_id}]
-        return activity
-
-    def message(
-        self, service_url: str, user: dict[str, Any], conversation_id: str, text: str
-    ) -> dict[str, Any]:
-        """A typed message; in the channel the bot is @mentioned, as Teams requires there."""
-        conversation, data = self.conversation(conversation_id)
-        activity = self.activity(service_url, "message", user, conversation, data)
-        if conversation_id.startswith(self.channel_id):
-            activity["text"] = f"<at>Matchbot</at> {text}"
-            activity["entities"] = [
-                {
-                    "type": "mention",
-                    "text": "<at>Matchbot</at>",
-                    "mentioned": {"id": self.bot_id, "name": "Matchbot"},
-                }
-            ]
-        else:
-            activity["text"] = text
-        return activity
-
-    def invoke_action(
-        self,
-        service_url: str,
-        user: dict[str, Any],
-        card_conversation_id: str,
-        card_activity_id: str,
-        data: dict[str, Any],
-    ) -> dict[str, Any]:
-        """Action.Execute pressed on a card: Teams sends an ``adaptiveCard/action`` invoke."""
-        conversation, cdata = self.conversation(card_conversation_id)
-        activity = self.activity(service_url, "invoke", user, conversation, cdata)
-        activity["name"] = "adaptiveCard/action"
-        activity["replyToId"] = card_activity_id
-        activity["value"] = {
-            "action": {"type": "Action.Execute", "verb": data.get("verb"), "data": data},
-            "trigger": "manual",
-        }
-        return activity
-
-
-class Teams:
-    """Posts the activities a Teams client would send to the bot's /api/messages."""
-
-    def __init__(
-        self, http: aiohttp.ClientSession, bot_url: str, connector_url: str, clock: DemoClock
-    ) -> None:
-        self.http = http
-        self.bot_url = bot_url
-        self.connector_url = connector_url
-        self.activities = TeamsActivities(timestamp=lambda: clock().isoformat().replace("+00:00", "Z"))
-
-    async def _post(self, activity: dict[str, Any]) -> dict[str, Any]:
-        async with self.http.post(self.bot_url + "api/messages", json=activity) as resp:
-            if resp.status >= 400:
-                raise RuntimeError(f"bot answered {resp.status}")
-            text = await resp.text()
-            return json.loads(text) if text else {}
-
-    async def install_in_team(self, installer: dict[str, Any]) -> None:
-        await self._post(self.activities.install_in_team(self.connector_url, installer))
-
-    async def press(
-        self, user: dict[str, Any], conversation_id: str, activity_id: str, data: dict[str, Any]
-    ) -> dict[str, Any]:
-        """Action.Execute pressed on a card: an ``adaptiveCard/action`` invoke."""
-        return await self._post(
-            self.activities.invoke_action(self.connector_url, user, conversation_id, activity_id, data)
-        )
-
-    async def say(self, user: dict[str, Any], conversation_id: str, text: str) -> None:
-        await self._post(self.activities.message(self.connector_url, user, conversation_id, text))
-
-
-# --- the day ----------------------------------------------------------------------------------------
-
-
 def data_dir() -> Path:
     """Sample data: $MATCHBOT_DATA_DIR, ./data, or the data/ folder next to the package (a checkout)."""
     candidates = [Path(os.environ["MATCHBOT_DATA_DIR"])] if os.environ.get("MATCHBOT_DATA_DIR") else []
@@ -434,6 +79,36 @@ def data_dir() -> Path:
         if (path / "candidates.jsonl").exists():
             return path
     raise FileNotFoundError(texts.DEMO_NO_DATA)
+
+
+@dataclass
+class Day:
+    """What the day's steps hand on to each other."""
+
+    http: aiohttp.ClientSession
+    teams: Teams
+    services: Services
+    folder: Path
+    bot_url: str
+    jobs: list[JobOrder] = field(default_factory=list)
+    post: Delivered | None = None  # the first job order's shortlist card in the channel
+    card: dict[str, Any] = field(default_factory=dict)  # that card as the lead last saw it
+    approvals: list[str] = field(default_factory=list)
+    handovers: list[Delivered] = field(default_factory=list)  # the 1:1 cards to the consultants
+    current: dict[str, Any] = field(default_factory=dict)  # the first hand-over card, as last seen
+    consultant: dict[str, Any] = field(default_factory=lambda: dict(LEAD))
+
+    @property
+    def job(self) -> JobOrder:
+        return self.jobs[0]
+
+    @property
+    def first(self) -> Delivered | None:
+        return self.handovers[0] if self.handovers else None
+
+    @property
+    def start(self) -> date:
+        return self.job.start_date or FALLBACK_START
 
 
 class Demo:
@@ -448,7 +123,7 @@ class Demo:
     def _where(self, item: Delivered) -> str:
         if item.conversation_id.startswith(CHANNEL_ID):
             return texts.DEMO_WHERE_CHANNEL
-        member_id = item.conversation_id.removeprefix("a:personal-")
+        member_id = item.conversation_id.removeprefix(PERSONAL_PREFIX)
         member = self.connector.members.get(member_id)
         return texts.DEMO_WHERE_PERSONAL.format(upn=member["userPrincipalName"] if member else member_id)
 
@@ -460,8 +135,9 @@ class Demo:
         verb = texts.DEMO_KIND.get(item.kind, item.kind)
         title = f"{self._where(item)} · {verb} · {when}"
         card = item.card
+        body: Group | Text
         if card is not None:
-            body: Any = Group(*card_lines(card))
+            body = Group(*card_lines(card))
             style = "yellow" if item.kind == "update" else "blue"
         else:
             body = Text(str(item.activity.get("text") or "").replace("**", ""))
@@ -480,12 +156,6 @@ class Demo:
 
     # the run ------------------------------------------------------------------------------------
     async def run(self) -> int:
-        from bot.app import SERVICES_KEY, create_app
-        from bot.features.imports import import_candidates
-        from bot.store.pool import PoolSwapper
-        from config.settings import Settings
-        from matching.io import load_job_order
-
         folder = data_dir()
         self.console.print(
             Panel(texts.DEMO_EMBEDDED_WARNING, title=texts.DEMO_WARNING_TITLE, border_style="bold red")
@@ -501,7 +171,6 @@ class Demo:
             }
         )
         app = create_app(settings, clock=self.clock, run_scheduler=False, warm_pool=False)
-        services = app[SERVICES_KEY]
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -510,33 +179,24 @@ class Demo:
         try:
             async with aiohttp.ClientSession() as http:
                 teams = Teams(http, bot_url, connector_url, self.clock)
-                return await self._day(
-                    http, teams, services, folder, bot_url, import_candidates, PoolSwapper, load_job_order
-                )
+                day = Day(http, teams, app[SERVICES_KEY], folder, bot_url)
+                for step in self.STEPS:
+                    await step(self, day)
+                return 0
         finally:
             await runner.cleanup()
             await self.connector.close()
 
-    async def _day(
-        self,
-        http: aiohttp.ClientSession,
-        teams: Teams,
-        services: Any,
-        folder: Path,
-        bot_url: str,
-        import_candidates: Any,
-        pool_swapper: Any,
-        load_job_order: Any,
-    ) -> int:
-        console = self.console
-        # 1. the pool
+    # the day's steps, in order ------------------------------------------------------------------
+    async def _pool(self, day: Day) -> None:
         self.step(texts.DEMO_STEP_POOL, texts.DEMO_STEP_POOL_TEXT)
+        services = day.services
         report = await import_candidates(
-            pool_swapper(services.redis, services.settings.redis_key_prefix),
-            folder / "candidates.jsonl",
+            PoolSwapper(services.redis, services.settings.redis_key_prefix),
+            day.folder / "candidates.jsonl",
             "replace",
         )
-        console.print(
+        self.console.print(
             texts.DEMO_POOL_DONE.format(
                 accepted=report.accepted, rows=report.rows, seconds=da_number(report.seconds)
             )
@@ -547,161 +207,182 @@ class Demo:
         self.connector.add_member(LEAD["id"], LEAD["aadObjectId"], LEAD["upn"])
         await services.pool.get()
 
-        # 2. installed in the channel
+    async def _install(self, day: Day) -> None:
         self.step(texts.DEMO_STEP_INSTALL)
-        await teams.install_in_team(LEAD)
+        await day.teams.install_in_team(LEAD)
         await self.pause()
 
-        # 3. job orders arrive through the API
+    async def _job_orders(self, day: Day) -> None:
+        """Job orders arrive through the API; the worker posts their shortlists in the channel."""
         self.step(texts.DEMO_STEP_JOB_ORDERS, texts.DEMO_STEP_JOB_ORDERS_TEXT)
-        files = sorted((folder / "job_orders").glob("*.json"))[:JOB_ORDERS_SHOWN]
-        jobs = [load_job_order(f) for f in files]
-        payload = [json.loads(job.model_dump_json()) for job in jobs]
-        async with http.post(
-            bot_url + "api/jobordrer", json=payload, headers={"Authorization": f"Bearer {API_KEY}"}
+        files = sorted((day.folder / "job_orders").glob("*.json"))[:JOB_ORDERS_SHOWN]
+        day.jobs = [load_job_order(f) for f in files]
+        payload = [json.loads(job.model_dump_json()) for job in day.jobs]
+        async with day.http.post(
+            day.bot_url + "api/jobordrer", json=payload, headers={"Authorization": f"Bearer {API_KEY}"}
         ) as resp:
             answer = await resp.json()
-            console.print(
+            self.console.print(
                 Text(f"POST /api/jobordrer → {resp.status}: {answer.get('besked', '')}", style="bold")
             )
-        shortlists = await self._wait(lambda: self._shortlist_posts(jobs), len(jobs))
+        shortlists = await self._wait(lambda: self._shortlist_posts(day.jobs), len(day.jobs))
+        day.post = shortlists[day.job.id]
+        day.card = day.post.card or {}
         await self.pause()
 
-        # 4. the lead decides on the first shortlist
-        job = jobs[0]
-        post = shortlists[job.id]
-        self.step(texts.DEMO_STEP_DECISIONS, texts.DEMO_STEP_DECISIONS_TEXT.format(job_order_id=job.id))
-        card = post.card or {}
-        approvals: list[str] = []
+    async def _decisions(self, day: Day) -> None:
+        """The lead approves two candidates and rejects one on the first shortlist."""
+        assert day.post is not None
+        self.step(texts.DEMO_STEP_DECISIONS, texts.DEMO_STEP_DECISIONS_TEXT.format(job_order_id=day.job.id))
         self.quiet = True  # one panel with the end result instead of one per click
         for _ in range(2):
-            data = cards.find_action(card, "godkend")
+            data = cards.find_action(day.card, "godkend")
             if data is None:
                 break
-            card = await self._press(teams, LEAD, post, card, data, texts.CARD_APPROVE)
-            approvals.append(str(data["cand"]))
-        reject = cards.find_action(card, "afvis")
+            day.card = await self._press(day.teams, LEAD, day.post, day.card, data, texts.CARD_APPROVE)
+            day.approvals.append(str(data["cand"]))
+        reject = cards.find_action(day.card, "afvis")
         if reject is not None:
             reject[f"reason_{reject['cand']}"] = "tilgaengelig"  # "Kan ikke starte til tiden"
-            card = await self._press(teams, LEAD, post, card, reject, texts.CARD_REJECT)
+            day.card = await self._press(day.teams, LEAD, day.post, day.card, reject, texts.CARD_REJECT)
         self.quiet = False
-        self._show_latest(post.conversation_id)
+        self._show_latest(day.post.conversation_id)
         await self.pause()
 
-        # 5. hand-over to the consultants
+    async def _handover(self, day: Day) -> None:
+        assert day.post is not None
         self.step(texts.DEMO_STEP_HANDOVER, texts.DEMO_STEP_HANDOVER_TEXT)
         before = len(self.connector.delivered)
-        send = cards.find_action(card, "send_godkendte")
+        send = cards.find_action(day.card, "send_godkendte")
         if send is not None:
-            await teams.press(LEAD, post.conversation_id, post.activity_id, send)
-        handovers = [
+            await day.teams.press(LEAD, day.post.conversation_id, day.post.activity_id, send)
+        day.handovers = [
             d
             for d in self.connector.delivered[before:]
             if not d.conversation_id.startswith(CHANNEL_ID) and d.card is not None
         ]
         await self.pause()
 
-        # 6. status updates from the first consultant (Monday, Tuesday)
+    async def _status_updates(self, day: Day) -> None:
+        """The first consultant's status updates (Monday, Tuesday)."""
         self.step(texts.DEMO_STEP_STATUS, texts.DEMO_STEP_STATUS_TEXT)
-        first = handovers[0] if handovers else None
-        current: dict[str, Any] = (first.card or {}) if first else {}
-        consultant = self._member_of(first.conversation_id) if first else LEAD
-        steps = (
-            ("kontaktet", None, datetime(2026, 11, 23, 10, 0, tzinfo=CPH)),
-            ("ansoegt", None, datetime(2026, 11, 23, 15, 0, tzinfo=CPH)),
-            ("samtale", date(2026, 11, 26), datetime(2026, 11, 24, 9, 30, tzinfo=CPH)),
-        )
+        first = day.first
         if first is not None:
+            day.current = first.card or {}
+            day.consultant = self._member_of(first.conversation_id)
             self.quiet = True
-            for to, when, moment in steps:
+            for to, when, moment in STATUS_STEPS:
                 self.clock.set(moment)
-                current = await self._status(teams, consultant, first, current, to, when)
+                day.current = await self._status(day.teams, day.consultant, first, day.current, to, when)
             self.quiet = False
-            self._show_card(first, current)
+            self._show_card(first, day.current)
         await self.pause()
 
-        # 7. a reminder on the next working days: approved Friday, untouched → Tuesday (not the weekend)
+    async def _reminder(self, day: Day) -> None:
+        """A reminder on the next working days: approved Friday, untouched → Tuesday (not the weekend)."""
         self.step(texts.DEMO_STEP_REMINDER, texts.DEMO_STEP_REMINDER_TEXT)
         self.clock.set(datetime(2026, 11, 24, 10, 0, tzinfo=CPH))
-        sent = await services.scheduler.run_once(self.clock())
-        console.print(texts.DEMO_REMINDERS_SENT.format(count=sent))
+        sent = await day.services.scheduler.run_once(self.clock())
+        self.console.print(texts.DEMO_REMINDERS_SENT.format(count=sent))
         await self.pause()
 
-        # 7b. hired after the interview, from the job order's start date
-        start = job.start_date or date(2027, 1, 4)
+    async def _hired(self, day: Day) -> None:
+        """Hired after the interview, from the job order's start date."""
+        assert day.post is not None
         self.step(texts.DEMO_STEP_HIRED, texts.DEMO_STEP_HIRED_TEXT)
+        first = day.first
         if first is not None:
             self.clock.set(datetime(2026, 11, 27, 14, 0, tzinfo=CPH))
             self.quiet = True
-            current = await self._status(teams, consultant, first, current, "ansat", start)
+            day.current = await self._status(
+                day.teams, day.consultant, first, day.current, "ansat", day.start
+            )
             self.quiet = False
-            self._show_card(first, current)
-            self._show_latest(post.conversation_id)
+            self._show_card(first, day.current)
+            self._show_latest(day.post.conversation_id)
         await self.pause()
 
-        # 8. the application deadline comes near for the candidate nobody contacted: the consultant closes it
-        rules = services.store.rules
-        if job.deadline is not None and len(handovers) > 1:
-            days_before = rules.application_deadline.working_days_before
-            warn = rules.calendar().sub_working_days(job.deadline, days_before)
-            deadline_text = texts.DEMO_STEP_DEADLINE_TEXT.format(deadline=cards.when(job.deadline))
-            self.step(texts.DEMO_STEP_DEADLINE, deadline_text)
-            self.clock.set(datetime.combine(warn, clock_time(rules.deliver_at_hour), CPH))
-            before = len(self.connector.delivered)
-            sent = await services.scheduler.run_once(self.clock())
-            console.print(texts.DEMO_REMINDERS_SENT.format(count=sent))
-            second = handovers[1]
-            conv = second.conversation_id
-            nudges = [d for d in self.connector.delivered[before:] if d.conversation_id == conv]
-            card_now = nudges[-1].card or {} if nudges else {}
-            close = cards.find_action(card_now, "status", to="ikke_interesseret")
-            if close is not None:
-                self.clock.set(self.clock() + timedelta(hours=2))
-                await teams.press(self._member_of(conv), conv, nudges[-1].activity_id, close)
-            await self.pause()
+    async def _deadline(self, day: Day) -> None:
+        """The application deadline comes near for the candidate nobody contacted: the consultant
+        closes it."""
+        rules = day.services.store.rules
+        if day.job.deadline is None or len(day.handovers) < 2:
+            return
+        days_before = rules.application_deadline.working_days_before
+        warn = rules.calendar().sub_working_days(day.job.deadline, days_before)
+        deadline_text = texts.DEMO_STEP_DEADLINE_TEXT.format(deadline=cards.when(day.job.deadline))
+        self.step(texts.DEMO_STEP_DEADLINE, deadline_text)
+        self.clock.set(datetime.combine(warn, clock_time(rules.deliver_at_hour), CPH))
+        before = len(self.connector.delivered)
+        sent = await day.services.scheduler.run_once(self.clock())
+        self.console.print(texts.DEMO_REMINDERS_SENT.format(count=sent))
+        conv = day.handovers[1].conversation_id
+        nudges = [d for d in self.connector.delivered[before:] if d.conversation_id == conv]
+        card_now = nudges[-1].card or {} if nudges else {}
+        close = cards.find_action(card_now, "status", to="ikke_interesseret")
+        if close is not None:
+            self.clock.set(self.clock() + timedelta(hours=2))
+            await day.teams.press(self._member_of(conv), conv, nudges[-1].activity_id, close)
+        await self.pause()
 
-        # 9. three months after the start date
+    async def _three_months(self, day: Day) -> None:
+        """Three months after the start date the consultant confirms the candidate is still in the job."""
         self.step(texts.DEMO_STEP_3MDR, texts.DEMO_STEP_3MDR_TEXT)
+        rules = day.services.store.rules
         months = rules.three_month_check.months_after_start
-        check_day = rules.calendar().on_or_after(add_months(start, months))
+        check_day = rules.calendar().on_or_after(add_months(day.start, months))
         self.clock.set(datetime.combine(check_day, clock_time(rules.deliver_at_hour), CPH))
         before = len(self.connector.delivered)
-        sent = await services.scheduler.run_once(self.clock())
-        console.print(texts.DEMO_REMINDERS_SENT.format(count=sent))
+        sent = await day.services.scheduler.run_once(self.clock())
+        self.console.print(texts.DEMO_REMINDERS_SENT.format(count=sent))
+        first = day.first
         if first is not None:
             consultant = self._member_of(first.conversation_id)
-            check = [
-                d for d in self.connector.delivered[before:] if d.conversation_id == first.conversation_id
-            ]
+            conv = first.conversation_id
+            check = [d for d in self.connector.delivered[before:] if d.conversation_id == conv]
             data = cards.find_action(check[-1].card or {}, "status", to="i_job_3_mdr") if check else None
             if data is not None:
-                await teams.press(consultant, check[-1].conversation_id, check[-1].activity_id, data)
+                await day.teams.press(consultant, check[-1].conversation_id, check[-1].activity_id, data)
             else:
-                await teams.say(
-                    consultant, first.conversation_id, f"status {job.id} {approvals[0]} i_job_3_mdr"
-                )
+                command = f"status {day.job.id} {day.approvals[0]} i_job_3_mdr"
+                await day.teams.say(consultant, first.conversation_id, command)
         await self.pause()
 
-        # 9. the funnel
+    async def _funnel(self, day: Day) -> None:
         self.step(texts.DEMO_STEP_FUNNEL)
-        await teams.say(LEAD, CHANNEL_ID, "jobordrer")
-        await teams.say(LEAD, CHANNEL_ID, f"overblik {job.id}")
-        await teams.say(LEAD, CHANNEL_ID, "rapport")
+        await day.teams.say(LEAD, CHANNEL_ID, "jobordrer")
+        await day.teams.say(LEAD, CHANNEL_ID, f"overblik {day.job.id}")
+        await day.teams.say(LEAD, CHANNEL_ID, "rapport")
         table = Table(title=texts.DEMO_FUNNEL_TITLE)
         table.add_column(texts.DEMO_FUNNEL_JOB)
         table.add_column(texts.DEMO_FUNNEL_STATE)
         table.add_column(texts.DEMO_FUNNEL_COUNT, justify="right")
-        for j in jobs:
-            async with http.get(bot_url + f"api/jobordrer/{j.id}", headers={"X-API-Key": API_KEY}) as resp:
+        for j in day.jobs:
+            url = day.bot_url + f"api/jobordrer/{j.id}"
+            async with day.http.get(url, headers={"X-API-Key": API_KEY}) as resp:
                 state = await resp.json()
             for code, count in sorted(state.get("tragt", {}).items()):
                 if count:
                     table.add_row(j.id, texts.FOLLOWUP_STATE_LABELS.get(code, code), str(count))
-        console.print(table)
-        console.print(Panel(texts.DEMO_DONE, border_style="green"))
-        return 0
+        self.console.print(table)
+        self.console.print(Panel(texts.DEMO_DONE, border_style="green"))
 
-    def _shortlist_posts(self, jobs: list[Any]) -> dict[str, Delivered]:
+    STEPS: tuple[Callable[[Demo, Day], Awaitable[None]], ...] = (
+        _pool,
+        _install,
+        _job_orders,
+        _decisions,
+        _handover,
+        _status_updates,
+        _reminder,
+        _hired,
+        _deadline,
+        _three_months,
+        _funnel,
+    )
+
+    # helpers ------------------------------------------------------------------------------------
+    def _shortlist_posts(self, jobs: list[JobOrder]) -> dict[str, Delivered]:
         found: dict[str, Delivered] = {}
         for d in self.connector.delivered:
             if d.kind == "create" and d.card is not None:
@@ -773,7 +454,7 @@ class Demo:
             self._show(updates[-1])
 
     def _member_of(self, conversation_id: str) -> dict[str, Any]:
-        member = self.connector.members[conversation_id.removeprefix("a:personal-")]
+        member = self.connector.members[conversation_id.removeprefix(PERSONAL_PREFIX)]
         return {"id": member["id"], "aadObjectId": member["aadObjectId"], "name": member["userPrincipalName"]}
 
 

@@ -5,19 +5,11 @@ The bot renders these; the store builds them from Redis hashes. Times are timezo
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from bot.domain.states import ACTION_PRIORITY, FollowUpState
-
-Clock = Callable[[], datetime]  # injected everywhere time matters, so tests and the demo can move it
-
-
-def utc_now() -> datetime:
-    """The default clock: now, timezone-aware UTC."""
-    return datetime.now(UTC)
 
 
 class RankedCandidate(Protocol):
@@ -81,6 +73,14 @@ class FollowUp:
     def allowed_next(self) -> tuple[FollowUpState, ...]:
         return self.state.allowed_next
 
+    @property
+    def entered_at(self) -> datetime:
+        """When the record entered its current state (a note keeps the state: not a step)."""
+        return next(
+            (h.at for h in reversed(self.history) if h.to_state is self.state is not h.from_state),
+            self.updated_at,
+        )
+
     def is_overdue(self, now: datetime) -> bool:
         return self.is_open and self.next_due_at is not None and self.next_due_at <= now
 
@@ -122,6 +122,15 @@ class ShortlistEntry:
         if self.state is FollowUpState.FORESLAAET:
             return None
         return self.decided_state or self.state
+
+
+@dataclass(frozen=True, slots=True)
+class ShortlistCounts:
+    """The lines of a shortlist card that are not about one candidate: how many were considered and
+    how many each filter excluded. Stored with the shortlist, so any replica can redraw the card."""
+
+    considered: int
+    excluded: dict[str, int]  # filter -> count
 
 
 @dataclass(frozen=True, slots=True)

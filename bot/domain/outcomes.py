@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.domain.clock import local_date
 from bot.domain.models import FollowUp
 from bot.domain.reminders import add_months
 from bot.domain.states import HIRED_STATES, FollowUpState
@@ -28,7 +28,6 @@ from config import config_path, validate_file
 from matching.models import EmploymentType, JobOrder
 
 OUTCOMES_FILE = "outcomes.toml"
-_ZONE = ZoneInfo("Europe/Copenhagen")
 _PERIOD_RE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2]))?$")
 
 Percent = Annotated[float, Field(ge=0, le=100)]
@@ -112,7 +111,7 @@ def hire_date(record: FollowUp) -> date | None:
         return record.start_date
     for step in record.history:
         if step.to_state is FollowUpState.ANSAT:
-            return step.at.astimezone(_ZONE).date()
+            return local_date(step.at)
     return None
 
 

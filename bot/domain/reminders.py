@@ -1,42 +1,31 @@
-"""Reminders: rules as data (``config/reminders.toml``), Danish working days, and the scheduler.
+"""Reminders: rules as data (``config/reminders.toml``), Danish working days, which reminders a
+record has and the sentence each one says. Pure: no Redis, no Teams.
 
 Why working days by hand on top of ``holidays``: the package knows the Danish public holidays
 (Easter, Christmas …) but not "N working days after"; that is three lines of stepping over
 weekends, holidays and the days the jobcentre is closed anyway (juleaftensdag …, configured).
 
-Delivery guarantee: a due reminder is claimed atomically (one Lua script moves it from the
-scheduled zset to an in-flight zset with a lease), so among live schedulers each reminder is
-delivered exactly once. If ``notify`` raises, the reminder goes back to the schedule with
-exponential back-off and is never dropped; if a process dies between claim and acknowledgement,
-the lease expires and another scheduler re-claims it (then the notifier may see it twice, which is
-why :class:`Reminder` carries a stable ``reminder_id`` to de-duplicate on).
+The store schedules what :func:`reminders_for` returns; the scheduler that claims and delivers due
+reminders is ``bot.features.reminders``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import calendar
-import contextlib
-import logging
-from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Protocol
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from bot.domain.models import Clock, FollowUp, Reminder, utc_now
+from bot.domain.clock import ZONE_NAME, local_date
+from bot.domain.models import FollowUp, Reminder
 from bot.domain.states import FollowUpState
 from bot.ui import texts
 from config import config_path, validate_file
-
-if TYPE_CHECKING:
-    from bot.store.followup import FollowUpStore
-
-log = logging.getLogger(__name__)
 
 RULE_NO_PROGRESS = "no_progress"
 RULE_APPLICATION_DEADLINE = "application_deadline"
@@ -79,7 +68,7 @@ class ReminderRules(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    timezone: str = "Europe/Copenhagen"
+    timezone: str = ZONE_NAME
     deliver_at_hour: Annotated[int, Field(ge=0, le=23)] = 8
     extra_closed_days: list[Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")]] = []
     retry_backoff_seconds: Annotated[int, Field(ge=1)] = 60
@@ -212,10 +201,10 @@ def compute_reminders(
     def due(day: date) -> datetime:
         return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
 
-    today = now.astimezone(zone).date()
+    today = local_date(now, zone)
     out: list[tuple[str, datetime]] = []
     if rules.no_progress.enabled and state in rules.no_progress.states:
-        entered = entered_at.astimezone(zone).date()
+        entered = local_date(entered_at, zone)
         out.append((RULE_NO_PROGRESS, due(cal.add_working_days(entered, rules.no_progress.working_days))))
     rule = rules.application_deadline
     if rule.enabled and state in rule.states and deadline is not None and deadline >= today:
@@ -226,7 +215,7 @@ def compute_reminders(
             )
         )
     if rules.interview_outcome.enabled and state is FollowUpState.SAMTALE and interview_at is not None:
-        day = interview_at.astimezone(zone).date()
+        day = local_date(interview_at, zone)
         out.append(
             (
                 RULE_INTERVIEW_OUTCOME,
@@ -239,13 +228,28 @@ def compute_reminders(
     return out
 
 
+def reminders_for(rules: ReminderRules, record: FollowUp, now: datetime) -> list[tuple[str, datetime]]:
+    """(rule, due) of the reminders ``record`` should have in its state; none once it is closed."""
+    if not record.is_open:
+        return []
+    return compute_reminders(
+        rules,
+        state=record.state,
+        entered_at=record.entered_at,
+        now=now,
+        deadline=record.deadline,
+        interview_at=record.interview_at,
+        start_date=record.check_base,  # a forløb's check counts from its end
+    )
+
+
 def deadline_passed(reminder: Reminder, followup: FollowUp, rules: ReminderRules) -> bool:
     """A deadline reminder read after the deadline (claimed late: the scheduler was down, or retried
     for days): "er 11.12.2026 … endnu" would be false, so it is sent as "udløb den …" instead."""
     if reminder.rule != RULE_APPLICATION_DEADLINE or followup.deadline is None:
         return False
     at = reminder.claimed_at or reminder.due_at
-    return followup.deadline < at.astimezone(rules.zone).date()
+    return followup.deadline < local_date(at, rules.zone)
 
 
 def reminder_text(reminder: Reminder, followup: FollowUp, rules: ReminderRules) -> str:
@@ -255,12 +259,8 @@ def reminder_text(reminder: Reminder, followup: FollowUp, rules: ReminderRules) 
     working days since the state was entered, and a deadline that has passed is said to have passed.
     """
     zone = rules.zone
-    at = (reminder.claimed_at or reminder.due_at).astimezone(zone).date()
-    entered = next(
-        (h.at for h in reversed(followup.history) if h.to_state is followup.state is not h.from_state),
-        followup.updated_at,
-    )
-    days = max(rules.calendar().working_days_between(entered.astimezone(zone).date(), at), 1)
+    at = local_date(reminder.claimed_at or reminder.due_at, zone)
+    days = max(rules.calendar().working_days_between(local_date(followup.entered_at, zone), at), 1)
     kind = TEXT_DEADLINE_PASSED if deadline_passed(reminder, followup, rules) else reminder.rule
     if kind == RULE_THREE_MONTH_CHECK and followup.ends_on is not None:
         kind = TEXT_FORLOEB_CHECK  # "i job eller uddannelse 3 måneder efter forløbet", as BIF counts
@@ -276,93 +276,3 @@ def reminder_text(reminder: Reminder, followup: FollowUp, rules: ReminderRules) 
         start=followup.start_date.strftime("%d.%m.%Y") if followup.start_date else "",
         end=followup.ends_on.strftime("%d.%m.%Y") if followup.ends_on else "",
     )
-
-
-# --- delivery ------------------------------------------------------------------------------------
-
-
-class Notifier(Protocol):
-    """Implemented by the bot (proactive Teams message to the consultant); tests record calls."""
-
-    async def notify(self, reminder: Reminder, followup: FollowUp) -> None: ...
-
-
-class ReminderScheduler:
-    """Claims due reminders and hands them to the notifier; safe to run in several processes."""
-
-    def __init__(
-        self,
-        store: FollowUpStore,
-        notifier: Notifier,
-        rules: ReminderRules,
-        *,
-        batch: int = 100,
-        interval_seconds: float = 30.0,
-        purge_every: int = 120,
-        clock: Clock = utc_now,
-    ) -> None:
-        self.store = store
-        self.notifier = notifier
-        self.rules = rules
-        self.batch = batch
-        self.interval_seconds = interval_seconds
-        self.purge_every = purge_every
-        self.clock = clock
-
-    async def run_once(self, now: datetime) -> int:
-        """Deliver every reminder due at ``now``; returns how many were delivered by this process."""
-        delivered = 0
-        while True:
-            claimed = await self.store.claim_due_reminders(now, limit=self.batch)
-            for reminder in claimed:
-                delivered += await self._deliver(reminder, now)
-            if len(claimed) < self.batch:
-                return delivered
-
-    async def _deliver(self, reminder: Reminder, now: datetime) -> int:
-        followup = await self.store.get_followup(reminder.job_order_id, reminder.candidate_id)
-        if (
-            followup is None
-            or not followup.is_open
-            or (followup.version != reminder.version and not await self.store.reminder_is_current(reminder))
-        ):
-            await self.store.ack_reminder(reminder)  # the record moved on: the reminder is void
-            return 0
-        reminder = replace(reminder, claimed_at=now)  # the text is written for now, not for due_at
-        if deadline_passed(reminder, followup, self.rules):
-            log.info(
-                "deadline reminder claimed after the deadline; sent as deadline passed",
-                extra={"reminder_rule": reminder.rule, "due_at": reminder.due_at.isoformat()},
-            )
-        try:
-            await self.notifier.notify(reminder, followup)
-        except Exception:
-            retry_at = now + self.rules.backoff(reminder.attempt + 1)
-            log.warning(
-                "reminder delivery failed; rescheduled",
-                extra={
-                    "reminder_rule": reminder.rule,
-                    "attempt": reminder.attempt + 1,
-                    "retry_at": retry_at.isoformat(),
-                },
-                exc_info=True,
-            )
-            await self.store.retry_reminder(reminder, retry_at)
-            return 0
-        await self.store.ack_reminder(reminder)
-        return 1
-
-    async def run_forever(self, stop: asyncio.Event) -> None:
-        """Loop until ``stop`` is set: deliver due reminders, and now and then apply retention."""
-        rounds = 0
-        while not stop.is_set():
-            now = self.clock()
-            try:
-                await self.run_once(now)
-                if rounds % self.purge_every == 0:
-                    await self.store.purge_expired(now)
-            except Exception:  # Redis down: keep the loop alive, the client reconnects
-                log.exception("reminder scheduler round failed")
-            rounds += 1
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=self.interval_seconds)

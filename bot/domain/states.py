@@ -1,7 +1,8 @@
 """The follow-up state machine: pure rules, no I/O.
 
 Why pure: the store, the bot and the CLI must agree on what a legal step is, and the rules must be
-testable without Redis. The store calls :func:`check_transition` before it writes anything.
+testable without Redis. ``bot.domain.followup`` calls :func:`check_transition` before any change
+is written.
 
 Life of a follow-up (per job order × candidate)::
 
@@ -20,8 +21,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
+from bot.domain.errors import TransitionError
 from bot.ui import texts
-from matching.privacy import CPR_REFUSAL, contains_cpr
+from matching.privacy import contains_cpr
+from matching.texts import CPR_REFUSAL
 
 MAX_NOTE_CHARS = 500
 
@@ -117,22 +120,6 @@ ACTION_PRIORITY: dict[FollowUpState, int] = {
     S.HENVIST: 4,
     S.FORESLAAET: 5,  # waits for the lead, not the consultant
 }
-
-
-class TransitionError(ValueError):
-    """A refused change; ``message`` is Danish and safe to show a caseworker."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class ConflictError(TransitionError):
-    """Someone else changed the record since the caller read it (``expected_version`` mismatch)."""
-
-
-class NotFoundError(TransitionError):
-    """There is no follow-up for this job order and candidate."""
 
 
 def parse_state(value: str) -> FollowUpState:

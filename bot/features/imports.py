@@ -26,13 +26,22 @@ from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as ProgressBar
+from rich.table import Table
 
+from bot.features.intake import JobOrderStore, accept_job_order
+from bot.observability import Metrics
+from bot.store import FollowUpStore
+from bot.store.connection import connect
+from bot.store.intake import IntakeQueue
 from bot.store.pool import PoolSwapper
 from bot.ui import texts
+from config.settings import Settings
 from matching.io import (
     CP1252,
-    ELEMENT,
-    LINE,
     InputFileError,
     JsonLine,
     Records,
@@ -43,6 +52,7 @@ from matching.io import (
 )
 from matching.models import CandidateProfile, JobOrder, da_number
 from matching.privacy import redact_cpr
+from matching.texts import ELEMENT, LINE
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -234,15 +244,13 @@ async def import_candidates(
 
 
 async def import_job_orders(
-    store: Any,
-    queue: Any,
-    metrics: Any,
+    store: JobOrderStore,
+    queue: IntakeQueue,
+    metrics: Metrics,
     source: Source,
     progress: PhaseProgress | None = None,
 ) -> ImportReport:
     """Every valid job order goes through the API's intake: saved, queued, shortlisted exactly once."""
-    from bot.features.intake import accept_job_order
-
     started = time.perf_counter()
     parsed = parse_file(source, JobOrder, _phase(progress, "parse"))
     write = _phase(progress, "write")
@@ -273,22 +281,14 @@ async def import_job_orders(
 REPORT_ROWS_SHOWN = 20
 
 
-async def run_import_cli(settings: Any, what: str, file: str, mode: str, report_path: str | None) -> int:
+async def run_import_cli(
+    settings: Settings, what: str, file: str, mode: str, report_path: str | None
+) -> int:
     """`matchbot import …`: progress bar, then the validation report and a one-line summary (Danish).
 
     Everything that can be checked before the database is touched is: the file can be read, the
     report can be written, REDIS_URL is set. Redis being unreachable is ``cmd_import``'s to report.
     """
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    from rich.table import Table
-
-    from bot.observability import Metrics
-    from bot.store.connection import connect
-    from bot.store.followup import FollowUpStore
-    from bot.store.intake import IntakeQueue
-
     console = Console(stderr=False)
     path = Path(file)
     shown = escape(redact_cpr(str(path)))
@@ -310,7 +310,7 @@ async def run_import_cli(settings: Any, what: str, file: str, mode: str, report_
     redis = await connect(settings)
     try:
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=console, transient=False) as bar:
+        with ProgressBar(*columns, console=console, transient=False) as bar:
             parse_task = bar.add_task(texts.IMPORT_PHASE_PARSE, total=max(len(records.items), 1))
             write_task = bar.add_task(
                 texts.IMPORT_PHASE_WRITE if what == "candidates" else texts.IMPORT_PHASE_WRITE_JOBS,

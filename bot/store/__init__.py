@@ -1,4 +1,49 @@
 """Redis storage: the only package that imports ``redis``. Key names live in ``bot.store.keys``.
 
-``connect`` is in ``bot.store.connection``; the follow-up store in ``bot.store.followup``.
+One class per capability, all on one base (``StoreBase``: client, key prefix, clock, rules):
+
+========================  ===================  =====================================================
+module                    class                what
+========================  ===================  =====================================================
+``job_orders``            ``JobOrderStore``    job orders, the latest ones, rescheduling on revision
+``shortlists``            ``ShortlistStore``   a job order's ranked shortlist, its new records, counts
+``followups``             ``FollowUpRecords``  status changes, notes, queries, funnel, audit trail
+``reminder_queue``        ``ReminderQueue``    claim / acknowledge / retry due reminders
+``retention``             ``Retention``        retention (anonymise) and erasure on request
+``pool``                  ``PoolReads``        the candidate pool (and ``PoolSwapper`` for imports)
+``records``               ``RecordWriter``     reading records, the Lua checked apply they share
+``codec``                                      record <-> hash, the op builder, id/actor checks
+``client``                                     the typed (decoded) client the stores use
+========================  ===================  =====================================================
+
+``FollowUpStore`` composes them all. ``connect`` is in ``bot.store.connection``; conversation
+references and cards in ``bot.store.conversations``; the intake queue in ``bot.store.intake``.
 """
+
+from __future__ import annotations
+
+from bot.store.codec import SYSTEM_ACTOR, check_actor, check_id
+from bot.store.followups import FollowUpRecords
+from bot.store.job_orders import JobOrderStore
+from bot.store.pool import PoolReads
+from bot.store.reminder_queue import ReminderQueue
+from bot.store.retention import Retention
+from bot.store.shortlists import ShortlistStore
+
+
+class FollowUpStore(JobOrderStore, ShortlistStore, FollowUpRecords, ReminderQueue, Retention, PoolReads):
+    """Named operations on Redis for the follow-up engine (see ``docs/redis-keys.md``)."""
+
+
+__all__ = [
+    "SYSTEM_ACTOR",
+    "FollowUpRecords",
+    "FollowUpStore",
+    "JobOrderStore",
+    "PoolReads",
+    "ReminderQueue",
+    "Retention",
+    "ShortlistStore",
+    "check_actor",
+    "check_id",
+]

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, TypeVar
 
+from fakeredis import FakeAsyncRedis
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialWithJitterBackoff
@@ -105,8 +106,6 @@ def client_from_url(url: str, **overrides: Any) -> Redis:
 
 def embedded_client() -> Redis:
     """In-process Redis (fakeredis with Lua) for the demo and local runs; logs a loud warning."""
-    from fakeredis import FakeAsyncRedis
-
     log.warning("*" * 20 + " " + EMBEDDED_WARNING + " " + "*" * 20)
     client: Redis = FakeAsyncRedis(decode_responses=True)
     return client

@@ -7,7 +7,7 @@ deployment's key ``prefix`` (``REDIS_KEY_PREFIX``; tests use a unique one per te
 Hash tags: keys touched together by one Lua script or MULTI share a ``{tag}`` so they live in one
 Redis Cluster slot: ``{fu}`` for the follow-up engine (records, indexes, reminders, audit),
 ``{pool}`` for the candidate pool (versioned hash + pointer, so a whole new pool can be swapped in
-atomically). Engineers append their own section at the end.
+atomically). A new group of keys gets its own section, with its own tag.
 
 Ids in key names are validated identifiers (``matching.models.Identifier``: no ':' or braces).
 """
@@ -43,6 +43,12 @@ def job_order(prefix: str, job_order_id: str) -> str:
 def shortlist(prefix: str, job_order_id: str) -> str:
     """Hash: candidate_id -> JSON {rank, score, reasons, consultant}. Lifetime: as the job order."""
     return f"{_fu(prefix)}:sl:{job_order_id}"
+
+
+def shortlist_counts(prefix: str, job_order_id: str) -> str:
+    """String: JSON {considered, excluded: {filter: count}} of the shortlist (card lines; no personal
+    data). Written and removed with the shortlist (same script). Lifetime: as the shortlist."""
+    return f"{_fu(prefix)}:slc:{job_order_id}"
 
 
 def followup(prefix: str, job_order_id: str, candidate_id: str) -> str:
@@ -144,7 +150,7 @@ def pool_generation(prefix: str, generation: int) -> str:
     return f"{prefix}:{POOL_TAG}:gen:{generation}"
 
 
-# --- job order intake: hash tag {intake} (engineer I) ---------------------------------------------
+# --- job order intake: hash tag {intake} ----------------------------------------------------------
 
 INTAKE_TAG = "{intake}"
 
@@ -169,7 +175,7 @@ def intake_job(prefix: str, job_order_id: str) -> str:
     return f"{prefix}:{INTAKE_TAG}:job:{job_order_id}"
 
 
-# --- Teams bot: conversation references, cards, hand-overs: hash tag {conv} (engineer B) --------
+# --- Teams bot: conversation references, cards, hand-overs: hash tag {conv} -----------------------
 
 CONV_TAG = "{conv}"
 # A Teams conversation reference stays valid while the app is installed; refreshed on every turn.

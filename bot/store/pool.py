@@ -1,6 +1,7 @@
-"""Atomic candidate pool swap for imports (engineer I, on engineer F's pool keys).
+"""The candidate pool: reads and small changes on the live generation, and the atomic swap of a
+whole new generation for imports.
 
-Why: an import of 100k candidates takes seconds; a matcher reading the pool meanwhile must see the
+Why generations: an import of 100k candidates takes seconds; a matcher reading the pool meanwhile must see the
 old pool or the new one, never a half-written mix. So an import writes a complete new generation
 hash (``keys.pool_generation(prefix, n+1)``) beside the live one and then, in one MULTI guarded by
 WATCH on ``keys.pool_meta``, points ``generation`` at it, bumps ``version`` (running bots reload
@@ -11,7 +12,8 @@ state, so no concurrent change is lost.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+import json
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -19,12 +21,93 @@ from redis.asyncio import Redis
 from redis.exceptions import WatchError
 
 from bot.store import keys
+from bot.store.base import StoreBase
+from bot.store.codec import MAX_CAS_ATTEMPTS
 from matching.models import CandidateProfile
 
 WRITE_CHUNK = 2000
 MAX_SWAP_ATTEMPTS = 5
 
+PUT_CHUNK = 500  # profiles per put script (each bumps ``pool_version`` once)
+
 Progress = Callable[[int], None]
+
+# KEYS[1] pool meta, KEYS[2] generation hash. ARGV[1] expected generation, ARGV[2..] id, json pairs.
+POOL_PUT_LUA = """
+if (redis.call('HGET', KEYS[1], 'generation') or '0') ~= ARGV[1] then return -1 end
+for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+redis.call('HINCRBY', KEYS[1], 'version', 1)
+return (#ARGV - 1) / 2
+"""
+
+# KEYS[1] pool meta, KEYS[2] generation hash. ARGV[1] expected generation, ARGV[2] candidate id.
+POOL_REMOVE_LUA = """
+if (redis.call('HGET', KEYS[1], 'generation') or '0') ~= ARGV[1] then return -1 end
+local n = redis.call('HDEL', KEYS[2], ARGV[2])
+if n > 0 then redis.call('HINCRBY', KEYS[1], 'version', 1) end
+return n
+"""
+
+
+class PoolReads(StoreBase):
+    """The live pool generation: read it, upsert or remove single profiles (a swap may run meanwhile)."""
+
+    async def _generation(self) -> int:
+        return int(await self.r.hget(keys.pool_meta(self.prefix), "generation") or 0)
+
+    async def put_candidates(self, profiles: Iterable[CandidateProfile], chunk: int = PUT_CHUNK) -> int:
+        """Upsert profiles into the live pool (each chunk bumps ``pool_version``); returns the count."""
+        batch: list[str] = []
+        total = 0
+        for profile in profiles:
+            batch += [profile.id, profile.model_dump_json()]
+            if len(batch) >= 2 * chunk:
+                total += await self._on_live_generation(POOL_PUT_LUA, batch, "put_candidates")
+                batch = []
+        if batch:
+            total += await self._on_live_generation(POOL_PUT_LUA, batch, "put_candidates")
+        return total
+
+    async def _on_live_generation(self, script: str, args: list[str], what: str) -> int:
+        """Run a pool script on the live generation; it answers -1 when a swap moved the generation
+        between our read and its run, and then we run it again on the new one."""
+        for _ in range(MAX_CAS_ATTEMPTS):
+            gen = await self._generation()
+            script_keys = [keys.pool_meta(self.prefix), keys.pool_generation(self.prefix, gen)]
+            n = await self._eval_int(script, script_keys, [str(gen), *args])
+            if n >= 0:
+                return n
+        raise RuntimeError(f"pool generation kept changing during {what}")
+
+    async def all_candidates(self) -> list[CandidateProfile]:
+        """Every profile in the live pool generation (never a mix of two generations)."""
+        for _ in range(MAX_CAS_ATTEMPTS):
+            gen = await self._generation()
+            raw = await self.r.hgetall(keys.pool_generation(self.prefix, gen))
+            if await self._generation() == gen:
+                return [CandidateProfile.model_validate_json(v) for _, v in sorted(raw.items())]
+        raise RuntimeError("pool generation kept changing during all_candidates")
+
+    async def get_candidate(self, candidate_id: str) -> CandidateProfile | None:
+        raw = await self.r.hget(keys.pool_generation(self.prefix, await self._generation()), candidate_id)
+        return CandidateProfile.model_validate_json(raw) if raw else None
+
+    async def pool_version(self) -> int:
+        """Changes whenever the pool changes; readers reload their index when it moves."""
+        return int(await self.r.hget(keys.pool_meta(self.prefix), "version") or 0)
+
+    async def remove(self, candidate_id: str) -> bool:
+        """Remove one profile from the live pool; True when it was there."""
+        return await self._on_live_generation(POOL_REMOVE_LUA, [candidate_id], "remove") > 0
+
+    async def _pool_consultants(self, candidate_ids: list[str]) -> dict[str, str]:
+        gen_key = keys.pool_generation(self.prefix, await self._generation())
+        raws = await self.r.hmget(gen_key, candidate_ids)
+        return {
+            cid: str(json.loads(raw).get("consultant", ""))
+            for cid, raw in zip(candidate_ids, raws, strict=True)
+            if raw
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from matching.privacy import CPR_REFUSAL
+from matching.texts import CPR_REFUSAL
 
 # --- bot: general ------------------------------------------------------------------------------
 
@@ -72,6 +72,15 @@ CMD_STATUS = "opdatér en kandidats status på en jobordre"
 CMD_HVORFOR = "hvorfor er kandidaten (ikke) på listen?"
 CMD_OVERBLIK = "tragten for en jobordre: hvor mange har nået hvert trin, og hvor står de nu"
 CMD_RAPPORT = "resultater pr. ordning: ansatte og andel i job i 3. måned (periode ÅÅÅÅ-MM eller ÅÅÅÅ)"
+USAGE_HJAELP = "hjælp"
+USAGE_JOBORDRE = "jobordre <id>"
+USAGE_JOBORDRER = "jobordrer"
+USAGE_MATCH = "match <jobordre>"
+USAGE_MINE = "mine"
+USAGE_STATUS = "status <jobordre> <kandidat> <ny status> [dato]"
+USAGE_HVORFOR = "hvorfor <jobordre> <kandidat>"
+USAGE_OVERBLIK = "overblik <jobordre>"
+USAGE_RAPPORT = "rapport [periode]"
 UNKNOWN_COMMAND = "Den kommando kender jeg ikke."
 DID_YOU_MEAN = "Mente du **{suggestion}**?"
 USAGE = "Brug: **{usage}**"
@@ -260,6 +269,7 @@ FOLLOWUP_NOT_FOUND = "Der er ingen opfølgning for {candidate_id} på {job_order
 NOT_ALLOWED = "Det kan ikke lade sig gøre: {reason}"
 ACTION_UNKNOWN = "Knappen er forældet eller ukendt. Skriv **hjælp**."
 NOTHING_APPROVED = "Der er ingen godkendte kandidater at sende endnu."
+UNKNOWN_CONSULTANT = "ukendt"  # a hand-over waiting for a consultant nobody named
 MINE_NO_UPN = (
     "Jeg kender ikke din e-mail i Teams endnu, så jeg kan ikke finde dine opfølgninger. Prøv igen om lidt."
 )
@@ -306,7 +316,7 @@ HANDOVER_SENT = (
     "(de sendes, så snart jobkonsulenten åbner Matchbot)."
 )
 
-# --- follow-up: states, transitions, reminders (engineer F) -------------------------------------
+# --- follow-up: states, transitions, reminders -------------------------------------------------
 
 FOLLOWUP_STATE_LABELS = {
     "foreslaaet": "Foreslået",
@@ -387,7 +397,7 @@ PURGE_NOTHING = "Der fandtes ingen data om kandidat {candidate_id}."
 PURGE_NO_REDIS = "REDIS_URL er ikke sat: der er ingen database at slette fra."
 PURGE_BAD_ID = "'{value}' er ikke et gyldigt kandidat-id."
 
-# --- CLI: matchbot match / explain (engineer M) ---------------------------------------------------
+# --- CLI: matchbot match / explain ---------------------------------------------------------------
 
 CLI_MATCH_TITLE = "Shortlist for {job_order_id}: {title} ({company}, {place})"
 CLI_COL_RANK = "Nr."
@@ -429,8 +439,38 @@ CLI_DATABASE_UNREACHABLE = (
     "Databasen (Redis) kan ikke nås: tjek, at Redis kører, og at REDIS_URL er rigtig, "
     "og kør så kommandoen igen."
 )
+PURGE_POOL_REMOVED = "fjernet"
+PURGE_POOL_ABSENT = "var der ikke"
 
-# --- intake: job order API, queue, imports, demo (engineer I) -----------------------------------
+# --- `matchbot --help`: the sub-commands and their options --------------------------------------------
+CLI_DESCRIPTION = "Matchbot – tværgående matchenhed"
+CLI_METAVAR_COMMAND = "KOMMANDO"
+CLI_HELP_MATCH = "match en jobordre mod en kandidatpulje og vis shortlisten"
+CLI_HELP_JOB_ORDER_FILE = "jobordre som JSON-fil"
+CLI_HELP_POOL_FILE = "kandidatpulje: .jsonl, .json eller .csv (som import)"
+CLI_HELP_JSON = "skriv resultatet som JSON"
+CLI_HELP_EXPLAIN = "forklar hvorfor en kandidat er (eller ikke er) på listen"
+CLI_HELP_CANDIDATE_ID = "kandidatens pseudonyme id"
+CLI_HELP_IMPORT = "importér kandidater eller jobordrer fra en fil (JSONL eller CSV)"
+CLI_METAVAR_WHAT = "HVAD"
+CLI_HELP_IMPORT_CANDIDATES = "kandidatpulje (CandidateProfile-felter)"
+CLI_HELP_IMPORT_JOB_ORDERS = "jobordrer (JobOrder-felter); de matches og postes som via API'et"
+CLI_METAVAR_FILE = "FIL"
+CLI_HELP_IMPORT_FILE = ".jsonl, .json eller .csv (lister med ';' eller '|')"
+CLI_HELP_IMPORT_MODE = "replace: kandidater, der mangler i filen, deaktiveres"
+CLI_HELP_IMPORT_REPORT = "skriv valideringsrapporten som CSV hertil"
+CLI_HELP_WORKER = "kør kø-workeren alene (matcher jobordrer fra API'et)"
+CLI_HELP_DEMO = "matchenhedens dag på eksempeldata: uden Redis og uden Teams"
+CLI_HELP_DEMO_FAST = "ingen pauser mellem trinene"
+CLI_HELP_PURGE = "slet al data om en kandidat (opfølgninger, shortlister, pulje …)"
+CLI_HELP_PURGE_ACTOR = "hvem der sletter (UPN); standard: cli:<brugernavn>"
+CLI_HELP_SERVE = "start botten (POST /api/messages, jobordre-API, /healthz, /metrics)"
+CLI_HELP_HOST = "standard: HOST fra miljøet (0.0.0.0)"
+CLI_HELP_PORT = "standard: PORT fra miljøet (3978)"
+CLI_HELP_TEAMS_PACKAGE = "byg Teams-app-pakken (zip) med app-id'et fra MicrosoftAppId"
+CLI_HELP_TEAMS_PACKAGE_OUT = "hvor zip-filen skrives"
+
+# --- intake: job order API, queue, imports, demo -----------------------------------------------
 
 INTAKE_UNAUTHORIZED = "Mangler API-nøgle: send 'Authorization: Bearer <nøgle>' eller 'X-API-Key: <nøgle>'."
 INTAKE_FORBIDDEN = "API-nøglen er ikke gyldig."
@@ -504,6 +544,30 @@ WORKER_OPS_LISTENING = "Sundhed og målinger: http://{host}:{port}/healthz, /rea
 WORKER_PORT_UNAVAILABLE = (
     "Kø-workeren kan ikke lytte på {host}:{port} ({error}). Vælg en ledig port med WORKER_PORT."
 )
+
+# --- the job order API's OpenAPI description ---------------------------------------------------------
+OPENAPI_TITLE = "Matchbot jobordre-API"
+OPENAPI_DESCRIPTION = (
+    "Jobordrer fra Københavns Erhvervshus. En modtaget jobordre (202) bliver til præcis én "
+    "shortlist i matchenhedens kanal. Samme indhold igen er en no-op (200); ændret indhold "
+    "opdaterer jobordren, og shortlisten markeres som revideret."
+)
+OPENAPI_QUEUED = "true: en shortlist postes (igen)"
+OPENAPI_REVISED = "ændret siden den først blev modtaget"
+OPENAPI_FUNNEL = "antal kandidater i hver opfølgningsstatus"
+OPENAPI_POST_SUMMARY = "Modtag én jobordre eller en liste"
+OPENAPI_GET_SUMMARY = "Jobordrens status og tragt"
+OPENAPI_200 = "Uændret: allerede modtaget med samme indhold"
+OPENAPI_202 = "Modtaget og sat i kø"
+OPENAPI_GET_200 = "Status og tragt"
+OPENAPI_400 = "Ikke gyldig JSON eller forkert form"
+OPENAPI_401 = "Mangler API-nøgle"
+OPENAPI_403 = "Forkert API-nøgle"
+OPENAPI_404 = "Jobordren findes ikke"
+OPENAPI_413 = "For stor: højst {max_body_bytes} bytes / {max_batch} jobordrer"
+OPENAPI_415 = "Content-Type er ikke application/json"
+OPENAPI_422 = "Valideringsfejl pr. felt; intet er modtaget"
+OPENAPI_503 = "API'et er slået fra, eller databasen kan ikke nås"
 DEMO_WARNING_TITLE = "DEMO: indlejret database"
 DEMO_EMBEDDED_WARNING = (
     "Demoen kører uden Redis og uden Teams: data ligger i en indlejret database i hukommelsen og er VÆK, "
@@ -563,3 +627,14 @@ DEMO_DONE = "Demoen er slut. Kør `make test` for testene og se README for drift
 DEMO_WHERE_CHANNEL = "Kanal: Matchenheden"
 DEMO_WHERE_PERSONAL = "1:1-chat med {upn}"
 DEMO_KIND = {"create": "nyt opslag", "send": "besked", "reply": "svar", "update": "kort opdateret"}
+
+
+# --- cards: how dates, numbers and list lines read (bot/ui/cards) ------------------------------------
+CARD_WHEN_DATETIME = "%d.%m.%Y kl. %H:%M"  # strftime, Copenhagen time: "23.11.2026 kl. 09:15"
+CARD_WHEN_DATE = "%d.%m.%Y"  # strftime: "01.12.2026"
+CARD_PERCENT = "{value:.0f} %"  # Danish style: a space before the sign
+CARD_BULLET = "• {reason}"
+CARD_DECIDED_REASON = " ({reason})"
+CARD_UNKNOWN_ACTOR = "?"
+CARD_JOB_LIST_JOB = "{title} · {company}"
+# --- end of cards: how dates, numbers and list lines read --------------------------------------------

@@ -1,0 +1,241 @@
+"""Follow-up: a candidate's status after the decision, the consultant's own list, the funnel,
+"why (not)" and the outcome report.
+
+Why together: these all read or move one follow-up record (job order x candidate) through its
+states (``bot.domain.states``); typed (``status …``) or pressed on a card, a status change goes the
+same way and redraws the shortlist card so the channel shows the same status.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time
+
+from bot.commands import CardAction, action, command
+from bot.domain.clock import Clock, utc_now
+from bot.domain.errors import TransitionError
+from bot.domain.leads import Leads
+from bot.domain.models import FollowUp, Funnel
+from bot.domain.outcomes import (
+    OutcomeConfig,
+    OutcomeReport,
+    Period,
+    load_outcome_config,
+    outcome_report,
+    parse_period,
+)
+from bot.domain.states import FollowUpState, parse_state
+from bot.features.pool import PoolIndex
+from bot.features.shortlist import ShortlistService, leads_only
+from bot.store import FollowUpStore
+from bot.turn import ActionResult, Reply, Turn
+from bot.ui import cards, texts
+from matching.models import DATE_YEARS
+
+INTERVIEW_AT = time(9)  # local time assumed for an interview given only as a date
+_DANISH_DATE = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")  # 1.12.2026, 01/12/2026
+
+
+def parse_date(value: object) -> date | None:
+    """A typed or picked date: ÅÅÅÅ-MM-DD (the date picker, ISO) or DD.MM.ÅÅÅÅ as the cards write it."""
+    if not value:
+        return None
+    text = str(value).strip()
+    try:
+        if found := _DANISH_DATE.match(text):
+            day, month, year = (int(g) for g in found.groups())
+            parsed = date(year, month, day)
+        else:
+            parsed = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if parsed.year in DATE_YEARS else None
+
+
+def status_view(fu: FollowUp, note: str | None = None) -> cards.StatusView:
+    return cards.StatusView(
+        job_order_id=fu.job_order_id,
+        candidate_id=fu.candidate_id,
+        state=fu.state.value,
+        state_label=fu.label,
+        version=fu.version,
+        updated_at=fu.updated_at,
+        deadline=fu.deadline,
+        note=note,
+        referred=any(step.to_state is FollowUpState.HENVIST for step in fu.history),
+    )
+
+
+class FollowUpService:
+    """Status changes, the consultant's own list, the funnel and "why (not)"."""
+
+    def __init__(
+        self,
+        store: FollowUpStore,
+        pool: PoolIndex,
+        shortlists: ShortlistService,
+        clock: Clock = utc_now,
+        *,
+        top: int = 10,
+        leads: Leads | None = None,
+        outcomes: OutcomeConfig | None = None,
+    ) -> None:
+        self.store = store
+        self.pool = pool
+        self.shortlists = shortlists  # a status change redraws the job order's card
+        self.clock = clock
+        self.top = top  # the shortlist size: "hvorfor" explains against the same cut-off
+        self.leads = leads or Leads()  # "status … godkendt/afvist" is a decision too
+        self.outcomes = outcomes or load_outcome_config()
+
+    # --- typed commands -------------------------------------------------------------------------------
+
+    @command("mine", usage=texts.USAGE_MINE, help=texts.CMD_MINE, aliases=("mine opfølgninger",))
+    async def mine_command(self, turn: Turn, args: tuple[str, ...]) -> Reply:
+        if not turn.upn:
+            return Reply(texts.MINE_NO_UPN)
+        followups = await self.mine(turn.upn)
+        return Reply(card=cards.mine_card([status_view(f) for f in followups]))
+
+    @command(
+        "status",
+        usage=texts.USAGE_STATUS,
+        help=texts.CMD_STATUS,
+        args=(3, 4),
+        ids=("job", "candidate"),
+        changes_state=True,
+    )
+    async def status_command(self, turn: Turn, args: tuple[str, ...]) -> Reply:
+        job_id, cand_id, state_text = args[0], args[1], args[2]
+        when = parse_date(args[3]) if len(args) > 3 else None
+        if len(args) > 3 and when is None:
+            return Reply(texts.BAD_DATE.format(value=texts.echo(args[3])))
+        target = parse_state(state_text)
+        if await self.store.get_followup(job_id, cand_id) is None and await self.store.get_followup(
+            cand_id, job_id
+        ):
+            job_id, cand_id = cand_id, job_id  # "status K-1 JO-1 …" works too
+        fu, _ = await self.set_status(job_id, cand_id, target, turn.actor, when=when)
+        await self.shortlists.refresh(job_id)  # typed or pressed, the channel card shows the same status
+        return Reply(texts.STATUS_UPDATED.format(candidate_id=cand_id, job_order_id=job_id, label=fu.label))
+
+    @command("hvorfor", usage=texts.USAGE_HVORFOR, help=texts.CMD_HVORFOR, args=2, ids=("job", "candidate"))
+    async def why_command(self, turn: Turn, args: tuple[str, ...]) -> Reply:
+        return Reply(await self.explain(args[0], args[1]))
+
+    @command(
+        "overblik",
+        usage=texts.USAGE_OVERBLIK,
+        help=texts.CMD_OVERBLIK,
+        args=1,
+        ids=("job",),
+        aliases=("tragt",),
+    )
+    async def funnel_command(self, turn: Turn, args: tuple[str, ...]) -> Reply:
+        funnel = await self.funnel(args[0])
+        if funnel is None:
+            return Reply(texts.JOB_ORDER_NOT_FOUND.format(job_order_id=args[0]))
+        return Reply(card=cards.funnel_card(args[0], funnel))
+
+    @command(
+        "rapport", usage=texts.USAGE_RAPPORT, help=texts.CMD_RAPPORT, args=(0, 1), aliases=("resultater",)
+    )
+    async def report_command(self, turn: Turn, args: tuple[str, ...]) -> Reply:
+        period = parse_period(args[0]) if args else None
+        if args and period is None:
+            return Reply(texts.BAD_PERIOD.format(value=texts.echo(args[0])))
+        return Reply(card=cards.report_card(await self.report(period)))
+
+    # --- the status button on a consultant's card -------------------------------------------------------
+
+    @action(cards.VERB_STATUS, record=True)
+    async def status_pressed(self, turn: Turn, pressed: CardAction) -> ActionResult:
+        if not pressed.data.get("to"):
+            return ActionResult(text=texts.ACTION_UNKNOWN)
+        job_id, cand_id = pressed.job, pressed.cand
+        target = parse_state(str(pressed.data["to"]))
+        typed = pressed.data.get(cards.STATUS_DATE_INPUT)
+        when = parse_date(typed)
+        if typed and when is None:
+            return ActionResult(text=texts.BAD_DATE.format(value=texts.echo(str(typed))))
+        try:
+            fu, note = await self.set_status(
+                job_id, cand_id, target, turn.actor, version=pressed.version, when=when
+            )
+            text = None
+        except TransitionError as exc:
+            current = await self.store.get_followup(job_id, cand_id)
+            if current is None:
+                return ActionResult(text=exc.message)
+            fu, note, text = current, None, exc.message
+        card = await self._consultant_card(job_id, cand_id, fu, note)
+        if target in (FollowUpState.GODKENDT, FollowUpState.AFVIST) or fu.state is target:
+            await self.shortlists.refresh(job_id)
+        return ActionResult(card=card, text=text)
+
+    async def _consultant_card(self, job_id: str, cand_id: str, fu: FollowUp, note: str | None) -> cards.Card:
+        job = await self.store.get_job_order(job_id)
+        rows = {r.candidate_id: r for r in await self.shortlists.rows(job_id)}
+        row = rows.get(cand_id)
+        if job is None or row is None:
+            return cards.reminder_card(status_view(fu, note), "")
+        return cards.handover_card(job, row, status_view(fu, note))
+
+    # --- the work behind them ---------------------------------------------------------------------------
+
+    async def set_status(
+        self,
+        job_order_id: str,
+        candidate_id: str,
+        to: FollowUpState,
+        actor: str,
+        *,
+        version: int | None = None,
+        when: date | None = None,
+    ) -> tuple[FollowUp, str]:
+        """Apply a status; raises TransitionError (Danish). ``version`` (from a card) makes it idempotent."""
+        if to in (FollowUpState.GODKENDT, FollowUpState.AFVIST) and not self.leads.allows(actor):
+            raise TransitionError(leads_only(self.leads))
+        key = f"{to.value}:{job_order_id}:{candidate_id}:v{version}" if version is not None else None
+        # A typed interview date means that day in Copenhagen (09:00 there), stored as UTC like every moment.
+        interview_at = None
+        if when is not None:
+            interview_at = datetime.combine(when, INTERVIEW_AT, cards.LOCAL_ZONE).astimezone(UTC)
+        fu = await self.store.transition(
+            job_order_id,
+            candidate_id,
+            to,
+            actor,
+            idempotency_key=key,
+            expected_version=version,
+            interview_at=interview_at if to is FollowUpState.SAMTALE else None,
+            start_date=when if to is FollowUpState.ANSAT else None,
+        )
+        note = texts.CARD_STATUS_SET.format(label=fu.label, actor=actor, when=cards.when(self.clock()))
+        return fu, note
+
+    async def mine(self, upn: str) -> list[FollowUp]:
+        """The consultant's own follow-ups; candidates still waiting for a lead are not theirs yet."""
+        return [f for f in await self.store.for_consultant(upn) if f.state is not FollowUpState.FORESLAAET]
+
+    async def funnel(self, job_order_id: str) -> Funnel | None:
+        return await self.store.known_funnel(job_order_id)
+
+    async def report(self, period: Period | None) -> OutcomeReport:
+        """Hires per scheme and their 3-month outcome ("rapport"), today in Copenhagen time."""
+        records, jobs = await self.store.placements()
+        return outcome_report(
+            records,
+            jobs,
+            today=cards.local(self.clock()).date(),
+            config=self.outcomes,
+            period=period,
+            months_to_check=self.store.rules.three_month_check.months_after_start,
+        )
+
+    async def explain(self, job_order_id: str, candidate_id: str) -> str:
+        job = await self.store.get_job_order(job_order_id)
+        if job is None:
+            return texts.JOB_ORDER_NOT_FOUND.format(job_order_id=job_order_id)
+        index = await self.pool.get()
+        return index.explain(job, candidate_id, top=self.top).message

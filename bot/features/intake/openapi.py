@@ -1,0 +1,170 @@
+"""The OpenAPI 3.1 description of the job order API, served at ``/api/openapi.json``.
+
+Why generated: the JobOrder schema comes from the pydantic model the handler validates with, so
+the description cannot drift from what the API accepts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.ui import texts
+from matching.models import JobOrder
+
+MAX_BATCH = 500  # job orders in one request
+
+
+def openapi_spec(max_body_bytes: int = 1_048_576, max_batch: int = MAX_BATCH) -> dict[str, Any]:
+    """OpenAPI 3.1 for the job order API; the JobOrder schema comes from the pydantic model itself."""
+    job_schema = JobOrder.model_json_schema(ref_template="#/components/schemas/{model}", mode="validation")
+    defs = job_schema.pop("$defs", {})
+    error = {"type": "object", "required": ["fejl"], "properties": {"fejl": {"type": "string"}}}
+    field_error = {
+        "type": "object",
+        "required": ["felt", "besked"],
+        "properties": {"felt": {"type": "string"}, "besked": {"type": "string"}},
+    }
+    accepted = {
+        "type": "object",
+        "required": ["besked", "jobordrer"],
+        "properties": {
+            "besked": {"type": "string"},
+            "jobordrer": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "resultat", "resultat_tekst", "i_koe"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "resultat": {"type": "string", "enum": ["created", "unchanged", "revised"]},
+                        "resultat_tekst": {"type": "string"},
+                        "i_koe": {"type": "boolean", "description": texts.OPENAPI_QUEUED},
+                    },
+                },
+            },
+        },
+    }
+    invalid = {
+        "type": "object",
+        "required": ["fejl"],
+        "properties": {
+            "fejl": {"type": "string"},
+            "jobordrer": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["index", "felter"],
+                    "properties": {
+                        "index": {"type": "integer"},
+                        "felter": {"type": "array", "items": field_error},
+                    },
+                },
+            },
+        },
+    }
+    state = {
+        "type": "object",
+        "required": ["id", "titel", "virksomhed", "status", "status_tekst", "revideret", "tragt"],
+        "properties": {
+            "id": {"type": "string"},
+            "titel": {"type": "string"},
+            "virksomhed": {"type": "string"},
+            "status": {"type": "string", "enum": ["queued", "shortlisted", "dead", "unknown"]},
+            "status_tekst": {"type": "string"},
+            "revideret": {"type": "boolean", "description": texts.OPENAPI_REVISED},
+            "tragt": {
+                "type": "object",
+                "additionalProperties": {"type": "integer", "minimum": 0},
+                "description": texts.OPENAPI_FUNNEL,
+            },
+        },
+    }
+
+    def body(description: str, schema: str) -> dict[str, Any]:
+        return {
+            "description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+        }
+
+    def err(description: str) -> dict[str, Any]:
+        return body(description, "Error")
+
+    auth_errors = {
+        "401": err(texts.OPENAPI_401),
+        "403": err(texts.OPENAPI_403),
+        "503": err(texts.OPENAPI_503),
+    }
+    too_large = texts.OPENAPI_413.format(max_body_bytes=max_body_bytes, max_batch=max_batch)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": texts.OPENAPI_TITLE,
+            "version": "1.0.0",
+            "description": texts.OPENAPI_DESCRIPTION,
+        },
+        "security": [{"bearer": []}, {"apiKey": []}],
+        "paths": {
+            "/api/jobordrer": {
+                "post": {
+                    "operationId": "postJobOrders",
+                    "summary": texts.OPENAPI_POST_SUMMARY,
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "oneOf": [
+                                        {"$ref": "#/components/schemas/JobOrder"},
+                                        {
+                                            "type": "array",
+                                            "minItems": 1,
+                                            "maxItems": max_batch,
+                                            "items": {"$ref": "#/components/schemas/JobOrder"},
+                                        },
+                                    ]
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "202": body(texts.OPENAPI_202, "Accepted"),
+                        "200": body(texts.OPENAPI_200, "Accepted"),
+                        "400": err(texts.OPENAPI_400),
+                        "413": err(too_large),
+                        "415": err(texts.OPENAPI_415),
+                        "422": body(texts.OPENAPI_422, "Invalid"),
+                        **auth_errors,
+                    },
+                }
+            },
+            "/api/jobordrer/{job_order_id}": {
+                "get": {
+                    "operationId": "getJobOrder",
+                    "summary": texts.OPENAPI_GET_SUMMARY,
+                    "parameters": [
+                        {"name": "job_order_id", "in": "path", "required": True, "schema": {"type": "string"}}
+                    ],
+                    "responses": {
+                        "200": body(texts.OPENAPI_GET_200, "JobOrderState"),
+                        "404": err(texts.OPENAPI_404),
+                        **auth_errors,
+                    },
+                }
+            },
+        },
+        "components": {
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+            },
+            "schemas": {
+                **defs,
+                "JobOrder": job_schema,
+                "Error": error,
+                "FieldError": field_error,
+                "Accepted": accepted,
+                "Invalid": invalid,
+                "JobOrderState": state,
+            },
+        },
+    }

@@ -1,0 +1,364 @@
+"""The shortlist: match a job order, post its card, record the leads' decisions, show more.
+
+Why one capability: the card is the match unit's shared view of a job order. Whichever path asks
+(a typed ``match``, the card's "Match nu", the intake worker) there is one card per job order
+content, and every decision or status redraws that card in place so every lead sees the same
+state. Teams is reached only through the ``Messenger`` protocol (``bot.turn``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from bot.commands import CardAction, action, command
+from bot.domain.clock import Clock, utc_now
+from bot.domain.errors import TransitionError
+from bot.domain.leads import Leads
+from bot.domain.models import ShortlistCounts, ShortlistEntry
+from bot.domain.states import FollowUpState
+from bot.features.intake.worker import ChannelNotInstalled, PostingInProgress
+from bot.features.pool import PoolIndex
+from bot.observability import Metrics
+from bot.store import FollowUpStore
+from bot.store.conversations import HANDOVER_PENDING, HANDOVER_SENT, ConversationStore
+from bot.turn import ActionResult, Messenger, Posted, Reply, Turn
+from bot.ui import cards, texts
+from matching.models import JobOrder, job_digest
+from matching.results import Shortlist
+
+log = logging.getLogger("matchbot.services")
+
+MAX_SHOWN = 500  # rows a "Vis flere" can ask for: more than any shortlist has
+
+
+def leads_only(leads: Leads) -> str:
+    """The refusal a non-lead gets for a decision."""
+    return texts.DECISION_LEADS_ONLY.format(leads=", ".join(leads.listed))
+
+
+async def _ready(value: JobOrder) -> JobOrder:
+    """A value already in hand, as an awaitable for ``asyncio.gather``."""
+    return value
+
+
+async def _given(value: ShortlistCounts) -> ShortlistCounts:
+    return value
+
+
+class ShortlistService:
+    """Match a job order, post its card, record decisions and update the card in place."""
+
+    def __init__(
+        self,
+        store: FollowUpStore,
+        conversations: ConversationStore,
+        messenger: Messenger,
+        pool: PoolIndex,
+        *,
+        channel_id: str,
+        top: int,
+        metrics: Metrics,
+        clock: Clock = utc_now,
+        leads: Leads | None = None,
+    ) -> None:
+        self.store = store
+        self.conversations = conversations
+        self.messenger = messenger
+        self.pool = pool
+        self.leads = leads or Leads()
+        self.channel_id = channel_id
+        self.top = top
+        self.metrics = metrics
+        self.clock = clock
+
+    # --- commands and card actions ----------------------------------------------------------------
+
+    @command("match", usage=texts.USAGE_MATCH, help=texts.CMD_MATCH, args=1, ids=("job",), changes_state=True)
+    async def match_command(self, turn: Turn, args: tuple[str, ...]) -> Reply:
+        return await self.match_and_post(args[0], turn)
+
+    @action(cards.VERB_MATCH)
+    async def match_pressed(self, turn: Turn, pressed: CardAction) -> ActionResult:
+        reply = await self.match_and_post(pressed.job, turn)
+        # Posted into this very chat, the reply is empty: the presser still gets an answer.
+        text = reply.text or texts.SHORTLIST_POSTED_HERE.format(job_order_id=pressed.job)
+        return ActionResult(text=text, extra=[Reply(card=reply.card)] if reply.card else [])
+
+    @action(cards.VERB_APPROVE, record=True)
+    async def approve_pressed(self, turn: Turn, pressed: CardAction) -> ActionResult:
+        return await self.decide(pressed.job, pressed.cand, True, turn.actor, pressed.version)
+
+    @action(cards.VERB_REJECT, record=True)
+    async def reject_pressed(self, turn: Turn, pressed: CardAction) -> ActionResult:
+        reason = pressed.text(f"reason_{pressed.cand}")
+        if reason not in texts.CARD_REJECT_REASONS:  # only the card's choices, never free text here
+            return ActionResult(text=texts.REJECT_NEEDS_REASON)
+        note = pressed.text(f"note_{pressed.cand}") or None
+        return await self.decide(pressed.job, pressed.cand, False, turn.actor, pressed.version, reason, note)
+
+    @action(cards.VERB_SHOW_MORE)
+    async def show_more_pressed(self, turn: Turn, pressed: CardAction) -> ActionResult:
+        shown = min(max(pressed.number("shown"), 0), MAX_SHOWN)  # a client's number, not a count to trust
+        return ActionResult(card=await self.show_more(pressed.job, shown))
+
+    # --- matching and posting -----------------------------------------------------------------------
+
+    async def match(self, job: JobOrder) -> Shortlist:
+        index = await self.pool.get()
+        with self.metrics.match_latency.time():
+            shortlist = index.match(job, top=self.top)
+        # The consultants come from the index just checked against pool_version, and the job order is
+        # in hand: the store need not read either again.
+        consultants: dict[str, str] = {}
+        for r in shortlist.results:
+            profile = index.get(r.candidate_id)
+            if profile is not None:
+                consultants[r.candidate_id] = profile.consultant
+        await self.store.save_shortlist(
+            job.id, shortlist.results, consultants=consultants, job=job, counts=_counts(shortlist)
+        )
+        return shortlist
+
+    async def _target(self, origin: Turn | None) -> tuple[dict[str, Any], bool] | None:
+        """The match unit's channel when the bot is installed there, else the conversation asked in."""
+        if self.channel_id:
+            ref = await self.conversations.get_channel(self.channel_id)
+            if ref is not None:
+                return ref, True
+        if origin is not None:
+            return origin.reference, origin.conversation_type == "channel"
+        return None
+
+    async def match_and_post(self, job_order_id: str, origin: Turn | None) -> Reply:
+        job = await self.store.get_job_order(job_order_id)
+        if job is None:
+            return Reply(texts.JOB_ORDER_NOT_FOUND.format(job_order_id=job_order_id))
+        shortlist = await self.match(job)
+        if not shortlist.results:
+            return Reply(texts.SHORTLIST_EMPTY.format(job_order_id=job.id, considered=shortlist.considered))
+        counts = _counts(shortlist)
+        target = await self._target(origin)
+        if target is None:
+            return Reply(card=await self.render(job.id, job=job, counts=counts))
+        try:
+            posted = await self._post_or_refresh(job, target, counts=counts)
+        except PostingInProgress:
+            return Reply(texts.SHORTLIST_BEING_POSTED.format(job_order_id=job.id))  # a double click
+        if posted is None:
+            return Reply(texts.SHORTLIST_UPDATED.format(job_order_id=job.id))
+        log.info("shortlist posted", extra={"job_order_id": job.id, "candidates": len(shortlist.results)})
+        if (
+            origin is not None
+            and posted.reference.get("conversation", {}).get("id") != origin.conversation_id
+        ):
+            return Reply(texts.SHORTLIST_POSTED.format(job_order_id=job.id))
+        return Reply()
+
+    async def publish_shortlist(self, job: JobOrder, *, revised: bool) -> None:
+        """Match and post for the intake worker; raises when nothing could be posted so it retries."""
+        if not self.channel_id:  # a setting, not a wait: fail (dead letter) rather than wait for ever
+            raise RuntimeError("MATCH_CHANNEL_ID is not set")
+        target = await self._target(None)
+        if target is None:
+            raise ChannelNotInstalled(self.channel_id)
+        shortlist = await self.match(job)
+        # ``revised`` needs no note here: render reads the stored revision, so every redraw shows it.
+        if not shortlist.results:
+            await self.messenger.send_text(
+                target[0], texts.SHORTLIST_EMPTY.format(job_order_id=job.id, considered=shortlist.considered)
+            )
+            return
+        card = await self.render(job.id, job=job, counts=_counts(shortlist))
+        # The stream gives the intake its own exactly-once; no claim (a killed worker would hold it).
+        await self._post_or_refresh(job, target, card, claim=False)
+
+    async def _post_or_refresh(
+        self,
+        job: JobOrder,
+        target: tuple[dict[str, Any], bool],
+        card: cards.Card | None = None,
+        *,
+        claim: bool = True,
+        counts: ShortlistCounts | None = None,
+    ) -> Posted | None:
+        """Post the job order's card, or re-rank the card already posted for the same content (None).
+
+        One job order, one card, whichever path asks (a typed 'match', 'Match nu', the intake worker):
+        a card for the same content is refreshed, not posted again. With ``claim`` the first post
+        happens under a claim and the card location is read again once it is won, so a post that
+        finished meanwhile is refreshed rather than duplicated; PostingInProgress while another runs.
+        Revised content gets a card of its own, marked revised.
+        """
+        digest = job_digest(job)
+        if await self._refreshed(job, digest, card, counts):
+            return None
+        if claim and not await self.conversations.claim_posting(job.id):
+            raise PostingInProgress(job.id)
+        try:
+            if claim and await self._refreshed(job, digest, card, counts):  # posted while we waited
+                return None
+            reference, new_thread = target
+            posted = await self.messenger.post(
+                reference, card or await self.render(job.id, job=job, counts=counts), new_thread=new_thread
+            )
+            await self.conversations.save_card(
+                job.id, posted.reference, posted.activity_id, cards.SHOW_FIRST, digest
+            )
+        finally:
+            if claim:
+                await self.conversations.release_posting(job.id)
+        self.metrics.shortlists_posted.inc()
+        return posted
+
+    async def _refreshed(
+        self, job: JobOrder, digest: str, card: cards.Card | None, counts: ShortlistCounts | None
+    ) -> bool:
+        """Re-rank the card already posted for this content, if there is one."""
+        posted_before = await self.conversations.get_card(job.id)
+        if posted_before is None or posted_before.digest != digest:
+            return False
+        await self.refresh(job.id, card or await self.render(job.id, job=job, counts=counts))
+        return True
+
+    async def report_to_channel(self, text: str) -> None:
+        target = await self._target(None)
+        if target is None:
+            raise ChannelNotInstalled(self.channel_id)
+        await self.messenger.send_text(target[0], text)
+
+    # --- the card -------------------------------------------------------------------------------------
+
+    async def rows(self, job_order_id: str) -> list[cards.CandidateRow]:
+        entries: list[ShortlistEntry]
+        entries, handed = await asyncio.gather(
+            self.store.get_shortlist(job_order_id), self.conversations.handover_states(job_order_id)
+        )
+        index = self.pool.loaded
+        rows = []
+        for e in entries:  # each entry carries its record's version and reason: no read per row
+            profile = index.get(e.candidate_id) if index is not None else None
+            decision = e.decision  # the lead's decision, never a later status (shown separately)
+            moved_on = decision is not None and e.state is not decision
+            rows.append(
+                cards.CandidateRow(
+                    rank=e.rank,
+                    candidate_id=e.candidate_id,
+                    jobcenter=profile.jobcenter if profile else "–",
+                    consultant=e.consultant or "–",
+                    score=e.score,
+                    reasons=e.reasons,
+                    state=e.state.value,
+                    version=e.version,
+                    decision_label=decision.label if decision else None,
+                    decided_by=e.decided_by,
+                    decided_at=e.decided_at,
+                    status_label=e.state.label if moved_on else None,
+                    status_by=e.status_by if moved_on else None,
+                    status_at=e.status_at if moved_on else None,
+                    reason=e.reason,
+                    handed_over=handed.get(e.candidate_id) == HANDOVER_SENT,
+                    unreachable=handed.get(e.candidate_id) == HANDOVER_PENDING,
+                )
+            )
+        return rows
+
+    async def render(
+        self,
+        job_order_id: str,
+        shown: int | None = None,
+        sent_note: str | None = None,
+        *,
+        job: JobOrder | None = None,
+        counts: ShortlistCounts | None = None,
+    ) -> cards.Card:
+        """The shortlist card as it stands. ``job`` and ``counts`` (the stored job order and the
+        match's considered/excluded counts, when in hand) save a read each."""
+        job, location, rows, revised_at, stored = await asyncio.gather(
+            self.store.get_job_order(job_order_id) if job is None else _ready(job),
+            self.conversations.get_card(job_order_id),
+            self.rows(job_order_id),
+            self.store.job_order_revised_at(job_order_id),
+            self.store.shortlist_counts(job_order_id) if counts is None else _given(counts),
+        )
+        if job is None:
+            raise TransitionError(texts.JOB_ORDER_NOT_FOUND.format(job_order_id=job_order_id))
+        if shown is None:
+            shown = location.shown if location else cards.SHOW_FIRST
+        view = cards.ShortlistView(
+            job=job,
+            rows=rows,
+            considered=stored.considered if stored else 0,
+            excluded=dict(stored.excluded) if stored else {},
+            shown=shown,
+            sent_note=sent_note,
+            revised_at=revised_at,
+            deciders=self.leads.listed,
+        )
+        return cards.shortlist_card(view)
+
+    async def refresh(self, job_order_id: str, card: cards.Card | None = None) -> cards.Card:
+        """Redraw the card and update the posted one in place, so every lead sees the same state."""
+        card = card or await self.render(job_order_id)
+        location = await self.conversations.get_card(job_order_id)
+        if location is not None:
+            await self.messenger.update(Posted(location.reference, location.activity_id), card)
+        return card
+
+    # --- decisions ------------------------------------------------------------------------------------
+
+    async def decide(
+        self,
+        job_order_id: str,
+        candidate_id: str,
+        approve: bool,
+        actor: str,
+        version: int,
+        reason: str | None = None,
+        note: str | None = None,
+    ) -> ActionResult:
+        """Godkend/Afvis. The idempotency key (verb, record, card version) makes a double click or a
+        Teams retry a no-op; a second lead deciding the same candidate gets the state machine's refusal."""
+        target = FollowUpState.GODKENDT if approve else FollowUpState.AFVIST
+        if not self.leads.allows(actor):
+            return ActionResult(text=leads_only(self.leads))  # no state change, the card stays as it is
+        key = f"{target.value}:{job_order_id}:{candidate_id}:v{version}"
+        message = None
+        try:
+            await self.store.transition(
+                job_order_id,
+                candidate_id,
+                target,
+                actor,
+                note,
+                idempotency_key=key,
+                expected_version=version,
+                reason=texts.CARD_REJECT_REASONS.get(reason or "", reason) if not approve else None,
+            )
+        except TransitionError as exc:
+            message = await self._already(job_order_id, candidate_id) or exc.message
+        card = await self.refresh(job_order_id)
+        return ActionResult(card=card, text=message)
+
+    async def _already(self, job_order_id: str, candidate_id: str) -> str | None:
+        fu = await self.store.get_followup(job_order_id, candidate_id)
+        if fu is None or fu.state is FollowUpState.FORESLAAET:
+            return None
+        # the decision, not the latest status: "allerede godkendt af <lead>", never "allerede ansat af …"
+        decided = next((h for h in fu.history if h.from_state is FollowUpState.FORESLAAET), None)
+        if decided is None:
+            return None
+        return texts.ALREADY_DECIDED.format(
+            candidate_id=candidate_id, label=decided.to_state.label.lower(), actor=decided.actor or "?"
+        )
+
+    async def show_more(self, job_order_id: str, shown: int) -> cards.Card:
+        shown = max(shown, cards.SHOW_FIRST) + cards.SHOW_STEP  # the card's count, never below the first page
+        await self.conversations.set_card_shown(job_order_id, shown)
+        return await self.refresh(job_order_id, await self.render(job_order_id, shown=shown))
+
+
+def _counts(shortlist: Shortlist) -> ShortlistCounts:
+    """What the card's "considered/excluded" lines show, stored with the shortlist."""
+    return ShortlistCounts(considered=shortlist.considered, excluded=dict(shortlist.excluded))

@@ -1,0 +1,158 @@
+"""The consultant's follow-up cards: the hand-over, the reminder, their open follow-ups (``mine``) and a
+job order's funnel (``overblik``).
+
+The quick status buttons offer exactly the steps the state machine allows from the current state
+(``bot.domain.states.consultant_next``); their labels are ``texts.STATUS_BUTTON_LABELS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from bot.domain.models import Funnel
+from bot.domain.states import FUNNEL_EXITS, FUNNEL_PATH, NEEDS_DATE, FollowUpState, consultant_next
+from bot.ui import texts
+from bot.ui.cards.base import (
+    VERB_STATUS,
+    Card,
+    action,
+    adaptive_card,
+    bullet,
+    table,
+    text_block,
+    title_block,
+    when,
+)
+from bot.ui.cards.job_orders import job_facts
+from bot.ui.cards.shortlist import CandidateRow
+from matching.models import JobOrder
+
+# Date input on consultant cards: interview date for "samtale", start date for "ansat".
+STATUS_DATE_INPUT = "dato"
+# States in which the hand-over card's "do this before the deadline" line still applies.
+_BEFORE_APPLYING = frozenset({FollowUpState.GODKENDT.value, FollowUpState.KONTAKTET.value})
+
+
+@dataclass(frozen=True, slots=True)
+class StatusView:
+    """A follow-up as the consultant sees it on hand-over and reminder cards."""
+
+    job_order_id: str
+    candidate_id: str
+    state: str
+    state_label: str
+    version: int
+    updated_at: datetime | None = None
+    deadline: date | None = None
+    note: str | None = None  # last change, e.g. "Status sat til Kontaktet af … "
+    referred: bool = False  # the candidate was henvist med mødepligt on this job order
+
+
+def _next_states(status: StatusView) -> tuple[FollowUpState, ...]:
+    """The state machine is the only source of what may come next; an unknown code offers nothing."""
+    try:
+        return consultant_next(FollowUpState(status.state))
+    except ValueError:
+        return ()
+
+
+def _status_actions(status: StatusView) -> list[dict[str, Any]]:
+    return [
+        action(
+            texts.STATUS_BUTTON_LABELS[to.value],
+            VERB_STATUS,
+            {"job": status.job_order_id, "cand": status.candidate_id, "to": to.value, "v": status.version},
+        )
+        for to in _next_states(status)
+    ]
+
+
+def _status_lines(status: StatusView) -> list[dict[str, Any]]:
+    lines = [text_block(texts.CARD_STATUS_NOW.format(label=status.state_label, when=when(status.updated_at)))]
+    if status.note:
+        lines.append(text_block(status.note, weight="Bolder", spacing="None"))
+    if not _next_states(status):  # closed: no buttons, so say why instead of "opdatér status med knapperne"
+        lines.append(text_block(texts.CARD_STATUS_CLOSED, isSubtle=True, spacing="None"))
+    dated = [texts.STATUS_BUTTON_LABELS[s.value] for s in _next_states(status) if s in NEEDS_DATE]
+    if dated:  # only when a possible next step needs a date (interview or start)
+        label = texts.CARD_STATUS_DATE.format(labels=texts.quoted_list(dated))
+        lines.append({"type": "Input.Date", "id": STATUS_DATE_INPUT, "label": label})
+    return lines
+
+
+def _do_next(job: JobOrder, deadline: date | None) -> list[dict[str, Any]]:
+    """What the consultant does next: refer with obligation to attend when the company wants that."""
+    if job.referral_with_obligation:
+        if deadline:
+            return [text_block(texts.CARD_HANDOVER_DO_BY_REFERRAL.format(deadline=when(deadline)))]
+        return [text_block(texts.CARD_HANDOVER_REFERRAL)]
+    return [text_block(texts.CARD_HANDOVER_DO_BY.format(deadline=when(deadline)))] if deadline else []
+
+
+def handover_card(job: JobOrder, row: CandidateRow, status: StatusView) -> Card:
+    deadline = job.deadline or status.deadline
+    body: list[dict[str, Any]] = [
+        title_block(texts.CARD_HANDOVER_TITLE.format(candidate_id=row.candidate_id)),
+        text_block(texts.CARD_HANDOVER_INTRO.format(candidate_id=row.candidate_id)),
+        job_facts(job),
+        text_block(texts.CARD_HANDOVER_WHY, weight="Bolder"),
+        *[text_block(bullet(r), spacing="None") for r in list(row.reasons)[:3]],
+    ]
+    if status.state in _BEFORE_APPLYING:  # after applying or referring, the instruction is old news
+        body += _do_next(job, deadline)
+    if status.state == FollowUpState.UDEBLEVET.value and status.referred:
+        body.append(text_block(texts.CARD_NO_SHOW_REFERRED, color="Warning"))
+    body += _status_lines(status)
+    return adaptive_card(
+        body,
+        _status_actions(status),
+        fallback=texts.CARD_HANDOVER_TITLE.format(candidate_id=row.candidate_id),
+    )
+
+
+def reminder_card(status: StatusView, message: str) -> Card:
+    title = texts.CARD_REMINDER_TITLE.format(
+        candidate_id=status.candidate_id, job_order_id=status.job_order_id
+    )
+    body = [
+        title_block(title),
+        text_block(texts.CARD_REMINDER_TEXT.format(message=message)),
+        *_status_lines(status),
+    ]
+    return adaptive_card(body, _status_actions(status), fallback=title)
+
+
+def mine_card(lines: Sequence[StatusView]) -> Card:
+    body: list[dict[str, Any]] = [title_block(texts.CARD_MINE_TITLE)]
+    if not lines:
+        body.append(text_block(texts.CARD_MINE_EMPTY))
+    for s in lines:
+        applying = s.deadline and s.state in _BEFORE_APPLYING  # after applying the deadline is history
+        due = texts.CARD_MINE_DUE.format(deadline=when(s.deadline)) if applying else ""
+        body.append(
+            text_block(
+                texts.CARD_MINE_LINE.format(
+                    candidate_id=s.candidate_id, job_order_id=s.job_order_id, label=s.state_label, due=due
+                )
+            )
+        )
+    return adaptive_card(body, fallback=texts.CARD_MINE_TITLE)
+
+
+def funnel_card(job_order_id: str, funnel: Funnel) -> Card:
+    """The way to a job step by step (how many reached it, how many stand there now), then the ways out."""
+    title = texts.CARD_FUNNEL_TITLE.format(job_order_id=job_order_id)
+    path = [list(texts.CARD_FUNNEL_COLUMNS)]
+    path += [[s.label, str(funnel.reached[s]), str(funnel.current[s])] for s in FUNNEL_PATH]
+    exits = [list(texts.CARD_FUNNEL_EXIT_COLUMNS)] + [[s.label, str(funnel.current[s])] for s in FUNNEL_EXITS]
+    body = [
+        title_block(title),
+        table(path, [3, 1, 1]),
+        text_block(texts.CARD_FUNNEL_EXITS, weight="Bolder"),
+        table(exits, [3, 1]),
+        text_block(texts.CARD_FUNNEL_NOTE, isSubtle=True, size="Small"),
+    ]
+    return adaptive_card(body, fallback=title)

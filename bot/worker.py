@@ -1,0 +1,213 @@
+"""``create_worker(settings)``: the intake worker and what it runs on, without the Teams activity handler.
+
+Why its own composition: ``matchbot worker`` scales job order intake out next to ``matchbot serve``;
+it needs the stores, the pool, the shortlist publisher and a way to post cards (``TeamsMessenger``),
+but neither the router nor the edge that answers Teams. ``create_app`` (``bot.app``) builds the same
+core through this function and adds the rest on top, so both run the same code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from dataclasses import dataclass
+
+from aiohttp import web
+from tenacity.wait import WaitBaseT
+
+from bot.domain.clock import Clock, utc_now
+from bot.domain.leads import Leads
+from bot.domain.reminders import load_reminder_rules
+from bot.features.intake import IntakeWorker
+from bot.features.pool import PoolIndex
+from bot.features.shortlist import ShortlistService
+from bot.observability import Metrics, Readiness, add_ops_routes, request_id_middleware, setup_logging
+from bot.store import FollowUpStore
+from bot.store.connection import Redis, check_durability, client_from_url, embedded_client
+from bot.store.conversations import ConversationStore
+from bot.store.intake import IntakeQueue
+from bot.teams.messenger import TeamsMessenger
+from bot.ui import texts
+from config.settings import Settings
+
+log = logging.getLogger("matchbot.app")
+
+# The start-up durability check (CONFIG GET) must not hold the bot back when Redis is slow or down.
+DURABILITY_CHECK_TIMEOUT_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class Worker:
+    """Everything the intake worker runs on; ``create_app`` builds on the same object."""
+
+    settings: Settings
+    redis: Redis  # the type comes through bot.store.connection: only bot/store imports redis
+    owns_redis: bool
+    clock: Clock
+    metrics: Metrics
+    readiness: Readiness
+    store: FollowUpStore
+    conversations: ConversationStore
+    messenger: TeamsMessenger
+    pool: PoolIndex
+    leads: Leads
+    shortlists: ShortlistService
+    intake: IntakeWorker
+
+    async def start(self) -> None:
+        """Tell the operator at start-up what is not set up for production."""
+        settings = self.settings
+        if settings.local_mode:
+            log.warning(
+                "LOCAL MODE: MicrosoftAppId is empty, Bot Framework authentication is OFF "
+                "(Bot Framework Emulator and tests only)"
+            )
+        else:
+            log.info("bot framework authentication on", extra={"app_type": settings.app_type})
+        if not settings.match_channel_id:
+            log.warning("MATCH_CHANNEL_ID is empty: job orders from the API cannot be posted anywhere")
+        if not settings.match_leads:
+            log.warning(
+                "MATCH_LEADS is empty: everyone in the match channel may approve and reject candidates"
+            )
+        if settings.redis_url:  # the embedded demo store has warned already and has no CONFIG
+            await _check_redis(self.redis)
+
+    async def close(self) -> None:
+        await self.messenger.close()
+        if self.owns_redis:
+            await self.redis.aclose()
+
+
+def create_worker(
+    settings: Settings,
+    *,
+    redis: Redis | None = None,
+    clock: Clock | None = None,
+    retry_wait: WaitBaseT | None = None,
+    stock_transport: bool = False,
+) -> Worker:
+    """Build the stores, the pool, the messenger, the shortlist publisher and the intake worker.
+
+    ``redis`` and ``clock`` are injected by tests; the rest comes from settings.
+    """
+    now = clock or utc_now
+    owns_redis = redis is None
+    if redis is None:
+        redis = client_from_url(settings.redis_url) if settings.redis_url else embedded_client()
+    prefix = settings.redis_key_prefix
+    metrics = Metrics()
+    readiness = Readiness()
+    store = FollowUpStore(
+        redis, prefix, now, rules=load_reminder_rules(), retention_days=settings.retention_days
+    )
+    conversations = ConversationStore(redis, prefix)
+    messenger = TeamsMessenger(
+        settings, conversations, retry_wait=retry_wait, stock_transport=stock_transport
+    )
+    pool = PoolIndex(store)
+    leads = Leads.of(settings.match_leads)
+    shortlists = ShortlistService(
+        store,
+        conversations,
+        messenger,
+        pool,
+        channel_id=settings.match_channel_id,
+        top=settings.shortlist_size,
+        metrics=metrics,
+        clock=now,
+        leads=leads,
+    )
+    intake = IntakeWorker(
+        queue=IntakeQueue(redis, prefix, claim_idle_ms=settings.intake_claim_idle_ms),
+        store=store,
+        publisher=shortlists,
+        metrics=metrics,
+        max_failures=settings.intake_max_failures,
+    )
+    client = redis
+
+    async def redis_ok() -> bool:
+        return bool(await client.ping())
+
+    async def pool_loaded() -> bool:
+        return pool.loaded is not None
+
+    async def consumer_running() -> bool:
+        return intake.running
+
+    readiness.add_check("redis", redis_ok)
+    readiness.add_check("pool", pool_loaded)
+    readiness.add_check("stream_consumer", consumer_running)
+    metrics.pool_size.set_function(lambda: float(len(pool.loaded)) if pool.loaded is not None else 0.0)
+    return Worker(
+        settings,
+        redis,
+        owns_redis,
+        now,
+        metrics,
+        readiness,
+        store,
+        conversations,
+        messenger,
+        pool,
+        leads,
+        shortlists,
+        intake,
+    )
+
+
+async def _check_redis(redis: Redis) -> None:
+    """Warn the operator at start-up when Redis could evict or drop data (see README, Redis in production)."""
+    try:
+        await asyncio.wait_for(check_durability(redis), timeout=DURABILITY_CHECK_TIMEOUT_SECONDS)
+    except Exception as exc:  # noqa: BLE001 - Redis down at start-up: readiness reports it; the bot starts
+        log.warning("redis durability could not be checked", extra={"error": type(exc).__name__})
+
+
+# --- `matchbot worker` -----------------------------------------------------------------------------
+
+
+async def run_worker(settings: Settings) -> int:
+    """The same worker as inside `matchbot serve`, alone; SIGTERM/SIGINT stop it gracefully.
+
+    It listens on ``WORKER_PORT`` for ``/healthz``, ``/readyz`` and ``/metrics`` only, so an
+    orchestrator can see the worker alive, ready and how far behind the stream is, without the
+    worker also answering Teams or the job order API.
+    """
+    if not settings.redis_url:  # an embedded store shares nothing with `serve`: there is no queue to work
+        print(texts.NEEDS_REDIS_URL, file=sys.stderr)
+        return 2
+    setup_logging(settings.log_level)
+    worker = create_worker(settings)
+    ops = web.Application(middlewares=[request_id_middleware])
+    add_ops_routes(ops, worker.metrics, worker.readiness)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    ops_runner = web.AppRunner(ops, access_log=None)
+    try:
+        await worker.start()
+        await ops_runner.setup()
+        host, port = settings.host, settings.worker_port
+        try:
+            await web.TCPSite(ops_runner, host, port).start()
+        except OSError as exc:  # port taken or not allowed: say which, no traceback
+            error = exc.strerror or type(exc).__name__
+            print(texts.WORKER_PORT_UNAVAILABLE.format(host=host, port=port, error=error), file=sys.stderr)
+            return 2
+        print(texts.WORKER_OPS_LISTENING.format(host=host, port=port), flush=True)
+        # Load the pool before taking work: entries claimed now would only wait for the index.
+        # Liveness answers meanwhile; /readyz says 503 until the pool is loaded and the consumer runs.
+        await worker.pool.get()
+        print(texts.WORKER_STARTED.format(consumer=worker.intake.consumer), flush=True)
+        await worker.intake.run(stop)
+    finally:
+        await ops_runner.cleanup()
+        await worker.close()
+    return 0

@@ -1,0 +1,353 @@
+"""The candidate pool as fixed-width numpy columns: what the index filters and scores over.
+
+Each *distinct* normalised title, skill and language is kept once in a vocabulary, and a profile
+becomes one row of small integers (vocabulary ids, a certificate bitmask, a postcode index), so a job
+order costs one ``rapidfuzz`` pass over the vocabulary plus numpy gathers over rows. ``upsert`` and
+``remove`` change one row and never rebuild; an inverted index title -> rows (CSR) lets a job order
+touch only candidates with a relevant title.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from matching.geo import PostcodeTable
+from matching.models import Benefit, CandidateProfile, certificate_catalog
+from matching.normalize import Normalizer, language_key
+from matching.taxonomy import Taxonomy
+
+IntArray = npt.NDArray[np.int32]
+FloatArray = npt.NDArray[np.float64]
+BitArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+BENEFITS = list(Benefit)
+BENEFIT_CODE = {b: i for i, b in enumerate(BENEFITS)}
+NO_DATE = 0
+SLOT_KINDS = ("desired", "experience", "skills", "languages")
+_SCALARS = ("present", "active", "hours", "pc", "commute", "benefit", "certs", "avail")
+
+
+class Vocabulary:
+    """Distinct keys, index 0 = the empty key used to pad rows. Keys are never removed (cheap)."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = [""]
+        self.index: dict[str, int] = {"": 0}
+
+    def add(self, key: str) -> int:
+        i = self.index.get(key)
+        if i is None:
+            i = self.index[key] = len(self.keys)
+            self.keys.append(key)
+        return i
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+@dataclass(slots=True)
+class EncodedProfile:
+    active: bool
+    hours: int
+    postcode: int
+    commute: float
+    benefit: int
+    certs: int
+    available: int
+    desired: list[int]
+    experience: list[int]
+    skills: list[int]
+    languages: list[int]
+
+
+def colmax(values: FloatArray, slots: IntArray, n: int, rows: IntArray | None) -> FloatArray:
+    """Row-wise max of ``values[slots]``, one contiguous column at a time (fast for narrow slots)."""
+    out: FloatArray = values[slots[:n, 0] if rows is None else slots[rows, 0]]
+    for k in range(1, slots.shape[1]):
+        np.maximum(out, values[slots[:n, k] if rows is None else slots[rows, k]], out=out)
+    return out
+
+
+def color(bits: BitArray, slots: IntArray, rows: IntArray) -> BitArray:
+    """Row-wise OR of ``bits[slots]`` for ``rows``."""
+    out: BitArray = bits[slots[rows, 0]]
+    for k in range(1, slots.shape[1]):
+        np.bitwise_or(out, bits[slots[rows, k]], out=out)
+    return out
+
+
+def popcount(values: BitArray) -> IntArray:
+    return np.bitwise_count(values.astype(np.uint64)).astype(np.int32)
+
+
+def certificate_bits() -> dict[str, int]:
+    """One bit per certificate of the catalogue, in catalogue order."""
+    return {c.code: 1 << i for i, c in enumerate(certificate_catalog().certificate)}
+
+
+class CandidateColumns:
+    """Rows of encoded profiles plus the vocabularies they point into; no scoring here."""
+
+    def __init__(
+        self, taxonomy: Taxonomy, postcode_table: PostcodeTable, *, compact_after: int = 10_000
+    ) -> None:
+        self.taxonomy = taxonomy
+        self.normalizer: Normalizer = taxonomy.normalizer
+        self.postcodes = postcode_table
+        self.compact_after = compact_after  # upserted title postings before the CSR is rebuilt
+        self.cert_bits = certificate_bits()
+        self.profiles: list[CandidateProfile | None] = []
+        self.row_of: dict[str, int] = {}
+        self._free: list[int] = []
+        self.titles = Vocabulary()
+        self._title_occ: list[int] = [-1]
+        self.title_mods: list[str] = [""]  # per title key: the part before a generic head
+        self._title_has_head: list[bool] = [False]
+        self.title_has_head: BoolArray = np.zeros(1, dtype=bool)
+        self.title_occ: IntArray = np.full(1, -1, dtype=np.int32)
+        self.skills = Vocabulary()
+        self.languages = Vocabulary()
+        self._memo_titles: dict[tuple[str, ...], list[int]] = {}
+        self._memo_skills: dict[tuple[str, ...], list[int]] = {}
+        self._memo_langs: dict[tuple[str, ...], list[int]] = {}
+        self.n = 0  # rows in use (including freed ones)
+        # Rows added by upsert after the last compaction wait in ``_post_extra``; entries may be stale
+        # (a profile changed its titles) and are re-checked against the slot arrays per query.
+        self._post_ptr: IntArray = np.zeros(1, dtype=np.int32)
+        self._post_rows: IntArray = np.zeros(0, dtype=np.int32)
+        self._post_extra: dict[int, list[int]] = {}
+        self._post_extra_count = 0
+        self._alloc(1024, {"desired": 2, "experience": 2, "skills": 4, "languages": 2})
+
+    # --- storage ---------------------------------------------------------------------------------
+
+    def _alloc(self, capacity: int, widths: dict[str, int]) -> None:
+        self._cap = capacity
+        self.present = np.zeros(capacity, dtype=bool)
+        self.active = np.zeros(capacity, dtype=bool)
+        self.hours = np.zeros(capacity, dtype=np.int16)
+        self.pc = np.zeros(capacity, dtype=np.int32)
+        self.commute = np.zeros(capacity, dtype=np.float64)
+        self.benefit = np.zeros(capacity, dtype=np.int8)
+        self.certs = np.zeros(capacity, dtype=np.int64)
+        self.avail = np.zeros(capacity, dtype=np.int32)
+        self.slots: dict[str, IntArray] = {
+            k: np.zeros((capacity, w), dtype=np.int32, order="F") for k, w in widths.items()
+        }
+
+    def _grow(self, capacity: int) -> None:
+        old_n = self.n
+        arrays = {name: getattr(self, name) for name in _SCALARS}
+        slots = self.slots
+        self._alloc(capacity, {k: v.shape[1] for k, v in slots.items()})
+        for name, arr in arrays.items():
+            getattr(self, name)[:old_n] = arr[:old_n]
+        for k, v in slots.items():
+            self.slots[k][:old_n] = v[:old_n]
+
+    def _widen(self, kind: str, width: int) -> None:
+        old = self.slots[kind]
+        new = np.zeros((self._cap, width), dtype=np.int32, order="F")
+        new[:, : old.shape[1]] = old
+        self.slots[kind] = new
+
+    # --- encoding --------------------------------------------------------------------------------
+
+    def _title_ids(self, titles: Sequence[str]) -> list[int]:
+        """Vocabulary ids of a title list; memoised per list (pools repeat the same lists a lot)."""
+        memo = self._memo_titles.get(tuple(titles))
+        if memo is not None:
+            return memo
+        ids: list[int] = []
+        for title in titles:
+            for key in self.normalizer.title_keys(title):
+                before = len(self.titles)
+                i = self.titles.add(key)
+                if i == before:
+                    mod, head = self.normalizer.split_head(key)
+                    self.title_mods.append(mod)
+                    self._title_has_head.append(bool(head))
+                    occ = self.taxonomy.lookup_key(key)
+                    self._title_occ.append(self.taxonomy.index_of[occ] if occ is not None else -1)
+                if i not in ids:
+                    ids.append(i)
+        self._memo_titles[tuple(titles)] = ids
+        return ids
+
+    def _skill_ids(self, skills: Sequence[str]) -> list[int]:
+        memo = self._memo_skills.get(tuple(skills))
+        if memo is not None:
+            return memo
+        ids: list[int] = []
+        for s in skills:
+            key = self.normalizer.skill_key(s)
+            if key and (i := self.skills.add(key)) not in ids:
+                ids.append(i)
+        self._memo_skills[tuple(skills)] = ids
+        return ids
+
+    def _lang_ids(self, languages: Sequence[str]) -> list[int]:
+        memo = self._memo_langs.get(tuple(languages))
+        if memo is None:
+            memo = list(dict.fromkeys(self.languages.add(language_key(lang)) for lang in languages))
+            self._memo_langs[tuple(languages)] = memo
+        return memo
+
+    def _encode(self, p: CandidateProfile) -> EncodedProfile:
+        certs = 0
+        for c in p.certificates:
+            certs |= self.cert_bits.get(c, 0)
+        return EncodedProfile(
+            active=p.active,
+            hours=p.hours_per_week,
+            postcode=self.postcodes.index_of(p.postcode),
+            commute=p.max_commute_km,
+            benefit=BENEFIT_CODE[p.benefit],
+            certs=certs,
+            available=p.available_from.toordinal() if p.available_from else NO_DATE,
+            desired=self._title_ids(p.desired_titles),
+            experience=self._title_ids(p.experience_titles),
+            skills=self._skill_ids(p.skills),
+            languages=self._lang_ids(p.languages),
+        )
+
+    def _write(self, row: int, e: EncodedProfile) -> None:
+        self.present[row] = True
+        self.active[row] = e.active
+        self.hours[row] = e.hours
+        self.pc[row] = e.postcode
+        self.commute[row] = e.commute
+        self.benefit[row] = e.benefit
+        self.certs[row] = e.certs
+        self.avail[row] = e.available
+        for kind, ids in (
+            ("desired", e.desired),
+            ("experience", e.experience),
+            ("skills", e.skills),
+            ("languages", e.languages),
+        ):
+            if len(ids) > self.slots[kind].shape[1]:
+                self._widen(kind, len(ids))
+            arr = self.slots[kind]
+            arr[row, : len(ids)] = ids
+            arr[row, len(ids) :] = 0
+
+    def sync_title_occ(self) -> None:
+        """Refresh the per-title arrays after new titles joined the vocabulary."""
+        if len(self.title_occ) != len(self._title_occ):
+            self.title_occ = np.asarray(self._title_occ, dtype=np.int32)
+            self.title_has_head = np.asarray(self._title_has_head, dtype=bool)
+
+    # --- mutation --------------------------------------------------------------------------------
+
+    def load(self, profiles: Iterable[CandidateProfile]) -> None:
+        """Replace every row with a whole pool; a later profile with the same id replaces the earlier."""
+        latest: dict[str, CandidateProfile] = {}
+        for p in profiles:
+            latest[p.id] = p
+        encoded = [self._encode(p) for p in latest.values()]
+        n = len(encoded)
+        widths = {kind: max([len(getattr(e, kind)) for e in encoded] + [1]) for kind in SLOT_KINDS}
+        self._alloc(max(1024, int(n * 1.25)), widths)
+        self.present[:n] = True
+        self.active[:n] = [e.active for e in encoded]
+        self.hours[:n] = [e.hours for e in encoded]
+        self.pc[:n] = [e.postcode for e in encoded]
+        self.commute[:n] = [e.commute for e in encoded]
+        self.benefit[:n] = [e.benefit for e in encoded]
+        self.certs[:n] = [e.certs for e in encoded]
+        self.avail[:n] = [e.available for e in encoded]
+        for kind in widths:
+            lists: list[list[int]] = [getattr(e, kind) for e in encoded]
+            lengths = np.fromiter((len(ids) for ids in lists), dtype=np.int64, count=n)
+            flat = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int32, count=int(lengths.sum()))
+            rows = np.repeat(np.arange(n), lengths)
+            cols = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+            self.slots[kind][rows, cols] = flat
+        self.profiles = list(latest.values())
+        self.row_of = {cid: i for i, cid in enumerate(latest)}
+        self._free = []
+        self.n = n
+        self._compact_postings()
+
+    def _compact_postings(self) -> None:
+        """Rebuild the title -> rows CSR from the slot arrays (vectorised; no profile is re-read)."""
+        n = self.n
+        title_cols = [self.slots["desired"][:n], self.slots["experience"][:n]]
+        titles = np.concatenate([c.ravel(order="F") for c in title_cols])
+        rows = np.concatenate([np.tile(np.arange(n, dtype=np.int32), c.shape[1]) for c in title_cols])
+        keep = (titles > 0) & self.present[:n][rows]
+        titles, rows = titles[keep], rows[keep]
+        order = np.argsort(titles, kind="stable")
+        self._post_rows = rows[order].astype(np.int32)
+        counts = np.bincount(titles, minlength=len(self.titles))
+        self._post_ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+        self._post_extra = {}
+        self._post_extra_count = 0
+
+    def upsert(self, profile: CandidateProfile) -> None:
+        """Add or replace one profile in place."""
+        encoded = self._encode(profile)
+        row = self.row_of.get(profile.id)
+        if row is None:
+            if self._free:
+                row = self._free.pop()
+            else:
+                if self.n >= self._cap:
+                    self._grow(self._cap * 2)
+                row = self.n
+                self.n += 1
+                self.profiles.append(None)
+            self.row_of[profile.id] = row
+        self.profiles[row] = profile
+        self._write(row, encoded)
+        for t in (*encoded.desired, *encoded.experience):
+            self._post_extra.setdefault(t, []).append(row)
+        self._post_extra_count += len(encoded.desired) + len(encoded.experience)
+        if self._post_extra_count > max(self.compact_after, len(self._post_rows) // 4):
+            self._compact_postings()
+
+    def remove(self, candidate_id: str) -> bool:
+        row = self.row_of.pop(candidate_id, None)
+        if row is None:
+            return False
+        self.profiles[row] = None
+        self.present[row] = False
+        self._free.append(row)
+        return True
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    def get(self, candidate_id: str) -> CandidateProfile | None:
+        row = self.row_of.get(candidate_id)
+        return None if row is None else self.profiles[row]
+
+    def profile(self, row: int) -> CandidateProfile:
+        p = self.profiles[row]
+        assert p is not None
+        return p
+
+    def __len__(self) -> int:
+        return len(self.row_of)
+
+    def candidate_rows(self, title_ids: IntArray) -> IntArray:
+        """Rows that have (or had) one of ``title_ids``; deduplicated, present rows only."""
+        ptr, post = self._post_ptr, self._post_rows
+        parts = [post[ptr[t] : ptr[t + 1]] for t in title_ids.tolist() if t + 1 < len(ptr)]
+        extra = [r for t in title_ids.tolist() for r in self._post_extra.get(t, ())]
+        if extra:
+            parts.append(np.asarray(extra, dtype=np.int32))
+        if not parts:
+            return np.zeros(0, dtype=np.int32)
+        mark = np.zeros(self.n, dtype=bool)  # a mask dedups faster than np.unique at this size
+        for part in parts:
+            mark[part] = True
+        mark &= self.present[: self.n]
+        result: IntArray = np.flatnonzero(mark).astype(np.int32)
+        return result

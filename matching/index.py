@@ -1,0 +1,467 @@
+"""The match index: hard filters and a 0–100 score with named parts, vectorised over the pool.
+
+Built for a pool of 100k candidates (see :mod:`matching.columns`): a job order costs one
+``rapidfuzz.process.cdist`` over the title vocabulary, then numpy over the rows that have a relevant
+title. Reasons (Danish text, :mod:`matching.explain`) are only produced for the candidates shown
+(the top N) and for ``explain``.
+
+Decision on ``available_from``: a hard filter ("tilgaengelig") when the candidate is first available
+more than ``filters.availability_grace_days`` days after the job order's ``start_date``; a job order
+without a start date filters nobody. Consultants can then see exactly why with ``explain``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from config import ConfigError
+from matching import explain, texts
+from matching.columns import (
+    BENEFIT_CODE,
+    BENEFITS,
+    BitArray,
+    BoolArray,
+    CandidateColumns,
+    FloatArray,
+    IntArray,
+    colmax,
+    color,
+    popcount,
+)
+from matching.explain import Evidence, Overlap, TitleEvidence
+from matching.geo import PostcodeTable, postcodes
+from matching.models import CandidateProfile, EmploymentType, JobOrder
+from matching.normalize import language_key
+from matching.results import Exclusion, Explanation, MatchResult, Shortlist
+from matching.rules import MatchRules, load_rules
+from matching.taxonomy import Taxonomy, default_taxonomy
+
+MAX_BITS = 63  # skills/languages of one job order are bits of an int64
+
+
+@dataclass(slots=True)
+class _JobContext:
+    """Everything computed once per job order."""
+
+    job: JobOrder
+    title_val: FloatArray  # per title vocab entry: 0–1 credit
+    title_sim: FloatArray  # per title vocab entry: best rapidfuzz ratio
+    job_occ: frozenset[int]
+    related_occ: frozenset[int]
+    skill_keys: list[str]
+    skill_bits: BitArray | None
+    lang_keys: list[str]
+    lang_bits: BitArray | None
+    wanted_certs: int
+    distances: FloatArray  # per postcode index
+    weight_total: float
+
+
+@dataclass(slots=True)
+class _Evaluation:
+    ctx: _JobContext
+    excluded: dict[str, int]
+    rows: IntArray  # rows passing every filter with some title credit
+    scores: FloatArray  # their scores, rounded to 1 decimal
+    considered: int
+    relevant: int
+
+
+class MatchIndex:
+    """A candidate pool prepared for fast matching; one per pool version.
+
+    ``taxonomy`` and ``rules`` default to the configured ones; pass them in to match with others.
+    """
+
+    def __init__(
+        self,
+        taxonomy: Taxonomy | None = None,
+        rules: MatchRules | None = None,
+        *,
+        postcode_table: PostcodeTable | None = None,
+        workers: int = 1,
+        compact_after: int = 10_000,
+    ) -> None:
+        self.rules = rules or load_rules()
+        self.taxonomy = taxonomy or default_taxonomy()
+        self.normalizer = self.taxonomy.normalizer
+        self.postcodes = postcode_table or postcodes()
+        self.workers = workers
+        if len(self.rules.eligibility) != len(EmploymentType):
+            raise ConfigError(texts.CONFIG_ELIGIBILITY_INCOMPLETE)
+        self._cols = CandidateColumns(self.taxonomy, self.postcodes, compact_after=compact_after)
+        self._cert_texts = {code: explain.certificate_text(code) for code in self._cols.cert_bits}
+
+    @classmethod
+    def build(
+        cls,
+        profiles: Iterable[CandidateProfile],
+        taxonomy: Taxonomy | None = None,
+        rules: MatchRules | None = None,
+        *,
+        postcode_table: PostcodeTable | None = None,
+        workers: int = 1,
+        compact_after: int = 10_000,
+    ) -> MatchIndex:
+        """Index a whole pool; a later profile with the same id replaces the earlier one."""
+        index = cls(
+            taxonomy, rules, postcode_table=postcode_table, workers=workers, compact_after=compact_after
+        )
+        index._cols.load(profiles)
+        return index
+
+    # --- the pool ----------------------------------------------------------------------------------
+
+    def upsert(self, profile: CandidateProfile) -> None:
+        """Add or replace one profile in place."""
+        self._cols.upsert(profile)
+
+    def remove(self, candidate_id: str) -> bool:
+        return self._cols.remove(candidate_id)
+
+    def get(self, candidate_id: str) -> CandidateProfile | None:
+        return self._cols.get(candidate_id)
+
+    def __len__(self) -> int:
+        return len(self._cols)
+
+    @property
+    def distinct_titles(self) -> int:
+        """Size of the title vocabulary (what one job order's fuzzy pass runs over)."""
+        return len(self._cols.titles)
+
+    # --- per job order -----------------------------------------------------------------------------
+
+    def _title_similarity(self, job_keys: list[str]) -> FloatArray:
+        """Best similarity of any job title key to each title vocabulary entry."""
+        cols = self._cols
+        if not job_keys:
+            return np.zeros(len(cols.titles))
+        sims = process.cdist(
+            job_keys, cols.titles.keys, scorer=fuzz.ratio, dtype=np.float32, workers=self.workers
+        )
+        # Compounds with the same generic head ("-medarbejder", "-hjælper") look alike to a plain
+        # ratio ("Slagterimedarbejder" ≈ "Lagermedarbejder" (90)); the similarity of the first
+        # parts caps it, so only spellings of the same trade stay high.
+        # (Only when both titles have such a head: a misspelt head must not hide a good match.)
+        job_split = [self.normalizer.split_head(k) for k in job_keys]
+        mod_sims = process.cdist(
+            [m for m, _ in job_split],
+            cols.title_mods,
+            scorer=fuzz.ratio,
+            dtype=np.float32,
+            workers=self.workers,
+        )
+        both = np.array([bool(h) for _, h in job_split])[:, None] & cols.title_has_head[None, :]
+        sim: FloatArray = np.where(both, np.minimum(sims, mod_sims), sims).max(axis=0).astype(np.float64)
+        return sim
+
+    def _skill_bits(self, skill_keys: list[str]) -> BitArray | None:
+        """Per skill vocabulary entry: bit j set when it is close enough to the job's skill j."""
+        if not skill_keys:
+            return None
+        cutoff = self.rules.skills.cutoff
+        hits = (
+            process.cdist(
+                skill_keys,
+                self._cols.skills.keys,
+                scorer=fuzz.ratio,
+                dtype=np.float32,
+                score_cutoff=cutoff,
+                workers=self.workers,
+            )
+            >= cutoff
+        )
+        hits[:, 0] = False
+        weights = (np.int64(1) << np.arange(len(skill_keys), dtype=np.int64))[:, None]
+        bits: BitArray = (hits.astype(np.int64) * weights).sum(axis=0).astype(np.int64)
+        return bits
+
+    def _lang_bits(self, lang_keys: list[str]) -> BitArray | None:
+        """Per language vocabulary entry: bit j set when it is the job's language j."""
+        if not lang_keys:
+            return None
+        langs = self._cols.languages
+        bits = np.zeros(len(langs), dtype=np.int64)
+        for j, key in enumerate(lang_keys):
+            i = langs.index.get(key)
+            if i is not None:
+                bits[i] |= np.int64(1) << np.int64(j)
+        return bits
+
+    def _context(self, job: JobOrder) -> _JobContext:
+        cols = self._cols
+        cols.sync_title_occ()
+        rules = self.rules
+        job_keys = list(self.normalizer.title_keys(job.title))
+        occ_ids = frozenset(o for o in (self.taxonomy.lookup_key(k) for k in job_keys) if o is not None)
+        related = set().union(*(self.taxonomy.related(o) for o in occ_ids)) - occ_ids if occ_ids else set()
+        sim = self._title_similarity(job_keys)
+        sim[0] = 0.0
+        floor = rules.title.floor
+        val = np.clip((sim - floor) / (100.0 - floor), 0.0, 1.0)
+        job_occ_idx = frozenset(self.taxonomy.index_of[o] for o in occ_ids)
+        related_idx = frozenset(self.taxonomy.index_of[o] for o in related)
+        # Credit per occupation (last slot: titles without an occupation, index -1), then one gather.
+        occ_credit = np.zeros(len(self.taxonomy) + 1)
+        occ_credit[list(related_idx)] = rules.title.related_credit
+        occ_credit[list(job_occ_idx)] = rules.title.synonym_credit
+        val = np.maximum(val, occ_credit[cols.title_occ])
+        val[0] = 0.0
+
+        skill_keys = list(dict.fromkeys(k for k in (self.normalizer.skill_key(s) for s in job.skills) if k))
+        skill_keys = skill_keys[:MAX_BITS]
+        lang_keys = list(dict.fromkeys(language_key(lang) for lang in job.languages))[:MAX_BITS]
+        wanted = 0
+        for c in job.required_certificates:
+            wanted |= cols.cert_bits.get(c, 0)
+        for o in occ_ids:
+            for c in self.taxonomy.by_id[o].certificates:
+                wanted |= cols.cert_bits.get(c, 0)
+
+        w = rules.weights
+        total = w.title + w.experience + w.distance
+        total += w.skills if skill_keys else 0.0
+        total += w.languages if lang_keys else 0.0
+        total += w.certificates if wanted else 0.0
+        return _JobContext(
+            job=job,
+            title_val=val,
+            title_sim=sim,
+            job_occ=job_occ_idx,
+            related_occ=related_idx,
+            skill_keys=skill_keys,
+            skill_bits=self._skill_bits(skill_keys),
+            lang_keys=lang_keys,
+            lang_bits=self._lang_bits(lang_keys),
+            wanted_certs=wanted,
+            distances=self.postcodes.distances_from_index(self.postcodes.index_of(job.postcode)),
+            weight_total=total if total > 0 else 1.0,
+        )
+
+    def _relevance(self, ctx: _JobContext, rows: IntArray | None = None) -> tuple[FloatArray, FloatArray]:
+        """Best desired-title and experience-title credit per row (all used rows when ``rows`` is None).
+
+        Slot arrays are column-major, so each slot column is one contiguous gather.
+        """
+        cols = self._cols
+        return (
+            colmax(ctx.title_val, cols.slots["desired"], cols.n, rows),
+            colmax(ctx.title_val, cols.slots["experience"], cols.n, rows),
+        )
+
+    def _filter_masks(self, ctx: _JobContext, rows: IntArray) -> list[tuple[str, BoolArray]]:
+        """The hard filters over ``rows``, in the order their reason is reported (the first failing wins).
+
+        Must agree with :func:`matching.explain.exclusion`, which words the same rules.
+        """
+        job, cols = ctx.job, self._cols
+        allowed = np.zeros(len(BENEFITS), dtype=bool)
+        for b in self.rules.eligibility[job.employment_type]:
+            allowed[BENEFIT_CODE[b]] = True
+        req = 0
+        for c in job.required_certificates:
+            req |= cols.cert_bits.get(c, 0)
+        masks: list[tuple[str, BoolArray]] = [
+            ("inaktiv", cols.active[rows]),
+            ("ydelse", allowed[cols.benefit[rows]]),
+            ("certifikat", (cols.certs[rows] & req) == req),
+            ("timer", cols.hours[rows] >= job.hours_per_week),
+            ("afstand", ctx.distances[cols.pc[rows]] <= cols.commute[rows] + 1e-9),
+        ]
+        if job.start_date is not None:
+            latest = job.start_date.toordinal() + self.rules.filters.availability_grace_days
+            masks.append(("tilgaengelig", cols.avail[rows] <= latest))
+        return masks
+
+    def _scores(
+        self, ctx: _JobContext, rows: IntArray, title: FloatArray, experience: FloatArray
+    ) -> dict[str, FloatArray]:
+        """Component values 0–1 for ``rows`` (already filtered); title parts computed by the caller."""
+        cols = self._cols
+        out: dict[str, FloatArray] = {"title": title, "experience": experience}
+        d = ctx.distances[cols.pc[rows]]
+        out["distance"] = np.power(0.5, d / self.rules.distance.half_km)
+        if ctx.skill_bits is not None:
+            bits = color(ctx.skill_bits, cols.slots["skills"], rows)
+            out["skills"] = popcount(bits) / len(ctx.skill_keys)
+        if ctx.lang_bits is not None:
+            bits = color(ctx.lang_bits, cols.slots["languages"], rows)
+            out["languages"] = popcount(bits) / len(ctx.lang_keys)
+        if ctx.wanted_certs:
+            have = cols.certs[rows] & np.int64(ctx.wanted_certs)
+            out["certificates"] = popcount(have) / bin(ctx.wanted_certs).count("1")
+        return out
+
+    def _total(self, ctx: _JobContext, parts: dict[str, FloatArray], size: int) -> FloatArray:
+        w = self.rules.weights
+        total = np.zeros(size)
+        for name, values in parts.items():
+            weight: float = getattr(w, name)
+            total += weight * values
+        result: FloatArray = np.round(100.0 * total / ctx.weight_total, 1)
+        return result
+
+    def _evaluate(self, job: JobOrder) -> _Evaluation:
+        """Relevance by title, then the hard filters, then the score of everyone who is left."""
+        ctx = self._context(job)
+        rows = self._cols.candidate_rows(np.flatnonzero(ctx.title_val > 0).astype(np.int32))
+        title, experience = self._relevance(ctx, rows)
+        relevant = (title > 0) | (experience > 0)  # drops stale postings
+        rows, title, experience = rows[relevant], title[relevant], experience[relevant]
+        excluded: dict[str, int] = {}
+        keep = np.ones(len(rows), dtype=bool)
+        for name, ok in self._filter_masks(ctx, rows):
+            failing = int(np.count_nonzero(keep & ~ok))
+            if failing:
+                excluded[name] = failing
+            keep &= ok
+        passing = rows[keep]
+        parts = self._scores(ctx, passing, title[keep], experience[keep])
+        scores = self._total(ctx, parts, len(passing))
+        return _Evaluation(ctx, excluded, passing, scores, len(self._cols), len(rows))
+
+    def _ranked(self, rows: IntArray, scores: FloatArray, top: int) -> list[tuple[int, float]]:
+        """Top ``top`` (row, score) above the minimum: score desc, then candidate id asc."""
+        if top <= 0:
+            return []
+        keep = scores >= self.rules.result.min_score
+        rows, scores = rows[keep], scores[keep]
+        if len(rows) > top:
+            kth = np.partition(scores, len(scores) - top)[len(scores) - top]
+            sel = scores >= kth  # keeps every tie at the boundary, sorted below by id
+            rows, scores = rows[sel], scores[sel]
+        pairs = [(int(r), float(s)) for r, s in zip(rows, scores, strict=True)]
+        pairs.sort(key=lambda rs: (-rs[1], self._cols.profile(rs[0]).id))
+        return pairs[:top]
+
+    # --- public queries ----------------------------------------------------------------------------
+
+    def match(self, job: JobOrder, top: int = 10) -> Shortlist:
+        """The shortlist for a job order: the best ``top`` candidates who pass every hard filter.
+
+        Candidates whose job wishes and experience resemble the job order in no way (title credit 0)
+        are never shortlisted; ``Shortlist.excluded`` counts the hard-filter exclusions among the
+        others ("of the people who fit by title, 12 live too far away"), which is what a lead acts on.
+        """
+        ev = self._evaluate(job)
+        results = self._results(ev.ctx, self._ranked(ev.rows, ev.scores, top))
+        return Shortlist(
+            job_order_id=job.id,
+            results=results,
+            excluded=ev.excluded,
+            considered=ev.considered,
+            relevant=ev.relevant,
+        )
+
+    def exclusion(self, job: JobOrder, p: CandidateProfile) -> Exclusion | None:
+        """The first hard filter ``p`` fails for ``job`` with a Danish reason, or None."""
+        return explain.exclusion(job, p, self.rules, self.postcodes)
+
+    def explain(self, job: JobOrder, candidate_id: str, top: int = 10) -> Explanation:
+        """Why a named candidate is or is not on the shortlist of ``top``."""
+        row = self._cols.row_of.get(candidate_id)
+        if row is None:
+            return explain.unknown(candidate_id)
+        found = self.exclusion(job, self._cols.profile(row))
+        if found is not None:
+            return explain.excluded(found)
+        ev = self._evaluate(job)
+        hit = np.flatnonzero(ev.rows == row)
+        if len(hit) == 0:  # passes the filters but nothing in its titles resembles the job order
+            one = np.array([row], dtype=np.int32)
+            zero = np.zeros(1)
+            score = float(self._total(ev.ctx, self._scores(ev.ctx, one, zero, zero), 1)[0])
+            (result,) = self._results(ev.ctx, [(row, score)])
+            return explain.no_title(result, job.title)
+        score = float(ev.scores[int(hit[0])])
+        (result,) = self._results(ev.ctx, [(row, score)])
+        ties = np.flatnonzero(ev.scores == score)
+        tied_before = sum(1 for i in ties if self._cols.profile(int(ev.rows[i])).id < candidate_id)
+        rank = int(np.count_nonzero(ev.scores > score)) + tied_before + 1
+        return explain.ranked(result, rank, min_score=self.rules.result.min_score, top=top)
+
+    # --- evidence for the shown candidates (top N only) --------------------------------------------
+
+    def _title_evidence(self, ctx: _JobContext, titles: Sequence[str]) -> TitleEvidence:
+        """The title with the highest credit, and where its credit comes from."""
+        best: tuple[float, str, int] = (0.0, "", 0)
+        index = self._cols.titles.index
+        for title in titles:
+            for key in self.normalizer.title_keys(title):
+                i = index.get(key)
+                if i is not None and ctx.title_val[i] > best[0]:
+                    best = (float(ctx.title_val[i]), title, i)
+        value, title, i = best
+        if value <= 0:
+            return explain.NO_TITLE
+        occ = int(self._cols.title_occ[i])
+        sim = float(ctx.title_sim[i])
+        floor = self.rules.title.floor
+        fuzzy = max(0.0, (sim - floor) / (100.0 - floor))
+        if occ in ctx.job_occ:
+            return TitleEvidence(title, value, fuzzy, sim, self.taxonomy.occupations[occ].title, "same")
+        if occ in ctx.related_occ:
+            return TitleEvidence(title, value, fuzzy, sim, self.taxonomy.occupations[occ].title, "related")
+        return TitleEvidence(title, value, fuzzy, sim, "", "none")
+
+    def _job_skill_labels(self, ctx: _JobContext) -> dict[str, str]:
+        labels: dict[str, str] = {}
+        for s in ctx.job.skills:
+            key = self.normalizer.skill_key(s)
+            if key and key not in labels:
+                labels[key] = s.lower()
+        return {k: labels[k] for k in ctx.skill_keys}
+
+    def _results(self, ctx: _JobContext, ranked: Sequence[tuple[int, float]]) -> list[MatchResult]:
+        """Named contributions and Danish reasons, for the shown candidates only."""
+        if not ranked:
+            return []
+        cols = self._cols
+        rows = np.array([r for r, _ in ranked], dtype=np.int32)
+        title, experience = self._relevance(ctx, rows)
+        parts = self._scores(ctx, rows, title, experience)
+        skill_bits = color(ctx.skill_bits, cols.slots["skills"], rows) if ctx.skill_bits is not None else None
+        labels = self._job_skill_labels(ctx) if ctx.skill_keys else {}
+        cert_codes = [c for c, bit in cols.cert_bits.items() if ctx.wanted_certs & bit]
+        cert_texts = [self._cert_texts[c] for c in cert_codes]
+        wanted_skills = list(labels.values())
+        weights = self.rules.weights
+        weighted = [(name, float(getattr(weights, name)), values) for name, values in parts.items()]
+        total = ctx.weight_total
+        job_title = self.normalizer.display_head(ctx.job.title)
+        out = []
+        for i, (row, score) in enumerate(ranked):
+            p = cols.profile(row)
+            points = {
+                name: round(100.0 * weight * float(values[i]) / total, 1) for name, weight, values in weighted
+            }
+            skills = certificates = languages = None
+            if skill_bits is not None:
+                bits = int(skill_bits[i])
+                matched = [labels[k] for j, k in enumerate(ctx.skill_keys) if bits >> j & 1]
+                skills = Overlap(matched, wanted_skills)
+            if "certificates" in parts:
+                have = [text for c, text in zip(cert_codes, cert_texts, strict=True) if c in p.certificates]
+                certificates = Overlap(have, cert_texts)
+            if "languages" in parts:
+                spoken = {language_key(lang) for lang in p.languages}
+                languages = Overlap([k for k in ctx.lang_keys if k in spoken], ctx.lang_keys)
+            evidence = Evidence(
+                p.id,
+                score,
+                points,
+                job_title,
+                self._title_evidence(ctx, p.desired_titles),
+                self._title_evidence(ctx, p.experience_titles),
+                skills,
+                certificates,
+                languages,
+                float(ctx.distances[cols.pc[row]]),
+            )
+            out.append(explain.match_result(evidence, self.rules.result.reasons_on_card))
+        return out

@@ -1,0 +1,119 @@
+"""The matching rules (``config/matching.toml``): weights, thresholds, eligibility and vocabulary.
+
+One validated, frozen object that is loaded once at the edge and *passed in* to the normaliser, the
+taxonomy and the index; nothing below this module reads the file on its own. Imports only models and
+config, so every other matching module can depend on it without a cycle.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from config import config_path, validate_file
+from matching import texts
+from matching.models import Benefit, EmploymentType
+
+Weight = Annotated[float, Field(ge=0, le=100)]
+Unit = Annotated[float, Field(ge=0, le=1)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NormalizationRules(_Section):
+    """Vocabulary for normalisation: words caseworkers will want to extend, so data, not code."""
+
+    # Phrases removed anywhere in a title ("(m/k)", "søges", "vi søger", "erfarne", ...).
+    noise_phrases: tuple[str, ...] = ("m/k", "k/m", "søges", "vi søger", "søger")
+    # Words after which the rest of a title is context ("til travlt lager i Brøndby").
+    tail_connectors: tuple[str, ...] = ("til", "i", "hos", "med", "på", "ved", "for", "fra")
+    # Heads too generic to stand alone: "Medarbejdere til lager" becomes "lagermedarbejdere".
+    generic_heads: tuple[str, ...] = ("medarbejder", "medarbejdere", "hjælper", "hjælpere")
+    # Words that separate alternatives in one title ("Chauffør/lagermedarbejder").
+    alternative_separators: tuple[str, ...] = ("eller", "og")
+    # Abbreviations, without the trailing dot: "medarb" -> "medarbejder".
+    abbreviations: dict[str, str] = Field(default_factory=lambda: {"medarb": "medarbejder"})
+
+
+class Weights(_Section):
+    title: Weight = 50.0
+    experience: Weight = 20.0
+    skills: Weight = 12.0
+    distance: Weight = 10.0
+    certificates: Weight = 4.0
+    languages: Weight = 4.0
+
+
+class TitleRules(_Section):
+    floor: Annotated[float, Field(ge=0, lt=100)] = 70.0
+    synonym_credit: Unit = 0.95
+    related_credit: Unit = 0.55
+    taxonomy_cutoff: Annotated[float, Field(ge=50, le=100)] = 90.0
+    # A fuzzy taxonomy hit must beat every other occupation by more than this, else no occupation.
+    taxonomy_margin: Annotated[float, Field(ge=0, le=20)] = 4.0
+
+
+class SkillRules(_Section):
+    cutoff: Annotated[float, Field(ge=50, le=100)] = 88.0
+
+
+class DistanceRules(_Section):
+    half_km: Annotated[float, Field(gt=0, le=500)] = 10.0
+
+
+class FilterRules(_Section):
+    availability_grace_days: Annotated[int, Field(ge=0, le=365)] = 14
+
+
+class ResultRules(_Section):
+    min_score: Annotated[float, Field(ge=0, le=100)] = 30.0
+    reasons_on_card: Annotated[int, Field(ge=1, le=10)] = 3
+
+
+def _default_eligibility() -> dict[EmploymentType, frozenset[Benefit]]:
+    ordinary = frozenset(
+        {Benefit.DAGPENGE, Benefit.KONTANTHJAELP_JOBPARAT, Benefit.UDDANNELSESHJAELP_JOBPARAT}
+    )
+    rules = {t: ordinary for t in EmploymentType}
+    rules[EmploymentType.FLEKSJOB] = frozenset({Benefit.LEDIGHEDSYDELSE})
+    return rules
+
+
+class MatchRules(_Section):
+    """Weights, thresholds and eligibility: the knobs a match unit lead may want to turn."""
+
+    weights: Weights = Weights()
+    title: TitleRules = TitleRules()
+    skills: SkillRules = SkillRules()
+    distance: DistanceRules = DistanceRules()
+    filters: FilterRules = FilterRules()
+    result: ResultRules = ResultRules()
+    eligibility: dict[EmploymentType, frozenset[Benefit]] = Field(default_factory=_default_eligibility)
+    normalization: NormalizationRules = NormalizationRules()
+
+    @field_validator("eligibility")
+    @classmethod
+    def _every_type(
+        cls, value: dict[EmploymentType, frozenset[Benefit]]
+    ) -> dict[EmploymentType, frozenset[Benefit]]:
+        missing = [t.value for t in EmploymentType if t not in value]
+        if missing:
+            raise ValueError(texts.CONFIG_MISSING_EMPLOYMENT_TYPES.format(types=", ".join(missing)))
+        return value
+
+
+def load_rules(path: Path | None = None) -> MatchRules:
+    """``config/matching.toml`` validated (cached for the default path)."""
+    if path is None:
+        return _default_rules()
+    return validate_file(MatchRules, path)
+
+
+@cache
+def _default_rules() -> MatchRules:
+    return validate_file(MatchRules, config_path("matching.toml"))

@@ -1,0 +1,167 @@
+"""Every Danish sentence the matching package writes for a person, in one place.
+
+Reasons reach shortlist cards, the CLI and ``hvorfor``; exclusion and explanation sentences reach
+consultants; validation and file messages reach whoever sent the data; config messages reach the
+operator. Keeping them here lets a reviewer read (and a translator change) the wording without
+reading the logic, and keeps ``matching`` free of ``bot`` imports. This module imports nothing.
+"""
+
+from __future__ import annotations
+
+# --- labels of the coded values (keyed by code: this module imports nothing) -------------------
+
+EMPLOYMENT_TYPE_LABELS: dict[str, str] = {
+    "ordinaert_job": "Ordinært job",
+    "loentilskud_privat": "Løntilskud, privat arbejdsgiver",
+    "loentilskud_offentlig": "Løntilskud, offentlig arbejdsgiver",
+    "virksomhedspraktik": "Virksomhedspraktik",
+    "nytteindsats": "Nytteindsats",
+    "fleksjob": "Fleksjob",
+    "jobrotation": "Jobrotation",
+    "voksenlaerling": "Voksenlærling",
+    "smaajob": "Småjob / job på få timer",
+}
+BENEFIT_LABELS: dict[str, str] = {
+    "dagpenge": "Dagpenge",
+    "kontanthjaelp_jobparat": "Kontanthjælp (jobparat)",
+    "uddannelseshjaelp_jobparat": "Uddannelseshjælp (jobparat)",
+    "ledighedsydelse": "Ledighedsydelse",
+}
+
+# --- reasons: one per score contribution ------------------------------------------------------
+
+TITLE_FUZZY = "{kind} '{title}' ≈ '{job}' ({sim:.0f})"
+TITLE_SYNONYM = "{kind} '{title}': samme fag som jobordren ({occupation})"
+TITLE_SAME_OCCUPATION = "{kind} '{title}': samme fag som jobordren"
+TITLE_RELATED = "Beslægtet fag: {occupation} ({kind_lower} '{title}')"
+TITLE_NONE = "Ingen {kind_plural} ligner '{job}'"
+# (capitalised, lower case, plural) for the two kinds of title a candidate has.
+KIND_DESIRED = ("Jobønske", "jobønske", "jobønsker")
+KIND_EXPERIENCE = ("Erfaring som", "erfaring som", "erfaringer")
+SKILLS = "Har {n} af {total} ønskede kompetencer: {skills}"
+SKILLS_NONE = "Ingen af de ønskede kompetencer ({skills})"
+DISTANCE = "{km} km fra arbejdsstedet"
+DISTANCE_NEAR = "Under 1 km fra arbejdsstedet"
+CERTIFICATES = "Har {labels}"
+CERTIFICATES_NONE = "Har ikke de typiske certifikater ({labels})"
+LANGUAGES = "Taler {langs}"
+LANGUAGES_NONE = "Taler ikke {langs}"
+AND = " og "
+
+# --- exclusions: the first hard filter a candidate fails ----------------------------------------
+
+EXCLUDED_INACTIVE = "Kandidaten er ikke aktiv i puljen"
+EXCLUDED_FLEKSJOB_ONLY = "Fleksjob er kun for kandidater på ledighedsydelse (kandidaten får {benefit})"
+EXCLUDED_LEDIGHEDSYDELSE = "Kandidater på ledighedsydelse matches kun til fleksjob (jobbet er {etype})"
+EXCLUDED_BENEFIT = "{benefit} giver ikke adgang til {etype}"
+EXCLUDED_CERTIFICATES = "Mangler {labels}"
+EXCLUDED_HOURS = "Kan arbejde {cand} timer om ugen; jobbet er på {job} timer"
+EXCLUDED_DISTANCE = "Bor {km} km fra arbejdsstedet; vil højst pendle {max} km"
+EXCLUDED_AVAILABLE = "Først ledig fra {available}; jobbet starter {start}"
+
+# --- explanations: why a named candidate is or is not on a shortlist ----------------------------
+
+EXPLAIN_UNKNOWN = "Kandidaten '{cid}' findes ikke i puljen."
+EXPLAIN_EXCLUDED = "Kandidaten '{cid}' er frasorteret: {reason}."
+EXPLAIN_NO_TITLE = (
+    "Kandidaten '{cid}' opfylder alle krav, men ingen jobønsker eller erfaringer ligner '{job}'."
+)
+EXPLAIN_BELOW_MIN = "Kandidaten '{cid}' opfylder alle krav, men scoren {score} er under grænsen {min}."
+EXPLAIN_BELOW_TOP = (
+    "Kandidaten '{cid}' opfylder alle krav og er nr. {rank} med score {score}; listen viser de {top} bedste."
+)
+EXPLAIN_ON_LIST = "Kandidaten '{cid}' er nr. {rank} på listen med score {score}: {reasons}."
+
+# --- CPR guard ----------------------------------------------------------------------------------
+
+CPR_REFUSAL = "CPR-numre må ikke indgå"
+CPR_REDACTED = "[CPR fjernet]"
+
+# --- validation of job orders and candidate profiles (field messages) ----------------------------
+
+VALIDATION_MESSAGES: dict[str, str] = {
+    "missing": "feltet mangler",
+    "extra_forbidden": "ukendt felt",
+    "string_type": "skal være tekst",
+    "int_type": "skal være et heltal",
+    "int_parsing": "skal være et heltal",
+    "float_parsing": "skal være et tal",
+    "float_type": "skal være et tal",
+    "bool_type": "skal være true eller false",
+    "bool_parsing": "skal være true eller false",
+    "list_type": "skal være en liste",
+    "date_from_datetime_parsing": "skal være en dato (ÅÅÅÅ-MM-DD)",
+    "date_parsing": "skal være en dato (ÅÅÅÅ-MM-DD)",
+    "date_type": "skal være en dato (ÅÅÅÅ-MM-DD)",
+    "model_type": "skal være et JSON-objekt",
+    "dict_type": "skal være et JSON-objekt",
+    "json_invalid": "ugyldig JSON",
+    "int_from_float": "skal være et heltal",
+    "finite_number": "skal være et endeligt tal",
+    "date_from_datetime_inexact": "skal være en dato (ÅÅÅÅ-MM-DD) uden klokkeslæt",
+    "date_future": "skal være en dato i fremtiden",
+    "string_unicode": "indeholder ugyldige tegn",
+    "union_tag_invalid": "har en ugyldig værdi",
+    "literal_error": "har en ugyldig værdi",
+    "enum": "har en ugyldig værdi",
+    "bytes_type": "skal være tekst",
+    "none_required": "skal være tom",
+    "list_too_long": "har for mange elementer",
+}
+VALIDATION_FALLBACK = "ugyldig værdi"
+AT_LEAST = "skal være mindst {limit}"
+AT_MOST = "må højst være {limit}"
+NOT_EMPTY = "må ikke være tom"
+MIN_CHARS = "skal have mindst {n} tegn"
+MAX_CHARS = "må højst have {n} tegn"
+MAX_ITEMS = "må højst have {n} elementer"
+BAD_FORMAT = "har et ugyldigt format"
+WHOLE_OBJECT = "(hele objektet)"
+ONE_OF = "skal være en af: {valid}"
+UNKNOWN_VALUE = "ukendt værdi '{value}'; gyldige værdier: {valid}"
+CERTIFICATE_NOT_TEXT = "certifikat skal være tekst"
+UNKNOWN_CERTIFICATE = "ukendt certifikat '{value}'; gyldige koder: {valid}"
+UNKNOWN_POSTCODE = "'{value}' er ikke et kendt dansk postnummer"
+NUMBER_NOT_BOOL = "skal være et tal, ikke true/false"
+YEAR_RANGE = "skal ligge mellem år {first} og {last}"
+DATE_FORMAT = "skal være en dato (ÅÅÅÅ-MM-DD)"
+DEADLINE_AFTER_START = "ansøgningsfristen ('deadline') ligger efter startdatoen ('start_date')"
+NO_TITLE = "mindst ét jobønske ('desired_titles') eller én erfaring ('experience_titles')"
+
+# --- input files (job orders, candidate pools) -------------------------------------------------
+
+FILE_NOT_FOUND = "filen findes ikke"
+FILE_IS_DIRECTORY = "er en mappe, ikke en fil"
+FILE_NO_ACCESS = "ingen adgang til filen"
+FILE_OS_ERROR = "kan ikke åbnes (systemfejl {code})"
+FILE_NOT_UTF8 = "filen er ikke UTF-8-tekst"
+FILE_NOT_TEXT = "filen er hverken UTF-8- eller Windows-1252-tekst"
+FILE_BAD_JSON = "ugyldig JSON"
+FILE_BAD_JSON_AT = "ugyldig JSON (kolonne {column})"
+FILE_BAD_CSV = "ugyldig CSV"
+FILE_NOT_OBJECT = "skal være et JSON-objekt"
+FILE_DUPLICATE_ID = "{kind} '{id}' findes også på {unit} {line}"
+FILE_EMPTY_POOL = "filen indeholder ingen kandidater"
+FILE_WHERE_FIELD = ", felt '{field}'"
+FILE_MORE_PROBLEMS = " (og {problems})"
+FILE_EXTRA_COLUMNS = "(ekstra kolonner)"
+LINE = "linje"
+ELEMENT = "element"  # a record's place in a JSON list: its line says nothing when the list is one line
+ID_CANDIDATE = "kandidat-id"
+ID_JOB_ORDER = "jobordre-id"
+ID_OTHER = "id"
+
+# --- configuration files (for the operator) ----------------------------------------------------
+
+CONFIG_FIELD = "{source}: felt '{field}': {message}"
+CONFIG_MISSING_EMPLOYMENT_TYPES = "mangler regler for ansættelsestyper: {types}"
+CONFIG_ELIGIBILITY_INCOMPLETE = "eligibility: alle ansættelsestyper skal have regler"
+CONFIG_TOO_FEW_OCCUPATIONS = "mindst {min} erhverv kræves, fandt {found}"
+CONFIG_DUPLICATE_OCCUPATION = "id '{id}' bruges også af occupation.{other}"
+CONFIG_UNKNOWN_RELATED = "ukendt erhverv '{related}' (i '{occupation}')"
+CONFIG_UNKNOWN_CERTIFICATE = "ukendt certifikatkode '{code}' (i '{occupation}'); gyldige: {valid}"
+CONFIG_EMPTY_VARIANT = "'{variant}' bliver tom efter normalisering"
+CONFIG_VARIANT_TAKEN = "varianten '{variant}' ('{key}') hører allerede til erhvervet '{owner}'"
+CONFIG_ALIAS_TAKEN = "alias '{alias}' bruges af både {first} og {second}"
+CONFIG_POSTCODE_DIGITS = "postnummer '{code}' er ikke 4 cifre"
+CONFIG_FILE_NOT_FOUND = "{path}: filen findes ikke"
