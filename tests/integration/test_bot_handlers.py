@@ -23,7 +23,7 @@ from bot.store.conversations import ConversationStore, TeamsUser
 from bot.turn import ActionResult, Posted, Reply, Turn
 from bot.ui import cards, texts
 from tests.fake_connector import card_text
-from tests.test_bot_e2e import candidates, job_order
+from tests.e2e.test_bot_e2e import candidates, job_order
 
 
 class RecordingMessenger:

@@ -25,7 +25,7 @@ from matching.models import Benefit, CandidateProfile, EmploymentType, JobOrder,
 from matching.privacy import contains_cpr
 from matching.taxonomy import Sector, Taxonomy, default_taxonomy
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"
 SCRIPT = REPO / "scripts" / "generate_sample_data.py"
 OCCUPATIONS = REPO / "config" / "occupations.toml"

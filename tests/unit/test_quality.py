@@ -20,7 +20,7 @@ from matching.io import load_candidates, load_job_order
 from matching.models import CandidateProfile, JobOrder
 from matching.rules import load_rules
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 EXPECTED = DATA / "expected_matches.json"
 JOB_FILES = sorted((DATA / "job_orders").glob("*.json"))
 SUBSIDISED_OR_ORDINARY = {"dagpenge", "kontanthjaelp_jobparat", "uddannelseshjaelp_jobparat"}

@@ -18,7 +18,7 @@ from tests.harness import CallCounter, running_bot, wait_until
 from tests.intake_support import LEAD, candidates, job_order_json
 from tests.redis_server import RedisServer
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _cards_for(bot_cards: list[dict[str, object]], job_id: str) -> int:

@@ -16,7 +16,7 @@ import ast
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("bot", "matching", "config")
 SDK = frozenset({"botbuilder", "botframework", "msrest"})
 REDIS = frozenset({"redis", "fakeredis"})

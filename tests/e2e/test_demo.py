@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.ui import texts
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_demo_runs_the_day_to_the_funnel_without_redis_or_teams(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from bot.cli import main
 from bot.teams.package import TEAMS_DIR, PackageError, manifest_for
 from bot.ui import texts
 
-SCHEMA = json.loads((Path(__file__).parent / "schemas" / "teams-manifest-1.30.schema.json").read_text())
+SCHEMA = json.loads((Path(__file__).parents[1] / "schemas" / "teams-manifest-1.30.schema.json").read_text())
 APP_ID = "3b6f0c2e-5d1a-4c8e-9f47-2a9d6e1b7c41"
 
 

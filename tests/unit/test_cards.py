@@ -19,7 +19,7 @@ from bot.ui import cards, texts
 from matching.models import JobOrder
 from tests.fake_connector import card_text, find_action
 
-SCHEMA = json.loads((Path(__file__).parent / "schemas" / "adaptive-card-1.5.json").read_text())
+SCHEMA = json.loads((Path(__file__).parents[1] / "schemas" / "adaptive-card-1.5.json").read_text())
 VALIDATOR = jsonschema.Draft6Validator(SCHEMA)
 
 

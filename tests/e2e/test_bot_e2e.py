@@ -31,7 +31,7 @@ from tests import fake_connector as fc
 from tests.fake_connector import card_text, find_action
 from tests.harness import CallCounter, Clock, Member, RunningBot, running_bot
 from tests.redis_server import RedisServer
-from tests.test_cards import assert_valid
+from tests.unit.test_cards import assert_valid
 
 LEAD = fc.user_account("29:lead-1", "aad-lead-1")
 LEAD2 = fc.user_account("29:lead-2", "aad-lead-2")

@@ -1,6 +1,6 @@
 """Schemathesis against the running job order API: every answer to generated requests (valid and
 invalid payloads, odd ids, unsupported methods) is one the served OpenAPI description promises, with
-the promised content type and schema, and never a 5xx. (Auth cases: tests/test_intake_api.py.)
+the promised content type and schema, and never a 5xx. (Auth cases: tests/e2e/test_intake_api.py.)
 
 The app runs in its own thread and event loop (schemathesis calls it synchronously over HTTP).
 """

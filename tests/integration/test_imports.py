@@ -34,7 +34,7 @@ from matching.privacy import contains_cpr
 from tests.harness import wait_until
 from tests.redis_server import free_port
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _profile(i: int, jobcenter: str = "Jobcenter København", **extra: object) -> dict[str, object]:

@@ -25,7 +25,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.observability import Metrics, Readiness, add_ops_routes, request_id_middleware
 from config.settings import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_compose_runs_bot_and_a_durable_redis() -> None:

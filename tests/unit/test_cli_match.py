@@ -13,7 +13,7 @@ import pytest
 
 from bot.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 JOB: dict[str, Any] = {
     "id": "JO-2026-0100",
