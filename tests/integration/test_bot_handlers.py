@@ -22,8 +22,8 @@ from bot.store.connection import client_from_url
 from bot.store.conversations import ConversationStore, TeamsUser
 from bot.turn import ActionResult, Posted, Reply, Turn
 from bot.ui import cards, texts
-from tests.fake_connector import card_text
 from tests.e2e.test_bot_e2e import candidates, job_order
+from tests.fake_connector import card_text
 
 
 class RecordingMessenger:
