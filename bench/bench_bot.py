@@ -134,9 +134,9 @@ async def _run(args: argparse.Namespace, redis_url: str) -> list[tuple[str, str,
     pool = sample_pool(args.pool, tax)
     jobs = job_orders(tax)[: args.jobs]
     t0 = time.perf_counter()
-    await services.store.put_candidates(pool)
+    await services.stores.pool.put_candidates(pool)
     for job in jobs:
-        await services.store.save_job_order(job)
+        await services.stores.job_orders.save_job_order(job)
     index = await services.pool.get()
     load_s = time.perf_counter() - t0
     print(f"pool of {len(index)} candidates stored and indexed in {load_s:.1f} s", file=sys.stderr)

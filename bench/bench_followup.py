@@ -5,7 +5,7 @@ Run: ``python3 bench/bench_followup.py [--records 2000] [--concurrency 32] [--re
 Starts its own redis-server on a free port (``tests/redis_server.py``) with the production
 durability settings (AOF on, ``appendfsync everysec``, ``noeviction``), then measures in one process:
 
-* transitions/s: ``FollowUpStore.transition`` (read record, validate, checked-apply Lua script with
+* transitions/s: ``Stores.transition`` (read record, validate, checked-apply Lua script with
   idempotency key, indexes, reminders and audit entry), ``--concurrency`` in flight, and the same
   with one at a time;
 * the ceiling: a bare ``SET`` loop on the same client with the same concurrency; reported as a ratio;
@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.domain.reminders import load_reminder_rules  # noqa: E402
 from bot.domain.states import FollowUpState  # noqa: E402
-from bot.store import FollowUpStore, keys  # noqa: E402
+from bot.store import Stores, keys  # noqa: E402
 from bot.store.connection import client_from_url  # noqa: E402
 from matching.models import CandidateProfile, JobOrder  # noqa: E402
 from tests.redis_server import RedisServer  # noqa: E402
@@ -59,7 +59,7 @@ async def _bounded(n: int, concurrency: int, op: Callable[[int], Awaitable[objec
     return time.perf_counter() - start
 
 
-async def _prepare(store: FollowUpStore, records: int) -> list[tuple[str, str]]:
+async def _prepare(store: Stores, records: int) -> list[tuple[str, str]]:
     profiles = [
         CandidateProfile(
             id=f"K-{i}",
@@ -72,11 +72,11 @@ async def _prepare(store: FollowUpStore, records: int) -> list[tuple[str, str]]:
         )
         for i in range(records)
     ]
-    await store.put_candidates(profiles)
+    await store.pool.put_candidates(profiles)
     pairs = []
     for j in range(0, records, 10):  # shortlists of 10, like the bot posts
         jo = f"JO-{j // 10}"
-        await store.save_job_order(
+        await store.job_orders.save_job_order(
             JobOrder(
                 id=jo,
                 title="Lagermedarbejder",
@@ -87,28 +87,28 @@ async def _prepare(store: FollowUpStore, records: int) -> list[tuple[str, str]]:
             )
         )
         cids = [p.id for p in profiles[j : j + 10]]
-        await store.save_shortlist(jo, [_Ranked(c) for c in cids])
+        await store.shortlists.save_shortlist(jo, [_Ranked(c) for c in cids])
         pairs += [(jo, c) for c in cids]
     return pairs
 
 
 async def bench_transitions(url: str, records: int, concurrency: int, run: int) -> dict[str, float]:
     client = client_from_url(url)
-    store = FollowUpStore(client, f"bench-t{run}", lambda: NOW, rules=load_reminder_rules())
+    store = Stores.open(client, f"bench-t{run}", lambda: NOW, rules=load_reminder_rules())
     pairs = await _prepare(store, records)
     rates = []
     for step in STEPS[:2]:  # godkendt, then kontaktet, for every record, many in flight
 
         async def op(i: int, step: S = step) -> None:
             jo, cid = pairs[i]
-            await store.transition(jo, cid, step, "leder@kk.dk", idempotency_key=f"{step}-{i}")
+            await store.followups.transition(jo, cid, step, "leder@kk.dk", idempotency_key=f"{step}-{i}")
 
         rates.append(len(pairs) / await _bounded(len(pairs), concurrency, op))
     n = min(len(pairs), 1000)
 
     async def one(i: int) -> None:  # ansoegt, one at a time
         jo, cid = pairs[i]
-        await store.transition(jo, cid, STEPS[2], "jk@kk.dk", idempotency_key=f"a-{i}")
+        await store.followups.transition(jo, cid, STEPS[2], "jk@kk.dk", idempotency_key=f"a-{i}")
 
     out = {
         "transitions_concurrent": statistics.mean(rates),
@@ -134,7 +134,7 @@ async def bench_set(url: str, n: int, concurrency: int, run: int) -> dict[str, f
 async def bench_reminders(url: str, scheduled: int, due: int, run: int) -> dict[str, float]:
     client = client_from_url(url)
     prefix = f"bench-r{run}"
-    store = FollowUpStore(client, prefix, lambda: NOW, rules=load_reminder_rules())
+    store = Stores.open(client, prefix, lambda: NOW, rules=load_reminder_rules())
     zset = keys.reminders(prefix)
     # scheduled reminders spread over the next 90 days; `due` of them already due
     async with client.pipeline(transaction=False) as pipe:
@@ -150,13 +150,13 @@ async def bench_reminders(url: str, scheduled: int, due: int, run: int) -> dict[
     start = time.perf_counter()
     while True:
         t0 = time.perf_counter()
-        batch = await store.claim_due_reminders(NOW, limit=100)
+        batch = await store.reminders.claim_due_reminders(NOW, limit=100)
         first_batch.append(time.perf_counter() - t0)
         if not batch:
             break
         claimed += len(batch)
         for reminder in batch:
-            acked += await store.ack_reminder(reminder)
+            acked += await store.reminders.ack_reminder(reminder)
     elapsed = time.perf_counter() - start
     assert claimed == acked == due, (claimed, acked, due)
     await client.aclose()

@@ -170,7 +170,7 @@ async def bench_intake(
     logging.getLogger().setLevel(logging.WARNING)
     services = app[SERVICES_KEY]
     t0 = time.perf_counter()
-    await services.store.put_candidates(pool)
+    await services.stores.pool.put_candidates(pool)
     index = await services.pool.get()
     load_s = time.perf_counter() - t0
     print(f"pool of {len(index)} stored and indexed in {load_s:.1f} s", file=sys.stderr)

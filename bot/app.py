@@ -33,7 +33,7 @@ from bot.features.reminders import BotNotifier, ReminderScheduler
 from bot.features.shortlist import ShortlistService
 from bot.observability import Metrics, add_ops_routes, request_id_middleware, setup_logging
 from bot.router import Router
-from bot.store import FollowUpStore
+from bot.store import Stores
 from bot.store.connection import Redis
 from bot.store.conversations import ConversationStore
 from bot.teams.edge import TeamsEdge
@@ -53,7 +53,7 @@ class Services:
 
     settings: Settings
     redis: Redis  # the type comes through bot.store.connection: only bot/store imports redis
-    store: FollowUpStore
+    stores: Stores
     conversations: ConversationStore
     messenger: TeamsMessenger
     pool: PoolIndex
@@ -89,24 +89,35 @@ def create_app(
     core = create_worker(
         settings, redis=redis, clock=clock, retry_wait=retry_wait, stock_transport=stock_transport
     )
-    store, conversations = core.store, core.conversations
+    stores, conversations = core.stores, core.conversations
     messenger, shortlists = core.messenger, core.shortlists
-    handovers = HandoverService(store, conversations, messenger, shortlists, core.metrics, core.clock)
-    followups = FollowUpService(
-        store, core.pool, shortlists, core.clock, top=settings.shortlist_size, leads=core.leads
+    rules = stores.context.rules
+    handovers = HandoverService(
+        stores.followups, conversations, messenger, shortlists, core.metrics, core.clock
     )
-    job_orders = JobOrderService(store, shortlists, core.clock)
-    router = Router(store, [job_orders, shortlists, handovers, followups], reachable=handovers.retry_pending)
+    followups = FollowUpService(
+        stores.followups, core.pool, shortlists, core.clock, top=settings.shortlist_size, leads=core.leads
+    )
+    job_orders = JobOrderService(stores.job_orders, shortlists, core.clock)
+    router = Router(
+        stores.job_orders,
+        stores.pool,
+        [job_orders, shortlists, handovers, followups],
+        reachable=handovers.retry_pending,
+    )
     edge = TeamsEdge(settings, messenger, router)
     scheduler = ReminderScheduler(
-        store,
-        BotNotifier(conversations, messenger, core.metrics, store.rules),
-        store.rules,
+        stores.reminders,
+        stores.followups,
+        stores.retention,
+        BotNotifier(conversations, messenger, core.metrics, rules),
+        rules,
         interval_seconds=reminder_interval,
         clock=core.clock,
     )
     api = IntakeApi(
-        store=store,
+        job_orders=stores.job_orders,
+        followups=stores.followups,
         queue=core.intake.queue,
         metrics=core.metrics,
         api_keys=[k.get_secret_value() for k in settings.jobordre_api_keys],
@@ -116,7 +127,7 @@ def create_app(
     services = Services(
         settings,
         core.redis,
-        store,
+        stores,
         conversations,
         messenger,
         core.pool,

@@ -20,9 +20,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from bot.domain.errors import TransitionError
+from bot.domain.errors import DomainError
 from bot.features.imports import run_import_cli
-from bot.store import FollowUpStore
+from bot.store import Stores
 from bot.store.connection import connect
 from bot.teams.package import PackageError, build_teams_package
 from bot.ui import texts
@@ -230,8 +230,8 @@ def cmd_teams_package(args: argparse.Namespace) -> int:
 async def _purge(settings: Settings, candidate_id: str, actor: str) -> int:
     client = await connect(settings)
     try:
-        store = FollowUpStore(client, settings.redis_key_prefix, retention_days=settings.retention_days)
-        report = await store.purge_candidate(candidate_id, actor)
+        stores = Stores.open(client, settings.redis_key_prefix, retention_days=settings.retention_days)
+        report = await stores.retention.purge_candidate(candidate_id, actor)
     finally:
         await client.aclose()
     if not report.found:
@@ -257,7 +257,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
     actor = args.actor or f"cli:{getpass.getuser()}"
     try:
         return _against_redis(_purge(settings, args.candidate, actor))
-    except TransitionError as exc:
-        return _err(exc.message)
+    except DomainError as exc:
+        return _err(texts.error_text(exc))
     except ConfigError as exc:
         return _err(texts.CLI_CONFIG_ERROR.format(error=exc))

@@ -37,12 +37,12 @@ from bot.commands import (
     declared_actions,
     declared_commands,
 )
-from bot.domain.errors import TransitionError
+from bot.domain.errors import DomainError
 from bot.features.followup import FollowUpService
 from bot.features.handover import HandoverService
 from bot.features.job_orders import JobOrderService
 from bot.features.shortlist import ShortlistService
-from bot.store import FollowUpStore
+from bot.store import JobOrderStore, PoolReads
 from bot.turn import ActionResult, Reply, Turn
 from bot.ui import cards, texts
 from matching.models import Identifier
@@ -81,14 +81,16 @@ class Router:
 
     def __init__(
         self,
-        store: FollowUpStore,
+        job_orders: JobOrderStore,
+        pool: PoolReads,
         features: Sequence[object],
         *,
         reachable: Callable[[str], Awaitable[int]],
     ) -> None:
         """``features`` are the objects whose decorated methods handle commands and buttons;
         ``reachable`` delivers what waited for a consultant who just got a 1:1 conversation."""
-        self.store = store
+        self.job_orders = job_orders
+        self.pool = pool
         self._reachable = reachable
         self._commands: dict[str, tuple[CommandSpec, CommandHandler]] = {}
         self._actions: dict[str, tuple[ActionSpec, ActionHandler]] = {}
@@ -119,8 +121,8 @@ class Router:
         args = await self._known_case(spec.ids, parsed.args)
         try:
             replies.append(await handler(turn, args))
-        except TransitionError as exc:
-            replies.append(Reply(exc.message))
+        except DomainError as exc:
+            replies.append(Reply(texts.error_text(exc)))
         return replies
 
     async def _known_case(self, kinds: tuple[IdKind, ...], args: tuple[str, ...]) -> tuple[str, ...]:
@@ -136,9 +138,9 @@ class Router:
         if value == upper:
             return value
         if kind == "job":
-            if not await self.store.get_job_order(value) and await self.store.get_job_order(upper):
+            if not await self.job_orders.get_job_order(value) and await self.job_orders.get_job_order(upper):
                 return upper
-        elif await self.store.get_candidate(value) is None and await self.store.get_candidate(upper):
+        elif await self.pool.get_candidate(value) is None and await self.pool.get_candidate(upper):
             return upper
         return value
 
@@ -175,8 +177,8 @@ class Router:
             return ActionResult(text=texts.ACTION_UNKNOWN)
         try:
             return await handler(turn, pressed)
-        except TransitionError as exc:
-            return ActionResult(text=exc.message)
+        except DomainError as exc:
+            return ActionResult(text=texts.error_text(exc))
 
     # --- lifecycle ------------------------------------------------------------------------------------
 

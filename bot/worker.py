@@ -25,7 +25,7 @@ from bot.features.intake import IntakeWorker
 from bot.features.pool import PoolIndex
 from bot.features.shortlist import ShortlistService
 from bot.observability import Metrics, Readiness, add_ops_routes, request_id_middleware, setup_logging
-from bot.store import FollowUpStore
+from bot.store import Stores
 from bot.store.connection import Redis, check_durability, client_from_url, embedded_client
 from bot.store.conversations import ConversationStore
 from bot.store.intake import IntakeQueue
@@ -49,7 +49,7 @@ class Worker:
     clock: Clock
     metrics: Metrics
     readiness: Readiness
-    store: FollowUpStore
+    stores: Stores
     conversations: ConversationStore
     messenger: TeamsMessenger
     pool: PoolIndex
@@ -101,17 +101,19 @@ def create_worker(
     prefix = settings.redis_key_prefix
     metrics = Metrics()
     readiness = Readiness()
-    store = FollowUpStore(
+    stores = Stores.open(
         redis, prefix, now, rules=load_reminder_rules(), retention_days=settings.retention_days
     )
     conversations = ConversationStore(redis, prefix)
     messenger = TeamsMessenger(
         settings, conversations, retry_wait=retry_wait, stock_transport=stock_transport
     )
-    pool = PoolIndex(store)
+    pool = PoolIndex(stores.pool)
     leads = Leads.of(settings.match_leads)
     shortlists = ShortlistService(
-        store,
+        stores.shortlists,
+        stores.job_orders,
+        stores.followups,
         conversations,
         messenger,
         pool,
@@ -123,7 +125,7 @@ def create_worker(
     )
     intake = IntakeWorker(
         queue=IntakeQueue(redis, prefix, claim_idle_ms=settings.intake_claim_idle_ms),
-        store=store,
+        store=stores.job_orders,
         publisher=shortlists,
         metrics=metrics,
         max_failures=settings.intake_max_failures,
@@ -150,7 +152,7 @@ def create_worker(
         now,
         metrics,
         readiness,
-        store,
+        stores,
         conversations,
         messenger,
         pool,

@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.store import FollowUpStore
-from tests.followup_support import Clock, Stores, cph
+from bot.store import Stores
+from tests.followup_support import Clock, StoreFactory, cph
 
 
 @pytest.fixture
@@ -16,12 +16,12 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def stores(redis_url: str, key_prefix: str, clock: Clock) -> AsyncIterator[Stores]:
-    factory = Stores(redis_url, key_prefix, clock)
+async def stores(redis_url: str, key_prefix: str, clock: Clock) -> AsyncIterator[StoreFactory]:
+    factory = StoreFactory(redis_url, key_prefix, clock)
     yield factory
     await factory.close()
 
 
 @pytest.fixture
-async def store(stores: Stores) -> FollowUpStore:
+async def store(stores: StoreFactory) -> Stores:
     return stores.new()

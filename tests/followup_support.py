@@ -9,7 +9,9 @@ from typing import Any
 
 from bot.domain.clock import ZONE
 from bot.domain.models import FollowUp, Reminder
-from bot.store import FollowUpStore
+from bot.domain.reminders import ReminderRules
+from bot.features.reminders import Notifier, ReminderScheduler
+from bot.store import Stores
 from bot.store.connection import client_from_url
 from matching.models import CandidateProfile, JobOrder
 
@@ -61,21 +63,28 @@ def candidate(cid: str, consultant: str = "jk@kk.dk") -> CandidateProfile:
     )
 
 
-class Stores:
+class StoreFactory:
     """Factory for stores on separate connections (each its own client and pool) sharing one prefix."""
 
     def __init__(self, url: str, prefix: str, clock: Clock) -> None:
         self.url, self.prefix, self.clock = url, prefix, clock
         self.clients: list[Any] = []
 
-    def new(self, **kwargs: Any) -> FollowUpStore:
+    def new(self, **kwargs: Any) -> Stores:
         client = client_from_url(self.url)
         self.clients.append(client)
-        return FollowUpStore(client, self.prefix, self.clock, **kwargs)
+        return Stores.open(client, self.prefix, self.clock, **kwargs)
 
     async def close(self) -> None:
         for c in self.clients:
             await c.aclose()
+
+
+def scheduler_on(
+    stores: Stores, notifier: Notifier, rules: ReminderRules, **options: Any
+) -> ReminderScheduler:
+    """A reminder scheduler over the queue, records and retention of ``stores``."""
+    return ReminderScheduler(stores.reminders, stores.followups, stores.retention, notifier, rules, **options)
 
 
 class RecordingNotifier:

@@ -166,9 +166,9 @@ async def running_bot(
     )
     services = app[SERVICES_KEY]
     for job in job_orders:
-        await services.store.save_job_order(job)
+        await services.stores.job_orders.save_job_order(job)
     if pool is not None:
-        await services.store.put_candidates(pool)
+        await services.stores.pool.put_candidates(pool)
     client = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()
     bot = RunningBot(app, client, connector, redis, clock)

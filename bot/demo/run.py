@@ -36,6 +36,7 @@ from bot.app import SERVICES_KEY, Services, create_app
 from bot.demo.loopback import CHANNEL_ID, PERSONAL_PREFIX, Delivered, DemoConnector, Teams
 from bot.demo.render import card_lines
 from bot.domain.reminders import add_months
+from bot.domain.states import STATE_LABELS
 from bot.features.imports import import_candidates
 from bot.store.pool import PoolSwapper
 from bot.ui import cards, texts
@@ -201,7 +202,7 @@ class Demo:
                 accepted=report.accepted, rows=report.rows, seconds=da_number(report.seconds)
             )
         )
-        consultants = sorted({p.consultant for p in await services.store.all_candidates()})
+        consultants = sorted({p.consultant for p in await services.stores.pool.all_candidates()})
         for n, upn in enumerate(consultants):
             self.connector.add_member(f"29:k{n}", f"aad-k{n}", upn)
         self.connector.add_member(LEAD["id"], LEAD["aadObjectId"], LEAD["upn"])
@@ -305,7 +306,7 @@ class Demo:
     async def _deadline(self, day: Day) -> None:
         """The application deadline comes near for the candidate nobody contacted: the consultant
         closes it."""
-        rules = day.services.store.rules
+        rules = day.services.stores.context.rules
         if day.job.deadline is None or len(day.handovers) < 2:
             return
         days_before = rules.application_deadline.working_days_before
@@ -328,7 +329,7 @@ class Demo:
     async def _three_months(self, day: Day) -> None:
         """Three months after the start date the consultant confirms the candidate is still in the job."""
         self.step(texts.DEMO_STEP_3MDR, texts.DEMO_STEP_3MDR_TEXT)
-        rules = day.services.store.rules
+        rules = day.services.stores.context.rules
         months = rules.three_month_check.months_after_start
         check_day = rules.calendar().on_or_after(add_months(day.start, months))
         self.clock.set(datetime.combine(check_day, clock_time(rules.deliver_at_hour), CPH))
@@ -363,7 +364,7 @@ class Demo:
                 state = await resp.json()
             for code, count in sorted(state.get("tragt", {}).items()):
                 if count:
-                    table.add_row(j.id, texts.FOLLOWUP_STATE_LABELS.get(code, code), str(count))
+                    table.add_row(j.id, STATE_LABELS.get(code, code), str(count))
         self.console.print(table)
         self.console.print(Panel(texts.DEMO_DONE, border_style="green"))
 
@@ -440,7 +441,7 @@ class Demo:
             return card
         if when is not None:
             data["dato"] = when.isoformat()
-        return await self._press(teams, user, post, card, data, texts.FOLLOWUP_STATE_LABELS.get(to, to))
+        return await self._press(teams, user, post, card, data, STATE_LABELS.get(to, to))
 
     def _show_card(self, post: Delivered, card: dict[str, Any]) -> None:
         """The refreshed card the presser sees (Teams swaps it in from the invoke response)."""

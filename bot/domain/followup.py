@@ -14,11 +14,10 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.clock import local_date
-from bot.domain.errors import TransitionError
+from bot.domain.errors import CheckTooEarly, StartTooFarAhead
 from bot.domain.models import FollowUp, HistoryItem
 from bot.domain.reminders import add_months
 from bot.domain.states import CLOSED_STATES, FollowUpState, check_transition
-from bot.ui import texts
 from matching.models import FORLOEB_TYPES, JobOrder
 
 S = FollowUpState
@@ -69,9 +68,9 @@ def proposed(
 
 
 def _check_start(start_date: date, today: date) -> None:
-    if start_date > today + MAX_START_AHEAD:
-        too_far = texts.TRANSITION_START_TOO_FAR.format(start=start_date.strftime("%d.%m.%Y"))
-        raise TransitionError(too_far)
+    limit = today + MAX_START_AHEAD
+    if start_date > limit:
+        raise StartTooFarAhead(start_date, limit)
 
 
 def _check_not_too_early(current: FollowUp, today: date, months: int) -> None:
@@ -80,12 +79,7 @@ def _check_not_too_early(current: FollowUp, today: date, months: int) -> None:
     if earliest is None or today >= earliest:
         return
     base = current.check_base or earliest  # set whenever earliest is
-    too_early = texts.TRANSITION_CHECK_TOO_EARLY
-    if current.ends_on is not None:
-        too_early = texts.TRANSITION_FORLOEB_TOO_EARLY
-    raise TransitionError(
-        too_early.format(earliest=earliest.strftime("%d.%m.%Y"), start=base.strftime("%d.%m.%Y"))
-    )
+    raise CheckTooEarly(earliest, base, after_forloeb=current.ends_on is not None)
 
 
 def transitioned(
@@ -102,7 +96,7 @@ def transitioned(
     interview_at: datetime | None = None,
     start_date: date | None = None,
 ) -> FollowUp:
-    """``current`` moved to ``to`` at ``now``; raises :class:`TransitionError` (Danish) unless legal.
+    """``current`` moved to ``to`` at ``now``; raises a ``TransitionError`` unless legal.
 
     ``job`` is the job order the record is on, needed for ``ansat`` (a forløb's end date); ``note``
     and ``reason`` are already cleaned (``check_text``). A naive ``interview_at`` is local time.

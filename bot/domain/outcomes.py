@@ -23,7 +23,6 @@ from bot.domain.clock import local_date
 from bot.domain.models import FollowUp
 from bot.domain.reminders import add_months
 from bot.domain.states import HIRED_STATES, FollowUpState
-from bot.ui import texts
 from config import config_path, validate_file
 from matching.models import EmploymentType, JobOrder
 
@@ -54,7 +53,10 @@ class Period:
 
     start: date
     end: date
-    text: str
+
+    @property
+    def is_year(self) -> bool:
+        return self.end == add_months(self.start, 12)
 
 
 def parse_period(text: str) -> Period | None:
@@ -66,9 +68,9 @@ def parse_period(text: str) -> Period | None:
     if year not in PERIOD_YEARS:
         return None
     if found.group(2) is None:
-        return Period(date(year, 1, 1), date(year + 1, 1, 1), f"{year}")
+        return Period(date(year, 1, 1), date(year + 1, 1, 1))
     start = date(year, int(found.group(2)), 1)
-    return Period(start, add_months(start, 1), f"{texts.MONTHS[start.month - 1]} {year}")
+    return Period(start, add_months(start, 1))
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from bot.domain.clock import ZONE_NAME, local_date
 from bot.domain.models import FollowUp, Reminder
 from bot.domain.states import FollowUpState
-from bot.ui import texts
 from config import config_path, validate_file
 
 RULE_NO_PROGRESS = "no_progress"
@@ -252,27 +251,18 @@ def deadline_passed(reminder: Reminder, followup: FollowUp, rules: ReminderRules
     return followup.deadline < local_date(at, rules.zone)
 
 
-def reminder_text(reminder: Reminder, followup: FollowUp, rules: ReminderRules) -> str:
-    """The Danish sentence for a reminder (the bot puts it on a card), true at the time it is sent.
-
-    Written for ``claimed_at`` (when the scheduler took it), not ``due_at``: a late delivery counts the
-    working days since the state was entered, and a deadline that has passed is said to have passed.
-    """
-    zone = rules.zone
-    at = local_date(reminder.claimed_at or reminder.due_at, zone)
-    days = max(rules.calendar().working_days_between(local_date(followup.entered_at, zone), at), 1)
+def reminder_kind(reminder: Reminder, followup: FollowUp, rules: ReminderRules) -> str:
+    """Which sentence a reminder says (``bot.ui.texts.reminder_text`` writes it): its rule, or the
+    form that rule takes when it is read late (deadline passed) or counts from a forløb's end."""
     kind = TEXT_DEADLINE_PASSED if deadline_passed(reminder, followup, rules) else reminder.rule
     if kind == RULE_THREE_MONTH_CHECK and followup.ends_on is not None:
         kind = TEXT_FORLOEB_CHECK  # "i job eller uddannelse 3 måneder efter forløbet", as BIF counts
-    return texts.REMINDER_TEXTS[kind].format(
-        candidate_id=followup.candidate_id,
-        job_order_id=followup.job_order_id,
-        label=followup.label,
-        days=days,
-        deadline=followup.deadline.strftime("%d.%m.%Y") if followup.deadline else "",
-        interview=followup.interview_at.astimezone(zone).strftime("%d.%m.%Y")
-        if followup.interview_at
-        else "",
-        start=followup.start_date.strftime("%d.%m.%Y") if followup.start_date else "",
-        end=followup.ends_on.strftime("%d.%m.%Y") if followup.ends_on else "",
-    )
+    return kind
+
+
+def working_days_waited(reminder: Reminder, followup: FollowUp, rules: ReminderRules) -> int:
+    """Working days since the state was entered, counted to ``claimed_at`` (when the scheduler took
+    it, not ``due_at``: a late delivery says how long it really has been); at least 1."""
+    zone = rules.zone
+    at = local_date(reminder.claimed_at or reminder.due_at, zone)
+    return max(rules.calendar().working_days_between(local_date(followup.entered_at, zone), at), 1)

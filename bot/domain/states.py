@@ -21,10 +21,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from bot.domain.errors import TransitionError
-from bot.ui import texts
+from bot.domain.errors import (
+    AlreadyInState,
+    CprRefused,
+    DetailRequired,
+    FollowUpClosed,
+    NotAllowed,
+    TextTooLong,
+    UnknownState,
+)
 from matching.privacy import contains_cpr
-from matching.texts import CPR_REFUSAL
 
 MAX_NOTE_CHARS = 500
 
@@ -50,7 +56,7 @@ class FollowUpState(StrEnum):
     @property
     def label(self) -> str:
         """Danish label for cards and messages."""
-        return texts.FOLLOWUP_STATE_LABELS[self.value]
+        return STATE_LABELS[self.value]
 
     @property
     def is_open(self) -> bool:
@@ -62,6 +68,25 @@ class FollowUpState(StrEnum):
 
 
 S = FollowUpState
+
+# The Danish name of each state: what cards and messages say, and what ``parse_state`` accepts besides
+# the code. Part of the state vocabulary (users type it), so it lives with the states.
+STATE_LABELS: dict[str, str] = {
+    "foreslaaet": "Foreslået",
+    "godkendt": "Godkendt",
+    "afvist": "Afvist",
+    "kontaktet": "Kontaktet",
+    "ansoegt": "Ansøgt",
+    "henvist": "Henvist med mødepligt",
+    "samtale": "Til jobsamtale",
+    "ansat": "Ansat",
+    "afslag": "Afslag fra virksomheden",
+    "ikke_interesseret": "Ikke interesseret",
+    "trukket": "Trukket tilbage",
+    "i_job_3_mdr": "I job efter 3 måneder",
+    "ophoert": "Ophørt inden 3 måneder",
+    "udeblevet": "Udeblevet fra jobsamtale",
+}
 
 # Withdrawal is possible from every open state before the hire; after `ansat` only the
 # 3-month check can close the record (a hire is an outcome, not something to withdraw).
@@ -123,17 +148,12 @@ ACTION_PRIORITY: dict[FollowUpState, int] = {
 
 
 def parse_state(value: str) -> FollowUpState:
-    """Accept the code or the Danish label in any case; Danish error naming the valid codes."""
+    """Accept the code or the Danish label in any case; :class:`UnknownState` otherwise."""
     folded = value.strip().casefold()
     for state in FollowUpState:
         if folded in (state.value, state.label.casefold()):
             return state
-    valid = ", ".join(f"{s.label} ({s.value})" for s in FollowUpState if s is not S.FORESLAAET)
-    raise TransitionError(texts.STATUS_UNKNOWN.format(value=texts.echo(value), valid=valid))
-
-
-def _names(states: tuple[FollowUpState, ...]) -> str:
-    return ", ".join(f"{s.label} ({s.value})" for s in states) or texts.STATE_NONE
+    raise UnknownState(value)
 
 
 def check_text(text: str | None, *, max_chars: int = MAX_NOTE_CHARS) -> str | None:
@@ -144,9 +164,9 @@ def check_text(text: str | None, *, max_chars: int = MAX_NOTE_CHARS) -> str | No
     if not cleaned:
         return None
     if contains_cpr(cleaned):
-        raise TransitionError(CPR_REFUSAL)
+        raise CprRefused()
     if len(cleaned) > max_chars:
-        raise TransitionError(texts.TRANSITION_TEXT_TOO_LONG.format(max=max_chars))
+        raise TextTooLong(max_chars)
     return cleaned
 
 
@@ -158,21 +178,17 @@ def check_transition(
     interview_at: datetime | None = None,
     start_date: date | None = None,
 ) -> None:
-    """Raise :class:`TransitionError` (Danish, naming the allowed next states) unless legal."""
+    """Raise a :class:`bot.domain.errors.TransitionError` (which one says why) unless legal."""
     allowed = TRANSITIONS[current]
     if target not in allowed:
         if current == target:
-            raise TransitionError(texts.TRANSITION_SAME.format(current=current.label))
+            raise AlreadyInState(current)
         if not allowed:
-            raise TransitionError(texts.TRANSITION_CLOSED.format(current=current.label))
-        raise TransitionError(
-            texts.TRANSITION_NOT_ALLOWED.format(
-                current=current.label, target=target.label, allowed=_names(allowed)
-            )
-        )
+            raise FollowUpClosed(current)
+        raise NotAllowed(current, target)
     if target is S.AFVIST and not (reason and reason.strip()):
-        raise TransitionError(texts.TRANSITION_NEEDS_REASON)
+        raise DetailRequired(target)
     if target is S.SAMTALE and interview_at is None:
-        raise TransitionError(texts.TRANSITION_NEEDS_INTERVIEW)
+        raise DetailRequired(target)
     if target is S.ANSAT and start_date is None:
-        raise TransitionError(texts.TRANSITION_NEEDS_START)
+        raise DetailRequired(target)

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time
 
 from bot.commands import CardAction, action, command
 from bot.domain.clock import Clock, utc_now
-from bot.domain.errors import TransitionError
+from bot.domain.errors import DomainError, LeadsOnly
 from bot.domain.leads import Leads
 from bot.domain.models import FollowUp, Funnel
 from bot.domain.outcomes import (
@@ -26,8 +26,8 @@ from bot.domain.outcomes import (
 )
 from bot.domain.states import FollowUpState, parse_state
 from bot.features.pool import PoolIndex
-from bot.features.shortlist import ShortlistService, leads_only
-from bot.store import FollowUpStore
+from bot.features.shortlist import ShortlistService
+from bot.store import FollowUpRecords
 from bot.turn import ActionResult, Reply, Turn
 from bot.ui import cards, texts
 from matching.models import DATE_YEARS
@@ -71,7 +71,7 @@ class FollowUpService:
 
     def __init__(
         self,
-        store: FollowUpStore,
+        store: FollowUpRecords,
         pool: PoolIndex,
         shortlists: ShortlistService,
         clock: Clock = utc_now,
@@ -163,11 +163,11 @@ class FollowUpService:
                 job_id, cand_id, target, turn.actor, version=pressed.version, when=when
             )
             text = None
-        except TransitionError as exc:
+        except DomainError as exc:
             current = await self.store.get_followup(job_id, cand_id)
             if current is None:
-                return ActionResult(text=exc.message)
-            fu, note, text = current, None, exc.message
+                return ActionResult(text=texts.error_text(exc))
+            fu, note, text = current, None, texts.error_text(exc)
         card = await self._consultant_card(job_id, cand_id, fu, note)
         if target in (FollowUpState.GODKENDT, FollowUpState.AFVIST) or fu.state is target:
             await self.shortlists.refresh(job_id)
@@ -193,9 +193,9 @@ class FollowUpService:
         version: int | None = None,
         when: date | None = None,
     ) -> tuple[FollowUp, str]:
-        """Apply a status; raises TransitionError (Danish). ``version`` (from a card) makes it idempotent."""
+        """Apply a status; raises a DomainError. ``version`` (from a card) makes it idempotent."""
         if to in (FollowUpState.GODKENDT, FollowUpState.AFVIST) and not self.leads.allows(actor):
-            raise TransitionError(leads_only(self.leads))
+            raise LeadsOnly(self.leads.listed)
         key = f"{to.value}:{job_order_id}:{candidate_id}:v{version}" if version is not None else None
         # A typed interview date means that day in Copenhagen (09:00 there), stored as UTC like every moment.
         interview_at = None

@@ -15,7 +15,7 @@ from bot.domain.states import FollowUpState
 from bot.features.followup import status_view
 from bot.features.shortlist import ShortlistService
 from bot.observability import Metrics
-from bot.store import FollowUpStore
+from bot.store import FollowUpRecords
 from bot.store.conversations import ConversationStore
 from bot.turn import ActionResult, Messenger, Turn, Unreachable
 from bot.ui import cards, texts
@@ -29,7 +29,7 @@ class HandoverService:
 
     def __init__(
         self,
-        store: FollowUpStore,
+        store: FollowUpRecords,
         conversations: ConversationStore,
         messenger: Messenger,
         shortlists: ShortlistService,

@@ -32,9 +32,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsed
 from rich.progress import Progress as ProgressBar
 from rich.table import Table
 
-from bot.features.intake import JobOrderStore, accept_job_order
+from bot.features.intake import JobOrderWriter, accept_job_order
 from bot.observability import Metrics
-from bot.store import FollowUpStore
+from bot.store import JobOrderStore, StoreContext
 from bot.store.connection import connect
 from bot.store.intake import IntakeQueue
 from bot.store.pool import PoolSwapper
@@ -244,7 +244,7 @@ async def import_candidates(
 
 
 async def import_job_orders(
-    store: JobOrderStore,
+    store: JobOrderWriter,
     queue: IntakeQueue,
     metrics: Metrics,
     source: Source,
@@ -328,7 +328,7 @@ async def run_import_cli(
                     progress,
                 )
             else:
-                store = FollowUpStore(redis, settings.redis_key_prefix)
+                store = JobOrderStore(StoreContext(redis, settings.redis_key_prefix))
                 queue = IntakeQueue(redis, settings.redis_key_prefix)
                 await queue.ensure_group()
                 report = await import_job_orders(store, queue, Metrics(), records, progress)

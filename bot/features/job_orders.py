@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from bot.commands import CardAction, action, command
 from bot.domain.clock import Clock, utc_now
 from bot.features.shortlist import ShortlistService
-from bot.store import FollowUpStore
+from bot.store import JobOrderStore
 from bot.turn import ActionResult, Reply, Turn
 from bot.ui import cards, texts
 from matching.models import JobOrder, field_errors
@@ -20,7 +20,7 @@ from matching.models import JobOrder, field_errors
 class JobOrderService:
     """The job order card, the list of recent job orders and the form that saves one."""
 
-    def __init__(self, store: FollowUpStore, shortlists: ShortlistService, clock: Clock = utc_now) -> None:
+    def __init__(self, store: JobOrderStore, shortlists: ShortlistService, clock: Clock = utc_now) -> None:
         self.store = store
         self.shortlists = shortlists  # the form's "Gem og match" matches right away
         self.clock = clock

@@ -21,13 +21,13 @@ from typing import Protocol
 
 from bot.domain.clock import Clock, utc_now
 from bot.domain.models import FollowUp, Reminder
-from bot.domain.reminders import ReminderRules, deadline_passed, reminder_text
+from bot.domain.reminders import ReminderRules, deadline_passed
 from bot.features.followup import status_view
 from bot.observability import Metrics
-from bot.store import FollowUpStore
+from bot.store import FollowUpRecords, ReminderQueue, Retention
 from bot.store.conversations import ConversationStore
 from bot.turn import Messenger, Unreachable
-from bot.ui import cards
+from bot.ui import cards, texts
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,9 @@ class ReminderScheduler:
 
     def __init__(
         self,
-        store: FollowUpStore,
+        queue: ReminderQueue,
+        records: FollowUpRecords,
+        retention: Retention,
         notifier: Notifier,
         rules: ReminderRules,
         *,
@@ -55,7 +57,9 @@ class ReminderScheduler:
         purge_every: int = 120,
         clock: Clock = utc_now,
     ) -> None:
-        self.store = store
+        self.queue = queue
+        self.records = records
+        self.retention = retention
         self.notifier = notifier
         self.rules = rules
         self.batch = batch
@@ -67,20 +71,20 @@ class ReminderScheduler:
         """Deliver every reminder due at ``now``; returns how many were delivered by this process."""
         delivered = 0
         while True:
-            claimed = await self.store.claim_due_reminders(now, limit=self.batch)
+            claimed = await self.queue.claim_due_reminders(now, limit=self.batch)
             for reminder in claimed:
                 delivered += await self._deliver(reminder, now)
             if len(claimed) < self.batch:
                 return delivered
 
     async def _deliver(self, reminder: Reminder, now: datetime) -> int:
-        followup = await self.store.get_followup(reminder.job_order_id, reminder.candidate_id)
+        followup = await self.records.get_followup(reminder.job_order_id, reminder.candidate_id)
         if (
             followup is None
             or not followup.is_open
-            or (followup.version != reminder.version and not await self.store.reminder_is_current(reminder))
+            or (followup.version != reminder.version and not await self.queue.reminder_is_current(reminder))
         ):
-            await self.store.ack_reminder(reminder)  # the record moved on: the reminder is void
+            await self.queue.ack_reminder(reminder)  # the record moved on: the reminder is void
             return 0
         reminder = replace(reminder, claimed_at=now)  # the text is written for now, not for due_at
         if deadline_passed(reminder, followup, self.rules):
@@ -101,9 +105,9 @@ class ReminderScheduler:
                 },
                 exc_info=True,
             )
-            await self.store.retry_reminder(reminder, retry_at)
+            await self.queue.retry_reminder(reminder, retry_at)
             return 0
-        await self.store.ack_reminder(reminder)
+        await self.queue.ack_reminder(reminder)
         return 1
 
     async def run_forever(self, stop: asyncio.Event) -> None:
@@ -114,7 +118,7 @@ class ReminderScheduler:
             try:
                 await self.run_once(now)
                 if rounds % self.purge_every == 0:
-                    await self.store.purge_expired(now)
+                    await self.retention.purge_expired(now)
             except Exception:  # the loop outlives a failed round (Redis down: it reconnects)
                 log.exception("reminder scheduler round failed")
             rounds += 1
@@ -145,7 +149,7 @@ class BotNotifier:
         if user is None:
             self.metrics.reminders_failed.inc()
             raise Unreachable(followup.consultant)
-        message = reminder_text(reminder, followup, self.rules)
+        message = texts.reminder_text(reminder, followup, self.rules)
         try:
             await self.messenger.send_to_user(user, cards.reminder_card(status_view(followup), message))
         except Unreachable:

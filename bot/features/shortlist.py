@@ -14,14 +14,14 @@ from typing import Any
 
 from bot.commands import CardAction, action, command
 from bot.domain.clock import Clock, utc_now
-from bot.domain.errors import TransitionError
+from bot.domain.errors import DomainError, JobOrderNotFound, LeadsOnly
 from bot.domain.leads import Leads
 from bot.domain.models import ShortlistCounts, ShortlistEntry
 from bot.domain.states import FollowUpState
 from bot.features.intake.worker import ChannelNotInstalled, PostingInProgress
 from bot.features.pool import PoolIndex
 from bot.observability import Metrics
-from bot.store import FollowUpStore
+from bot.store import FollowUpRecords, JobOrderStore, ShortlistStore
 from bot.store.conversations import HANDOVER_PENDING, HANDOVER_SENT, ConversationStore
 from bot.turn import ActionResult, Messenger, Posted, Reply, Turn
 from bot.ui import cards, texts
@@ -31,11 +31,6 @@ from matching.results import Shortlist
 log = logging.getLogger("matchbot.services")
 
 MAX_SHOWN = 500  # rows a "Vis flere" can ask for: more than any shortlist has
-
-
-def leads_only(leads: Leads) -> str:
-    """The refusal a non-lead gets for a decision."""
-    return texts.DECISION_LEADS_ONLY.format(leads=", ".join(leads.listed))
 
 
 async def _ready(value: JobOrder) -> JobOrder:
@@ -52,7 +47,9 @@ class ShortlistService:
 
     def __init__(
         self,
-        store: FollowUpStore,
+        shortlists: ShortlistStore,
+        job_orders: JobOrderStore,
+        followups: FollowUpRecords,
         conversations: ConversationStore,
         messenger: Messenger,
         pool: PoolIndex,
@@ -63,7 +60,9 @@ class ShortlistService:
         clock: Clock = utc_now,
         leads: Leads | None = None,
     ) -> None:
-        self.store = store
+        self.store = shortlists
+        self.job_orders = job_orders
+        self.followups = followups
         self.conversations = conversations
         self.messenger = messenger
         self.pool = pool
@@ -132,7 +131,7 @@ class ShortlistService:
         return None
 
     async def match_and_post(self, job_order_id: str, origin: Turn | None) -> Reply:
-        job = await self.store.get_job_order(job_order_id)
+        job = await self.job_orders.get_job_order(job_order_id)
         if job is None:
             return Reply(texts.JOB_ORDER_NOT_FOUND.format(job_order_id=job_order_id))
         shortlist = await self.match(job)
@@ -276,14 +275,14 @@ class ShortlistService:
         """The shortlist card as it stands. ``job`` and ``counts`` (the stored job order and the
         match's considered/excluded counts, when in hand) save a read each."""
         job, location, rows, revised_at, stored = await asyncio.gather(
-            self.store.get_job_order(job_order_id) if job is None else _ready(job),
+            self.job_orders.get_job_order(job_order_id) if job is None else _ready(job),
             self.conversations.get_card(job_order_id),
             self.rows(job_order_id),
-            self.store.job_order_revised_at(job_order_id),
+            self.job_orders.job_order_revised_at(job_order_id),
             self.store.shortlist_counts(job_order_id) if counts is None else _given(counts),
         )
         if job is None:
-            raise TransitionError(texts.JOB_ORDER_NOT_FOUND.format(job_order_id=job_order_id))
+            raise JobOrderNotFound(job_order_id)
         if shown is None:
             shown = location.shown if location else cards.SHOW_FIRST
         view = cards.ShortlistView(
@@ -322,11 +321,12 @@ class ShortlistService:
         Teams retry a no-op; a second lead deciding the same candidate gets the state machine's refusal."""
         target = FollowUpState.GODKENDT if approve else FollowUpState.AFVIST
         if not self.leads.allows(actor):
-            return ActionResult(text=leads_only(self.leads))  # no state change, the card stays as it is
+            # No state change: the card stays as it is.
+            return ActionResult(text=texts.error_text(LeadsOnly(self.leads.listed)))
         key = f"{target.value}:{job_order_id}:{candidate_id}:v{version}"
         message = None
         try:
-            await self.store.transition(
+            await self.followups.transition(
                 job_order_id,
                 candidate_id,
                 target,
@@ -336,13 +336,13 @@ class ShortlistService:
                 expected_version=version,
                 reason=texts.CARD_REJECT_REASONS.get(reason or "", reason) if not approve else None,
             )
-        except TransitionError as exc:
-            message = await self._already(job_order_id, candidate_id) or exc.message
+        except DomainError as exc:
+            message = await self._already(job_order_id, candidate_id) or texts.error_text(exc)
         card = await self.refresh(job_order_id)
         return ActionResult(card=card, text=message)
 
     async def _already(self, job_order_id: str, candidate_id: str) -> str | None:
-        fu = await self.store.get_followup(job_order_id, candidate_id)
+        fu = await self.followups.get_followup(job_order_id, candidate_id)
         if fu is None or fu.state is FollowUpState.FORESLAAET:
             return None
         # the decision, not the latest status: "allerede godkendt af <lead>", never "allerede ansat af …"

@@ -1,6 +1,7 @@
 """Redis storage: the only package that imports ``redis``. Key names live in ``bot.store.keys``.
 
-One class per capability, all on one base (``StoreBase``: client, key prefix, clock, rules):
+One class per capability, all on one shared context (``StoreContext``: client, key prefix, clock,
+rules, retention, the registered scripts); each caller is given the capabilities it uses:
 
 ========================  ===================  =====================================================
 module                    class                what
@@ -16,12 +17,14 @@ module                    class                what
 ``client``                                     the typed (decoded) client the stores use
 ========================  ===================  =====================================================
 
-``FollowUpStore`` composes them all. ``connect`` is in ``bot.store.connection``; conversation
-references and cards in ``bot.store.conversations``; the intake queue in ``bot.store.intake``.
+``Stores`` (``stores``) builds one of each over one context for the composition roots. ``connect``
+is in ``bot.store.connection``; conversation references and cards in ``bot.store.conversations``;
+the intake queue in ``bot.store.intake``.
 """
 
 from __future__ import annotations
 
+from bot.store.base import StoreContext
 from bot.store.codec import SYSTEM_ACTOR, check_actor, check_id
 from bot.store.followups import FollowUpRecords
 from bot.store.job_orders import JobOrderStore
@@ -29,21 +32,18 @@ from bot.store.pool import PoolReads
 from bot.store.reminder_queue import ReminderQueue
 from bot.store.retention import Retention
 from bot.store.shortlists import ShortlistStore
-
-
-class FollowUpStore(JobOrderStore, ShortlistStore, FollowUpRecords, ReminderQueue, Retention, PoolReads):
-    """Named operations on Redis for the follow-up engine (see ``docs/redis-keys.md``)."""
-
+from bot.store.stores import Stores
 
 __all__ = [
     "SYSTEM_ACTOR",
     "FollowUpRecords",
-    "FollowUpStore",
     "JobOrderStore",
     "PoolReads",
     "ReminderQueue",
     "Retention",
     "ShortlistStore",
+    "StoreContext",
+    "Stores",
     "check_actor",
     "check_id",
 ]

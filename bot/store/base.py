@@ -1,14 +1,16 @@
-"""The one base every follow-up store capability builds on: the client, the key prefix, the clock
-and the reminder rules, and the Lua scripts (registered once per store, run by SHA).
+"""The one base every follow-up store capability builds on, and the context they share: the client,
+the key prefix, the clock, the reminder rules, the retention period and the registered Lua scripts.
 
-Why capability classes on one base: job orders, shortlists, records, the reminder queue, retention
-and the pool are separate concerns a reader looks up one at a time, but they share one client and
-one prefix, and several of them write the same record through the same checked apply.
+Why capability classes over one shared context: job orders, shortlists, records, the reminder queue,
+retention and the pool are separate concerns a reader looks up one at a time, and each caller is
+given only the ones it uses; but they share one client, one prefix, one clock and one set of rules,
+and several of them write the same record through the same checked apply (one script registry).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import cast
 
@@ -23,25 +25,31 @@ from matching.models import JobOrder
 DEFAULT_RETENTION_DAYS = 180
 
 
-class StoreBase:
-    """Redis, the key prefix, the clock and the rules; ``decode_responses=True`` is required."""
+@dataclass(frozen=True)
+class StoreContext:
+    """What every store capability shares; ``decode_responses=True`` is required on ``redis``."""
 
-    def __init__(
-        self,
-        redis: Redis,
-        prefix: str,
-        clock: Clock = utc_now,
-        *,
-        rules: ReminderRules | None = None,
-        retention_days: int = DEFAULT_RETENTION_DAYS,
-    ) -> None:
-        self.redis = redis
-        self.r: StrRedis = typed(redis)
-        self.prefix = prefix
-        self.clock = clock
-        self.rules = rules or load_reminder_rules()
-        self.retention = timedelta(days=retention_days)
-        self._scripts: dict[str, Script] = {}
+    redis: Redis
+    prefix: str
+    clock: Clock = utc_now
+    rules: ReminderRules = field(default_factory=load_reminder_rules)
+    retention_days: int = DEFAULT_RETENTION_DAYS
+    # Lua scripts by source, registered once for all the stores on this context (run by SHA).
+    scripts: dict[str, Script] = field(default_factory=dict, compare=False)
+
+
+class StoreBase:
+    """One capability over a shared :class:`StoreContext`."""
+
+    def __init__(self, context: StoreContext) -> None:
+        self.context = context
+        self.redis = context.redis
+        self.r: StrRedis = typed(context.redis)
+        self.prefix = context.prefix
+        self.clock = context.clock
+        self.rules = context.rules
+        self.retention = timedelta(days=context.retention_days)
+        self._scripts = context.scripts
 
     def _script(self, source: str) -> Script:
         script = self._scripts.get(source)

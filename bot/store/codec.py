@@ -10,15 +10,13 @@ from datetime import UTC, date, datetime
 
 from pydantic import TypeAdapter, ValidationError
 
-from bot.domain.errors import TransitionError
+from bot.domain.errors import BadActor, BadId, CprRefused
 from bot.domain.models import FollowUp, HistoryItem
 from bot.domain.states import FollowUpState
 from bot.store import keys
 from bot.store.client import Arg
-from bot.ui import texts
 from matching.models import Identifier
 from matching.privacy import contains_cpr
-from matching.texts import CPR_REFUSAL
 
 SYSTEM_ACTOR = "system"
 # How often an optimistic write is tried again after someone else wrote the record meanwhile.
@@ -53,20 +51,20 @@ def fingerprint(candidate_id: str) -> str:
 
 
 def check_id(value: str) -> str:
-    """A validated pseudonymous id (also keeps ':' and braces out of key names); Danish error."""
+    """A validated pseudonymous id (also keeps ':' and braces out of key names); :class:`BadId` if not."""
     try:
         return str(_ID.validate_python(value))
     except ValidationError as exc:
         if contains_cpr(str(value)):
-            raise TransitionError(CPR_REFUSAL) from exc
-        raise TransitionError(texts.BAD_ID.format(value=value)) from exc
+            raise CprRefused() from exc
+        raise BadId(value) from exc
 
 
 def check_actor(actor: str) -> str:
-    """A UPN as the audit trail records it (lower-case); Danish error for anything else."""
+    """A UPN as the audit trail records it (lower-case); :class:`BadActor` for anything else."""
     actor = actor.strip().lower()
     if not actor or len(actor) > MAX_ACTOR_CHARS or contains_cpr(actor) or any(c.isspace() for c in actor):
-        raise TransitionError(texts.TRANSITION_BAD_ACTOR.format(actor=actor[:40]))
+        raise BadActor(actor[:40])
     return actor
 
 

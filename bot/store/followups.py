@@ -11,14 +11,13 @@ import json
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
-from bot.domain.errors import ConflictError, TransitionError
+from bot.domain.errors import Conflict, EmptyNote
 from bot.domain.followup import noted, tally_states, transitioned
 from bot.domain.models import AuditEntry, FollowUp, Funnel
 from bot.domain.states import HIRED_STATES, FollowUpState, check_text
 from bot.store import keys
 from bot.store.codec import MAX_CAS_ATTEMPTS, check_actor, split_members
 from bot.store.records import RecordWriter
-from bot.ui import texts
 from matching.models import JobOrder
 from matching.privacy import random_id
 
@@ -56,11 +55,11 @@ class FollowUpRecords(RecordWriter):
         start_date: date | None = None,
         reason: str | None = None,
     ) -> FollowUp:
-        """Move a record to ``to``; raises :class:`TransitionError` with a Danish message.
+        """Move a record to ``to``; raises a typed :class:`bot.domain.errors.DomainError`.
 
         ``idempotency_key`` (e.g. the Teams activity id): a repeat returns the record as it is,
         without applying anything twice. ``expected_version`` (the version the user saw): a
-        mismatch raises :class:`ConflictError` instead of overwriting someone else's change.
+        mismatch raises :class:`Conflict` instead of overwriting someone else's change.
         """
         to = FollowUpState(to)
         actor = check_actor(actor)
@@ -72,7 +71,7 @@ class FollowUpRecords(RecordWriter):
 
         def change(current: FollowUp) -> FollowUp:
             if expected_version is not None and current.version != expected_version:
-                raise ConflictError(texts.TRANSITION_CONFLICT.format(current=current.label))
+                raise Conflict(current.state)
             return transitioned(
                 current,
                 to,
@@ -111,7 +110,7 @@ class FollowUpRecords(RecordWriter):
         actor = check_actor(actor)
         clean = check_text(note)
         if clean is None:
-            raise TransitionError(texts.NOTE_EMPTY)
+            raise EmptyNote()
 
         def change(current: FollowUp) -> FollowUp:
             return noted(current, clean, actor=actor, now=self.clock())
@@ -166,8 +165,8 @@ class FollowUpRecords(RecordWriter):
                 return await self._require(job_order_id, candidate_id)
             if not retry:
                 latest = await self._require(job_order_id, candidate_id)
-                raise ConflictError(texts.TRANSITION_CONFLICT.format(current=latest.label))
-        raise ConflictError(texts.TRANSITION_CONFLICT.format(current=current.label))
+                raise Conflict(latest.state)
+        raise Conflict(current.state)
 
     # --- queries --------------------------------------------------------------------------------
 

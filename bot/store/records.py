@@ -18,14 +18,13 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Literal, cast
 
-from bot.domain.errors import NotFoundError
+from bot.domain.errors import FollowUpNotFound
 from bot.domain.followup import check_from, retention_from
 from bot.domain.models import FollowUp
 from bot.domain.reminders import reminders_for
 from bot.store import keys
 from bot.store.base import StoreBase
 from bot.store.codec import Ops, decode_record, encode_record, epoch, reminder_ids
-from bot.ui import texts
 
 WriteOutcome = Literal["ok", "dup", "conflict"]
 Due = list[tuple[str, datetime]]  # (reminder rule, due)
@@ -51,10 +50,8 @@ return {'ok', ''}
 """
 
 
-def _not_found(job_order_id: str, candidate_id: str) -> NotFoundError:
-    return NotFoundError(
-        texts.TRANSITION_NOT_FOUND.format(candidate_id=candidate_id, job_order_id=job_order_id)
-    )
+def _not_found(job_order_id: str, candidate_id: str) -> FollowUpNotFound:
+    return FollowUpNotFound(job_order_id, candidate_id)
 
 
 class RecordWriter(StoreBase):
@@ -95,7 +92,7 @@ class RecordWriter(StoreBase):
     ) -> tuple[FollowUp | None, list[str]]:
         try:
             current, ids, _ = await self._snapshot(job_order_id, candidate_id, None)
-        except NotFoundError:
+        except FollowUpNotFound:
             return None, []
         return current, ids
 

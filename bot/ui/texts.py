@@ -8,7 +8,14 @@ instead of copies. Code names stay English. Engineers append their own section.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
+from functools import singledispatch
 
+from bot.domain import errors
+from bot.domain.models import FollowUp, Reminder
+from bot.domain.outcomes import Period
+from bot.domain.reminders import ReminderRules, reminder_kind, working_days_waited
+from bot.domain.states import TRANSITIONS, FollowUpState
 from matching.texts import CPR_REFUSAL
 
 # --- bot: general ------------------------------------------------------------------------------
@@ -318,22 +325,6 @@ HANDOVER_SENT = (
 
 # --- follow-up: states, transitions, reminders -------------------------------------------------
 
-FOLLOWUP_STATE_LABELS = {
-    "foreslaaet": "Foreslået",
-    "godkendt": "Godkendt",
-    "afvist": "Afvist",
-    "kontaktet": "Kontaktet",
-    "ansoegt": "Ansøgt",
-    "henvist": "Henvist med mødepligt",
-    "samtale": "Til jobsamtale",
-    "ansat": "Ansat",
-    "afslag": "Afslag fra virksomheden",
-    "ikke_interesseret": "Ikke interesseret",
-    "trukket": "Trukket tilbage",
-    "i_job_3_mdr": "I job efter 3 måneder",
-    "ophoert": "Ophørt inden 3 måneder",
-    "udeblevet": "Udeblevet fra jobsamtale",
-}
 TRANSITION_NOT_ALLOWED = (
     "En opfølgning kan ikke gå fra '{current}' til '{target}'. Mulige næste trin: {allowed}."
 )
@@ -638,3 +629,144 @@ CARD_DECIDED_REASON = " ({reason})"
 CARD_UNKNOWN_ACTOR = "?"
 CARD_JOB_LIST_JOB = "{title} · {company}"
 # --- end of cards: how dates, numbers and list lines read --------------------------------------------
+
+
+def period_text(period: Period) -> str:
+    """"november 2026" or "2026": how a report names its period."""
+    if period.is_year:
+        return f"{period.start.year}"
+    return f"{MONTHS[period.start.month - 1]} {period.start.year}"
+
+
+def reminder_text(reminder: Reminder, followup: FollowUp, rules: ReminderRules) -> str:
+    """The Danish sentence for a reminder (the bot puts it on a card), true at the time it is sent:
+    a late delivery counts the working days until it was claimed, a passed deadline is said to have passed."""
+    zone = rules.zone
+    return REMINDER_TEXTS[reminder_kind(reminder, followup, rules)].format(
+        candidate_id=followup.candidate_id,
+        job_order_id=followup.job_order_id,
+        label=followup.label,
+        days=working_days_waited(reminder, followup, rules),
+        deadline=followup.deadline.strftime("%d.%m.%Y") if followup.deadline else "",
+        interview=followup.interview_at.astimezone(zone).strftime("%d.%m.%Y")
+        if followup.interview_at
+        else "",
+        start=followup.start_date.strftime("%d.%m.%Y") if followup.start_date else "",
+        end=followup.ends_on.strftime("%d.%m.%Y") if followup.ends_on else "",
+    )
+
+
+# --- refusals: a typed error from the rules or the store, said in Danish -----------------------------
+
+_DETAIL_REQUIRED = {
+    FollowUpState.AFVIST: TRANSITION_NEEDS_REASON,
+    FollowUpState.SAMTALE: TRANSITION_NEEDS_INTERVIEW,
+    FollowUpState.ANSAT: TRANSITION_NEEDS_START,
+}
+
+
+def _label(state: str) -> str:
+    return FollowUpState(state).label
+
+
+def _state_names(states: tuple[FollowUpState, ...]) -> str:
+    return ", ".join(f"{s.label} ({s.value})" for s in states) or STATE_NONE
+
+
+def _day(value: date) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+def error_text(err: errors.DomainError) -> str:
+    """The sentence a caseworker reads for ``err``; the one place a refusal becomes Danish."""
+    return _error_text(err)
+
+
+@singledispatch
+def _error_text(err: errors.DomainError) -> str:
+    raise TypeError(f"no Danish text for {type(err).__name__}")  # a new error class needs its sentence
+
+
+@_error_text.register
+def _(err: errors.CprRefused) -> str:
+    return CPR_REFUSAL
+
+
+@_error_text.register
+def _(err: errors.TextTooLong) -> str:
+    return TRANSITION_TEXT_TOO_LONG.format(max=err.max_chars)
+
+
+@_error_text.register
+def _(err: errors.EmptyNote) -> str:
+    return NOTE_EMPTY
+
+
+@_error_text.register
+def _(err: errors.BadId) -> str:
+    return BAD_ID.format(value=err.value)
+
+
+@_error_text.register
+def _(err: errors.BadActor) -> str:
+    return TRANSITION_BAD_ACTOR.format(actor=err.actor)
+
+
+@_error_text.register
+def _(err: errors.UnknownState) -> str:
+    valid = _state_names(tuple(s for s in FollowUpState if s is not FollowUpState.FORESLAAET))
+    return STATUS_UNKNOWN.format(value=echo(err.value), valid=valid)
+
+
+@_error_text.register
+def _(err: errors.AlreadyInState) -> str:
+    return TRANSITION_SAME.format(current=_label(err.state))
+
+
+@_error_text.register
+def _(err: errors.FollowUpClosed) -> str:
+    return TRANSITION_CLOSED.format(current=_label(err.state))
+
+
+@_error_text.register
+def _(err: errors.NotAllowed) -> str:
+    allowed = _state_names(TRANSITIONS[FollowUpState(err.from_state)])
+    return TRANSITION_NOT_ALLOWED.format(
+        current=_label(err.from_state), target=_label(err.to_state), allowed=allowed
+    )
+
+
+@_error_text.register
+def _(err: errors.DetailRequired) -> str:
+    return _DETAIL_REQUIRED[FollowUpState(err.to_state)]
+
+
+@_error_text.register
+def _(err: errors.StartTooFarAhead) -> str:
+    return TRANSITION_START_TOO_FAR.format(start=_day(err.start))
+
+
+@_error_text.register
+def _(err: errors.CheckTooEarly) -> str:
+    sentence = TRANSITION_FORLOEB_TOO_EARLY if err.after_forloeb else TRANSITION_CHECK_TOO_EARLY
+    return sentence.format(earliest=_day(err.earliest), start=_day(err.counted_from))
+
+
+@_error_text.register
+def _(err: errors.Conflict) -> str:
+    return TRANSITION_CONFLICT.format(current=_label(err.current))
+
+
+@_error_text.register
+def _(err: errors.FollowUpNotFound) -> str:
+    return TRANSITION_NOT_FOUND.format(candidate_id=err.candidate_id, job_order_id=err.job_order_id)
+
+
+@_error_text.register
+def _(err: errors.JobOrderNotFound) -> str:
+    return JOB_ORDER_NOT_FOUND.format(job_order_id=err.job_order_id)
+
+
+@_error_text.register
+def _(err: errors.LeadsOnly) -> str:
+    return DECISION_LEADS_ONLY.format(leads=", ".join(err.leads))

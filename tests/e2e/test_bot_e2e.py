@@ -214,7 +214,7 @@ async def test_match_approve_reject_in_place_handover_status_and_reminder(bot: R
     await bot.post(
         fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, first), status=200
     )
-    fu = await bot.services.store.get_followup("JO-2026-0101", cand)
+    fu = await bot.services.stores.followups.get_followup("JO-2026-0101", cand)
     assert fu is not None and fu.state is FollowUpState.GODKENDT and fu.version == first["v"] + 1
 
     # A second lead rejecting the same candidate from a stale card is refused, with who decided.
@@ -226,7 +226,7 @@ async def test_match_approve_reject_in_place_handover_status_and_reminder(bot: R
     # Told on the card they pressed (only they see the invoke answer), not in the channel for all.
     assert answer["value"]["body"][0]["text"].endswith("allerede godkendt af lead1@kk.dk.")
     assert not any("allerede" in s.text for s in bot.connector.sent[before:])
-    fu = await bot.services.store.get_followup("JO-2026-0101", cand)
+    fu = await bot.services.stores.followups.get_followup("JO-2026-0101", cand)
     assert fu is not None and fu.state is FollowUpState.GODKENDT
 
     # Afvis another candidate via the Action.Submit fallback (a message with value), with a reason.
@@ -241,7 +241,7 @@ async def test_match_approve_reject_in_place_handover_status_and_reminder(bot: R
     assert "Afvist af lead2@kk.dk" in card_text(last.card or {}) and "Timetal passer ikke" in card_text(
         last.card or {}
     )
-    rejected = await bot.services.store.get_followup("JO-2026-0101", other_cand)
+    rejected = await bot.services.stores.followups.get_followup("JO-2026-0101", other_cand)
     assert rejected is not None and rejected.state is FollowUpState.AFVIST
 
     # Send godkendte: the approved candidate's consultant gets a 1:1 hand-over card.
@@ -278,7 +278,7 @@ async def test_match_approve_reject_in_place_handover_status_and_reminder(bot: R
         status=200,
     )
     assert "Status nu: **Kontaktet**" in card_text(answer["value"])
-    fu = await bot.services.store.get_followup("JO-2026-0101", cand)
+    fu = await bot.services.stores.followups.get_followup("JO-2026-0101", cand)
     assert fu is not None and fu.state is FollowUpState.KONTAKTET
     assert fu.history[-1].actor == UPN[consultant_user["id"]]
 
@@ -314,7 +314,7 @@ async def test_unreachable_consultant_is_shown_and_retried_when_reachable(bot: R
     assert not [s for s in bot.connector.sent if "Ny kandidat til dig" in card_text(s.card or {})]
 
     # The consultant installs the app: the waiting hand-over is delivered and the card updated.
-    fu = await bot.services.store.get_followup("JO-2026-0101", cand)
+    fu = await bot.services.stores.followups.get_followup("JO-2026-0101", cand)
     assert fu is not None
     user = KONS_A if fu.consultant == "kons.a@kk.dk" else KONS_B
     bot.connector.unreachable.clear()
@@ -345,7 +345,7 @@ async def test_match_in_a_personal_chat_without_the_channel_posts_there_and_noth
     assert len(sent) == 1 and "Shortlist: Lagermedarbejder" in card_text(sent[0].card or {})
     assert all(s.text or s.card for s in bot.connector.sent)
     # The "Match nu" button there answers the presser too (it said "Knappen er forældet" before).
-    await bot.services.store.save_job_order(job_order().model_copy(update={"id": "JO-2026-0102"}))
+    await bot.services.stores.job_orders.save_job_order(job_order().model_copy(update={"id": "JO-2026-0102"}))
     press = fc.invoke_action(bot.service_url, LEAD, conv, "x", {"verb": "match", "job": "JO-2026-0102"})
     answer = await bot.post(press, status=200)
     assert answer["value"] == texts.SHORTLIST_POSTED_HERE.format(job_order_id="JO-2026-0102")
@@ -372,7 +372,7 @@ async def test_job_order_card_and_form_via_submit(bot: RunningBot) -> None:
     returned = bot.connector.of_kind("update", conv)[-1].card or {}
     error = card_text(returned)
     assert "Postnummer: '9999' er ikke et kendt dansk postnummer" in error and "postcode" not in error
-    assert await bot.services.store.get_job_order("JO-9") is None
+    assert await bot.services.stores.job_orders.get_job_order("JO-9") is None
     # What was typed is still in the form, so only the postcode needs typing again.
     typed = {e["id"]: e.get("value") for e in returned["body"] if e.get("type", "").startswith("Input.")}
     assert (typed["id"], typed["title"], typed["company"], typed["hours_per_week"]) == (
@@ -391,7 +391,7 @@ async def test_job_order_card_and_form_via_submit(bot: RunningBot) -> None:
         "employment_clause": "true",
     }
     await bot.post(fc.submit(bot.service_url, LEAD, conv, "form-1", good), status=201)
-    saved = await bot.services.store.get_job_order("JO-9")
+    saved = await bot.services.stores.job_orders.get_job_order("JO-9")
     assert saved is not None and saved.employment_clause and saved.deadline == date(2026, 12, 20)
     assert (saved.start_date, saved.positions) == (date(2027, 1, 4), 3)
     assert any("JO-9" in t and "gemt" in t for t in bot.connector.texts(conv))
@@ -405,7 +405,7 @@ async def test_mine_hvorfor_and_status_command(bot: RunningBot) -> None:
     await bot.post(
         fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, approve), status=200
     )
-    fu = await bot.services.store.get_followup("JO-2026-0101", cand)
+    fu = await bot.services.stores.followups.get_followup("JO-2026-0101", cand)
     assert fu is not None
     user = KONS_A if fu.consultant == "kons.a@kk.dk" else KONS_B
     conv = f"a:personal-{user['id']}"
@@ -481,10 +481,12 @@ async def test_two_leads_deciding_at_once_change_the_record_once(bot: RunningBot
             status=200,
         ),
     )
-    fu = await bot.services.store.get_followup("JO-2026-0101", cand)
+    fu = await bot.services.stores.followups.get_followup("JO-2026-0101", cand)
     assert fu is not None and fu.version == approve["v"] + 1
     assert fu.state in (FollowUpState.GODKENDT, FollowUpState.AFVIST)
-    audit = [a for a in await bot.services.store.audit("JO-2026-0101", cand) if a.action == "transition"]
+    audit = [
+        a for a in await bot.services.stores.followups.audit("JO-2026-0101", cand) if a.action == "transition"
+    ]
     assert len(audit) == 1
     # Every lead's answer shows the one decision that was made.
     label = "Godkendt" if fu.state is FollowUpState.GODKENDT else "Afvist"
@@ -586,7 +588,7 @@ async def test_status_buttons_follow_the_record_and_the_channel_keeps_the_leads_
     )
     assert answer["value"]["body"][0]["text"] == f"{cand} er allerede godkendt af lead1@kk.dk."
     assert not any(s.text for s in bot.connector.sent[before:])
-    fu = await bot.services.store.get_followup("JO-2026-0101", cand)
+    fu = await bot.services.stores.followups.get_followup("JO-2026-0101", cand)
     assert fu is not None and fu.state is FollowUpState.ANSAT
 
 
@@ -769,9 +771,9 @@ async def test_only_the_match_units_leads_may_approve_or_reject(redis_url: str, 
         assert bot.connector.texts()[-1] == refusal
         assert not bot.connector.of_kind("update", post.conversation_id)
         assert all(s.card is None for s in bot.connector.sent[before:])
-        fu = await bot.services.store.get_followup("JO-2026-0101", cand)
+        fu = await bot.services.stores.followups.get_followup("JO-2026-0101", cand)
         assert fu is not None and fu.state is FollowUpState.FORESLAAET and fu.version == approve["v"]
-        audit = await bot.services.store.audit("JO-2026-0101", cand)
+        audit = await bot.services.stores.followups.audit("JO-2026-0101", cand)
         assert not [a for a in audit if a.action == "transition"]
 
         # The lead decides as before.
@@ -780,7 +782,7 @@ async def test_only_the_match_units_leads_may_approve_or_reject(redis_url: str, 
             status=200,
         )
         assert "Godkendt af lead1@kk.dk" in card_text(answer["value"])
-        fu = await bot.services.store.get_followup("JO-2026-0101", cand)
+        fu = await bot.services.stores.followups.get_followup("JO-2026-0101", cand)
         assert fu is not None and fu.state is FollowUpState.GODKENDT
 
 
@@ -827,7 +829,7 @@ async def test_rapport_shows_hires_and_the_share_in_job_in_the_3rd_month_per_sch
     cand = approve["cand"]
     press = fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, approve)
     await bot.post(press, status=200)
-    fu = await bot.services.store.get_followup("JO-2026-0101", cand)
+    fu = await bot.services.stores.followups.get_followup("JO-2026-0101", cand)
     assert fu is not None
     user = KONS_A if fu.consultant == "kons.a@kk.dk" else KONS_B
     for step in ("kontaktet", "ansoegt", "samtale 2026-11-26", "ansat 2026-12-01", "i_job_3_mdr"):
@@ -838,13 +840,13 @@ async def test_rapport_shows_hires_and_the_share_in_job_in_the_3rd_month_per_sch
     bot.clock.now = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)  # … and can on the day they have
     await bot.post(fc.message(bot.service_url, user, f"status JO-2026-0101 {cand} i_job_3_mdr"), status=201)
     # A second scheme, with the administration's figure to compare with: two hires, one stopped.
-    store = bot.services.store
+    store = bot.services.stores
     praktik = {**job_order().model_dump(mode="json"), "id": "JO-PRAKTIK"}
     praktik["employment_type"] = "virksomhedspraktik"
     praktik["description"] = "Renovering for Københavns Kommune med beskæftigelsesklausul."
     del praktik["employment_clause"]  # the sender did not say: the description does
-    await store.save_job_order(JobOrder.model_validate(praktik))
-    await store.save_shortlist("JO-PRAKTIK", [_Ranked("K-1001"), _Ranked("K-1003")])
+    await store.job_orders.save_job_order(JobOrder.model_validate(praktik))
+    await store.shortlists.save_shortlist("JO-PRAKTIK", [_Ranked("K-1001"), _Ranked("K-1003")])
     for cid, last in (("K-1001", "i_job_3_mdr"), ("K-1003", "ophoert")):
         for step in ("godkendt", "kontaktet", "henvist", "samtale 26.11.2026", "ansat 1.12.2026", last):
             await bot.post(fc.message(bot.service_url, LEAD, f"status JO-PRAKTIK {cid} {step}"), status=201)
@@ -934,7 +936,7 @@ async def test_odd_input_gets_a_danish_answer_and_changes_nothing(bot: RunningBo
     post = await post_shortlist(bot)
     approve = find_action(post.card or {}, "godkend")
     cand = approve["cand"]
-    fu = await bot.services.store.get_followup("JO-2026-0101", cand)
+    fu = await bot.services.stores.followups.get_followup("JO-2026-0101", cand)
     assert fu is not None
     owner = KONS_A if fu.consultant == "kons.a@kk.dk" else KONS_B
     # "mine" lists only what a lead has handed over: a proposed candidate is not the consultant's yet.
@@ -949,7 +951,7 @@ async def test_odd_input_gets_a_danish_answer_and_changes_nothing(bot: RunningBo
     assert (await press({**approve, "v": "abc"}))["value"] == texts.ACTION_UNKNOWN
     reject = {**approve, "verb": "afvis", f"reason_{cand}": "<script>alert(1)</script>"}
     assert (await press(reject))["value"] == texts.REJECT_NEEDS_REASON
-    fu = await bot.services.store.get_followup("JO-2026-0101", cand)
+    fu = await bot.services.stores.followups.get_followup("JO-2026-0101", cand)
     assert fu is not None and fu.state is FollowUpState.FORESLAAET  # nothing applied
     more = find_action(post.card or {}, "vis_flere")
     shown = card_text((await press({**more, "shown": -100}))["value"])
@@ -962,13 +964,13 @@ async def test_odd_input_gets_a_danish_answer_and_changes_nothing(bot: RunningBo
     await bot.post(fc.message(bot.service_url, owner, f"status JO-2026-0101 {cand} ansoegt"), status=201)
     typed = await say(f"status JO-2026-0101 {cand} samtale 9999-12-31", owner)
     assert typed == texts.BAD_DATE.format(value="9999-12-31")
-    fu = await bot.services.store.get_followup("JO-2026-0101", cand)
+    fu = await bot.services.stores.followups.get_followup("JO-2026-0101", cand)
     assert fu is not None
     to_interview = {**status, "to": "samtale", "v": fu.version, "dato": "31.02.2026"}
     personal = f"a:personal-{owner['id']}"
     answer = await bot.post(fc.invoke_action(bot.service_url, owner, personal, "x", to_interview), status=200)
     assert answer["value"] == texts.BAD_DATE.format(value="31.02.2026")
-    fu = await bot.services.store.get_followup("JO-2026-0101", cand)
+    fu = await bot.services.stores.followups.get_followup("JO-2026-0101", cand)
     assert fu is not None and fu.state is FollowUpState.ANSOEGT
 
 

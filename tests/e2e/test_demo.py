@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.domain.states import STATE_LABELS
 from bot.ui import texts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,7 +40,7 @@ def test_demo_runs_the_day_to_the_funnel_without_redis_or_teams(tmp_path: Path) 
         "tirsdag",  # … which for a Friday approval is Tuesday
         "Er kandidaten stadig i job",  # the 3-month check
         texts.DEMO_FUNNEL_TITLE,  # and the funnel at the end
-        texts.FOLLOWUP_STATE_LABELS["i_job_3_mdr"],
+        STATE_LABELS["i_job_3_mdr"],
     ):
         assert expected in out, expected
     assert "Traceback" not in out + result.stderr

@@ -87,7 +87,7 @@ async def test_oversized_body_is_413_and_nothing_is_queued(bot: RunningBot) -> N
     assert resp.status == 413
     body = await _check(bot, resp, "/api/jobordrer")
     assert "for stor" in body["fejl"]
-    assert (await bot.services.store.get_job_order("JO-BIG-0")) is None
+    assert (await bot.services.stores.job_orders.get_job_order("JO-BIG-0")) is None
 
 
 async def test_validation_errors_are_422_with_danish_field_messages(bot: RunningBot) -> None:
@@ -105,7 +105,7 @@ async def test_validation_errors_are_422_with_danish_field_messages(bot: Running
     assert fields["postcode"] == "'9999' er ikke et kendt dansk postnummer"
     assert fields["employment_type"].startswith("ukendt værdi 'deltid'")
     # all or nothing: the good one in the same batch was not taken either
-    assert (await bot.services.store.get_job_order("JO-GOOD")) is None
+    assert (await bot.services.stores.job_orders.get_job_order("JO-GOOD")) is None
 
 
 async def test_cpr_in_a_job_order_is_refused_and_not_echoed(bot: RunningBot) -> None:
@@ -166,7 +166,7 @@ async def test_same_content_twice_is_one_shortlist_and_a_change_is_a_revision(bo
     assert (await resp.json())["jobordrer"][0]["resultat"] == "revised"
     await wait_until(lambda: len(bot.shortlist_cards()) == 2)
     assert "revideret" in card_text(bot.shortlist_cards()[-1]).lower()
-    assert (await bot.services.store.get_job_order("JO-IDEM")).hours_per_week == 30  # type: ignore[union-attr]
+    assert (await bot.services.stores.job_orders.get_job_order("JO-IDEM")).hours_per_week == 30  # type: ignore[union-attr]
     state = await bot.http.get(bot.url("/api/jobordrer/JO-IDEM"), headers={"X-API-Key": API_KEY})
     assert (await _check(bot, state, "/api/jobordrer/{job_order_id}", "get"))["revideret"] is True
 
@@ -178,7 +178,9 @@ async def test_a_job_order_changed_in_teams_is_revised_in_the_api_too(bot: Runni
     assert resp.status == 202
     await wait_until(lambda: len(bot.shortlist_cards()) == 1)
     form_edit = JobOrder.model_validate(job_order_json("JO-FORM", hours_per_week=25))
-    assert await bot.services.store.save_job_order(form_edit) == "revised"  # what the form's save does
+    assert (
+        await bot.services.stores.job_orders.save_job_order(form_edit) == "revised"
+    )  # what the form's save does
     state = await bot.http.get(bot.url("/api/jobordrer/JO-FORM"), headers={"X-API-Key": API_KEY})
     assert (await _check(bot, state, "/api/jobordrer/{job_order_id}", "get"))["revideret"] is True
 
@@ -266,7 +268,7 @@ async def test_wrong_content_type_is_415_and_a_bom_is_fine(bot: RunningBot) -> N
     )
     assert resp.status == 415
     assert (await _check(bot, resp, "/api/jobordrer"))["fejl"] == texts.INTAKE_BAD_CONTENT_TYPE
-    assert await bot.services.store.get_job_order("JO-BOM") is None
+    assert await bot.services.stores.job_orders.get_job_order("JO-BOM") is None
     resp = await bot.http.post(
         bot.url("/api/jobordrer"),
         data=b"\xef\xbb\xbf" + body,

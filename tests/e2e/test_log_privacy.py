@@ -95,7 +95,7 @@ async def test_logs_of_a_full_run_hold_no_cpr_and_no_free_text(
             bot.url("/api/messages"), json=message(url, consultant, f"status JO-P2 K-700 kontaktet {CPR}")
         )
         services = bot.services
-        await services.scheduler.run_once(services.store.clock() + timedelta(days=10))
+        await services.scheduler.run_once(services.stores.context.clock() + timedelta(days=10))
 
     lines = [line for line in log_buffer.getvalue().splitlines() if line.strip()]
     assert len(lines) > 10, "the run must have logged something to scan"

@@ -17,7 +17,7 @@ from bot.features.pool import PoolIndex
 from bot.features.shortlist import ShortlistService
 from bot.observability import Metrics
 from bot.router import Router
-from bot.store import FollowUpStore
+from bot.store import Stores
 from bot.store.connection import client_from_url
 from bot.store.conversations import ConversationStore, TeamsUser
 from bot.turn import ActionResult, Posted, Reply, Turn
@@ -60,7 +60,7 @@ class Dialogue:
     """The router with the store and the shortlist feature it was built over, for the assertions."""
 
     router: Router
-    store: FollowUpStore
+    store: Stores
     shortlists: ShortlistService
 
     async def on_message(self, turn: Turn, text: str) -> list[Reply]:
@@ -73,20 +73,29 @@ class Dialogue:
 @pytest.fixture
 async def logic(redis_url: str, key_prefix: str) -> AsyncIterator[Dialogue]:
     redis = client_from_url(redis_url)
-    store = FollowUpStore(redis, key_prefix)
+    store = Stores.open(redis, key_prefix)
     conversations = ConversationStore(redis, key_prefix)
     messenger = RecordingMessenger()
-    pool = PoolIndex(store)
+    pool = PoolIndex(store.pool)
     metrics = Metrics()
     shortlists = ShortlistService(
-        store, conversations, messenger, pool, channel_id="", top=10, metrics=metrics
+        store.shortlists,
+        store.job_orders,
+        store.followups,
+        conversations,
+        messenger,
+        pool,
+        channel_id="",
+        top=10,
+        metrics=metrics,
     )
-    handovers = HandoverService(store, conversations, messenger, shortlists, metrics)
-    await store.save_job_order(job_order())
-    await store.put_candidates(candidates())
-    followups = FollowUpService(store, pool, shortlists)
-    features = [JobOrderService(store, shortlists), shortlists, handovers, followups]
-    yield Dialogue(Router(store, features, reachable=handovers.retry_pending), store, shortlists)
+    handovers = HandoverService(store.followups, conversations, messenger, shortlists, metrics)
+    await store.job_orders.save_job_order(job_order())
+    await store.pool.put_candidates(candidates())
+    followups = FollowUpService(store.followups, pool, shortlists)
+    features = [JobOrderService(store.job_orders, shortlists), shortlists, handovers, followups]
+    router = Router(store.job_orders, store.pool, features, reachable=handovers.retry_pending)
+    yield Dialogue(router, store, shortlists)
     await redis.aclose()
 
 
@@ -138,7 +147,7 @@ async def test_card_actions_refuse_cpr_unknown_verbs_and_missing_reasons(logic: 
     assert (
         await logic.on_action(TURN, {"verb": "godkend", "job": "../x", "cand": cand})
     ).text == texts.ACTION_UNKNOWN
-    fu = await logic.store.get_followup("JO-2026-0101", cand)
+    fu = await logic.store.followups.get_followup("JO-2026-0101", cand)
     assert fu is not None and fu.state.value == "foreslaaet"
 
 
@@ -163,12 +172,14 @@ async def test_a_card_redrawn_after_a_restart_keeps_its_counts(
     assert any("gennemgået" in line for line in _count_lines(posted))
     redis = client_from_url(redis_url)
     try:
-        store = FollowUpStore(redis, key_prefix)
+        store = Stores.open(redis, key_prefix)
         restarted = ShortlistService(
-            store,
+            store.shortlists,
+            store.job_orders,
+            store.followups,
             ConversationStore(redis, key_prefix),
             RecordingMessenger(),
-            PoolIndex(store),
+            PoolIndex(store.pool),
             channel_id="",
             top=10,
             metrics=Metrics(),

@@ -25,7 +25,7 @@ from bot.features.imports import (
 )
 from bot.features.pool import PoolIndex
 from bot.observability import Metrics
-from bot.store import FollowUpStore
+from bot.store import Stores
 from bot.store.connection import client_from_url
 from bot.store.intake import IntakeQueue
 from bot.store.pool import PoolSwapper
@@ -107,7 +107,7 @@ def test_jsonl_bad_json_line_does_not_stop_the_rest(tmp_path: Path) -> None:
 async def test_replace_deactivates_missing_candidates_and_keeps_their_follow_ups(
     tmp_path: Path, redis: Redis, key_prefix: str
 ) -> None:
-    store = FollowUpStore(redis, key_prefix)
+    store = Stores.open(redis, key_prefix)
     swapper = PoolSwapper(redis, key_prefix)
     await import_candidates(swapper, _jsonl(tmp_path / "a.jsonl", [_profile(i) for i in range(5)]), "replace")
     job = JobOrder(
@@ -118,24 +118,24 @@ async def test_replace_deactivates_missing_candidates_and_keeps_their_follow_ups
         hours_per_week=37,
         postcode="2650",
     )
-    await store.save_job_order(job)
+    await store.job_orders.save_job_order(job)
 
     class Ranked:
         candidate_id, score, reasons = "K-00004", 90.0, ["Jobønske 'Lagermedarbejder'"]
 
-    await store.save_shortlist("JO-1", [Ranked()])
-    await store.transition("JO-1", "K-00004", FollowUpState.GODKENDT, "leder@kk.dk")
-    version_before = await store.pool_version()
+    await store.shortlists.save_shortlist("JO-1", [Ranked()])
+    await store.followups.transition("JO-1", "K-00004", FollowUpState.GODKENDT, "leder@kk.dk")
+    version_before = await store.pool.pool_version()
 
     report = await import_candidates(
         swapper, _jsonl(tmp_path / "b.jsonl", [_profile(i) for i in (0, 1, 2, 10)]), "replace"
     )
     assert (report.accepted, report.deactivated, report.pool_size) == (4, 2, 6)
-    pool = {p.id: p for p in await store.all_candidates()}
+    pool = {p.id: p for p in await store.pool.all_candidates()}
     assert pool["K-00004"].active is False and pool["K-00003"].active is False
     assert pool["K-00010"].active and pool["K-00000"].active
-    assert await store.pool_version() > version_before
-    follow_up = await store.get_followup("JO-1", "K-00004")
+    assert await store.pool.pool_version() > version_before
+    follow_up = await store.followups.get_followup("JO-1", "K-00004")
     assert follow_up is not None and follow_up.state is FollowUpState.GODKENDT
 
     # upsert: adds and updates, never deactivates
@@ -145,7 +145,7 @@ async def test_replace_deactivates_missing_candidates_and_keeps_their_follow_ups
         "upsert",
     )
     assert (report.accepted, report.deactivated, report.pool_size) == (2, 0, 7)
-    pool = {p.id: p for p in await store.all_candidates()}
+    pool = {p.id: p for p in await store.pool.all_candidates()}
     assert pool["K-00000"].jobcenter == "Jobcenter Amager" and pool["K-00010"].active
 
 
@@ -157,14 +157,14 @@ async def test_a_concurrent_matcher_sees_the_old_pool_or_the_new_never_a_mix(
     new = [_profile(i, jobcenter="Jobcenter Ny") for i in range(3000)]
     await import_candidates(swapper, _jsonl(tmp_path / "old.jsonl", old), "replace")
     reader_redis = client_from_url(redis_url)
-    reader = FollowUpStore(reader_redis, key_prefix)
-    index = PoolIndex(reader)
+    reader = Stores.open(reader_redis, key_prefix)
+    index = PoolIndex(reader.pool)
     seen: list[frozenset[str]] = []
     done = asyncio.Event()
 
     async def matcher() -> None:
         while not done.is_set():
-            seen.append(frozenset(p.jobcenter for p in await reader.all_candidates()))
+            seen.append(frozenset(p.jobcenter for p in await reader.pool.all_candidates()))
             await asyncio.sleep(0)
 
     task = asyncio.create_task(matcher())
@@ -187,7 +187,7 @@ async def test_a_concurrent_matcher_sees_the_old_pool_or_the_new_never_a_mix(
 async def test_job_order_import_goes_through_the_intake_queue(
     tmp_path: Path, redis: Redis, key_prefix: str
 ) -> None:
-    store = FollowUpStore(redis, key_prefix)
+    store = Stores.open(redis, key_prefix)
     queue = IntakeQueue(redis, key_prefix)
     await queue.ensure_group()
     base = {
@@ -204,11 +204,11 @@ async def test_job_order_import_goes_through_the_intake_queue(
         ),
         encoding="utf-8",
     )
-    report = await import_job_orders(store, queue, Metrics(), path)
+    report = await import_job_orders(store.job_orders, queue, Metrics(), path)
     assert (report.accepted, report.queued, report.outcomes) == (2, 2, {"created": 2})
     assert [(p.line, p.field) for p in report.problems] == [(2, "postcode")]
     assert (await queue.stats()).waiting == 2
-    again = await import_job_orders(store, queue, Metrics(), path)  # the same file again: nothing new
+    again = await import_job_orders(store.job_orders, queue, Metrics(), path)  # same file again: nothing new
     assert (again.queued, again.outcomes) == (0, {"unchanged": 2})
 
 
@@ -291,7 +291,7 @@ async def test_replace_leaves_a_candidate_whose_row_was_rejected_as_it_is(
     tmp_path: Path, redis_url: str, redis: Redis, key_prefix: str
 ) -> None:
     """A typo in K-QA0001's postcode must not take them out of the pool, nor change their profile."""
-    store = FollowUpStore(redis, key_prefix)
+    store = Stores.open(redis, key_prefix)
     base = [_profile(0, id=f"K-QA000{i}", postcode="2300") for i in (1, 2, 3)]
     await import_candidates(PoolSwapper(redis, key_prefix), _jsonl(tmp_path / "a.jsonl", base), "replace")
     new_file = _jsonl(
@@ -309,7 +309,7 @@ async def test_replace_leaves_a_candidate_whose_row_was_rejected_as_it_is(
     assert "1 af 3 kandidater importeret (erstat hele puljen)" in out
     assert "2 rækker afvist; 1 deaktiveret" in out
     assert "1 med en afvist række bevarer deres nuværende profil" in out
-    pool = {p.id: p for p in await store.all_candidates()}
+    pool = {p.id: p for p in await store.pool.all_candidates()}
     assert pool["K-QA0001"] == CandidateProfile.model_validate(base[0])  # neither updated nor deactivated
     assert pool["K-QA0002"].jobcenter == "Jobcenter Amager" and pool["K-QA0002"].active
     assert pool["K-QA0003"].active is False  # absent from the file: deactivated
@@ -342,7 +342,7 @@ async def test_cli_import_refuses_unreadable_input_and_report_paths_before_touch
         assert result.returncode == 2, name
         assert expected in " ".join(output.split()), name
         assert "Traceback" not in output and "Error" not in output, name
-    assert await FollowUpStore(redis, key_prefix).pool_version() == 0, "nothing may have been imported"
+    assert await Stores.open(redis, key_prefix).pool.pool_version() == 0, "nothing may have been imported"
     assert list(folder.iterdir()) == []
 
 
@@ -487,7 +487,7 @@ async def test_a_change_to_the_pool_while_an_import_copies_it_is_not_lost(
 ) -> None:
     """A consultant's profile update (put_candidates) or an erasure landing while an import writes its
     copy of the pool must survive the swap: the swap sees the pool moved and builds the copy again."""
-    store = FollowUpStore(redis, key_prefix)
+    store = Stores.open(redis, key_prefix)
     first = _jsonl(tmp_path / "a.jsonl", [_profile(1)])
     await import_candidates(PoolSwapper(redis, key_prefix), first, "replace")
 
@@ -497,13 +497,13 @@ async def test_a_change_to_the_pool_while_an_import_copies_it_is_not_lost(
         async def _write(self, *args: object, **kwargs: object) -> int:
             Interrupted.writes += 1
             if Interrupted.writes == 1:  # while the first copy is written, someone changes the pool
-                await store.put_candidates([CandidateProfile.model_validate(_profile(7))])
-                await store.remove("K-00001")
+                await store.pool.put_candidates([CandidateProfile.model_validate(_profile(7))])
+                await store.pool.remove("K-00001")
             return await super()._write(*args, **kwargs)  # type: ignore[arg-type]
 
     report = await import_candidates(
         Interrupted(redis, key_prefix), _jsonl(tmp_path / "b.jsonl", [_profile(2)]), "upsert"
     )
     assert report.accepted == 1 and Interrupted.writes == 2  # rebuilt once
-    pool = {p.id for p in await store.all_candidates()}
+    pool = {p.id for p in await store.pool.all_candidates()}
     assert pool == {"K-00002", "K-00007"}  # the update is in, the erased candidate stays gone

@@ -19,7 +19,8 @@ from bot.domain.outcomes import (
 )
 from bot.domain.reminders import add_months
 from bot.domain.states import FollowUpState as S
-from bot.store import FollowUpStore
+from bot.store import Stores
+from bot.ui.texts import period_text
 from config import ConfigError
 from matching.models import EmploymentType as E
 from tests.followup_support import Clock, Ranked, job_order
@@ -62,7 +63,7 @@ def test_a_bad_outcomes_file_names_the_file_and_the_field(tmp_path: Path) -> Non
 )
 def test_periods_are_months_or_years(text: str, start: date, end: date, label: str) -> None:
     period = parse_period(text)
-    assert period is not None and (period.start, period.end, period.text) == (start, end, label)
+    assert period is not None and (period.start, period.end, period_text(period)) == (start, end, label)
 
 
 @pytest.mark.parametrize(
@@ -72,39 +73,43 @@ def test_anything_else_is_not_a_period(text: str) -> None:
     assert parse_period(text) is None
 
 
-async def _hire(store: FollowUpStore, jo: str, cid: str, start: date, outcome: S | None = None) -> None:
+async def _hire(store: Stores, jo: str, cid: str, start: date, outcome: S | None = None) -> None:
     for step in (S.GODKENDT, S.KONTAKTET, S.ANSOEGT):
-        await store.transition(jo, cid, step, "leder@kk.dk")
-    await store.transition(jo, cid, S.SAMTALE, "jk@kk.dk", interview_at=store.clock() + timedelta(days=1))
-    await store.transition(jo, cid, S.ANSAT, "jk@kk.dk", start_date=start)
+        await store.followups.transition(jo, cid, step, "leder@kk.dk")
+    await store.followups.transition(
+        jo, cid, S.SAMTALE, "jk@kk.dk", interview_at=store.context.clock() + timedelta(days=1)
+    )
+    await store.followups.transition(jo, cid, S.ANSAT, "jk@kk.dk", start_date=start)
     if outcome is not None:  # registered on the day of the 3-month check (never earlier), then back
-        clock, today = store.clock, store.clock()
+        clock, today = store.context.clock, store.context.clock()
         clock.now = max(today, datetime.combine(add_months(start, 3), time(12), UTC))  # type: ignore[attr-defined]
-        await store.transition(jo, cid, outcome, "jk@kk.dk")
+        await store.followups.transition(jo, cid, outcome, "jk@kk.dk")
         clock.now = today  # type: ignore[attr-defined]
 
 
-async def test_report_counts_hires_and_3_month_outcomes_per_scheme(
-    store: FollowUpStore, clock: Clock
-) -> None:
+async def test_report_counts_hires_and_3_month_outcomes_per_scheme(store: Stores, clock: Clock) -> None:
     praktik = job_order(
         "JO-P", employment_type="virksomhedspraktik", description="Anlægsprojekt med beskæftigelsesklausul."
     )
     ordinary = job_order("JO-O", employment_type="ordinaert_job")
     for job in (praktik, ordinary):
-        await store.save_job_order(job)
-    await store.save_shortlist("JO-P", [Ranked(f"K-P{i}", 90 - i) for i in range(6)], consultants={})
-    await store.save_shortlist("JO-O", [Ranked(f"K-O{i}", 90 - i) for i in range(3)], consultants={})
+        await store.job_orders.save_job_order(job)
+    await store.shortlists.save_shortlist(
+        "JO-P", [Ranked(f"K-P{i}", 90 - i) for i in range(6)], consultants={}
+    )
+    await store.shortlists.save_shortlist(
+        "JO-O", [Ranked(f"K-O{i}", 90 - i) for i in range(3)], consultants={}
+    )
     # Virksomhedspraktik: 3 checked in job, 1 stopped, 1 still waiting; 1 never hired.
     for i, outcome in enumerate((S.I_JOB_3_MDR, S.I_JOB_3_MDR, S.I_JOB_3_MDR, S.OPHOERT)):
         await _hire(store, "JO-P", f"K-P{i}", date(2026, 9, 1), outcome)
     await _hire(store, "JO-P", "K-P4", date(2026, 11, 2))
-    await store.transition("JO-P", "K-P5", S.AFVIST, "leder@kk.dk", reason="andet")
+    await store.followups.transition("JO-P", "K-P5", S.AFVIST, "leder@kk.dk", reason="andet")
     # Ordinary job: one hire in September whose check is overdue, one in December.
     await _hire(store, "JO-O", "K-O0", date(2026, 9, 1))
     await _hire(store, "JO-O", "K-O1", date(2026, 12, 1), S.I_JOB_3_MDR)
 
-    records, jobs = await store.placements()
+    records, jobs = await store.followups.placements()
     assert {r.candidate_id for r in records} == {"K-P0", "K-P1", "K-P2", "K-P3", "K-P4", "K-O0", "K-O1"}
     assert {jo: job.employment_type for jo, job in jobs.items()} == {
         "JO-P": E.VIRKSOMHEDSPRAKTIK,
@@ -132,8 +137,8 @@ async def test_report_counts_hires_and_3_month_outcomes_per_scheme(
 
     # Retention strips the start date; the hire still counts, in the month ansat was registered.
     clock.now += timedelta(days=400)
-    assert await store.purge_expired(clock.now) >= 5
-    records, jobs = await store.placements()
+    assert await store.retention.purge_expired(clock.now) >= 5
+    records, jobs = await store.followups.placements()
     closed = [r for r in records if r.anonymised]
     assert closed and all(r.start_date is None for r in closed)
     december = outcome_report(records, jobs, today=today, config=CONFIG, period=parse_period("2026-12"))

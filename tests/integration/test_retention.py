@@ -10,9 +10,8 @@ import pytest
 from bot import cli
 from bot.domain.reminders import load_reminder_rules
 from bot.domain.states import FollowUpState
-from bot.features.reminders import ReminderScheduler
-from bot.store import FollowUpStore, keys
-from tests.followup_support import Clock, Ranked, RecordingNotifier, candidate, cph, job_order
+from bot.store import Stores, keys
+from tests.followup_support import Clock, Ranked, RecordingNotifier, candidate, cph, job_order, scheduler_on
 
 pytest_plugins = ("tests.followup_fixtures",)
 
@@ -21,98 +20,101 @@ LEAD = "leder@kk.dk"
 JK = "jk@kk.dk"
 
 
-async def _hire(store: FollowUpStore, jo: str, cid: str) -> None:
-    await store.transition(jo, cid, S.GODKENDT, LEAD, note="Stærk profil, har kørekort")
-    await store.transition(jo, cid, S.KONTAKTET, JK, note="Ringet op, interesseret")
-    await store.transition(jo, cid, S.ANSOEGT, JK)
-    await store.transition(jo, cid, S.SAMTALE, JK, interview_at=cph(2027, 1, 5, 10))
-    await store.transition(jo, cid, S.ANSAT, JK, start_date=date(2026, 9, 14))  # check due
+async def _hire(store: Stores, jo: str, cid: str) -> None:
+    await store.followups.transition(jo, cid, S.GODKENDT, LEAD, note="Stærk profil, har kørekort")
+    await store.followups.transition(jo, cid, S.KONTAKTET, JK, note="Ringet op, interesseret")
+    await store.followups.transition(jo, cid, S.ANSOEGT, JK)
+    await store.followups.transition(jo, cid, S.SAMTALE, JK, interview_at=cph(2027, 1, 5, 10))
+    await store.followups.transition(jo, cid, S.ANSAT, JK, start_date=date(2026, 9, 14))  # check due
 
 
 async def test_closed_records_lose_personal_fields_after_the_retention_period(
-    store: FollowUpStore, clock: Clock
+    store: Stores, clock: Clock
 ) -> None:
-    await store.put_candidates([candidate("K-1"), candidate("K-2"), candidate("K-3")])
-    await store.save_job_order(job_order("JO-1"))
-    await store.save_shortlist("JO-1", [Ranked("K-1", 90.0), Ranked("K-2", 80.0), Ranked("K-3", 70.0)])
-    await store.transition(
+    await store.pool.put_candidates([candidate("K-1"), candidate("K-2"), candidate("K-3")])
+    await store.job_orders.save_job_order(job_order("JO-1"))
+    await store.shortlists.save_shortlist(
+        "JO-1", [Ranked("K-1", 90.0), Ranked("K-2", 80.0), Ranked("K-3", 70.0)]
+    )
+    await store.followups.transition(
         "JO-1", "K-1", S.AFVIST, LEAD, reason="Mangler truckcertifikat", note="Talt med JK"
     )
     await _hire(store, "JO-1", "K-2")
-    await store.transition("JO-1", "K-2", S.I_JOB_3_MDR, JK, note="Stadig glad for jobbet")
+    await store.followups.transition("JO-1", "K-2", S.I_JOB_3_MDR, JK, note="Stadig glad for jobbet")
     closed_at = clock.now
     clock.advance(days=100)  # K-3 is worked on later: recent enough to keep everything
-    await store.transition("JO-1", "K-3", S.GODKENDT, LEAD, note="Open record keeps its note")
+    await store.followups.transition("JO-1", "K-3", S.GODKENDT, LEAD, note="Open record keeps its note")
 
-    assert await store.purge_expired(closed_at + timedelta(days=179)) == 0
-    kept = await store.get_followup("JO-1", "K-1")
+    assert await store.retention.purge_expired(closed_at + timedelta(days=179)) == 0
+    kept = await store.followups.get_followup("JO-1", "K-1")
     assert kept is not None and kept.reason == "Mangler truckcertifikat" and not kept.anonymised
 
-    assert await store.purge_expired(closed_at + timedelta(days=181)) == 2
-    rejected = await store.get_followup("JO-1", "K-1")
-    hired = await store.get_followup("JO-1", "K-2")
+    assert await store.retention.purge_expired(closed_at + timedelta(days=181)) == 2
+    rejected = await store.followups.get_followup("JO-1", "K-1")
+    hired = await store.followups.get_followup("JO-1", "K-2")
     assert rejected is not None and hired is not None
     for rec in (rejected, hired):
         assert rec.anonymised and rec.consultant == "" and rec.note is None and rec.reason is None
         assert all(h.note is None for h in rec.history)
         assert rec.interview_at is None and rec.start_date is None
     assert (rejected.state, hired.state) == (S.AFVIST, S.I_JOB_3_MDR)  # the statistics survive
-    funnel = await store.funnel("JO-1")
+    funnel = await store.followups.funnel("JO-1")
     assert (funnel[S.AFVIST], funnel[S.I_JOB_3_MDR], funnel[S.GODKENDT]) == (1, 1, 1)
-    entries = {e.candidate_id: e for e in await store.get_shortlist("JO-1")}
+    entries = {e.candidate_id: e for e in await store.shortlists.get_shortlist("JO-1")}
     assert entries["K-1"].reasons == () and entries["K-1"].consultant == ""
     assert entries["K-3"].reasons != ()
-    open_record = await store.get_followup("JO-1", "K-3")
+    open_record = await store.followups.get_followup("JO-1", "K-3")
     assert open_record is not None and open_record.note == "Open record keeps its note"
-    assert [a.action for a in await store.audit("JO-1", "K-1")][-1] == "anonymised"
-    raw = await store.r.hgetall(keys.followup(store.prefix, "JO-1", "K-2"))
+    assert [a.action for a in await store.followups.audit("JO-1", "K-1")][-1] == "anonymised"
+    raw = await store.followups.r.hgetall(keys.followup(store.context.prefix, "JO-1", "K-2"))
     assert "glad for jobbet" not in str(raw) and "kørekort" not in str(raw) and JK not in str(raw)
-    assert await store.purge_expired(closed_at + timedelta(days=400)) == 1  # K-3, untouched since
-    assert await store.purge_expired(closed_at + timedelta(days=401)) == 0  # each record once
+    assert await store.retention.purge_expired(closed_at + timedelta(days=400)) == 1  # K-3, untouched since
+    assert await store.retention.purge_expired(closed_at + timedelta(days=401)) == 0  # each record once
 
 
 async def test_open_records_nobody_touched_for_the_whole_period_are_stripped_too(
-    store: FollowUpStore, clock: Clock
+    store: Stores, clock: Clock
 ) -> None:
-    await store.put_candidates([candidate("K-1"), candidate("K-2")])
-    await store.save_job_order(job_order("JO-1", deadline=date(2027, 1, 29)))
-    await store.save_shortlist("JO-1", [Ranked("K-1", 90.0), Ranked("K-2", 80.0)])
-    await store.transition("JO-1", "K-2", S.GODKENDT, LEAD, note="Ring efter jul")  # then forgotten
-    assert len(await store.scheduled_reminders()) == 2
-    assert await store.purge_expired(clock.now + timedelta(days=179)) == 0
-    assert await store.purge_expired(clock.now + timedelta(days=181)) == 2
+    await store.pool.put_candidates([candidate("K-1"), candidate("K-2")])
+    await store.job_orders.save_job_order(job_order("JO-1", deadline=date(2027, 1, 29)))
+    await store.shortlists.save_shortlist("JO-1", [Ranked("K-1", 90.0), Ranked("K-2", 80.0)])
+    await store.followups.transition("JO-1", "K-2", S.GODKENDT, LEAD, note="Ring efter jul")  # then forgotten
+    assert len(await store.reminders.scheduled_reminders()) == 2
+    assert await store.retention.purge_expired(clock.now + timedelta(days=179)) == 0
+    assert await store.retention.purge_expired(clock.now + timedelta(days=181)) == 2
     for cid in ("K-1", "K-2"):
-        rec = await store.get_followup("JO-1", cid)
+        rec = await store.followups.get_followup("JO-1", cid)
         assert rec is not None and rec.anonymised and rec.consultant == "" and rec.next_due_at is None
-    assert await store.scheduled_reminders() == []  # nobody is reminded about a stripped record
-    assert await store.for_consultant(JK, now=clock.now) == []
-    assert (await store.funnel("JO-1"))[S.GODKENDT] == 1  # the count survives
-    assert [e.reasons for e in await store.get_shortlist("JO-1")] == [(), ()]
+    assert await store.reminders.scheduled_reminders() == []  # nobody is reminded about a stripped record
+    assert await store.followups.for_consultant(JK, now=clock.now) == []
+    assert (await store.followups.funnel("JO-1"))[S.GODKENDT] == 1  # the count survives
+    assert [e.reasons for e in await store.shortlists.get_shortlist("JO-1")] == [(), ()]
 
 
-async def test_the_scheduler_loop_applies_retention(store: FollowUpStore, clock: Clock) -> None:
-    await store.save_job_order(job_order("JO-1"))
-    await store.save_shortlist("JO-1", [Ranked("K-1", 90.0)], consultants={"K-1": JK})
-    await store.transition("JO-1", "K-1", S.AFVIST, LEAD, reason="Timetal passer ikke")
+async def test_the_scheduler_loop_applies_retention(store: Stores, clock: Clock) -> None:
+    await store.job_orders.save_job_order(job_order("JO-1"))
+    await store.shortlists.save_shortlist("JO-1", [Ranked("K-1", 90.0)], consultants={"K-1": JK})
+    await store.followups.transition("JO-1", "K-1", S.AFVIST, LEAD, reason="Timetal passer ikke")
     clock.advance(days=200)
     stop = asyncio.Event()
-    scheduler = ReminderScheduler(store, RecordingNotifier(), load_reminder_rules(), clock=clock,
-                                  interval_seconds=0.01, purge_every=1)
+    scheduler = scheduler_on(
+        store, RecordingNotifier(), load_reminder_rules(), clock=clock, interval_seconds=0.01, purge_every=1
+    )
 
     async def stop_when_done() -> None:
-        while not (rec := await store.get_followup("JO-1", "K-1")) or not rec.anonymised:
+        while not (rec := await store.followups.get_followup("JO-1", "K-1")) or not rec.anonymised:
             await asyncio.sleep(0.01)
         stop.set()
 
     await asyncio.wait_for(asyncio.gather(scheduler.run_forever(stop), stop_when_done()), timeout=10)
-    record = await store.get_followup("JO-1", "K-1")
+    record = await store.followups.get_followup("JO-1", "K-1")
     assert record is not None and record.reason is None
 
 
-async def _all_text(store: FollowUpStore) -> str:
+async def _all_text(store: Stores) -> str:
     """Every key name and value under the test's prefix (a test may SCAN; the app never does)."""
-    r, out = store.r, []
-    async for key in r.scan_iter(match=f"{store.prefix}:*", count=500):
+    r, out = store.followups.r, []
+    async for key in r.scan_iter(match=f"{store.context.prefix}:*", count=500):
         out.append(key)
         kind = await r.type(key)
         if kind == "hash":
@@ -128,46 +130,46 @@ async def _all_text(store: FollowUpStore) -> str:
     return "\n".join(out)
 
 
-async def test_purge_candidate_erases_everywhere(store: FollowUpStore, clock: Clock) -> None:
-    await store.put_candidates([candidate("K-77"), candidate("K-8")])
+async def test_purge_candidate_erases_everywhere(store: Stores, clock: Clock) -> None:
+    await store.pool.put_candidates([candidate("K-77"), candidate("K-8")])
     for jo in ("JO-1", "JO-2"):
-        await store.save_job_order(job_order(jo, deadline=date(2027, 2, 26)))
-        await store.save_shortlist(jo, [Ranked("K-77", 90.0), Ranked("K-8", 80.0)])
+        await store.job_orders.save_job_order(job_order(jo, deadline=date(2027, 2, 26)))
+        await store.shortlists.save_shortlist(jo, [Ranked("K-77", 90.0), Ranked("K-8", 80.0)])
     await _hire(store, "JO-1", "K-77")  # open, 3-month reminder scheduled
-    await store.transition("JO-2", "K-77", S.AFVIST, LEAD, reason="Valgte anden kandidat")  # closed
-    await store.transition("JO-2", "K-8", S.GODKENDT, LEAD)
+    await store.followups.transition("JO-2", "K-77", S.AFVIST, LEAD, reason="Valgte anden kandidat")  # closed
+    await store.followups.transition("JO-2", "K-8", S.GODKENDT, LEAD)
     assert "K-77" in await _all_text(store)
 
-    report = await store.purge_candidate("K-77", "dpo@kk.dk")
+    report = await store.retention.purge_candidate("K-77", "dpo@kk.dk")
     assert (report.records, report.shortlists, report.pool) == (2, 2, True)
     assert report.reminders >= 1 and report.audit_entries >= 2
     assert report.job_order_ids == ("JO-1", "JO-2")
 
     assert "K-77" not in await _all_text(store)  # not in any key, record, index, reminder or audit line
-    assert await store.get_followup("JO-1", "K-77") is None
-    assert [e.candidate_id for e in await store.get_shortlist("JO-2")] == ["K-8"]
-    assert await store.get_candidate("K-77") is None
-    assert all(r.candidate_id != "K-77" for r in await store.for_consultant(JK))
-    assert sum((await store.funnel("JO-1")).values()) == 1
+    assert await store.followups.get_followup("JO-1", "K-77") is None
+    assert [e.candidate_id for e in await store.shortlists.get_shortlist("JO-2")] == ["K-8"]
+    assert await store.pool.get_candidate("K-77") is None
+    assert all(r.candidate_id != "K-77" for r in await store.followups.for_consultant(JK))
+    assert sum((await store.followups.funnel("JO-1")).values()) == 1
     # the erasure itself is on record: who and when, no personal data
-    last = (await store.audit("JO-1"))[-1]
+    last = (await store.followups.audit("JO-1"))[-1]
     assert (last.action, last.actor, last.candidate_id, last.at) == ("purged", "dpo@kk.dk", None, clock.now)
-    log = await store.r.xrange(keys.purge_log(store.prefix))
+    log = await store.followups.r.xrange(keys.purge_log(store.context.prefix))
     assert log[-1][1]["actor"] == "dpo@kk.dk" and log[-1][1]["records"] == "2"
     # the other candidate is untouched, and a second request finds nothing
-    k8 = await store.get_followup("JO-2", "K-8")
+    k8 = await store.followups.get_followup("JO-2", "K-8")
     assert k8 is not None and k8.state is S.GODKENDT
-    assert not (await store.purge_candidate("K-77", "dpo@kk.dk")).found
+    assert not (await store.retention.purge_candidate("K-77", "dpo@kk.dk")).found
 
 
 async def test_cli_purge(
-    store: FollowUpStore, redis_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    store: Stores, redis_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    await store.put_candidates([candidate("K-5")])
-    await store.save_job_order(job_order("JO-1"))
-    await store.save_shortlist("JO-1", [Ranked("K-5", 90.0)])
+    await store.pool.put_candidates([candidate("K-5")])
+    await store.job_orders.save_job_order(job_order("JO-1"))
+    await store.shortlists.save_shortlist("JO-1", [Ranked("K-5", 90.0)])
     monkeypatch.setenv("REDIS_URL", redis_url)
-    monkeypatch.setenv("REDIS_KEY_PREFIX", store.prefix)
+    monkeypatch.setenv("REDIS_KEY_PREFIX", store.context.prefix)
 
     async def run(*argv: str) -> tuple[int, str, str]:
         code = await asyncio.to_thread(cli.main, list(argv))  # the command runs its own event loop
@@ -177,8 +179,11 @@ async def test_cli_purge(
     code, out, err = await run("purge", "--candidate", "K-5", "--actor", "dpo@kk.dk")
     assert code == 0, err
     assert "Kandidat K-5 er slettet: 1 opfølgninger, 1 shortlister, 0 påmindelser, pulje: fjernet." in out
-    assert await store.get_followup("JO-1", "K-5") is None and await store.get_candidate("K-5") is None
-    assert (await store.audit("JO-1"))[-1].actor == "dpo@kk.dk"
+    assert (
+        await store.followups.get_followup("JO-1", "K-5") is None
+        and await store.pool.get_candidate("K-5") is None
+    )
+    assert (await store.followups.audit("JO-1"))[-1].actor == "dpo@kk.dk"
 
     code, out, _ = await run("purge", "--candidate", "K-5")
     assert code == 0 and "Der fandtes ingen data om kandidat K-5" in out

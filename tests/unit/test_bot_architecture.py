@@ -4,7 +4,9 @@
   only hides a cycle until the function runs) and ``if TYPE_CHECKING`` blocks alike;
 - ``matching/`` never imports ``bot/`` (the engine knows nothing of Teams or Redis);
 - the Bot Framework SDK (botbuilder, botframework, msrest) is imported only under ``bot/teams/``;
-- Redis (redis, fakeredis) is imported only under ``bot/store/``.
+- Redis (redis, fakeredis) is imported only under ``bot/store/``;
+- the rules (``bot/domain/``) and the store (``bot/store/``) import nothing from ``bot.ui``: they raise
+  typed errors, and Danish text is written only where it reaches a person; ``bot/ui/`` imports no store.
 
 The checker is plain ``ast`` over the files (nothing is imported), and is itself tested on small
 planted packages, so a passing run means "no cycle", not "the checker saw nothing".
@@ -124,6 +126,13 @@ def find_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return sorted(cycles)
 
 
+LOWER = ("bot/domain/", "bot/store/")
+
+
+def _within(name: str, package: str) -> bool:
+    return name == package or name.startswith(package + ".")
+
+
 def layer_violations(root: Path, packages: Iterable[str]) -> list[str]:
     """``path: imports name`` for every import that crosses a layer it must not."""
     found: list[str] = []
@@ -137,6 +146,10 @@ def layer_violations(root: Path, packages: Iterable[str]) -> list[str]:
                 found.append(f"{where}: imports {name} (the Bot Framework SDK only under bot/teams)")
             elif top in REDIS and not where.startswith("bot/store/"):
                 found.append(f"{where}: imports {name} (Redis only under bot/store)")
+            elif where.startswith(LOWER) and _within(name, "bot.ui"):
+                found.append(f"{where}: imports {name} (domain and store raise typed errors, no ui)")
+            elif where.startswith("bot/ui/") and _within(name, "bot.store"):
+                found.append(f"{where}: imports {name} (ui renders values, it reads no store)")
     return sorted(set(found))
 
 
@@ -212,12 +225,22 @@ def test_the_checker_finds_planted_layer_violations(tmp_path: Path) -> None:
             "bot/router.py": "import redis.asyncio\n",
             "bot/teams/edge.py": "from msrest import Serializer\n",  # allowed here
             "bot/store/client.py": "import fakeredis\n",  # and here
+            "bot/domain/states.py": "from bot.ui import texts\n",
+            "bot/store/records.py": "from bot.ui.texts import NOTE_EMPTY\n",
+            "bot/ui/cards.py": "from bot.store import keys\n",
+            "bot/ui/texts.py": "from bot.domain import errors\n",  # allowed: ui turns errors into text
         },
     )
     assert layer_violations(tmp_path, ["bot", "matching"]) == [
+        "bot/domain/states.py: imports bot.ui (domain and store raise typed errors, no ui)",
+        "bot/domain/states.py: imports bot.ui.texts (domain and store raise typed errors, no ui)",
         "bot/features/post.py: imports botbuilder (the Bot Framework SDK only under bot/teams)",
         "bot/features/post.py: imports botbuilder.core (the Bot Framework SDK only under bot/teams)",
         "bot/router.py: imports redis.asyncio (Redis only under bot/store)",
+        "bot/store/records.py: imports bot.ui.texts (domain and store raise typed errors, no ui)",
+        "bot/store/records.py: imports bot.ui.texts.NOTE_EMPTY (domain and store raise typed errors, no ui)",
+        "bot/ui/cards.py: imports bot.store (ui renders values, it reads no store)",
+        "bot/ui/cards.py: imports bot.store.keys (ui renders values, it reads no store)",
         "matching/engine.py: imports bot.ui (matching must not import bot)",
         "matching/engine.py: imports bot.ui.texts (matching must not import bot)",
     ]

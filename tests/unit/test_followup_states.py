@@ -1,13 +1,23 @@
-"""The follow-up state machine (pure): every legal and every illegal step, Danish messages."""
+"""The follow-up state machine (pure): every legal and illegal step, typed errors, their Danish text."""
 
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.domain.errors import TransitionError
+from bot.domain.errors import (
+    AlreadyInState,
+    CprRefused,
+    DetailRequired,
+    FollowUpClosed,
+    NotAllowed,
+    TextTooLong,
+    TransitionError,
+    UnknownState,
+)
 from bot.domain.states import (
     CLOSED_STATES,
     OPEN_STATES,
@@ -17,6 +27,7 @@ from bot.domain.states import (
     check_transition,
     parse_state,
 )
+from bot.ui.texts import error_text
 from matching.texts import CPR_REFUSAL
 
 S = FollowUpState
@@ -58,43 +69,52 @@ def test_every_legal_transition_is_accepted(current: FollowUpState, target: Foll
 def test_every_illegal_transition_is_refused_in_danish(current: FollowUpState, target: FollowUpState) -> None:
     with pytest.raises(TransitionError) as err:
         check_transition(current, target, **EXTRAS)  # type: ignore[arg-type]
-    msg = err.value.message
+    msg = error_text(err.value)
     if current == target:
+        assert isinstance(err.value, AlreadyInState) and err.value.state == current
         assert "allerede" in msg
     elif current in CLOSED_STATES:
+        assert isinstance(err.value, FollowUpClosed) and err.value.state == current
         assert "afsluttet" in msg and current.label in msg
     else:
+        assert isinstance(err.value, NotAllowed)
+        assert (err.value.from_state, err.value.to_state) == (current, target)
         assert "kan ikke gå fra" in msg and "Mulige næste trin" in msg
         for allowed in TRANSITIONS[current]:
             assert allowed.label in msg  # the message names every allowed next state
 
 
 def test_message_names_the_allowed_next_states() -> None:
-    with pytest.raises(TransitionError) as err:
+    with pytest.raises(NotAllowed) as err:
         check_transition(S.GODKENDT, S.ANSAT, start_date=date(2027, 1, 1))
-    assert err.value.message == (
+    assert error_text(err.value) == (
         "En opfølgning kan ikke gå fra 'Godkendt' til 'Ansat'. Mulige næste trin: Kontaktet (kontaktet), "
         "Ikke interesseret (ikke_interesseret), Trukket tilbage (trukket)."
     )
 
 
 def test_required_fields() -> None:
-    with pytest.raises(TransitionError, match="begrundelse"):
+    with pytest.raises(DetailRequired) as err:
         check_transition(S.FORESLAAET, S.AFVIST)
-    with pytest.raises(TransitionError, match="begrundelse"):
+    assert err.value.to_state == S.AFVIST and "begrundelse" in error_text(err.value)
+    with pytest.raises(DetailRequired) as err:
         check_transition(S.FORESLAAET, S.AFVIST, reason="   ")
-    with pytest.raises(TransitionError, match="dato for jobsamtalen"):
+    assert err.value.to_state == S.AFVIST and "begrundelse" in error_text(err.value)
+    with pytest.raises(DetailRequired) as err:
         check_transition(S.ANSOEGT, S.SAMTALE)
-    with pytest.raises(TransitionError, match="startdato"):
+    assert err.value.to_state == S.SAMTALE and "dato for jobsamtalen" in error_text(err.value)
+    with pytest.raises(DetailRequired) as err:
         check_transition(S.SAMTALE, S.ANSAT)
+    assert err.value.to_state == S.ANSAT and "startdato" in error_text(err.value)
 
 
 def test_notes_refuse_cpr_and_overlong_text() -> None:
-    with pytest.raises(TransitionError) as err:
+    with pytest.raises(CprRefused) as cpr:
         check_text("Ringede til 010190-1234 i dag")
-    assert err.value.message == CPR_REFUSAL
-    with pytest.raises(TransitionError, match="højst have 500 tegn"):
+    assert error_text(cpr.value) == CPR_REFUSAL
+    with pytest.raises(TextTooLong) as long:
         check_text("x" * 501)
+    assert long.value.max_chars == 500 and "højst have 500 tegn" in error_text(long.value)
     assert check_text("  Har  talt med   kandidaten ") == "Har talt med kandidaten"
     assert check_text("   ") is None
 
@@ -104,5 +124,7 @@ def test_labels_are_danish_and_states_parse_from_code_or_label() -> None:
     assert S.I_JOB_3_MDR.label == "I job efter 3 måneder"
     assert parse_state("Ansøgt") is S.ANSOEGT
     assert parse_state(" KONTAKTET ") is S.KONTAKTET
-    with pytest.raises(TransitionError, match=r"Gyldige: Godkendt \(godkendt\), Afvist \(afvist\)"):
+    with pytest.raises(UnknownState) as err:
         parse_state("hyret")
+    assert err.value.value == "hyret"
+    assert re.search(r"Gyldige: Godkendt \(godkendt\), Afvist \(afvist\)", error_text(err.value))

@@ -1,7 +1,7 @@
 """Job order intake: the HTTP API (``api``), its OpenAPI description (``openapi``) and the stream
 worker that turns accepted job orders into shortlist cards (``worker``)."""
 
-from bot.features.intake.api import INTAKE_API_KEY, IntakeApi, JobOrderStore, accept_job_order
+from bot.features.intake.api import INTAKE_API_KEY, IntakeApi, JobOrderWriter, accept_job_order
 from bot.features.intake.openapi import MAX_BATCH, openapi_spec
 from bot.features.intake.worker import (
     INTAKE_WORKER_KEY,
@@ -20,7 +20,7 @@ __all__ = [
     "ChannelNotInstalled",
     "IntakeApi",
     "IntakeWorker",
-    "JobOrderStore",
+    "JobOrderWriter",
     "NotYet",
     "PostingInProgress",
     "ShortlistPublisher",

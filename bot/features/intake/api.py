@@ -35,17 +35,27 @@ log = logging.getLogger("matchbot.intake")
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
-class JobOrderStore(Protocol):
-    """The part of the store intake needs."""
+class JobOrderWriter(Protocol):
+    """What accepting a job order needs (the API and ``matchbot import job-orders``)."""
 
     async def save_job_order(self, job: JobOrder) -> str: ...
+
+
+class JobOrderAccess(JobOrderWriter, Protocol):
+    """The job orders the API writes and reads back (``bot.store.JobOrderStore``)."""
+
     async def get_job_order(self, job_order_id: str) -> JobOrder | None: ...
-    async def funnel(self, job_order_id: str) -> Mapping[FollowUpState, int]: ...
     async def job_order_revised_at(self, job_order_id: str) -> datetime | None: ...
 
 
+class FunnelReader(Protocol):
+    """A job order's funnel for ``GET /api/jobordrer/{id}`` (``bot.store.FollowUpRecords``)."""
+
+    async def funnel(self, job_order_id: str) -> Mapping[FollowUpState, int]: ...
+
+
 async def accept_job_order(
-    store: JobOrderStore, queue: IntakeQueue, metrics: Metrics, job: JobOrder, *, source: str
+    store: JobOrderWriter, queue: IntakeQueue, metrics: Metrics, job: JobOrder, *, source: str
 ) -> tuple[str, bool]:
     """Save the job order and put it on the intake stream unless this content is already handled.
 
@@ -71,7 +81,8 @@ async def accept_job_order(
 
 @dataclass
 class IntakeApi:
-    store: JobOrderStore
+    job_orders: JobOrderAccess
+    followups: FunnelReader
     queue: IntakeQueue
     metrics: Metrics
     api_keys: list[str]
@@ -157,7 +168,7 @@ class IntakeApi:
         )
 
     async def _accept(self, job: JobOrder) -> dict[str, Any]:
-        outcome, queued = await accept_job_order(self.store, self.queue, self.metrics, job, source="api")
+        outcome, queued = await accept_job_order(self.job_orders, self.queue, self.metrics, job, source="api")
         return {
             "id": job.id,
             "resultat": outcome,
@@ -180,14 +191,14 @@ class IntakeApi:
         return response
 
     async def _job_order_state(self, job_order_id: str) -> web.Response:
-        job = await self.store.get_job_order(job_order_id)
+        job = await self.job_orders.get_job_order(job_order_id)
         if job is None:
             return _error(404, texts.INTAKE_NOT_FOUND)
         marker = await self.queue.status(job_order_id)
         status = marker.get("status", "unknown")
-        funnel = await self.store.funnel(job_order_id)
+        funnel = await self.followups.funnel(job_order_id)
         # Revised through any path (API, import, the Teams form): the same stored fact the card shows.
-        revised_at = await self.store.job_order_revised_at(job_order_id)
+        revised_at = await self.job_orders.job_order_revised_at(job_order_id)
         revised = marker.get("revised") == "1" or revised_at is not None
         return web.json_response(
             {

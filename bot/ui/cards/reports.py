@@ -65,7 +65,9 @@ def report_card(report: OutcomeReport) -> Card:
     A Table (Adaptive Cards 1.5): status against a reference in percent is the format leads know.
     """
     period = report.period
-    scope = texts.CARD_REPORT_PERIOD.format(period=period.text) if period else texts.CARD_REPORT_ALL
+    scope = texts.CARD_REPORT_ALL
+    if period:
+        scope = texts.CARD_REPORT_PERIOD.format(period=texts.period_text(period))
     body: list[dict[str, Any]] = [title_block(texts.CARD_REPORT_TITLE), text_block(scope, isSubtle=True)]
     if not report.rows:
         body.append(text_block(texts.CARD_REPORT_EMPTY))
