@@ -5,6 +5,7 @@ The bot renders these; the store builds them from Redis hashes. Times are timezo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
@@ -13,14 +14,14 @@ from bot.domain.states import ACTION_PRIORITY, FollowUpState
 
 
 class RankedCandidate(Protocol):
-    """What :meth:`FollowUpStore.save_shortlist` needs from ``matching.engine.MatchResult``."""
+    """What :meth:`bot.store.ShortlistStore.save_shortlist` needs from ``matching.results.MatchResult``."""
 
     @property
     def candidate_id(self) -> str: ...
     @property
     def score(self) -> float: ...
     @property
-    def reasons(self) -> list[str]: ...
+    def reasons(self) -> Sequence[str]: ...
 
 
 @dataclass(frozen=True, slots=True)

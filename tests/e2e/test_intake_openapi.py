@@ -12,6 +12,7 @@ import os
 import threading
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import schemathesis
@@ -82,5 +83,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 @schema.parametrize()
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
-def test_every_answer_is_one_the_openapi_description_promises(case: schemathesis.Case, live_api: str) -> None:
+def test_every_answer_is_one_the_openapi_description_promises(
+    case: schemathesis.Case[Any], live_api: str  # the operation type is schemathesis-internal
+) -> None:
     case.call_and_validate(base_url=live_api, headers={"Authorization": f"Bearer {API_KEY}"}, checks=CHECKS)

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _cards_for(bot_cards: list[dict[str, object]], job_id: str) -> int:
-    return sum(1 for card in bot_cards if f"Jobordre {job_id}" in card_text(card))  # type: ignore[arg-type]
+    return sum(1 for card in bot_cards if f"Jobordre {job_id}" in card_text(card))
 
 
 def _settled(queue: IntakeQueue) -> Callable[[], Awaitable[bool]]:

@@ -113,7 +113,7 @@ async def test_the_scheduler_loop_applies_retention(store: Stores, clock: Clock)
 
 async def _all_text(store: Stores) -> str:
     """Every key name and value under the test's prefix (a test may SCAN; the app never does)."""
-    r, out = store.followups.r, []
+    r, out = store.context.redis, []  # the raw client: SCAN and TYPE are not store operations
     async for key in r.scan_iter(match=f"{store.context.prefix}:*", count=500):
         out.append(key)
         kind = await r.type(key)

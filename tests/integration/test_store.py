@@ -433,7 +433,7 @@ async def test_connect_uses_the_url_and_checks_durability(
                 await other.aclose()
             assert "evict" in caplog.text
         finally:
-            await client.config_set("maxmemory-policy", old["maxmemory-policy"])
+            await client.config_set("maxmemory-policy", str(old["maxmemory-policy"]))
             await client.config_set("appendfsync", "always")
     finally:
         await client.aclose()

@@ -341,7 +341,7 @@ def test_upsert_and_remove_without_rebuild_equal_a_fresh_build() -> None:
     assert idx.remove("K00001") and not idx.remove("K00001")
     for n in range(10, 1500):  # grows past the initial capacity
         idx.upsert(cand(n, desired_titles=["Buschauffør"], certificates=[]))
-    fresh = MatchIndex.build([idx.get(i) for i in ["K00002", "K00003", "K00004"] if idx.get(i)], TAX, RULES)
+    fresh = MatchIndex.build([c for i in ["K00002", "K00003", "K00004"] if (c := idx.get(i))], TAX, RULES)
     j = job(skills=["Plukning"])
     assert idx.match(j).results == fresh.match(j).results
     assert len(idx) == 3 + 1490 and idx.get("K00001") is None
