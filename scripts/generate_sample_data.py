@@ -47,7 +47,7 @@ DEFAULT_SEED = 20261123
 DEFAULT_CANDIDATES = 2400
 TODAY = date(2026, 11, 23)
 
-# Hard-filter names as the matching engine reports them (matching.engine.FILTERS).
+# Hard-filter names as the matching engine reports them (matching.results.FILTERS).
 TRAP_FILTERS = ("inaktiv", "ydelse", "certifikat", "timer", "afstand", "tilgaengelig")
 
 NON_FLEX_BENEFITS = (

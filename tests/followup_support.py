@@ -41,7 +41,7 @@ def cph(y: int, m: int, d: int, h: int = 10, mi: int = 0) -> datetime:
 
 @dataclass(frozen=True)
 class Ranked:
-    """What save_shortlist needs from matching.engine.MatchResult."""
+    """What save_shortlist needs from matching.results.MatchResult."""
 
     candidate_id: str
     score: float

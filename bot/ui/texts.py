@@ -2,7 +2,7 @@
 
 Why one module: caseworkers read these words every day; keeping them together lets one person
 review tone and terms (jobordre, shortlist, henvisning …) and lets tests assert on the constants
-instead of copies. Code names stay English. Engineers append their own section.
+instead of copies. Code names stay English. A new feature appends its own section.
 """
 
 from __future__ import annotations

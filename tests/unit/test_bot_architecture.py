@@ -220,7 +220,7 @@ def test_the_checker_finds_planted_layer_violations(tmp_path: Path) -> None:
     _plant(
         tmp_path,
         {
-            "matching/engine.py": "def explain() -> None:\n    from bot.ui import texts\n",
+            "matching/explain.py": "def explain() -> None:\n    from bot.ui import texts\n",
             "bot/features/post.py": "from botbuilder import core\n",
             "bot/router.py": "import redis.asyncio\n",
             "bot/teams/edge.py": "from msrest import Serializer\n",  # allowed here
@@ -241,6 +241,6 @@ def test_the_checker_finds_planted_layer_violations(tmp_path: Path) -> None:
         "bot/store/records.py: imports bot.ui.texts.NOTE_EMPTY (domain and store raise typed errors, no ui)",
         "bot/ui/cards.py: imports bot.store (ui renders values, it reads no store)",
         "bot/ui/cards.py: imports bot.store.keys (ui renders values, it reads no store)",
-        "matching/engine.py: imports bot.ui (matching must not import bot)",
-        "matching/engine.py: imports bot.ui.texts (matching must not import bot)",
+        "matching/explain.py: imports bot.ui (matching must not import bot)",
+        "matching/explain.py: imports bot.ui.texts (matching must not import bot)",
     ]
