@@ -21,6 +21,7 @@ from redis.asyncio import Redis
 from redis.exceptions import WatchError
 
 from bot.store import keys
+from bot.store.client import StrRedis, typed, watching
 
 HANDOVER_SENT = "sent"
 HANDOVER_PENDING = "pending"
@@ -34,10 +35,6 @@ def _claimable(state: str, now: float) -> bool:
         started = float(state.removeprefix(HANDOVER_SENDING) or 0)
         return now - started > keys.HANDOVER_LEASE_SECONDS
     return False
-
-
-def _s(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,11 +61,11 @@ class CardLocation:
 
 
 class ConversationStore:
-    """Named operations on the bot's conversation data; every write is safe to repeat."""
+    """Named operations on the bot's conversation data; every write is safe to repeat. The client must
+    decode (``decode_responses=True``, as ``connect`` builds it): replies are typed as ``str``."""
 
     def __init__(self, redis: Redis, prefix: str) -> None:
-        # redis-py's stubs type replies as bytes | str | Awaitable; with decode_responses they are str.
-        self._r: Any = redis
+        self._r: StrRedis = typed(redis)
         self._p = prefix
 
     # --- references ---------------------------------------------------------------------------
@@ -82,7 +79,7 @@ class ConversationStore:
 
     async def get_reference(self, conversation_id: str) -> dict[str, Any] | None:
         raw = await self._r.get(keys.conversation(self._p, conversation_id))
-        return json.loads(_s(raw)) if raw else None
+        return json.loads(raw) if raw else None
 
     async def save_channel(self, channel_id: str, reference: dict[str, Any]) -> None:
         await self._r.set(
@@ -93,7 +90,7 @@ class ConversationStore:
 
     async def get_channel(self, channel_id: str) -> dict[str, Any] | None:
         raw = await self._r.get(keys.conversation_channel(self._p, channel_id))
-        return json.loads(_s(raw)) if raw else None
+        return json.loads(raw) if raw else None
 
     # --- users ------------------------------------------------------------------------------------
 
@@ -126,7 +123,7 @@ class ConversationStore:
         raw = await self._r.hgetall(keys.conversation_user(self._p, aad_object_id))
         if not raw:
             return None
-        f = {_s(k): _s(v) for k, v in raw.items()}
+        f = raw
         return TeamsUser(
             aad_object_id=aad_object_id,
             teams_id=f.get("teams_id", ""),
@@ -139,7 +136,7 @@ class ConversationStore:
 
     async def user_by_upn(self, upn: str) -> TeamsUser | None:
         aad = await self._r.hget(keys.conversation_upn_index(self._p), upn.lower())
-        return await self.get_user(_s(aad)) if aad else None
+        return await self.get_user(aad) if aad else None
 
     async def upn_of(self, aad_object_id: str) -> str | None:
         user = await self.get_user(aad_object_id)
@@ -174,15 +171,14 @@ class ConversationStore:
         raw = await self._r.hgetall(keys.shortlist_card(self._p, job_order_id))
         if not raw:
             return None
-        f = {_s(k): _s(v) for k, v in raw.items()}
+        f = raw
         shown = int(f.get("shown", "0") or 0)
         return CardLocation(json.loads(f["reference"]), f["activity_id"], shown, f.get("digest", ""))
 
     # --- hand-overs ---------------------------------------------------------------------------------
 
     async def handover_states(self, job_order_id: str) -> dict[str, str]:
-        raw = await self._r.hgetall(keys.handovers(self._p, job_order_id))
-        return {_s(k): _s(v) for k, v in raw.items()}
+        return await self._r.hgetall(keys.handovers(self._p, job_order_id))
 
     async def mark_sent(self, job_order_id: str, candidate_id: str, consultant_upn: str) -> None:
         """Delivered: recorded on the job order and removed from the consultant's pending set."""
@@ -217,11 +213,11 @@ class ConversationStore:
         if await self._r.hsetnx(key, candidate_id, claim):
             await self._r.expire(key, keys.HANDOVER_TTL_SECONDS)
             return True
-        async with self._r.pipeline(transaction=True) as pipe:
+        async with watching(self._r) as pipe:
             try:
                 await pipe.watch(key)  # compare-and-set: WATCH makes the swap atomic
                 current = await pipe.hget(key, candidate_id)
-                if current is None or not _claimable(_s(current), now):
+                if current is None or not _claimable(current, now):
                     return False
                 pipe.multi()
                 pipe.hset(key, candidate_id, claim)
@@ -237,7 +233,7 @@ class ConversationStore:
     async def pending_for(self, consultant_upn: str) -> list[tuple[str, str]]:
         members = await self._r.smembers(keys.handovers_pending(self._p, consultant_upn.lower()))
         out = []
-        for m in sorted(_s(x) for x in members):
+        for m in sorted(members):
             job, _, cand = m.partition(":")
             out.append((job, cand))
         return out

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
 from bot.store import keys
+from bot.store.client import Fields, StrRedis, typed
 
 INTAKE_GROUP = "matchbot-intake"
 # The marker must outlive the job order (retention is 180 days by default) so a late resubmission
@@ -60,14 +60,9 @@ class QueueStats:
     lag_seconds: float  # age of the oldest unfinished entry
 
 
-def _s(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
-def _entry(entry_id: Any, fields: dict[Any, Any], deliveries: int = 1) -> IntakeEntry:
-    f = {_s(k): _s(v) for k, v in fields.items()}
+def _entry(entry_id: str, f: Fields, deliveries: int = 1) -> IntakeEntry:
     return IntakeEntry(
-        entry_id=_s(entry_id),
+        entry_id=entry_id,
         job_order_id=f.get("job_order_id", ""),
         digest=f.get("digest", ""),
         revised=f.get("revised") == "1",
@@ -78,7 +73,8 @@ def _entry(entry_id: Any, fields: dict[Any, Any], deliveries: int = 1) -> Intake
 
 
 class IntakeQueue:
-    """Named operations on the intake stream; every one is safe to repeat."""
+    """Named operations on the intake stream; every one is safe to repeat. The client must decode
+    (``decode_responses=True``, as ``connect`` builds it): replies are typed as ``str``."""
 
     def __init__(
         self,
@@ -88,7 +84,7 @@ class IntakeQueue:
         group: str = INTAKE_GROUP,
         claim_idle_ms: int = DEFAULT_CLAIM_IDLE_MS,
     ) -> None:
-        self.redis = redis
+        self.redis: StrRedis = typed(redis)
         self.prefix = prefix
         self.group = group
         self.claim_idle_ms = claim_idle_ms
@@ -108,8 +104,7 @@ class IntakeQueue:
 
     async def needs_enqueue(self, job_order_id: str, digest: str) -> bool:
         """False when this exact content is already queued or posted (a resubmission is a no-op)."""
-        marker = await self.redis.hgetall(keys.intake_job(self.prefix, job_order_id))
-        m = {_s(k): _s(v) for k, v in marker.items()}
+        m = await self.redis.hgetall(keys.intake_job(self.prefix, job_order_id))
         if not m:
             return True
         if m.get("status") == "dead":
@@ -131,31 +126,30 @@ class IntakeQueue:
                     "request_id": request_id,
                 },
             )
-            fields: dict[Any, Any] = {"status": "queued", "digest": digest, "queued_ms": str(now_ms)}
+            fields: dict[str, str] = {"status": "queued", "digest": digest, "queued_ms": str(now_ms)}
             if revised:
                 fields["revised"] = "1"  # sticky: the job order has changed since it was first received
             pipe.hset(marker, mapping=fields)
             pipe.expire(marker, JOB_MARKER_TTL_SECONDS)
             entry_id, _, _ = await pipe.execute()
-        return _s(entry_id)
+        return str(entry_id)
 
     async def status(self, job_order_id: str) -> dict[str, str]:
         """The marker: status (queued|shortlisted|dead), digest, posted_digest, revised, reason."""
-        marker = await self.redis.hgetall(keys.intake_job(self.prefix, job_order_id))
-        return {_s(k): _s(v) for k, v in marker.items()}
+        return await self.redis.hgetall(keys.intake_job(self.prefix, job_order_id))
 
     # --- consumer side -----------------------------------------------------------------------
 
     async def claim(self, consumer: str, count: int = 10, block_ms: int = 1000) -> list[IntakeEntry]:
         """Entries for ``consumer``: first ones a silent worker left behind, then new ones."""
-        claimed: Any = await self.redis.xautoclaim(
+        claimed = await self.redis.xautoclaim(
             self.stream, self.group, consumer, self.claim_idle_ms, "0-0", count=count
         )
         stale = [(eid, fields) for eid, fields in claimed[1] if fields]
         if stale:
-            deliveries = await self._deliveries([_s(eid) for eid, _ in stale])
-            return [_entry(eid, fields, deliveries.get(_s(eid), 2)) for eid, fields in stale]
-        response: Any = await self.redis.xreadgroup(
+            deliveries = await self._deliveries([eid for eid, _ in stale])
+            return [_entry(eid, fields, deliveries.get(eid, 2)) for eid, fields in stale]
+        response = await self.redis.xreadgroup(
             self.group, consumer, {self.stream: ">"}, count=count, block=block_ms or None
         )
         entries: list[IntakeEntry] = []
@@ -173,7 +167,7 @@ class IntakeQueue:
 
     async def is_posted(self, job_order_id: str, digest: str) -> bool:
         posted = await self.redis.hget(keys.intake_job(self.prefix, job_order_id), "posted_digest")
-        return posted is not None and _s(posted) == digest
+        return posted is not None and posted == digest
 
     async def complete(self, entry: IntakeEntry, *, posted: bool) -> None:
         """Acknowledge and delete the entry; with ``posted`` record the digest as posted (one step)."""
@@ -198,7 +192,7 @@ class IntakeQueue:
         retry count is set back by one so the next claim does not count a release as a crash.
         """
         idle = RELEASED_IDLE_MS if retry_in_ms <= 0 else max(self.claim_idle_ms - retry_in_ms, 0)
-        by_count: dict[int, list[Any]] = {}
+        by_count: dict[int, list[str]] = {}
         for e in entries:
             by_count.setdefault(max(e.deliveries - 1, 0), []).append(e.entry_id)
         for retrycount, ids in by_count.items():
@@ -230,12 +224,8 @@ class IntakeQueue:
             await pipe.execute()
 
     async def dead_letters(self, count: int = 100) -> list[DeadLetter]:
-        rows: Any = await self.redis.xrevrange(self.dead, count=count)
-        out = []
-        for eid, fields in rows:
-            f = {_s(k): _s(v) for k, v in fields.items()}
-            out.append(DeadLetter(_s(eid), f.get("job_order_id", ""), f.get("reason", "")))
-        return out
+        rows = await self.redis.xrevrange(self.dead, count=count)
+        return [DeadLetter(eid, f.get("job_order_id", ""), f.get("reason", "")) for eid, f in rows]
 
     async def stats(self, now_ms: int | None = None) -> QueueStats:
         """Pending count and lag; finished entries are deleted, so the oldest entry is the lag."""
@@ -250,7 +240,7 @@ class IntakeQueue:
             return QueueStats(0, 0, 0.0)
         lag = 0.0
         if oldest:
-            lag = max(0.0, (now_ms - int(_s(oldest[0][0]).split("-")[0])) / 1000)
+            lag = max(0.0, (now_ms - int(str(oldest[0][0]).split("-")[0])) / 1000)
         return QueueStats(pending=int(summary["pending"]), waiting=int(waiting), lag_seconds=lag)
 
     async def consumers_alive(self, max_idle_ms: int) -> int:

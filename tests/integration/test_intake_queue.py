@@ -14,7 +14,7 @@ from tests.redis_server import RedisServer
 
 @pytest.fixture
 async def redis(redis_url: str) -> AsyncIterator[aioredis.Redis]:
-    client = aioredis.Redis.from_url(redis_url)
+    client = aioredis.Redis.from_url(redis_url, decode_responses=True)  # as connect() builds it
     yield client
     await client.aclose()
 
@@ -94,7 +94,7 @@ async def test_lag_is_the_age_of_the_oldest_unfinished_entry(queue: IntakeQueue)
 async def test_acknowledged_and_queued_entries_survive_a_redis_crash(
     restartable_redis: RedisServer, key_prefix: str
 ) -> None:
-    client = aioredis.Redis.from_url(restartable_redis.url)
+    client = aioredis.Redis.from_url(restartable_redis.url, decode_responses=True)
     queue = IntakeQueue(client, key_prefix, claim_idle_ms=0)
     await queue.ensure_group()
     for i in range(20):
@@ -105,7 +105,7 @@ async def test_acknowledged_and_queued_entries_survive_a_redis_crash(
     await client.aclose()
     restartable_redis.kill()  # crash: only the AOF survives
     restartable_redis.start()
-    client = aioredis.Redis.from_url(restartable_redis.url)
+    client = aioredis.Redis.from_url(restartable_redis.url, decode_responses=True)
     queue = IntakeQueue(client, key_prefix, claim_idle_ms=0)
     seen: set[str] = set()
     while batch := await queue.claim("w2", count=50, block_ms=10):
