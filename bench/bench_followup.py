@@ -5,7 +5,7 @@ Run: ``python3 bench/bench_followup.py [--records 2000] [--concurrency 32] [--re
 Starts its own redis-server on a free port (``tests/redis_server.py``) with the production
 durability settings (AOF on, ``appendfsync everysec``, ``noeviction``), then measures in one process:
 
-* transitions/s: ``Stores.transition`` (read record, validate, checked-apply Lua script with
+* transitions/s: ``FollowUpRecords.transition`` (read record, validate, checked-apply Lua script with
   idempotency key, indexes, reminders and audit entry), ``--concurrency`` in flight, and the same
   with one at a time;
 * the ceiling: a bare ``SET`` loop on the same client with the same concurrency; reported as a ratio;
