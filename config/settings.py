@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     app_tenant_id: str = Field(
         "", validation_alias=AliasChoices("MicrosoftAppTenantId", "MICROSOFT_APP_TENANT_ID")
     )
+    bot_openid_metadata_url: str = Field(
+        "https://login.botframework.com/v1/.well-known/openidconfiguration",
+        validation_alias=AliasChoices("BOT_OPENID_METADATA_URL"),
+        description="Bot Frameworks OpenID-metadata (signeringsnøgler); kun til andre skyer/test",
+    )
     match_channel_id: str = Field(
         "",
         validation_alias=AliasChoices("MATCH_CHANNEL_ID"),

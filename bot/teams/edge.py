@@ -24,6 +24,7 @@ from botbuilder.schema.teams import TeamsChannelAccount
 
 from bot.router import Router
 from bot.teams.activity import ADAPTIVE_CARD_ACTION, activity_problem, invoke_message, parse_activity
+from bot.teams.auth import AuthUnavailable
 from bot.teams.messenger import TeamsMessenger
 from bot.teams.references import References
 from bot.teams.transport import status_of
@@ -80,6 +81,8 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
         except (PermissionError, jwt.PyJWTError):
             log.warning("unauthorized request refused")
             return _error(401, texts.UNAUTHORIZED)
+        except AuthUnavailable:  # a token we could not check: the sender (Bot Framework) retries
+            return _error(503, texts.AUTH_UNAVAILABLE)
         except Exception as exc:  # outside the turn (a bug, an outage): Danish, no trace out
             log.error("activity processing failed", exc_info=exc)
             return _error(500, texts.ERROR_GENERIC)

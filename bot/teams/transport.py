@@ -9,7 +9,9 @@ the SDK's own code; ``stock_transport=True`` switches back to the SDK's clients 
 
 Authentication: ``ConfigurationBotFrameworkAuthentication`` validates the Bot Framework JWT on
 every POST when an app id is configured (a request without a valid token gets 401 before the bot
-sees it). With an empty app id the SDK runs with authentication disabled and anonymous outgoing
+sees it), behind ``bot.teams.auth.TokenGate`` (screens forged tokens without network, fetches the
+signing keys with aiohttp and a timeout, maps every refusal to 401).
+With an empty app id the SDK runs with authentication disabled and anonymous outgoing
 credentials (no token fetch): local mode for the Bot Framework Emulator and the tests.
 
 What reaches into the SDK's internals, and so must be checked on an upgrade: ``_speed_up`` replaces a
@@ -42,6 +44,8 @@ from msrest.pipeline.async_abc import AsyncHTTPPolicy, AsyncHTTPSender, AsyncPip
 from msrest.pipeline.universal import RawDeserializer
 from msrest.universal_http.aiohttp import AioHttpClientResponse
 
+from bot.teams.auth import TokenGate
+from bot.teams.auth import install as install_signing_keys
 from config.settings import Settings
 
 # A Bot Framework access token (valid ~1 h, refreshed by MSAL) is reused this long per client.
@@ -69,7 +73,10 @@ def auth_config(settings: Settings) -> _AuthConfig:
     # SingleTenant requires an app id; with none the SDK's "auth disabled" path needs MultiTenant.
     app_type = settings.app_type if settings.app_id else "MultiTenant"
     return _AuthConfig(
-        settings.app_id, settings.app_password.get_secret_value(), app_type, settings.app_tenant_id
+        settings.app_id,
+        settings.app_password.get_secret_value(),
+        app_type,
+        settings.app_tenant_id,
     )
 
 
@@ -227,9 +234,12 @@ class CachingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
     Authentication itself (JWT validation of every incoming request) is delegated unchanged.
     """
 
-    def __init__(self, inner: BotFrameworkAuthentication, *, enabled: bool = True) -> None:
+    def __init__(
+        self, inner: BotFrameworkAuthentication, *, enabled: bool = True, gate: TokenGate | None = None
+    ) -> None:
         self._inner = inner
         self._enabled = enabled
+        self._gate = gate
         self._connectors: dict[tuple[str, str, str], Any] = {}
         self._token_clients: dict[str, Any] = {}
         self.senders: list[_AiohttpSender] = []
@@ -249,7 +259,12 @@ class CachingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
         )
 
     async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
-        result = await self._inner.authenticate_request(activity, auth_header)
+        if self._gate is None:  # local mode: the SDK lets anonymous requests through
+            result = await self._inner.authenticate_request(activity, auth_header)
+        else:
+            result = await self._gate.authenticate(
+                auth_header, lambda: self._inner.authenticate_request(activity, auth_header)
+            )
         if self._enabled and result.connector_factory is not None:
             result.connector_factory = _CachedConnectors(
                 result.connector_factory, self._app_id(result.claims_identity), self._connectors, self.senders
@@ -287,6 +302,8 @@ def build_adapter(
     per-turn clients, the benchmark's baseline). The authentication is returned for ``close``."""
     # msrest warns on every Teams-specific field it does not model (eventType, teamsChannelId …).
     logging.getLogger("msrest.serialization").setLevel(logging.ERROR)
+    install_signing_keys()
     stock = ConfigurationBotFrameworkAuthentication(auth_config(settings))
-    auth = CachingAuthentication(stock, enabled=not stock_transport)
+    gate = TokenGate(settings.app_id, settings.bot_openid_metadata_url) if settings.app_id else None
+    auth = CachingAuthentication(stock, enabled=not stock_transport, gate=gate)
     return CloudAdapter(auth), auth

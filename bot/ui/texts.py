@@ -39,6 +39,9 @@ BAD_REQUEST_TYPE = "Matchbot modtager kun Bot Framework-aktiviteter som JSON (ap
 BAD_REQUEST_JSON = "Forespørgslen er ikke gyldig JSON."
 BAD_REQUEST_ACTIVITY = "Forespørgslen er ikke en gyldig Bot Framework-aktivitet (feltet 'type' mangler)."
 UNAUTHORIZED = "Forespørgslen mangler et gyldigt Bot Framework-token."
+AUTH_UNAVAILABLE = (
+    "Bot Frameworks signeringsnøgler kan ikke hentes lige nu, så tokenet kan ikke tjekkes. Prøv igen om lidt."
+)
 BAD_REQUEST_NOT_OBJECT = "Forespørgslen er ikke en Bot Framework-aktivitet: den skal være ét JSON-objekt."
 BAD_REQUEST_INVALID = "Forespørgslen er ikke en gyldig Bot Framework-aktivitet."
 BAD_REQUEST_FIELD = "Forespørgslen er ikke en gyldig Bot Framework-aktivitet: feltet '{field}' {problem}."
