@@ -97,7 +97,11 @@ def create_worker(
     now = clock or utc_now
     owns_redis = redis is None
     if redis is None:
-        redis = client_from_url(settings.redis_url) if settings.redis_url else embedded_client()
+        redis = (
+            client_from_url(settings.redis_url, retry_seconds=settings.redis_retry_seconds)
+            if settings.redis_url
+            else embedded_client()
+        )
     prefix = settings.redis_key_prefix
     metrics = Metrics()
     readiness = Readiness()

@@ -59,6 +59,10 @@ class Settings(BaseSettings):
         description="redis://, rediss:// (TLS) eller tom for indlejret demo-Redis (gemmer intet)",
     )
     redis_key_prefix: str = Field("matchbot", validation_alias=AliasChoices("REDIS_KEY_PREFIX"))
+    redis_retry_seconds: float = Field(
+        2.0, ge=0, le=60, validation_alias=AliasChoices("REDIS_RETRY_SECONDS"),
+        description="Så længe (s) prøves Redis igen, før svaret bliver 'prøv igen om lidt'",
+    )
 
     # --- Job order API -------------------------------------------------------------------
     jobordre_api_keys: Annotated[list[SecretStr], NoDecode] = Field(

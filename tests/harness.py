@@ -150,7 +150,7 @@ async def running_bot(
     settings = Settings.model_validate(
         {**BASE_SETTINGS, "REDIS_URL": redis_url, "REDIS_KEY_PREFIX": prefix, **overrides}
     )
-    redis = client_from_url(redis_url)
+    redis = client_from_url(redis_url, retry_seconds=settings.redis_retry_seconds)
     clock = clock or Clock()
     options: dict[str, Any] = {} if reminder_interval is None else {"reminder_interval": reminder_interval}
     app = create_app(
