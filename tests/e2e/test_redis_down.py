@@ -38,7 +38,8 @@ async def test_with_redis_down_the_api_and_teams_answer_in_danish_before_the_cli
                     bot.url("/api/jobordrer/JO-DOWN-1"), headers={"Authorization": f"Bearer {API_KEY}"}
                 )
                 assert read.status == 503
-                teams = await client.post(bot.url("/api/messages"), json=fc.message(bot.service_url, LEAD, "mine"))
+                activity = fc.message(bot.service_url, LEAD, "mine")
+                teams = await client.post(bot.url("/api/messages"), json=activity)
                 assert teams.status < 500
             assert bot.connector.texts(chat)[-1] == texts.ERROR_GENERIC  # the caseworker is told
         finally:

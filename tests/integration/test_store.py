@@ -413,6 +413,7 @@ async def test_pool_put_all_version_remove(store: Stores) -> None:
 @dataclass
 class _Settings:
     redis_url: str
+    redis_retry_seconds: float = 2.0
 
 
 async def test_connect_uses_the_url_and_checks_durability(
