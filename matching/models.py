@@ -225,8 +225,31 @@ def _dedupe(values: list[str]) -> list[str]:
     return list(seen)
 
 
+# The JSON schema of a field says what the validators accept (the job order API's OpenAPI description
+# is generated from it): constraints come before a BeforeValidator (after one, pydantic can only put
+# them into the schema as unknown keywords, "ge": 1, which JSON Schema ignores), and lists the
+# validators check against data (postcodes, certificates) are given as enums.
+
+
+def _postcode_schema(schema: dict[str, Any]) -> None:
+    schema.update(type="string", pattern=r"^\d{4}$", enum=sorted(postcodes().codes))
+
+
+def _certificate_schema(schema: dict[str, Any]) -> None:
+    spellings = {s for c in certificate_catalog().certificate for s in [c.code, c.label, *c.aliases]}
+    schema.update(type="string", enum=sorted(spellings))
+
+
+def _visible_text_schema(schema: dict[str, Any]) -> None:
+    schema["pattern"] = r"\S"  # at least one visible character (blank text is refused)
+
+
 Text = Annotated[str, AfterValidator(_clean_text)]
-ShortText = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_clean_short)]
+ShortText = Annotated[
+    str,
+    Field(min_length=1, max_length=200, json_schema_extra=_visible_text_schema),
+    AfterValidator(_clean_short),
+]
 LongText = Annotated[str, Field(max_length=5000), AfterValidator(_clean_text)]
 Identifier = Annotated[
     str,
@@ -235,13 +258,25 @@ Identifier = Annotated[
 ]
 PostcodeStr = Annotated[
     str,
+    Field(pattern=r"^\d{4}$", json_schema_extra=_postcode_schema),
     BeforeValidator(lambda v: str(v).strip() if isinstance(v, int | str) else v),
-    Field(pattern=r"^\d{4}$"),
     AfterValidator(_known_postcode),
 ]
-Hours = Annotated[int, BeforeValidator(_not_bool), Field(ge=1, le=48)]
-DateField = Annotated[date | None, BeforeValidator(_date_text), AfterValidator(_plausible_year)]
-Certificate = Annotated[str, BeforeValidator(canonical_certificate)]
+Hours = Annotated[int, Field(ge=1, le=48), BeforeValidator(_not_bool)]
+DateField = Annotated[
+    date | None,
+    # The years DATE_YEARS allows (2000-2100), as a pattern the schema can carry.
+    Field(
+        json_schema_extra={
+            "anyOf": [{"type": "string", "format": "date", "pattern": r"^(20\d\d|2100)-"}, {"type": "null"}]
+        }
+    ),
+    BeforeValidator(_date_text),
+    AfterValidator(_plausible_year),
+]
+Certificate = Annotated[
+    str, Field(json_schema_extra=_certificate_schema), BeforeValidator(canonical_certificate)
+]
 Language = Annotated[
     str, Field(min_length=2, max_length=40), AfterValidator(lambda v: _clean_text(v).lower())
 ]
@@ -286,7 +321,7 @@ class JobOrder(_Model):
         BeforeValidator(_enum_parser(EmploymentType, EMPLOYMENT_TYPE_LABELS, EMPLOYMENT_TYPE_ALIASES)),
     ]
     hours_per_week: Hours
-    positions: Annotated[int, BeforeValidator(_not_bool), Field(ge=1, le=500)] = 1
+    positions: Annotated[int, Field(ge=1, le=500), BeforeValidator(_not_bool)] = 1
     postcode: PostcodeStr
     description: LongText = ""
     skills: TitleList = []
@@ -296,7 +331,7 @@ class JobOrder(_Model):
     deadline: DateField = None
     # How long a forløb lasts (virksomhedspraktik, løntilskud, nytteindsats, jobrotation): the
     # administration counts "i job eller uddannelse i 3. måned efter forløbet", from its end.
-    duration_weeks: Annotated[int, BeforeValidator(_not_bool), Field(ge=1, le=104)] | None = None
+    duration_weeks: Annotated[int, Field(ge=1, le=104), BeforeValidator(_not_bool)] | None = None
     cvr: Annotated[str | None, Field(pattern=r"^\d{8}$")] = None
     referral_with_obligation: bool = False
     employment_clause: bool = False
@@ -346,7 +381,7 @@ class CandidateProfile(_Model):
     certificates: CertificateList = []
     languages: LanguageList = []
     postcode: PostcodeStr
-    max_commute_km: Annotated[float, BeforeValidator(_not_bool), Field(ge=0, le=500)] = 30.0
+    max_commute_km: Annotated[float, Field(ge=0, le=500), BeforeValidator(_not_bool)] = 30.0
     hours_per_week: Hours
     available_from: DateField = None
     benefit: Annotated[Benefit, BeforeValidator(_enum_parser(Benefit, BENEFIT_LABELS))]

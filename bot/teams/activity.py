@@ -9,6 +9,7 @@ without a sender, channelData parts or member lists of the wrong kind. Teams nev
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from botbuilder.core import InvokeResponse, MessageFactory, TurnContext
@@ -138,6 +139,41 @@ def reply_activity(reply: Reply, *, shared: bool = True) -> Activity:
             activity.text = reply.text
         return activity
     return MessageFactory.text(reply.text or "")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(value: Any) -> Any:
+    """``value`` with every lone surrogate (JSON ``"\\ud800"``, valid JSON but no character) in its
+    strings and keys replaced by U+FFFD. Why: such a string cannot be encoded as UTF-8, so it fails
+    wherever it goes next (Redis, the Bot Connector, the log) with a UnicodeEncodeError mid-turn."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [without_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {without_lone_surrogates(k): without_lone_surrogates(v) for k, v in value.items()}
+    return value
+
+
+def unsupported_invoke(name: str | None) -> InvokeResponse:
+    """A 200 answer, in the shape Teams expects for ``name``, saying (in Danish) the bot cannot do it.
+
+    Why not the SDK's 501 with body null: Teams then shows a generic error ("Something went wrong")
+    for a message extension, a dialog (task module) or a configuration page the bot never offered.
+    """
+    text = texts.INVOKE_NOT_SUPPORTED
+    name = name or ""
+    if name.startswith("task/") or name == "composeExtension/fetchTask":
+        body: dict[str, Any] = {"task": {"type": "message", "value": text}}
+    elif name.startswith("composeExtension/"):
+        body = {"composeExtension": {"type": "message", "text": text}}
+    elif name.startswith("config/"):
+        body = {"responseType": "config", "config": {"type": "message", "value": text}}
+    else:
+        body = {"statusCode": 200, "type": INVOKE_MESSAGE_TYPE, "value": text}
+    return InvokeResponse(status=200, body=body)
 
 
 def invoke_message(text: str) -> InvokeResponse:

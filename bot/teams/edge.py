@@ -11,7 +11,10 @@ adapter), ``transport`` (the msrest speed-ups).
 
 from __future__ import annotations
 
+import json
 import logging
+import re
+from http import HTTPStatus
 from typing import Any
 
 import jwt
@@ -23,7 +26,14 @@ from botbuilder.schema import Activity, ErrorResponseException
 from botbuilder.schema.teams import TeamsChannelAccount
 
 from bot.router import Router
-from bot.teams.activity import ADAPTIVE_CARD_ACTION, activity_problem, invoke_message, parse_activity
+from bot.teams.activity import (
+    ADAPTIVE_CARD_ACTION,
+    activity_problem,
+    invoke_message,
+    parse_activity,
+    unsupported_invoke,
+    without_lone_surrogates,
+)
 from bot.teams.auth import AuthUnavailable
 from bot.teams.messenger import TeamsMessenger
 from bot.teams.references import References
@@ -35,6 +45,7 @@ from config.settings import Settings
 log = logging.getLogger("matchbot.adapter")
 
 TURN_KEY = "matchbot.turn"
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def _error(status: int, message: str) -> web.Response:
@@ -60,15 +71,25 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
         if request.content_length is not None and request.content_length > self.settings.max_request_bytes:
             return _error(413, texts.REQUEST_TOO_LARGE)
         try:
-            body = await request.json()
+            raw = await request.read()
         except web.HTTPRequestEntityTooLarge:
             return _error(413, texts.REQUEST_TOO_LARGE)
+        except web.RequestPayloadError:  # e.g. Content-Encoding: gzip on a body that is not gzip
+            answer = _error(400, texts.BAD_REQUEST_ENCODING)
+            answer.force_close()  # the rest of the body cannot be read: this connection is done
+            request.content.feed_eof()  # nothing left to drain (aiohttp would log a traceback)
+            return answer
+        try:
+            # JSON is UTF-8 (RFC 8259): a charset parameter ("charset=foo") is not looked up.
+            body = json.loads(raw)
         except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: absurdly deep JSON
             return _error(400, texts.BAD_REQUEST_JSON)
         problem = activity_problem(body)
         if problem is not None:
             log.info("activity refused", extra={"reason": problem})  # field names only, no content
             return _error(400, problem)
+        if _ESCAPED_SURROGATE.search(raw):  # only JSON escapes can carry one (raw UTF-8 cannot)
+            body = without_lone_surrogates(body)  # nesting is bounded by now: recursion is safe
         activity = parse_activity(body)
         if activity is None:
             return _error(400, texts.BAD_REQUEST_INVALID)
@@ -96,6 +117,9 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
     # --- incoming turns ---------------------------------------------------------------------------------
 
     async def on_turn(self, turn_context: TurnContext) -> None:
+        if turn_context.activity.channel_data is None:
+            # The SDK's Teams dispatch reads channelData.team etc. unguarded (AttributeError on None).
+            turn_context.activity.channel_data = {}
         turn_context.turn_state[TURN_KEY] = await self.references.remember(turn_context)
         await super().on_turn(turn_context)
 
@@ -119,7 +143,11 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
         (``application/vnd.microsoft.activity.message``) with a string: the body is built as JSON.
         """
         if turn_context.activity.name != ADAPTIVE_CARD_ACTION:
-            return await super().on_invoke_activity(turn_context)
+            answer = await super().on_invoke_activity(turn_context)
+            if answer is None or answer.status == HTTPStatus.NOT_IMPLEMENTED:  # the SDK: 501, body null
+                log.info("invoke not supported", extra={"invoke": str(turn_context.activity.name)[:64]})
+                return unsupported_invoke(turn_context.activity.name)
+            return answer
         turn: Turn = turn_context.turn_state[TURN_KEY]
         value = turn_context.activity.value if isinstance(turn_context.activity.value, dict) else {}
         raw_action = value.get("action")

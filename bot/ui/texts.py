@@ -37,6 +37,8 @@ ERROR_UNAVAILABLE = "Matchbot kan ikke nå sin database lige nu. Prøv igen om l
 REQUEST_TOO_LARGE = "Beskeden er for stor til, at Matchbot kan behandle den."
 BAD_REQUEST_TYPE = "Matchbot modtager kun Bot Framework-aktiviteter som JSON (application/json)."
 BAD_REQUEST_JSON = "Forespørgslen er ikke gyldig JSON."
+BAD_REQUEST_ENCODING = "Forespørgslens indhold kunne ikke pakkes ud: det passer ikke til Content-Encoding."
+INVOKE_NOT_SUPPORTED = "Det kan Matchbot ikke. Skriv **hjælp** til botten for at se, hvad den kan."
 BAD_REQUEST_ACTIVITY = "Forespørgslen er ikke en gyldig Bot Framework-aktivitet (feltet 'type' mangler)."
 UNAUTHORIZED = "Forespørgslen mangler et gyldigt Bot Framework-token."
 AUTH_UNAVAILABLE = (
@@ -479,6 +481,10 @@ INTAKE_INVALID = "Jobordren er ugyldig. Ret felterne og send igen; intet er modt
 INTAKE_DUPLICATE_ID = "samme id forekommer flere gange i forespørgslen"
 INTAKE_NOT_FOUND = "Jobordren findes ikke."
 INTAKE_UNAVAILABLE_READ = "Databasen kan ikke nås lige nu. Prøv igen om lidt."
+INTAKE_BAD_ENCODING = (
+    "Indholdet kunne ikke pakkes ud: det passer ikke til Content-Encoding "
+    "(send gzip-data, eller udelad headeren)."
+)
 INTAKE_UNAVAILABLE = "Databasen kan ikke nås lige nu, så jobordren er IKKE modtaget. Prøv igen om lidt."
 INTAKE_ACCEPTED = "Modtaget: shortlisten postes i matchenhedens kanal."
 INTAKE_NOTHING_NEW = "Uændret: jobordren er allerede modtaget med samme indhold."

@@ -118,7 +118,13 @@ class IntakeApi:
         chunks: list[bytes] = []
         size = 0
         while True:
-            chunk = await request.content.read(65536)
+            try:
+                chunk = await request.content.read(65536)
+            except web.RequestPayloadError:  # e.g. Content-Encoding: gzip on a body that is not gzip
+                answer = _error(400, texts.INTAKE_BAD_ENCODING)
+                answer.force_close()  # the rest of the body cannot be read: this connection is done
+                request.content.feed_eof()  # nothing left to drain (aiohttp would log a traceback)
+                return answer
             if not chunk:
                 break
             size += len(chunk)
