@@ -176,11 +176,7 @@ def submit(
     data: dict[str, Any],
 ) -> dict[str, Any]:
     """Action.Submit pressed (fallback): a message with ``value`` and no text."""
-    conversation, cdata = TEAMS.conversation(card_conversation_id)
-    activity = TEAMS.activity(service_url, "message", user, conversation, cdata)
-    activity["replyToId"] = card_activity_id
-    activity["value"] = data
-    return activity
+    return TEAMS.submit(service_url, user, card_conversation_id, card_activity_id, data)
 
 
 def find_action(card: dict[str, Any], verb: str, **match: Any) -> dict[str, Any]:

@@ -259,14 +259,39 @@ class TeamsActivities:
         data: dict[str, Any],
     ) -> dict[str, Any]:
         """Action.Execute pressed on a card: Teams sends an ``adaptiveCard/action`` invoke."""
-        conversation, cdata = self.conversation(card_conversation_id)
-        activity = self.activity(service_url, "invoke", user, conversation, cdata)
+        activity = self._on_card("invoke", service_url, user, card_conversation_id, card_activity_id)
         activity["name"] = "adaptiveCard/action"
-        activity["replyToId"] = card_activity_id
         activity["value"] = {
             "action": {"type": "Action.Execute", "verb": data.get("verb"), "data": data},
             "trigger": "manual",
         }
+        return activity
+
+    def submit(
+        self,
+        service_url: str,
+        user: dict[str, Any],
+        card_conversation_id: str,
+        card_activity_id: str,
+        data: dict[str, Any],
+    ) -> dict[str, Any]:
+        """Action.Submit pressed on a card (older clients' fallback): a message with ``value``, no text."""
+        activity = self._on_card("message", service_url, user, card_conversation_id, card_activity_id)
+        activity["value"] = data
+        return activity
+
+    def _on_card(
+        self,
+        kind: str,
+        service_url: str,
+        user: dict[str, Any],
+        card_conversation_id: str,
+        card_activity_id: str,
+    ) -> dict[str, Any]:
+        """An activity from a button on the card ``card_activity_id`` in ``card_conversation_id``."""
+        conversation, cdata = self.conversation(card_conversation_id)
+        activity = self.activity(service_url, kind, user, conversation, cdata)
+        activity["replyToId"] = card_activity_id
         return activity
 
 
