@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from botbuilder.core import TurnContext
@@ -191,13 +192,5 @@ class TeamsMessenger:
             "serviceUrl": user.service_url,
         }
         await self.conversations.save_reference(conv_id, reference)
-        await self.users.save(
-            aad_object_id=user.aad_object_id,
-            teams_id=user.teams_id,
-            upn=user.upn,
-            tenant_id=user.tenant_id,
-            service_url=user.service_url,
-            bot_id=user.bot_id,
-            personal_conversation_id=conv_id,
-        )
+        await self.users.save(replace(user, personal_conversation_id=conv_id))
         return reference

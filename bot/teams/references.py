@@ -13,6 +13,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import asdict
 from typing import Any
 
 from botbuilder.core import TurnContext
@@ -67,27 +68,10 @@ class KnownUsers:
         self._users[aad] = (now, user)
         return user
 
-    async def save(
-        self,
-        *,
-        aad_object_id: str,
-        teams_id: str,
-        upn: str | None,
-        tenant_id: str,
-        service_url: str,
-        bot_id: str,
-        personal_conversation_id: str | None = None,
-    ) -> None:
-        self._users.pop(aad_object_id, None)
-        await self.conversations.save_user(
-            aad_object_id=aad_object_id,
-            teams_id=teams_id,
-            upn=upn,
-            tenant_id=tenant_id,
-            service_url=service_url,
-            bot_id=bot_id,
-            personal_conversation_id=personal_conversation_id,
-        )
+    async def save(self, user: TeamsUser) -> None:
+        """Store ``user``; an empty ``upn`` or personal chat keeps what was stored before."""
+        self._users.pop(user.aad_object_id, None)
+        await self.conversations.save_user(**asdict(user))
 
     async def save_from(
         self,
@@ -99,13 +83,15 @@ class KnownUsers:
     ) -> None:
         """Store a user as this activity shows them (tenant, service url, bot)."""
         await self.save(
-            aad_object_id=aad,
-            teams_id=teams_id,
-            upn=upn,
-            tenant_id=tenant_of(a),
-            service_url=a.service_url or "",
-            bot_id=a.recipient.id if a.recipient else "",
-            personal_conversation_id=personal_conversation_id,
+            TeamsUser(
+                aad_object_id=aad,
+                teams_id=teams_id,
+                upn=upn or "",
+                tenant_id=tenant_of(a),
+                service_url=a.service_url or "",
+                bot_id=a.recipient.id if a.recipient else "",
+                personal_conversation_id=personal_conversation_id or "",
+            )
         )
 
 
