@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from aiohttp import web
 from tenacity.wait import WaitBaseT
@@ -26,19 +26,15 @@ from tenacity.wait import WaitBaseT
 from bot.domain.clock import Clock
 from bot.features.followup import FollowUpService
 from bot.features.handover import HandoverService
-from bot.features.intake import INTAKE_WORKER_KEY, IntakeApi, IntakeWorker, WorkerLifecycle
+from bot.features.intake import IntakeApi, WorkerLifecycle
 from bot.features.job_orders import JobOrderService
 from bot.features.pool import PoolIndex
 from bot.features.reminders import BotNotifier, ReminderScheduler
-from bot.features.shortlist import ShortlistService
-from bot.observability import Metrics, add_ops_routes, request_id_middleware, setup_logging
+from bot.observability import add_ops_routes, request_id_middleware, setup_logging
 from bot.router import Router
-from bot.store import Stores
 from bot.store.connection import Redis
-from bot.store.conversations import ConversationStore
 from bot.teams.edge import TeamsEdge
-from bot.teams.messenger import TeamsMessenger
-from bot.worker import create_worker
+from bot.worker import Worker, create_worker
 from config.settings import Settings
 
 log = logging.getLogger("matchbot.app")
@@ -48,24 +44,16 @@ REMINDER_INTERVAL_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
-class Services:
-    """Everything create_app built, reachable from the app (tests, the CLI, the benchmark)."""
+class Services(Worker):
+    """What ``create_worker`` built plus the Teams side and the features only the app has, reachable
+    from the app (tests, the demo, the benchmarks)."""
 
-    settings: Settings
-    redis: Redis  # the type comes through bot.store.connection: only bot/store imports redis
-    stores: Stores
-    conversations: ConversationStore
-    messenger: TeamsMessenger
-    pool: PoolIndex
-    shortlists: ShortlistService
     handovers: HandoverService
     followups: FollowUpService
     job_orders: JobOrderService
     router: Router
     edge: TeamsEdge
     scheduler: ReminderScheduler
-    intake: IntakeWorker
-    metrics: Metrics
 
 
 SERVICES_KEY = web.AppKey("matchbot_services", Services)
@@ -125,21 +113,13 @@ def create_app(
         max_batch=settings.intake_max_batch,
     )
     services = Services(
-        settings,
-        core.redis,
-        stores,
-        conversations,
-        messenger,
-        core.pool,
-        shortlists,
-        handovers,
-        followups,
-        job_orders,
-        router,
-        edge,
-        scheduler,
-        core.intake,
-        core.metrics,
+        **{f.name: getattr(core, f.name) for f in fields(Worker)},
+        handovers=handovers,
+        followups=followups,
+        job_orders=job_orders,
+        router=router,
+        edge=edge,
+        scheduler=scheduler,
     )
 
     app = web.Application(middlewares=[request_id_middleware], client_max_size=settings.max_request_bytes)
@@ -147,7 +127,6 @@ def create_app(
     app.router.add_post("/api/messages", edge.handle)
     add_ops_routes(app, core.metrics, core.readiness)
     api.add_routes(app)
-    app[INTAKE_WORKER_KEY] = core.intake
     if settings.intake_worker:
         WorkerLifecycle(core.intake).attach(app)
     else:

@@ -41,7 +41,7 @@ DURABILITY_CHECK_TIMEOUT_SECONDS = 5.0
 
 @dataclass(frozen=True)
 class Worker:
-    """Everything the intake worker runs on; ``create_app`` builds on the same object."""
+    """Everything the intake worker runs on; ``bot.app.Services`` is this plus what only the app has."""
 
     settings: Settings
     redis: Redis  # the type comes through bot.store.connection: only bot/store imports redis

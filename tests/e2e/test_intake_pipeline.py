@@ -10,7 +10,6 @@ import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot.features.intake import INTAKE_WORKER_KEY
 from bot.store.intake import IntakeQueue
 from bot.ui import texts
 from tests.fake_connector import card_text, install_in_team, message
@@ -68,7 +67,7 @@ async def test_worker_killed_between_claim_and_post_still_gives_exactly_one_shor
         assert bot.shortlist_cards() == []
 
         bot.connector.failures.clear()  # Teams is back; another worker takes over the entry
-        worker = bot.app[INTAKE_WORKER_KEY]
+        worker = bot.services.intake
         stop = asyncio.Event()
         task = asyncio.create_task(worker.run(stop))
         try:
@@ -127,7 +126,7 @@ async def test_graceful_shutdown_releases_what_it_holds(redis_url: str, key_pref
         await queue.ensure_group()
         resp = await bot.post_jobs([job_order_json(f"JO-G{i}") for i in range(3)])
         assert resp.status == 202
-        worker = bot.app[INTAKE_WORKER_KEY]
+        worker = bot.services.intake
         stop = asyncio.Event()
         entries = await queue.claim(worker.consumer, count=3, block_ms=10)
         for entry in entries:

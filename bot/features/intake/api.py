@@ -223,7 +223,6 @@ class IntakeApi:
 
     def add_routes(self, app: web.Application) -> None:
         """``POST /api/jobordrer``, ``GET /api/jobordrer/{id}`` and ``/api/openapi.json`` on ``app``."""
-        app[INTAKE_API_KEY] = self
         app.router.add_post("/api/jobordrer", self.post_job_orders)
         app.router.add_get("/api/jobordrer/{job_order_id}", self.get_job_order)
         app.router.add_get("/api/openapi.json", self.openapi)
@@ -280,6 +279,3 @@ def _validate(items: list[Any]) -> tuple[list[JobOrder], list[dict[str, Any]]]:
         seen.add(job.id)
         jobs.append(job)
     return jobs, problems
-
-
-INTAKE_API_KEY = web.AppKey("matchbot_intake_api", IntakeApi)

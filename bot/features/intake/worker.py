@@ -200,9 +200,6 @@ async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
         await asyncio.wait_for(stop.wait(), seconds)
 
 
-INTAKE_WORKER_KEY = web.AppKey("matchbot_intake_worker", IntakeWorker)
-
-
 @dataclass
 class WorkerLifecycle:
     """Start the worker with the app; stop it on shutdown, before other cleanups close Redis."""
