@@ -159,7 +159,6 @@ class StrRedis(Protocol):
     async def xrevrange(
         self, name: str, max: str = "+", min: str = "-", count: int | None = None
     ) -> list[tuple[str, Fields]]: ...
-    async def xinfo_consumers(self, name: str, groupname: str) -> list[dict[str, str | int]]: ...
 
 
 def typed(redis: Redis) -> StrRedis:

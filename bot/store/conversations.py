@@ -138,10 +138,6 @@ class ConversationStore:
         aad = await self._r.hget(keys.conversation_upn_index(self._p), upn.lower())
         return await self.get_user(aad) if aad else None
 
-    async def upn_of(self, aad_object_id: str) -> str | None:
-        user = await self.get_user(aad_object_id)
-        return user.upn if user and user.upn else None
-
     # --- shortlist cards --------------------------------------------------------------------------
 
     async def save_card(

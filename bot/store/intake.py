@@ -242,11 +242,3 @@ class IntakeQueue:
         if oldest:
             lag = max(0.0, (now_ms - int(str(oldest[0][0]).split("-")[0])) / 1000)
         return QueueStats(pending=int(summary["pending"]), waiting=int(waiting), lag_seconds=lag)
-
-    async def consumers_alive(self, max_idle_ms: int) -> int:
-        """Consumers that read from the group within ``max_idle_ms`` (readiness)."""
-        try:
-            rows = await self.redis.xinfo_consumers(self.stream, self.group)
-        except ResponseError:
-            return 0
-        return sum(1 for r in rows if int(r.get("idle", max_idle_ms + 1)) <= max_idle_ms)

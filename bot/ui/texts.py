@@ -20,7 +20,6 @@ from matching.texts import CPR_REFUSAL
 
 # --- bot: general ------------------------------------------------------------------------------
 
-BOT_NAME = "Matchbot"
 WELCOME_CHANNEL = (
     "Hej! Jeg er Matchbot for den tværgående matchenhed. Jeg lægger shortlister med begrundelser for nye "
     "jobordrer her i kanalen. Skriv **hjælp** for at se, hvad jeg kan."
@@ -33,13 +32,11 @@ ERROR_GENERIC = (
     "Beklager, noget gik galt hos mig. Prøv igen om lidt; fortsætter fejlen, så kontakt matchenhedens "
     "administrator."
 )
-ERROR_UNAVAILABLE = "Matchbot kan ikke nå sin database lige nu. Prøv igen om lidt."
 REQUEST_TOO_LARGE = "Beskeden er for stor til, at Matchbot kan behandle den."
 BAD_REQUEST_TYPE = "Matchbot modtager kun Bot Framework-aktiviteter som JSON (application/json)."
 BAD_REQUEST_JSON = "Forespørgslen er ikke gyldig JSON."
 BAD_REQUEST_ENCODING = "Forespørgslens indhold kunne ikke pakkes ud: det passer ikke til Content-Encoding."
 INVOKE_NOT_SUPPORTED = "Det kan Matchbot ikke. Skriv **hjælp** til botten for at se, hvad den kan."
-BAD_REQUEST_ACTIVITY = "Forespørgslen er ikke en gyldig Bot Framework-aktivitet (feltet 'type' mangler)."
 UNAUTHORIZED = "Forespørgslen mangler et gyldigt Bot Framework-token."
 AUTH_UNAVAILABLE = (
     "Bot Frameworks signeringsnøgler kan ikke hentes lige nu, så tokenet kan ikke tjekkes. Prøv igen om lidt."
@@ -105,7 +102,6 @@ JOB_ORDER_NOT_FOUND = "Jobordre **{job_order_id}** findes ikke."
 JOB_ORDER_SAVED = "Jobordre **{job_order_id}** er gemt ({outcome})."
 JOB_ORDER_OUTCOME = {"created": "ny", "unchanged": "uændret", "revised": "revideret"}
 JOB_ORDER_INVALID = "Jobordren kunne ikke gemmes: {errors}"
-POOL_EMPTY = "Kandidatpuljen er tom, så der er intet at matche imod. Importér kandidater først."
 SHORTLIST_POSTED = "Shortlisten for **{job_order_id}** er postet i matchenhedens kanal."
 SHORTLIST_POSTED_HERE = "Shortlisten for **{job_order_id}** er postet her i samtalen."
 SHORTLIST_UPDATED = (
@@ -114,7 +110,6 @@ SHORTLIST_UPDATED = (
 )
 SHORTLIST_BEING_POSTED = "Shortlisten for **{job_order_id}** er ved at blive postet. Et øjeblik."
 SHORTLIST_EMPTY = "Ingen kandidater opfylder kravene til **{job_order_id}** ({considered} gennemgået)."
-MATCH_BUSY = "Matchbot indlæser kandidatpuljen. Prøv igen om et øjeblik."
 
 # --- bot: cards ------------------------------------------------------------------------------------
 
@@ -272,13 +267,9 @@ CARD_MINE_DUE = " · frist {deadline}"
 
 # --- bot: decisions and status ------------------------------------------------------------------
 
-DECISION_APPROVED = "Godkendt"
-DECISION_REJECTED = "Afvist"
 ALREADY_DECIDED = "{candidate_id} er allerede {label} af {actor}."
 STATUS_UPDATED = "{candidate_id} på {job_order_id}: status er nu **{label}**."
 STATUS_UNKNOWN = "'{value}' er ikke en status. Gyldige: {valid}."
-FOLLOWUP_NOT_FOUND = "Der er ingen opfølgning for {candidate_id} på {job_order_id}."
-NOT_ALLOWED = "Det kan ikke lade sig gøre: {reason}"
 ACTION_UNKNOWN = "Knappen er forældet eller ukendt. Skriv **hjælp**."
 NOTHING_APPROVED = "Der er ingen godkendte kandidater at sende endnu."
 UNKNOWN_CONSULTANT = "ukendt"  # a hand-over waiting for a consultant nobody named
@@ -391,7 +382,6 @@ PURGE_DONE = (
 )
 PURGE_NOTHING = "Der fandtes ingen data om kandidat {candidate_id}."
 PURGE_NO_REDIS = "REDIS_URL er ikke sat: der er ingen database at slette fra."
-PURGE_BAD_ID = "'{value}' er ikke et gyldigt kandidat-id."
 
 # --- CLI: matchbot match / explain ---------------------------------------------------------------
 
