@@ -15,7 +15,7 @@ from bot.ui import cards
 
 @dataclass(frozen=True, slots=True)
 class Turn:
-    """One incoming activity, reduced to what the services need. No names."""
+    """One incoming activity, reduced to what the router and the features need. No names."""
 
     conversation_id: str
     conversation_type: str  # "personal" | "channel" | "groupChat" | "" (Emulator)
@@ -52,7 +52,7 @@ class Unreachable(Exception):
 
 
 class Messenger(Protocol):
-    """Proactive sending, implemented by the adapter edge."""
+    """Proactive sending; ``bot.teams.messenger.TeamsMessenger`` implements it on the Bot Framework."""
 
     async def post(self, reference: dict[str, Any], card: cards.Card, *, new_thread: bool) -> Posted: ...
     async def update(self, posted: Posted, card: cards.Card) -> None: ...

@@ -1,6 +1,8 @@
-"""Value objects the follow-up engine hands out; plain frozen dataclasses, no I/O.
+"""The follow-up records, shortlist entries, audit lines and reminders as values: frozen dataclasses, no I/O.
 
-The bot renders these; the store builds them from Redis hashes. Times are timezone-aware UTC.
+Why in the domain: the rules (``bot.domain.followup``) take and return them, the store
+(``bot.store``) builds them from Redis hashes and the features and cards render them, so none of
+those layers has to import another to share them. Times are timezone-aware UTC.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Why Redis: proactive messages (shortlists, hand-overs, reminders) are sent long after the turn
 that taught us the conversation, possibly by another process. References are opaque JSON from
-the adapter edge (ids, service url, tenant; never names). Users are keyed by AAD object id and
-indexed by UPN/e-mail, because candidate profiles name their consultant by e-mail.
+the Teams edge (``bot.teams.references``: ids, service url, tenant; never names). Users are keyed by
+AAD object id and indexed by UPN/e-mail, because candidate profiles name their consultant by e-mail.
 
 A hand-over that cannot be delivered (consultant never installed the app, or blocked it) is kept
 as *pending* per consultant and on the job order, so the channel card can say so and the bot can

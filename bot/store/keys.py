@@ -5,7 +5,7 @@ them in one place keeps prefixes, hash tags and lifetimes consistent. Each funct
 deployment's key ``prefix`` (``REDIS_KEY_PREFIX``; tests use a unique one per test).
 
 Hash tags: keys touched together by one Lua script or MULTI share a ``{tag}`` so they live in one
-Redis Cluster slot: ``{fu}`` for the follow-up engine (records, indexes, reminders, audit),
+Redis Cluster slot: ``{fu}`` for the follow-up records (records, indexes, reminders, audit),
 ``{pool}`` for the candidate pool (versioned hash + pointer, so a whole new pool can be swapped in
 atomically). A new group of keys gets its own section, with its own tag.
 
@@ -26,7 +26,7 @@ AUDIT_MAXLEN = 10_000
 # The erasure log keeps this many entries (ids hashed; no personal data).
 PURGE_LOG_MAXLEN = 100_000
 
-# --- follow-up engine: hash tag {fu} -----------------------------------------------------------------
+# --- follow-up records: hash tag {fu} ----------------------------------------------------------------
 
 FU_TAG = "{fu}"
 
