@@ -1,4 +1,4 @@
-"""The dialogue without HTTP: Router with the real services and store (real Redis), and a
+"""The dialogue without HTTP: Router with the real features and stores (real Redis), and a
 recording Messenger in place of Teams. Covers the refusals and edge cases; the happy paths run
 end to end in test_bot_e2e.py."""
 

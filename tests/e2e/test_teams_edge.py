@@ -1,4 +1,4 @@
-"""The adapter edge: the outgoing token policy, the local/authenticated set-up, and what
+"""The Teams edge (``bot.teams``): the outgoing token policy, the local/authenticated set-up, and what
 ``POST /api/messages`` refuses (malformed or too deeply nested activities), logs (no request data from
 aiohttp's own errors) and answers to an Action.Execute (a text for the presser only, never posted)."""
 
