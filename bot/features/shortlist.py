@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.commands import CardAction, action, command
 from bot.domain.clock import Clock, utc_now
@@ -30,15 +30,13 @@ from matching.results import Shortlist
 
 log = logging.getLogger("matchbot.services")
 
+T = TypeVar("T")
+
 MAX_SHOWN = 500  # rows a "Vis flere" can ask for: more than any shortlist has
 
 
-async def _ready(value: JobOrder) -> JobOrder:
+async def _ready(value: T) -> T:
     """A value already in hand, as an awaitable for ``asyncio.gather``."""
-    return value
-
-
-async def _given(value: ShortlistCounts) -> ShortlistCounts:
     return value
 
 
@@ -279,7 +277,7 @@ class ShortlistService:
             self.conversations.get_card(job_order_id),
             self.rows(job_order_id),
             self.job_orders.job_order_revised_at(job_order_id),
-            self.store.shortlist_counts(job_order_id) if counts is None else _given(counts),
+            self.store.shortlist_counts(job_order_id) if counts is None else _ready(counts),
         )
         if job is None:
             raise JobOrderNotFound(job_order_id)

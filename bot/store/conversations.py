@@ -123,15 +123,14 @@ class ConversationStore:
         raw = await self._r.hgetall(keys.conversation_user(self._p, aad_object_id))
         if not raw:
             return None
-        f = raw
         return TeamsUser(
             aad_object_id=aad_object_id,
-            teams_id=f.get("teams_id", ""),
-            upn=f.get("upn", ""),
-            tenant_id=f.get("tenant_id", ""),
-            service_url=f.get("service_url", ""),
-            bot_id=f.get("bot_id", ""),
-            personal_conversation_id=f.get("personal_conversation_id", ""),
+            teams_id=raw.get("teams_id", ""),
+            upn=raw.get("upn", ""),
+            tenant_id=raw.get("tenant_id", ""),
+            service_url=raw.get("service_url", ""),
+            bot_id=raw.get("bot_id", ""),
+            personal_conversation_id=raw.get("personal_conversation_id", ""),
         )
 
     async def user_by_upn(self, upn: str) -> TeamsUser | None:
@@ -167,9 +166,8 @@ class ConversationStore:
         raw = await self._r.hgetall(keys.shortlist_card(self._p, job_order_id))
         if not raw:
             return None
-        f = raw
-        shown = int(f.get("shown", "0") or 0)
-        return CardLocation(json.loads(f["reference"]), f["activity_id"], shown, f.get("digest", ""))
+        shown = int(raw.get("shown", "0") or 0)
+        return CardLocation(json.loads(raw["reference"]), raw["activity_id"], shown, raw.get("digest", ""))
 
     # --- hand-overs ---------------------------------------------------------------------------------
 
