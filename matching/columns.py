@@ -109,6 +109,8 @@ class CandidateColumns:
         self._title_occ: list[int] = [-1]
         self.title_mods: list[str] = [""]  # per title key: the part before a generic head
         self._title_has_head: list[bool] = [False]
+        self._title_trainee: list[bool] = [False]
+        self.title_trainee: BoolArray = np.zeros(1, dtype=bool)
         self.title_has_head: BoolArray = np.zeros(1, dtype=bool)
         self.title_occ: IntArray = np.full(1, -1, dtype=np.int32)
         self.skills = Vocabulary()
@@ -175,6 +177,7 @@ class CandidateColumns:
                     self._title_has_head.append(bool(head))
                     occ = self.taxonomy.lookup_key(key)
                     self._title_occ.append(self.taxonomy.index_of[occ] if occ is not None else -1)
+                    self._title_trainee.append(self.taxonomy.is_trainee_key(key))
                 if i not in ids:
                     ids.append(i)
         self._memo_titles[tuple(titles)] = ids
@@ -243,6 +246,7 @@ class CandidateColumns:
         if len(self.title_occ) != len(self._title_occ):
             self.title_occ = np.asarray(self._title_occ, dtype=np.int32)
             self.title_has_head = np.asarray(self._title_has_head, dtype=bool)
+            self.title_trainee = np.asarray(self._title_trainee, dtype=bool)
 
     # --- mutation --------------------------------------------------------------------------------
 

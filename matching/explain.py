@@ -22,6 +22,9 @@ from matching.results import Contribution, Exclusion, Explanation, MatchResult
 from matching.rules import MatchRules
 
 Kind = tuple[str, str, str]  # (capitalised, lower case, plural)
+# How a candidate's title relates to the job order's: the exact title, the same occupation, a trainee
+# of it (or the trained occupation for an apprenticeship), a (strongly) related one, or spelling only.
+Relation = Literal["exact", "same", "trainee", "trained", "related_strong", "related", "none"]
 
 
 class TitleEvidence(NamedTuple):
@@ -32,8 +35,10 @@ class TitleEvidence(NamedTuple):
     fuzzy_credit: float  # what its spelling alone would earn
     similarity: float  # best rapidfuzz ratio against the job title
     occupation: str  # the taxonomy occupation's title when ``relation`` is not "none"
-    relation: Literal["same", "related", "none"]
+    relation: Relation
 
+
+CLOSE_SPELLING = 90.0  # from this rapidfuzz ratio a title "ligner meget" the job title
 
 NO_TITLE = TitleEvidence("", 0.0, 0.0, 0.0, "", "none")
 
@@ -91,19 +96,30 @@ def certificate_text(code: str) -> str:
 def title_contribution(
     ev: TitleEvidence, name: str, points: float, kind: Kind, job_title: str
 ) -> Contribution:
-    """Which title earned the credit, and why (same spelling, synonym or related occupation)."""
+    """Which title earned the credit, and why, as a sentence without raw scores."""
     if ev.credit <= 0:
         return Contribution(name, 0.0, texts.TITLE_NONE.format(kind_plural=kind[2], job=job_title))
-    if ev.relation == "same" and ev.credit > ev.fuzzy_credit:
+    desired = name == "title"
+    if ev.relation == "exact":
+        template = texts.TITLE_EXACT_WISH if desired else texts.TITLE_EXACT_EXPERIENCE
+        return Contribution(name, points, template.format(kind=kind[0], title=ev.title))
+    by_taxonomy = ev.credit > ev.fuzzy_credit
+    if ev.relation == "same" and by_taxonomy:
         if ev.title.strip().casefold() == ev.occupation.casefold():
             reason = texts.TITLE_SAME_OCCUPATION.format(kind=kind[0], title=ev.title)
         else:
             reason = texts.TITLE_SYNONYM.format(kind=kind[0], title=ev.title, occupation=ev.occupation)
-        return Contribution("synonym" if name == "title" else name, points, reason)
-    if ev.relation == "related" and ev.credit > ev.fuzzy_credit:
-        reason = texts.TITLE_RELATED.format(occupation=ev.occupation, kind_lower=kind[1], title=ev.title)
-        return Contribution("related" if name == "title" else name, points, reason)
-    reason = texts.TITLE_FUZZY.format(kind=kind[0], title=ev.title, job=job_title, sim=ev.similarity)
+        return Contribution("synonym" if desired else name, points, reason)
+    if ev.relation in ("trainee", "trained") and by_taxonomy:
+        template = texts.TITLE_TRAINEE if ev.relation == "trainee" else texts.TITLE_TRAINED
+        reason = template.format(kind=kind[0], title=ev.title, occupation=ev.occupation)
+        return Contribution(ev.relation if desired else name, points, reason)
+    if ev.relation in ("related", "related_strong") and by_taxonomy:
+        template = texts.TITLE_RELATED_STRONG if ev.relation == "related_strong" else texts.TITLE_RELATED
+        reason = template.format(occupation=ev.occupation, kind_lower=kind[1], title=ev.title)
+        return Contribution("related" if desired else name, points, reason)
+    template = texts.TITLE_FUZZY_CLOSE if ev.similarity >= CLOSE_SPELLING else texts.TITLE_FUZZY
+    reason = template.format(kind=kind[0], title=ev.title, job=job_title)
     return Contribution(name, points, reason)
 
 

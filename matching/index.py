@@ -32,7 +32,7 @@ from matching.columns import (
     color,
     popcount,
 )
-from matching.explain import Evidence, Overlap, TitleEvidence
+from matching.explain import Evidence, Overlap, Relation, TitleEvidence
 from matching.geo import PostcodeTable, postcodes
 from matching.models import CandidateProfile, EmploymentType, JobOrder
 from matching.normalize import language_key
@@ -52,6 +52,8 @@ class _JobContext:
     title_sim: FloatArray  # per title vocab entry: best rapidfuzz ratio
     job_occ: frozenset[int]
     related_occ: frozenset[int]
+    strong_occ: frozenset[int]
+    apprenticeship: bool  # trainees first: a voksenlærling job order or a trainee title
     skill_keys: list[str]
     skill_bits: BitArray | None
     lang_keys: list[str]
@@ -193,25 +195,73 @@ class MatchIndex:
                 bits[i] |= np.int64(1) << np.int64(j)
         return bits
 
+    def _job_occupations(self, job: JobOrder) -> tuple[list[str], list[str], bool]:
+        """The job title's keys, the occupations it names, and whether it is an apprenticeship.
+
+        Modifiers (hours, shift, contract) are not part of the keys; a "til <funktion>" phrase adds
+        the function when the taxonomy knows it as an occupation ("Lagermedarbejder til truckkørsel").
+        """
+        parse = self.normalizer.title_parse(job.title)
+        job_keys = list(parse.keys)
+        occ_ids = list(
+            dict.fromkeys(o for o in (self.taxonomy.lookup_key(k) for k in job_keys) if o is not None)
+        )
+        for key in parse.function_keys:
+            occ = self.taxonomy.lookup_exact(key)
+            if occ is not None and occ not in occ_ids:
+                occ_ids.append(occ)
+                job_keys.append(key)
+        apprenticeship = job.employment_type is EmploymentType.VOKSENLAERLING or any(
+            self.taxonomy.is_trainee_key(k) for k in parse.keys
+        )
+        return job_keys, occ_ids, apprenticeship
+
+    def _title_credit(
+        self, sim: FloatArray, occ_ids: list[str], apprenticeship: bool
+    ) -> tuple[FloatArray, frozenset[int], frozenset[int], frozenset[int]]:
+        """Graded credit per title vocabulary entry: exact > same occupation > trainee > related.
+
+        The spelling gives (sim - floor) / (100 - floor), 1.0 for the exact title; the taxonomy raises
+        it to the credit of the title's relation to the job's occupations, and caps it for a title the
+        taxonomy knows as another, unrelated occupation.
+        """
+        cols, t, tax = self._cols, self.rules.title, self.taxonomy
+        floor = t.floor
+        val = np.clip((sim - floor) / (100.0 - floor), 0.0, 1.0)
+        occ_set = set(occ_ids)
+        related = set().union(*(tax.related(o) for o in occ_ids)) - occ_set if occ_ids else set()
+        strong = set().union(*(tax.strongly_related(o) for o in occ_ids)) & related if occ_ids else set()
+        job_idx = frozenset(tax.index_of[o] for o in occ_set)
+        related_idx = frozenset(tax.index_of[o] for o in related)
+        strong_idx = frozenset(tax.index_of[o] for o in strong)
+        # Credit per occupation (last slot: titles without an occupation, index -1), then one gather.
+        trained = np.zeros(len(tax) + 1)
+        trained[list(related_idx)] = t.related_credit
+        trained[list(strong_idx)] = t.related_strong_credit
+        trainee = trained.copy()
+        own, other = (
+            (t.trainee_credit, t.synonym_credit) if apprenticeship else (t.synonym_credit, t.trainee_credit)
+        )
+        trained[list(job_idx)] = own
+        trainee[list(job_idx)] = other
+        if job_idx:
+            cap = np.full(len(tax) + 1, t.other_occupation_cap)
+            cap[list(job_idx | related_idx)] = 1.0
+            cap[-1] = 1.0
+            val = np.minimum(val, cap[cols.title_occ])
+        occ_credit = np.where(cols.title_trainee, trainee[cols.title_occ], trained[cols.title_occ])
+        val = np.maximum(val, occ_credit)
+        val[0] = 0.0
+        return val, job_idx, related_idx, strong_idx
+
     def _context(self, job: JobOrder) -> _JobContext:
         cols = self._cols
         cols.sync_title_occ()
         rules = self.rules
-        job_keys = list(self.normalizer.title_keys(job.title))
-        occ_ids = frozenset(o for o in (self.taxonomy.lookup_key(k) for k in job_keys) if o is not None)
-        related = set().union(*(self.taxonomy.related(o) for o in occ_ids)) - occ_ids if occ_ids else set()
+        job_keys, occ_ids, apprenticeship = self._job_occupations(job)
         sim = self._title_similarity(job_keys)
         sim[0] = 0.0
-        floor = rules.title.floor
-        val = np.clip((sim - floor) / (100.0 - floor), 0.0, 1.0)
-        job_occ_idx = frozenset(self.taxonomy.index_of[o] for o in occ_ids)
-        related_idx = frozenset(self.taxonomy.index_of[o] for o in related)
-        # Credit per occupation (last slot: titles without an occupation, index -1), then one gather.
-        occ_credit = np.zeros(len(self.taxonomy) + 1)
-        occ_credit[list(related_idx)] = rules.title.related_credit
-        occ_credit[list(job_occ_idx)] = rules.title.synonym_credit
-        val = np.maximum(val, occ_credit[cols.title_occ])
-        val[0] = 0.0
+        val, job_occ_idx, related_idx, strong_idx = self._title_credit(sim, occ_ids, apprenticeship)
 
         skill_keys = list(dict.fromkeys(k for k in (self.normalizer.skill_key(s) for s in job.skills) if k))
         skill_keys = skill_keys[:MAX_BITS]
@@ -234,6 +284,8 @@ class MatchIndex:
             title_sim=sim,
             job_occ=job_occ_idx,
             related_occ=related_idx,
+            strong_occ=strong_idx,
+            apprenticeship=apprenticeship,
             skill_keys=skill_keys,
             skill_bits=self._skill_bits(skill_keys),
             lang_keys=lang_keys,
@@ -403,10 +455,18 @@ class MatchIndex:
         sim = float(ctx.title_sim[i])
         floor = self.rules.title.floor
         fuzzy = max(0.0, (sim - floor) / (100.0 - floor))
+        name = self.taxonomy.occupations[occ].title if occ >= 0 else ""
+        if sim >= 100.0:
+            return TitleEvidence(title, value, fuzzy, sim, name, "exact")
         if occ in ctx.job_occ:
-            return TitleEvidence(title, value, fuzzy, sim, self.taxonomy.occupations[occ].title, "same")
+            if bool(self._cols.title_trainee[i]) != ctx.apprenticeship:
+                relation: Relation = "trained" if ctx.apprenticeship else "trainee"
+                return TitleEvidence(title, value, fuzzy, sim, name, relation)
+            return TitleEvidence(title, value, fuzzy, sim, name, "same")
+        if occ in ctx.strong_occ:
+            return TitleEvidence(title, value, fuzzy, sim, name, "related_strong")
         if occ in ctx.related_occ:
-            return TitleEvidence(title, value, fuzzy, sim, self.taxonomy.occupations[occ].title, "related")
+            return TitleEvidence(title, value, fuzzy, sim, name, "related")
         return TitleEvidence(title, value, fuzzy, sim, "", "none")
 
     def _job_skill_labels(self, ctx: _JobContext) -> dict[str, str]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import NamedTuple
 
 import snowballstemmer
 
@@ -34,6 +35,21 @@ def stem(word: str) -> str:
     return str(_STEMMER.stemWord(word))
 
 
+class TitleParse(NamedTuple):
+    """A job title read as the occupation(s) it names and the facts that qualify the job.
+
+    ``keys``: the occupation phrase(s) ("Chauffør/lagermedarbejder" names two); ``function_keys``:
+    what a "til …" phrase names ("Lagermedarbejder til truckkørsel"), which counts only when the
+    taxonomy knows it as an occupation; ``hours``: weekly hours written in the title; ``facts``: the
+    modifiers found, per kind ("arbejdstid": ["deltid"], "vagt": ["aften", "weekend"]).
+    """
+
+    keys: tuple[str, ...]
+    function_keys: tuple[str, ...]
+    hours: float | None
+    facts: tuple[tuple[str, str], ...]
+
+
 class Normalizer:
     """Turns titles and skills into keys; pure and memoised (the pool repeats the same titles)."""
 
@@ -51,6 +67,8 @@ class Normalizer:
         self._generic = frozenset(_fold(g) for g in r.generic_heads)
         self._separators = frozenset(_fold(s) for s in r.alternative_separators)
         self._abbrev = {_fold(k).rstrip("."): _fold(v) for k, v in r.abbreviations.items()}
+        self._init_modifiers()
+        self.title_parse = lru_cache(maxsize=200_000)(self._title_parse)
         self.title_keys = lru_cache(maxsize=200_000)(self._title_keys)
         self.skill_key = lru_cache(maxsize=100_000)(self._skill_key)
         self.display_head = lru_cache(maxsize=10_000)(self._display_head)
@@ -58,11 +76,56 @@ class Normalizer:
         self._heads = sorted({stem(_fold(g)) for g in r.generic_heads}, key=len, reverse=True)
         self.split_head = lru_cache(maxsize=200_000)(self._split_head)
 
+    def _init_modifiers(self) -> None:
+        m = self.rules.modifiers
+        units = "|".join(re.escape(_fold(u)) for u in sorted(m.hour_units, key=len, reverse=True))
+        weeks = "|".join(
+            r"\s*".join(re.escape(part) for part in _fold(w).split())
+            for w in sorted(m.per_week, key=len, reverse=True)
+        )
+        number = r"(\d+(?:[.,]\d+)?)"
+        self._hours_re = re.compile(
+            rf"(?<![0-9a-zæøå]){number}(?:\s*[-–]\s*{number})?\s*(?:{units})\.?(?:\s*(?:{weeks}))?(?![0-9a-zæøå])"
+        )
+        self._modifier_kind: dict[str, str] = {}
+        for kind, phrases in m.kinds.items():
+            for phrase in phrases:
+                self._modifier_kind.setdefault(_fold(phrase), kind)
+        ordered = sorted(self._modifier_kind, key=len, reverse=True)
+        self._modifier_re = (
+            re.compile(r"(?<![0-9a-zæøå-])(" + "|".join(re.escape(p) for p in ordered) + r")(?![0-9a-zæøå-])")
+            if ordered
+            else None
+        )
+        self._display_mod_re = (
+            re.compile(self._modifier_re.pattern, re.IGNORECASE) if self._modifier_re is not None else None
+        )
+        self._function_connectors = frozenset(_fold(c) for c in m.function_connectors)
+        self._trainee = tuple(stem(_fold(t)) for t in self.rules.trainee_suffixes)
+
+    def _split_modifiers(self, folded: str) -> tuple[str, float | None, list[tuple[str, str]]]:
+        """The title without hours and modifiers, the weekly hours, and the modifiers found."""
+        hours: float | None = None
+        found = self._hours_re.search(folded)
+        if found is not None:
+            hours = float((found.group(2) or found.group(1)).replace(",", "."))
+            folded = self._hours_re.sub(" ", folded)
+        facts: list[tuple[str, str]] = []
+        if self._modifier_re is not None:
+            for hit in self._modifier_re.finditer(folded):
+                facts.append((self._modifier_kind[hit.group(1)], hit.group(1)))
+            folded = self._modifier_re.sub(" ", folded)
+        return folded, hours, facts
+
+    def is_trainee(self, key: str) -> bool:
+        """Whether a title key names a trainee/apprentice ("tømrerlærling", "sosuelev")."""
+        return any(key.endswith(t) and len(key) > len(t) for t in self._trainee)
+
     # --- words ---------------------------------------------------------------------------
 
-    def _words(self, text: str) -> list[str]:
+    def _words(self, text: str, *, folded: bool = False) -> list[str]:
         """Folded words with noise, parentheses, numbers and abbreviation dots handled."""
-        text = _fold(text)
+        text = text if folded else _fold(text)
         text = re.sub(r"\((?:m/k|k/m)\)", " ", text)
         text = re.sub(r"\([^)]*\)", " ", text)  # "(deltid)", "(barsel)": context, never the title
         if self._noise_re is not None:
@@ -96,7 +159,22 @@ class Normalizer:
         "Chauffør/lagermedarbejder" -> ("chauffør", "lagermedarbejd");
         "Social- og sundhedshjælpere til hjemmeplejen" -> ("socialogsundhedshjælp",).
         """
-        words = self._words(text)
+        return self.title_parse(text).keys
+
+    def _title_parse(self, text: str) -> TitleParse:
+        """The occupation phrase(s), the "til …" functions, hours and modifiers of a title."""
+        folded = _fold(text)
+        rest, hours, facts = self._split_modifiers(folded)
+        words = self._words(rest, folded=True)
+        keys, functions = self._keys_of(words)
+        if facts and (not keys or words[0] in self._connectors):
+            # Only modifiers ("Vikar", "Weekend"), or one leading a "til" phrase ("Vikar til
+            # børnehave"): then the word is the title after all.
+            keys, functions = self._keys_of(self._words(self._hours_re.sub(" ", folded), folded=True))
+            facts = []
+        return TitleParse(keys, functions, hours, tuple(facts))
+
+    def _keys_of(self, words: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         groups: list[list[str]] = [[]]
         for w in words:
             if w == "/":
@@ -104,14 +182,20 @@ class Normalizer:
             else:
                 groups[-1].append(w)
         keys: list[str] = []
+        functions: list[str] = []
         for group in groups:
-            for key in self._group_keys(group):
+            for key in self._group_keys(group, functions):
                 if key and key not in keys:
                     keys.append(key)
-        return tuple(keys)
+        return tuple(keys), tuple(f for f in functions if f not in keys)
 
-    def _group_keys(self, words: list[str]) -> list[str]:
-        head = self._strip_tail(words)
+    def _group_keys(self, words: list[str], functions: list[str] | None = None) -> list[str]:
+        # Modifiers removed can leave a dangling "og"/"eller" ("aften og weekend").
+        while words and words[-1] in self._separators:
+            words = words[:-1]
+        while words and words[0] in self._separators:
+            words = words[1:]
+        head = self._strip_tail(words, functions)
         if not head:
             return []
         whole = self._compact(head)
@@ -127,21 +211,32 @@ class Normalizer:
             out.extend(self._compact(p) for p in parts if p)
         return out
 
-    def _strip_tail(self, words: list[str]) -> list[str]:
+    def _strip_tail(self, words: list[str], functions: list[str] | None = None) -> list[str]:
         for i, w in enumerate(words):
             if w in self._connectors and i > 0:
                 head, tail = words[:i], words[i + 1 :]
+                if functions is not None and w in self._function_connectors:
+                    seg = self._segment(tail)
+                    if seg:
+                        functions.append(self._compact(seg))
+                        if len(seg) > 1:
+                            functions.append(self._compact(seg[-1:]))
                 if len(head) == 1 and head[0] in self._generic and tail:
                     # "Medarbejdere til travlt lager i Brøndby" -> "lagermedarbejdere"
-                    seg: list[str] = []
-                    for t in tail:
-                        if t in self._connectors or t in self._separators:
-                            break
-                        seg.append(t)
+                    seg = self._segment(tail)
                     if seg:
                         return [seg[-1].replace("-", "") + head[0]]
                 return head
         return words
+
+    def _segment(self, tail: list[str]) -> list[str]:
+        """The words of a tail up to the next connector or separator ("travlt lager" i …)."""
+        seg: list[str] = []
+        for t in tail:
+            if t in self._connectors or t in self._separators:
+                break
+            seg.append(t)
+        return seg
 
     @staticmethod
     def _compact(words: list[str]) -> str:
@@ -165,6 +260,11 @@ class Normalizer:
         """The title as written, minus noise and context: for reasons ("'Lagerarbejdere' (96)")."""
         out: list[str] = []
         cleaned = re.sub(r"\([^)]*\)", " ", unicodedata.normalize("NFC", text))
+        without = self._hours_re.sub(" ", cleaned.casefold())
+        if self._display_mod_re is not None:
+            without = self._display_mod_re.sub(" ", without)
+        if without.split() and without.split()[0] not in self._connectors:
+            cleaned = self._strip_display_modifiers(cleaned)
         if self._noise_display_re is not None:
             cleaned = self._noise_display_re.sub(" ", cleaned)
         for word in cleaned.split():
@@ -177,6 +277,16 @@ class Normalizer:
                 break
             out.append(word)
         return " ".join(out).strip(" ,;:-") or text
+
+    def _strip_display_modifiers(self, text: str) -> str:
+        """Hours and modifiers out of a title as written (case kept), then dangling "og"/","."""
+        text = re.sub(self._hours_re.pattern, " ", text, flags=re.IGNORECASE)
+        if self._display_mod_re is not None:
+            text = self._display_mod_re.sub(" ", text)
+        words = text.split()
+        while words and (_fold(words[-1]).strip(",;:") in self._separators or words[-1] in ",;:-"):
+            words.pop()
+        return " ".join(words)
 
     def title_key(self, text: str) -> str:
         """The primary key of a title ('' when nothing is left, e.g. "Søges")."""

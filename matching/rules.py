@@ -25,6 +25,32 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class ModifierRules(_Section):
+    """Words in a job title that qualify the job rather than name the occupation.
+
+    "Rengøringsassistent 15 timer om ugen, aften og weekend" is a rengøringsassistent; the hours,
+    the shift and the contract are facts about the job, kept (:class:`matching.normalize.TitleParse`)
+    rather than matched against job wishes.
+    """
+
+    # Units after a number that make it weekly hours ("15 timer", "25 t.", "30-37 timer om ugen").
+    hour_units: tuple[str, ...] = ("timer", "time", "t")
+    # What may follow the unit ("om ugen", "pr. uge", "/uge"); removed with it.
+    per_week: tuple[str, ...] = ("om ugen", "pr. uge", "pr uge", "/uge", "/ugen", "ugentligt", "om ug.")
+    # Phrase lists per kind of fact: kind -> phrases (matched as whole words, case-insensitively).
+    kinds: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    # Connectors that introduce a function which may itself be an occupation ("Lager til truckkørsel").
+    function_connectors: tuple[str, ...] = ("til",)
+
+    @field_validator("kinds")
+    @classmethod
+    def _phrases_not_empty(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        for kind, phrases in value.items():
+            if any(not p.strip() for p in phrases):
+                raise ValueError(texts.CONFIG_EMPTY_MODIFIER.format(kind=kind))
+        return value
+
+
 class NormalizationRules(_Section):
     """Vocabulary for normalisation: words caseworkers will want to extend, so data, not code."""
 
@@ -38,6 +64,9 @@ class NormalizationRules(_Section):
     alternative_separators: tuple[str, ...] = ("eller", "og")
     # Abbreviations, without the trailing dot: "medarb" -> "medarbejder".
     abbreviations: dict[str, str] = Field(default_factory=lambda: {"medarb": "medarbejder"})
+    # Last words that make a title a trainee/apprentice of the occupation ("Tømrerlærling").
+    trainee_suffixes: tuple[str, ...] = ("elev", "lærling")
+    modifiers: ModifierRules = ModifierRules()
 
 
 class Weights(_Section):
@@ -51,8 +80,14 @@ class Weights(_Section):
 
 class TitleRules(_Section):
     floor: Annotated[float, Field(ge=0, lt=100)] = 70.0
-    synonym_credit: Unit = 0.95
+    # Graded credit: exact wish (1.0, the spelling) > same occupation > trainee of it > related.
+    synonym_credit: Unit = 0.9
+    trainee_credit: Unit = 0.75
+    related_strong_credit: Unit = 0.7
     related_credit: Unit = 0.55
+    # A title the taxonomy knows as another, unrelated occupation earns at most this on spelling
+    # ("Dørmontør" is no "Dørmand"): the taxonomy knows better than the letters.
+    other_occupation_cap: Unit = 0.3
     taxonomy_cutoff: Annotated[float, Field(ge=50, le=100)] = 90.0
     # A fuzzy taxonomy hit must beat every other occupation by more than this, else no occupation.
     taxonomy_margin: Annotated[float, Field(ge=0, le=20)] = 4.0

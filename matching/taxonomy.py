@@ -53,6 +53,8 @@ class Occupation(BaseModel):
     sector: Sector
     variants: list[Annotated[str, Field(min_length=1)]] = []
     related: list[str] = []
+    # Related occupations a lead would nearly always suggest too (JobTech's "high substitutability").
+    strongly_related: list[str] = []
     certificates: list[str] = []
     skills: list[str] = []
 
@@ -83,11 +85,18 @@ class Taxonomy:
         self.by_id: dict[str, Occupation] = {o.id: o for o in self.occupations}
         self.index_of: dict[str, int] = {o.id: i for i, o in enumerate(self.occupations)}
         # Related occupations both ways: breadth is symmetric even if the data lists one side.
-        related: dict[str, set[str]] = {o.id: set(o.related) for o in self.occupations}
+        related: dict[str, set[str]] = {
+            o.id: set(o.related) | set(o.strongly_related) for o in self.occupations
+        }
+        strong: dict[str, set[str]] = {o.id: set(o.strongly_related) for o in self.occupations}
         for o in self.occupations:
             for r in o.related:
                 related[r].add(o.id)
+            for r in o.strongly_related:
+                related[r].add(o.id)
+                strong[r].add(o.id)
         self._related = {k: frozenset(v - {k}) for k, v in related.items()}
+        self._strong = {k: frozenset(v - {k}) for k, v in strong.items()}
         self._keys = list(self._variant_keys)
         self._key_occ = [self._variant_keys[k] for k in self._keys]
         self._lookup_cache: dict[str, str | None] = {}
@@ -112,10 +121,11 @@ class Taxonomy:
         known_certs = {c.code for c in certificate_catalog().certificate}
         self._variant_keys: dict[str, str] = {}
         for i, occ in enumerate(self.occupations):
-            for j, rel in enumerate(occ.related):
-                if rel not in ids:
-                    message = texts.CONFIG_UNKNOWN_RELATED.format(related=rel, occupation=occ.id)
-                    raise fail(f"occupation.{i}.related.{j}", message)
+            for name, rels in (("related", occ.related), ("strongly_related", occ.strongly_related)):
+                for j, rel in enumerate(rels):
+                    if rel not in ids:
+                        message = texts.CONFIG_UNKNOWN_RELATED.format(related=rel, occupation=occ.id)
+                        raise fail(f"occupation.{i}.{name}.{j}", message)
             for j, cert in enumerate(occ.certificates):
                 if cert not in known_certs:
                     valid = ", ".join(sorted(known_certs))
@@ -145,6 +155,26 @@ class Taxonomy:
 
     def related(self, occupation_id: str) -> frozenset[str]:
         return self._related.get(occupation_id, frozenset())
+
+    def strongly_related(self, occupation_id: str) -> frozenset[str]:
+        return self._strong.get(occupation_id, frozenset())
+
+    def is_trainee_key(self, key: str) -> bool:
+        """A trainee/apprentice spelling of an occupation that is itself no trainee occupation.
+
+        "Tømrerlærling" is a trainee of Tømrer; "SOSU-elev" names the occupation Social- og
+        sundhedselev, whose title is a trainee title itself, so it is that occupation proper.
+        """
+        if not self.normalizer.is_trainee(key):
+            return False
+        occ = self.lookup_key(key)
+        if occ is None:
+            return True
+        return not self.normalizer.is_trainee(self.normalizer.title_key(self.by_id[occ].title))
+
+    def lookup_exact(self, key: str) -> str | None:
+        """Occupation id of a key that is exactly one of the taxonomy's spellings."""
+        return self._variant_keys.get(key)
 
     def lookup_key(self, key: str) -> str | None:
         """Occupation id for a normalised key: exact variant first, then rapidfuzz over variants.

@@ -30,10 +30,17 @@ BENEFIT_LABELS: dict[str, str] = {
 
 # --- reasons: one per score contribution ------------------------------------------------------
 
-TITLE_FUZZY = "{kind} '{title}' ≈ '{job}' ({sim:.0f})"
+# Title reasons, strongest first: exact wish > same occupation > trainee > related > spelling.
+TITLE_EXACT_WISH = "{kind} '{title}': ønsker præcis dette job"
+TITLE_EXACT_EXPERIENCE = "{kind} '{title}': har haft præcis dette job"
 TITLE_SYNONYM = "{kind} '{title}': samme fag som jobordren ({occupation})"
 TITLE_SAME_OCCUPATION = "{kind} '{title}': samme fag som jobordren"
+TITLE_TRAINEE = "{kind} '{title}': elev/lærling i samme fag ({occupation})"
+TITLE_TRAINED = "{kind} '{title}': allerede uddannet i faget ({occupation}); jobbet er en læreplads"
+TITLE_RELATED_STRONG = "Beslægtet fag (stærk): {occupation} ({kind_lower} '{title}')"
 TITLE_RELATED = "Beslægtet fag: {occupation} ({kind_lower} '{title}')"
+TITLE_FUZZY_CLOSE = "{kind} '{title}' staves næsten som '{job}'"
+TITLE_FUZZY = "{kind} '{title}' ligner '{job}'"
 TITLE_NONE = "Ingen {kind_plural} ligner '{job}'"
 # (capitalised, lower case, plural) for the two kinds of title a candidate has.
 KIND_DESIRED = ("Jobønske", "jobønske", "jobønsker")
@@ -162,6 +169,7 @@ CONFIG_UNKNOWN_RELATED = "ukendt erhverv '{related}' (i '{occupation}')"
 CONFIG_UNKNOWN_CERTIFICATE = "ukendt certifikatkode '{code}' (i '{occupation}'); gyldige: {valid}"
 CONFIG_EMPTY_VARIANT = "'{variant}' bliver tom efter normalisering"
 CONFIG_VARIANT_TAKEN = "varianten '{variant}' ('{key}') hører allerede til erhvervet '{owner}'"
+CONFIG_EMPTY_MODIFIER = "tom frase i modifikatorerne for '{kind}'"
 CONFIG_ALIAS_TAKEN = "alias '{alias}' bruges af både {first} og {second}"
 CONFIG_POSTCODE_DIGITS = "postnummer '{code}' er ikke 4 cifre"
 CONFIG_FILE_NOT_FOUND = "{path}: filen findes ikke"
