@@ -32,6 +32,12 @@ def _matching(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--top", type=int, default=10)
     p.set_defaults(handler=run.cmd_explain)
 
+    p = sub.add_parser("evaluate", help=texts.CLI_HELP_EVALUATE)
+    p.add_argument("--dir", default="data/evaluation", help=texts.CLI_HELP_EVALUATE_DIR)
+    p.add_argument("--top", type=int, default=10)
+    p.add_argument("--misses", action="store_true", help=texts.CLI_HELP_EVALUATE_MISSES)
+    p.set_defaults(handler=run.cmd_evaluate)
+
 
 def _intake(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("import", help=texts.CLI_HELP_IMPORT)

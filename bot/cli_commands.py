@@ -28,6 +28,8 @@ from bot.teams.package import PackageError, build_teams_package
 from bot.ui import texts
 from config import ConfigError
 from config.settings import Settings
+from matching import texts as mtexts
+from matching.evaluation import EvaluationReport, LabelledSet, evaluate, load_set, misses
 from matching.geo import postcodes
 from matching.index import MatchIndex
 from matching.io import InputFileError, load_candidates, load_job_order
@@ -162,6 +164,40 @@ def cmd_explain(args: argparse.Namespace) -> int:
     if explanation.result is not None:
         for line in _contribution_lines(explanation.result):
             console.print("  " + line, markup=False)
+    return EXIT_OK
+
+
+def _print_report(report: EvaluationReport, data: LabelledSet, show_misses: bool) -> None:
+    k = report.k
+    print(
+        mtexts.EVAL_SUMMARY.format(
+            jobs=len(data.jobs), candidates=len(data.profiles), expected=report.candidates_expected
+        )
+    )
+    print(mtexts.EVAL_RECALL.format(k=k, value=f"{report.recall:.3f}".replace(".", ",")))
+    print(mtexts.EVAL_PRECISION.format(k=k, value=f"{report.precision:.3f}".replace(".", ",")))
+    print(mtexts.EVAL_VIOLATIONS.format(n=report.violations))
+    for o in misses(report) if show_misses else []:
+        if o.missed:
+            print(mtexts.EVAL_MISS.format(job_id=o.job_id, title=o.title, missed=", ".join(o.missed)))
+        if o.violations:
+            print(mtexts.EVAL_VIOLATION.format(job_id=o.job_id, title=o.title, ids=", ".join(o.violations)))
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """`matchbot evaluate`: recall@k, precision@k and hard-filter violations on a labelled set."""
+    if not 1 <= args.top <= 500:
+        return _err(texts.CLI_BAD_TOP)
+    try:
+        data = load_set(args.dir)
+        report = evaluate(data, k=args.top)
+    except InputFileError as exc:
+        return _err(texts.CLI_INPUT_ERROR.format(error=exc.describe()))
+    except ConfigError as exc:
+        return _err(texts.CLI_CONFIG_ERROR.format(error=exc))
+    except (OSError, ValueError, KeyError, TypeError) as exc:  # labels.json missing or malformed
+        return _err(texts.CLI_BAD_LABELS.format(path=Path(args.dir) / "labels.json", error=exc))
+    _print_report(report, data, args.misses)
     return EXIT_OK
 
 

@@ -96,7 +96,7 @@ def _bad_json(exc: json.JSONDecodeError) -> str:
     return texts.FILE_BAD_JSON_AT.format(column=exc.colno)
 
 
-def _first_error(
+def first_error(
     path: Path, line: int | None, problems: list[tuple[str | None, str]], unit: str = texts.LINE
 ) -> InputFileError:
     field, message = problems[0]
@@ -127,7 +127,7 @@ def load_job_order(path: str | Path) -> JobOrder:
     try:
         return JobOrder.model_validate(data)
     except ValidationError as exc:
-        err = _first_error(path, None, list(field_errors(exc)))
+        err = first_error(path, None, list(field_errors(exc)))
         top = (err.field or "").split(".")[0]
         line = _object_line(text, top) if top in data else None
         raise InputFileError(path, line, err.field, err.message) from exc
@@ -271,7 +271,7 @@ def load_candidates(path: str | Path) -> list[CandidateProfile]:
     for no, record in records.items:
         profile = validate_record(CandidateProfile, record)
         if isinstance(profile, list):
-            raise _first_error(records.path, no, profile, records.unit)
+            raise first_error(records.path, no, profile, records.unit)
         if profile.id in seen:
             message = duplicate_id(CandidateProfile, profile.id, records.unit, seen[profile.id])
             raise InputFileError(records.path, no, "id", message, records.unit)

@@ -79,6 +79,15 @@ EXPLAIN_BELOW_TOP = (
 )
 EXPLAIN_ON_LIST = "Kandidaten '{cid}' er nr. {rank} på listen med score {score}: {reasons}."
 
+# --- evaluation (matchbot evaluate) -------------------------------------------------------------
+
+EVAL_SUMMARY = "Evalueringssæt: {jobs} jobordrer, {candidates} kandidater, {expected} forventede match"
+EVAL_RECALL = "recall@{k}: {value} (forventede kandidater blandt de {k} første)"
+EVAL_PRECISION = "præcision@{k}: {value} (andel af de viste, der er forventede)"
+EVAL_VIOLATIONS = "Brud på hårde filtre: {n}"
+EVAL_MISS = "{job_id} '{title}': mangler {missed}"
+EVAL_VIOLATION = "{job_id} '{title}': viser frasorterede {ids}"
+
 # --- CPR guard ----------------------------------------------------------------------------------
 
 CPR_REFUSAL = "CPR-numre må ikke indgå"
