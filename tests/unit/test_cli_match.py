@@ -74,7 +74,8 @@ def test_match_json_best_first_with_reasons(
     scores = [c["score"] for c in out["candidates"]]
     assert scores == sorted(scores, reverse=True) and all(0 < s <= 100 for s in scores)
     assert out["candidates"][0]["reasons"][0].startswith("Jobønske 'Lagerarbejder'")
-    assert any(r.startswith("Beslægtet fag (stærk): Pakkerimedarbejder") for r in out["candidates"][2]["reasons"])
+    related = out["candidates"][2]["reasons"]
+    assert any(r.startswith("Beslægtet fag (stærk): Pakkerimedarbejder") for r in related)
     assert set(out["candidates"][0]) == {"candidate_id", "score", "reasons"}
 
 
