@@ -22,7 +22,9 @@ import random
 import resource
 import statistics
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,20 +50,50 @@ def _variant_picker(tax: Taxonomy, rng: random.Random) -> dict[str, list[str]]:
     return spellings
 
 
-def resample(base: list[CandidateProfile], n: int, tax: Taxonomy, seed: int = 7) -> list[CandidateProfile]:
+def typo(title: str, rng: random.Random) -> str:
+    """One keyboard slip: a letter dropped, doubled, swapped with the next, or replaced."""
+    i = rng.randrange(len(title))
+    kind = rng.randrange(4)
+    if kind == 0 and len(title) > 3:
+        return title[:i] + title[i + 1 :]
+    if kind == 1:
+        return title[:i] + title[i] + title[i:]
+    if kind == 2 and i + 1 < len(title):
+        return title[:i] + title[i + 1] + title[i] + title[i + 2 :]
+    return title[:i] + rng.choice("aeiouyæøårnstdlkgm") + title[i + 1 :]
+
+
+def iter_resample(
+    base: list[CandidateProfile], n: int, tax: Taxonomy, seed: int = 7, noise: float = 0.0
+) -> Iterator[CandidateProfile]:
+    """``n`` profiles drawn from ``base`` with new ids, half the wishes respelt within the occupation,
+    and a share ``noise`` of all titles with one typo (how a pool's title vocabulary really grows)."""
     rng = random.Random(seed)
     picker = _variant_picker(tax, rng)
-    out: list[CandidateProfile] = []
+    occupation_of = {t: tax.lookup(t) for p in base for t in p.desired_titles}
     for i in range(n):
         p = rng.choice(base)
         desired = []
         for t in p.desired_titles:
-            occ = tax.lookup(t)
+            occ = occupation_of[t]
             if occ is not None and rng.random() < 0.5:
                 t = rng.choice(picker[occ.title])
+            if noise and rng.random() < noise:
+                t = typo(t, rng)
             desired.append(t)
-        out.append(p.model_copy(update={"id": f"B{i:07d}", "desired_titles": list(dict.fromkeys(desired))}))
-    return out
+        experience = [typo(t, rng) if noise and rng.random() < noise else t for t in p.experience_titles]
+        update = {
+            "id": f"B{i:07d}",
+            "desired_titles": list(dict.fromkeys(desired)),
+            "experience_titles": list(dict.fromkeys(experience)),
+        }
+        yield p.model_copy(update=update)
+
+
+def resample(
+    base: list[CandidateProfile], n: int, tax: Taxonomy, seed: int = 7, noise: float = 0.0
+) -> list[CandidateProfile]:
+    return list(iter_resample(base, n, tax, seed, noise))
 
 
 def synthesise(n: int, tax: Taxonomy, seed: int = 7) -> list[CandidateProfile]:
@@ -136,6 +168,12 @@ def main() -> None:
     ap.add_argument("--baseline-sample", type=int, default=5_000)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--noise", type=float, default=0.0, help="share of titles with one typo")
+    ap.add_argument(
+        "--stream",
+        action="store_true",
+        help="build from a JSONL file read line by line (as the bot loads its pool), not a list",
+    )
     args = ap.parse_args()
 
     tax = default_taxonomy()
@@ -146,10 +184,24 @@ def main() -> None:
     print(f"pulje: {source}; {len(jobs)} jobordrer; rss før: {peak_rss_mb():.0f} MB")
     rows = []
     for n in args.sizes:
-        profiles = resample(base, n, tax) if base else synthesise(n, tax)
-        t0, c0 = time.perf_counter(), time.process_time()
-        index = MatchIndex.build(profiles, workers=args.workers)
-        build_s, build_cpu_s = time.perf_counter() - t0, time.process_time() - c0
+        if args.stream and base:
+            with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as fh:
+                for p in iter_resample(base, n, tax, noise=args.noise):
+                    fh.write(p.model_dump_json() + "\n")
+            pool_file = Path(fh.name)
+            profiles = resample(base, min(args.baseline_sample, n), tax, noise=args.noise)  # baseline only
+            t0, c0 = time.perf_counter(), time.process_time()
+            with pool_file.open(encoding="utf-8") as lines:
+                index = MatchIndex.build(
+                    (CandidateProfile.model_validate_json(line) for line in lines), workers=args.workers
+                )
+            build_s, build_cpu_s = time.perf_counter() - t0, time.process_time() - c0
+            pool_file.unlink()
+        else:
+            profiles = resample(base, n, tax, noise=args.noise) if base else synthesise(n, tax)
+            t0, c0 = time.perf_counter(), time.process_time()
+            index = MatchIndex.build(profiles, workers=args.workers)
+            build_s, build_cpu_s = time.perf_counter() - t0, time.process_time() - c0
         index.match(jobs[0])  # warm caches (normaliser, taxonomy lookups of job titles)
         times, cpu = [], []
         for _ in range(args.rounds):

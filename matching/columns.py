@@ -19,6 +19,7 @@ import numpy.typing as npt
 from matching.geo import PostcodeTable
 from matching.models import Benefit, CandidateProfile, certificate_catalog
 from matching.normalize import Normalizer, language_key
+from matching.profile_store import ProfileStore
 from matching.taxonomy import Taxonomy
 
 IntArray = npt.NDArray[np.int32]
@@ -30,6 +31,7 @@ BENEFITS = list(Benefit)
 BENEFIT_CODE = {b: i for i, b in enumerate(BENEFITS)}
 NO_DATE = 0
 SLOT_KINDS = ("desired", "experience", "skills", "languages")
+_CHUNK = 16_384  # profiles encoded before a vectorised write
 _SCALARS = ("present", "active", "hours", "pc", "commute", "benefit", "certs", "avail")
 
 
@@ -102,7 +104,7 @@ class CandidateColumns:
         self.postcodes = postcode_table
         self.compact_after = compact_after  # upserted title postings before the CSR is rebuilt
         self.cert_bits = certificate_bits()
-        self.profiles: list[CandidateProfile | None] = []
+        self.store = ProfileStore()
         self.row_of: dict[str, int] = {}
         self._free: list[int] = []
         self.titles = Vocabulary()
@@ -144,14 +146,13 @@ class CandidateColumns:
         }
 
     def _grow(self, capacity: int) -> None:
-        old_n = self.n
         arrays = {name: getattr(self, name) for name in _SCALARS}
         slots = self.slots
         self._alloc(capacity, {k: v.shape[1] for k, v in slots.items()})
         for name, arr in arrays.items():
-            getattr(self, name)[:old_n] = arr[:old_n]
+            getattr(self, name)[: len(arr)] = arr
         for k, v in slots.items():
-            self.slots[k][:old_n] = v[:old_n]
+            self.slots[k][: len(v)] = v
 
     def _widen(self, kind: str, width: int) -> None:
         old = self.slots[kind]
@@ -251,34 +252,63 @@ class CandidateColumns:
     # --- mutation --------------------------------------------------------------------------------
 
     def load(self, profiles: Iterable[CandidateProfile]) -> None:
-        """Replace every row with a whole pool; a later profile with the same id replaces the earlier."""
-        latest: dict[str, CandidateProfile] = {}
-        for p in profiles:
-            latest[p.id] = p
-        encoded = [self._encode(p) for p in latest.values()]
-        n = len(encoded)
-        widths = {kind: max([len(getattr(e, kind)) for e in encoded] + [1]) for kind in SLOT_KINDS}
-        self._alloc(max(1024, int(n * 1.25)), widths)
-        self.present[:n] = True
-        self.active[:n] = [e.active for e in encoded]
-        self.hours[:n] = [e.hours for e in encoded]
-        self.pc[:n] = [e.postcode for e in encoded]
-        self.commute[:n] = [e.commute for e in encoded]
-        self.benefit[:n] = [e.benefit for e in encoded]
-        self.certs[:n] = [e.certs for e in encoded]
-        self.avail[:n] = [e.available for e in encoded]
-        for kind in widths:
-            lists: list[list[int]] = [getattr(e, kind) for e in encoded]
-            lengths = np.fromiter((len(ids) for ids in lists), dtype=np.int64, count=n)
-            flat = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int32, count=int(lengths.sum()))
-            rows = np.repeat(np.arange(n), lengths)
-            cols = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-            self.slots[kind][rows, cols] = flat
-        self.profiles = list(latest.values())
-        self.row_of = {cid: i for i, cid in enumerate(latest)}
+        """Replace every row with a whole pool; a later profile with the same id replaces the earlier.
+
+        Streams: profiles are encoded and written a chunk at a time and not kept (the profile store
+        keeps interned fields), so a pool read from a file or a generator never has to be in memory
+        as a million objects at once.
+        """
+        self._alloc(1024, dict.fromkeys(SLOT_KINDS, 1))
+        self.store = ProfileStore()
+        self.row_of = {}
         self._free = []
-        self.n = n
+        self.n = 0
+        rows: list[int] = []
+        chunk: list[EncodedProfile] = []
+        in_chunk: set[int] = set()
+        for p in profiles:
+            row = self.row_of.get(p.id)
+            if row is None:
+                row = self.row_of[p.id] = self.n
+                self.n += 1
+            elif row in in_chunk:  # the same id twice in one chunk: the later must win whole
+                self._write_chunk(rows, chunk)
+                rows, chunk, in_chunk = [], [], set()
+            self.store.put(row, p)
+            rows.append(row)
+            in_chunk.add(row)
+            chunk.append(self._encode(p))
+            if len(chunk) >= _CHUNK:
+                self._write_chunk(rows, chunk)
+                rows, chunk, in_chunk = [], [], set()
+        if chunk:
+            self._write_chunk(rows, chunk)
         self._compact_postings()
+
+    def _write_chunk(self, rows: list[int], encoded: list[EncodedProfile]) -> None:
+        """Write encoded profiles to their rows, vectorised per column."""
+        if self.n > self._cap:
+            self._grow(max(self.n, self._cap * 2))
+        r = np.asarray(rows, dtype=np.int64)
+        self.present[r] = True
+        self.active[r] = [e.active for e in encoded]
+        self.hours[r] = [e.hours for e in encoded]
+        self.pc[r] = [e.postcode for e in encoded]
+        self.commute[r] = [e.commute for e in encoded]
+        self.benefit[r] = [e.benefit for e in encoded]
+        self.certs[r] = [e.certs for e in encoded]
+        self.avail[r] = [e.available for e in encoded]
+        for kind in SLOT_KINDS:
+            lists: list[list[int]] = [getattr(e, kind) for e in encoded]
+            lengths = np.fromiter((len(ids) for ids in lists), dtype=np.int64, count=len(lists))
+            width = int(lengths.max()) if len(lengths) else 0
+            if width > self.slots[kind].shape[1]:
+                self._widen(kind, width)
+            self.slots[kind][r] = 0
+            flat = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int32, count=int(lengths.sum()))
+            at = np.repeat(r, lengths)
+            cols = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+            self.slots[kind][at, cols] = flat
 
     def _compact_postings(self) -> None:
         """Rebuild the title -> rows CSR from the slot arrays (vectorised; no profile is re-read)."""
@@ -307,9 +337,8 @@ class CandidateColumns:
                     self._grow(self._cap * 2)
                 row = self.n
                 self.n += 1
-                self.profiles.append(None)
             self.row_of[profile.id] = row
-        self.profiles[row] = profile
+        self.store.put(row, profile)
         self._write(row, encoded)
         for t in (*encoded.desired, *encoded.experience):
             self._post_extra.setdefault(t, []).append(row)
@@ -321,7 +350,6 @@ class CandidateColumns:
         row = self.row_of.pop(candidate_id, None)
         if row is None:
             return False
-        self.profiles[row] = None
         self.present[row] = False
         self._free.append(row)
         return True
@@ -330,12 +358,13 @@ class CandidateColumns:
 
     def get(self, candidate_id: str) -> CandidateProfile | None:
         row = self.row_of.get(candidate_id)
-        return None if row is None else self.profiles[row]
+        return None if row is None else self.store.get(row)
 
     def profile(self, row: int) -> CandidateProfile:
-        p = self.profiles[row]
-        assert p is not None
-        return p
+        return self.store.get(row)
+
+    def id_of(self, row: int) -> str:
+        return self.store.ids[row]
 
     def __len__(self) -> int:
         return len(self.row_of)

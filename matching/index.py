@@ -388,7 +388,7 @@ class MatchIndex:
             sel = scores >= kth  # keeps every tie at the boundary, sorted below by id
             rows, scores = rows[sel], scores[sel]
         pairs = [(int(r), float(s)) for r, s in zip(rows, scores, strict=True)]
-        pairs.sort(key=lambda rs: (-rs[1], self._cols.profile(rs[0]).id))
+        pairs.sort(key=lambda rs: (-rs[1], self._cols.id_of(rs[0])))
         return pairs[:top]
 
     # --- public queries ----------------------------------------------------------------------------
@@ -433,7 +433,7 @@ class MatchIndex:
         score = float(ev.scores[int(hit[0])])
         (result,) = self._results(ev.ctx, [(row, score)])
         ties = np.flatnonzero(ev.scores == score)
-        tied_before = sum(1 for i in ties if self._cols.profile(int(ev.rows[i])).id < candidate_id)
+        tied_before = sum(1 for i in ties if self._cols.id_of(int(ev.rows[i])) < candidate_id)
         rank = int(np.count_nonzero(ev.scores > score)) + tied_before + 1
         return explain.ranked(result, rank, min_score=self.rules.result.min_score, top=top)
 
