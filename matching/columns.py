@@ -112,6 +112,7 @@ class CandidateColumns:
         self.title_mods: list[str] = [""]  # per title key: the part before a generic head
         self._title_has_head: list[bool] = [False]
         self._title_trainee: list[bool] = [False]
+        self._pending_titles: list[int] = []  # new title keys whose occupation is not looked up yet
         self.title_trainee: BoolArray = np.zeros(1, dtype=bool)
         self.title_has_head: BoolArray = np.zeros(1, dtype=bool)
         self.title_occ: IntArray = np.full(1, -1, dtype=np.int32)
@@ -176,9 +177,9 @@ class CandidateColumns:
                     mod, head = self.normalizer.split_head(key)
                     self.title_mods.append(mod)
                     self._title_has_head.append(bool(head))
-                    occ = self.taxonomy.lookup_key(key)
-                    self._title_occ.append(self.taxonomy.index_of[occ] if occ is not None else -1)
-                    self._title_trainee.append(self.taxonomy.is_trainee_key(key))
+                    self._title_occ.append(-1)  # resolved in a batch: _resolve_titles
+                    self._title_trainee.append(False)
+                    self._pending_titles.append(i)
                 if i not in ids:
                     ids.append(i)
         self._memo_titles[tuple(titles)] = ids
@@ -242,8 +243,19 @@ class CandidateColumns:
             arr[row, : len(ids)] = ids
             arr[row, len(ids) :] = 0
 
+    def _resolve_titles(self) -> None:
+        """Occupation and trainee flag of the new title keys, one batched taxonomy lookup."""
+        if not self._pending_titles:
+            return
+        keys = [self.titles.keys[i] for i in self._pending_titles]
+        for i, key, occ in zip(self._pending_titles, keys, self.taxonomy.lookup_keys(keys), strict=True):
+            self._title_occ[i] = self.taxonomy.index_of[occ] if occ is not None else -1
+            self._title_trainee[i] = self.taxonomy.is_trainee_key(key)
+        self._pending_titles = []
+
     def sync_title_occ(self) -> None:
         """Refresh the per-title arrays after new titles joined the vocabulary."""
+        self._resolve_titles()
         if len(self.title_occ) != len(self._title_occ):
             self.title_occ = np.asarray(self._title_occ, dtype=np.int32)
             self.title_has_head = np.asarray(self._title_has_head, dtype=bool)

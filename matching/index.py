@@ -143,23 +143,29 @@ class MatchIndex:
         cols = self._cols
         if not job_keys:
             return np.zeros(len(cols.titles))
+        floor = self.rules.title.floor
         sims = process.cdist(
-            job_keys, cols.titles.keys, scorer=fuzz.ratio, dtype=np.float32, workers=self.workers
+            job_keys,
+            cols.titles.keys,
+            scorer=fuzz.ratio,
+            dtype=np.float32,
+            workers=self.workers,
+            score_cutoff=floor,  # below the floor a title earns nothing on spelling: not worth exact
         )
         # Compounds with the same generic head ("-medarbejder", "-hjælper") look alike to a plain
         # ratio ("Slagterimedarbejder" ≈ "Lagermedarbejder" (90)); the similarity of the first
         # parts caps it, so only spellings of the same trade stay high.
-        # (Only when both titles have such a head: a misspelt head must not hide a good match.)
-        job_split = [self.normalizer.split_head(k) for k in job_keys]
-        mod_sims = process.cdist(
-            [m for m, _ in job_split],
-            cols.title_mods,
-            scorer=fuzz.ratio,
-            dtype=np.float32,
-            workers=self.workers,
-        )
-        both = np.array([bool(h) for _, h in job_split])[:, None] & cols.title_has_head[None, :]
-        sim: FloatArray = np.where(both, np.minimum(sims, mod_sims), sims).max(axis=0).astype(np.float64)
+        # (Only when both titles have such a head: a misspelt head must not hide a good match. Only
+        # computed where the whole title is above the floor: a few columns, not the vocabulary.)
+        for i, key in enumerate(job_keys):
+            mod, head = self.normalizer.split_head(key)
+            if not head:
+                continue
+            at = np.flatnonzero((sims[i] >= floor) & cols.title_has_head)
+            if len(at):
+                mods = process.cdist([mod], [cols.title_mods[j] for j in at.tolist()], scorer=fuzz.ratio)
+                sims[i, at] = np.minimum(sims[i, at], mods[0])
+        sim: FloatArray = sims.max(axis=0).astype(np.float64)
         return sim
 
     def _skill_bits(self, skill_keys: list[str]) -> BitArray | None:

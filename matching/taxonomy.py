@@ -7,12 +7,13 @@ and validated once; every error names the file and the field.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rapidfuzz import fuzz, process
 
@@ -97,8 +98,19 @@ class Taxonomy:
                 strong[r].add(o.id)
         self._related = {k: frozenset(v - {k}) for k, v in related.items()}
         self._strong = {k: frozenset(v - {k}) for k, v in strong.items()}
-        self._keys = list(self._variant_keys)
+        # Variant keys grouped by occupation, for the batched fuzzy lookup (one cdist for many keys).
+        self._keys = sorted(self._variant_keys, key=lambda k: self.index_of[self._variant_keys[k]])
         self._key_occ = [self._variant_keys[k] for k in self._keys]
+        split = [self.normalizer.split_head(k) for k in self._keys]
+        self._key_mods = [m for m, _ in split]
+        self._key_has_head = np.array([bool(h) for _, h in split], dtype=bool)
+        occ_index = np.array([self.index_of[o] for o in self._key_occ], dtype=np.int64)
+        self._group_starts = (
+            np.flatnonzero(np.r_[True, occ_index[1:] != occ_index[:-1]]) if self._keys else None
+        )
+        self._group_occ = (
+            [self._key_occ[i] for i in self._group_starts] if self._group_starts is not None else []
+        )
         self._lookup_cache: dict[str, str | None] = {}
 
     # --- validation --------------------------------------------------------------------------
@@ -221,6 +233,52 @@ class Taxonomy:
                 occ = winner
         self._lookup_cache[key] = occ
         return occ
+
+    def lookup_keys(self, keys: Sequence[str], batch: int = 2048) -> list[str | None]:
+        """:meth:`lookup_key` for many keys at once: one ``cdist`` per batch instead of one
+        ``extract`` per key (a pool with spelling noise has tens of thousands of distinct titles)."""
+        todo = [
+            k
+            for k in dict.fromkeys(keys)
+            if k and k not in self._variant_keys and k not in self._lookup_cache
+        ]
+        for start in range(0, len(todo), batch):
+            self._lookup_batch(todo[start : start + batch])
+        return [self.lookup_key(k) for k in keys]
+
+    def _lookup_batch(self, keys: list[str]) -> None:
+        """The rule of :meth:`lookup_key`, vectorised over ``keys``; results go to the cache."""
+        if self._group_starts is None:
+            for key in keys:
+                self._lookup_cache[key] = None
+            return
+        floor = self.fuzzy_cutoff - self.fuzzy_margin
+        raw = process.cdist(keys, self._keys, scorer=fuzz.ratio, dtype=np.float32, score_cutoff=floor)
+        hit = raw >= floor
+        capped = raw.copy()
+        # The first-part cap only where the whole key is a hit (a handful per key): no second cdist.
+        for i, j in zip(*np.nonzero(hit & self._key_has_head[None, :]), strict=True):
+            mod, head = self.normalizer.split_head(keys[i])
+            if head:
+                capped[i, j] = min(capped[i, j], fuzz.ratio(mod, self._key_mods[j]))
+        occ_raw = np.maximum.reduceat(np.where(hit, raw, -1.0), self._group_starts, axis=1)
+        occ_cap = np.maximum.reduceat(np.where(hit, capped, -1.0), self._group_starts, axis=1)
+        in_best = occ_raw >= floor
+        margin = self.fuzzy_margin
+        for i, key in enumerate(keys):
+            occ: str | None = None
+            if in_best[i].any():
+                cand = np.where(in_best[i], occ_cap[i], -np.inf)
+                w = int(np.argmax(cand))
+                cap_top, raw_top = occ_cap[i, w], occ_raw[i, w]
+                others = in_best[i].copy()
+                others[w] = False
+                contested = bool(
+                    (others & ((occ_cap[i] >= cap_top - margin) | (occ_raw[i] >= raw_top - margin))).any()
+                )
+                if cap_top >= self.fuzzy_cutoff and not (contested and margin > 0):
+                    occ = self._group_occ[w]
+            self._lookup_cache[key] = occ
 
     def lookup(self, title: str) -> Occupation | None:
         """The occupation a free-text title names, or None."""
