@@ -116,6 +116,9 @@ class CandidateColumns:
         self.title_trainee: BoolArray = np.zeros(1, dtype=bool)
         self.title_has_head: BoolArray = np.zeros(1, dtype=bool)
         self.title_occ: IntArray = np.full(1, -1, dtype=np.int32)
+        self.title_order: IntArray = np.zeros(1, dtype=np.int32)
+        self.title_group_ptr = np.zeros(len(taxonomy) + 2, dtype=np.int64)
+        self.title_keys_grouped: list[str] = [""]
         self.skills = Vocabulary()
         self.languages = Vocabulary()
         self._memo_titles: dict[tuple[str, ...], list[int]] = {}
@@ -260,6 +263,23 @@ class CandidateColumns:
             self.title_occ = np.asarray(self._title_occ, dtype=np.int32)
             self.title_has_head = np.asarray(self._title_has_head, dtype=bool)
             self.title_trainee = np.asarray(self._title_trainee, dtype=bool)
+            # Title keys grouped by occupation (group 0: no occupation), for candidate generation:
+            # a job order scores only the groups that can earn it credit (see MatchIndex).
+            self.title_order = np.argsort(self.title_occ + 1, kind="stable").astype(np.int32)
+            counts = np.bincount(self.title_occ + 1, minlength=len(self.taxonomy) + 1)
+            self.title_group_ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+            self.title_keys_grouped = [self.titles.keys[i] for i in self.title_order.tolist()]
+
+    def title_group_subset(self, groups: Iterable[int]) -> tuple[IntArray, list[str]]:
+        """Vocabulary ids and keys of the titles in ``groups`` (occupation index + 1; 0 = none)."""
+        ptr, ids, keys = self.title_group_ptr, [], []
+        for g in sorted(set(groups)):
+            lo, hi = int(ptr[g]), int(ptr[g + 1])
+            if hi > lo:
+                ids.append(self.title_order[lo:hi])
+                keys.extend(self.title_keys_grouped[lo:hi])
+        at: IntArray = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32)
+        return at, keys
 
     # --- mutation --------------------------------------------------------------------------------
 

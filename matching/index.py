@@ -138,15 +138,30 @@ class MatchIndex:
 
     # --- per job order -----------------------------------------------------------------------------
 
-    def _title_similarity(self, job_keys: list[str]) -> FloatArray:
-        """Best similarity of any job title key to each title vocabulary entry."""
+    def _title_similarity(self, job_keys: list[str], groups: list[int] | None = None) -> FloatArray:
+        """Best similarity of any job title key to each title vocabulary entry.
+
+        With ``groups`` (candidate generation) only the titles of those occupation groups are
+        scored; the rest stay 0, which is exact when they could earn nothing anyway (see _context).
+        """
         cols = self._cols
         if not job_keys:
             return np.zeros(len(cols.titles))
+        if groups is not None:
+            at, keys = cols.title_group_subset(groups)
+            full = np.zeros(len(cols.titles))
+            full[at] = self._similarity_over(job_keys, keys, at)
+            return full
+        return self._similarity_over(job_keys, cols.titles.keys, None)
+
+    def _similarity_over(self, job_keys: list[str], keys: Sequence[str], at: IntArray | None) -> FloatArray:
+        """Similarities of the job keys to ``keys`` (vocabulary ids ``at``, or the whole vocabulary)."""
+        cols = self._cols
         floor = self.rules.title.floor
+        has_head = cols.title_has_head if at is None else cols.title_has_head[at]
         sims = process.cdist(
             job_keys,
-            cols.titles.keys,
+            keys,
             scorer=fuzz.ratio,
             dtype=np.float32,
             workers=self.workers,
@@ -161,10 +176,11 @@ class MatchIndex:
             mod, head = self.normalizer.split_head(key)
             if not head:
                 continue
-            at = np.flatnonzero((sims[i] >= floor) & cols.title_has_head)
-            if len(at):
-                mods = process.cdist([mod], [cols.title_mods[j] for j in at.tolist()], scorer=fuzz.ratio)
-                sims[i, at] = np.minimum(sims[i, at], mods[0])
+            hit = np.flatnonzero((sims[i] >= floor) & has_head)
+            if len(hit):
+                vocab = hit if at is None else at[hit]
+                mods = process.cdist([mod], [cols.title_mods[j] for j in vocab.tolist()], scorer=fuzz.ratio)
+                sims[i, hit] = np.minimum(sims[i, hit], mods[0])
         sim: FloatArray = sims.max(axis=0).astype(np.float64)
         return sim
 
@@ -265,7 +281,14 @@ class MatchIndex:
         cols.sync_title_occ()
         rules = self.rules
         job_keys, occ_ids, apprenticeship = self._job_occupations(job)
-        sim = self._title_similarity(job_keys)
+        groups = None
+        if occ_ids and rules.title.other_occupation_cap == 0:
+            # Candidate generation: titles of another, unrelated occupation earn nothing, so only
+            # titles without an occupation and those of the job's and related occupations are scored.
+            tax = self.taxonomy
+            near = set(occ_ids).union(*(tax.related(o) for o in occ_ids))
+            groups = [0, *(tax.index_of[o] + 1 for o in near)]
+        sim = self._title_similarity(job_keys, groups)
         sim[0] = 0.0
         val, job_occ_idx, related_idx, strong_idx = self._title_credit(sim, occ_ids, apprenticeship)
 
