@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
-from contextlib import asynccontextmanager
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -26,6 +27,7 @@ from config.settings import Settings
 from matching.models import CandidateProfile, JobOrder
 from tests.fake_connector import CHANNEL_ID, FakeConnector, install_in_team
 from tests.intake_support import API_KEY, LEAD, OLD_KEY
+from tests.redis_server import free_port
 
 LEAD_UPN = "leder@kk.dk"
 # What every harnessed bot runs with unless a test says otherwise (as in the environment).
@@ -182,6 +184,46 @@ async def running_bot(
         await client.close()
         await connector.close()
         await redis.aclose()
+
+
+@contextmanager
+def app_in_thread(settings: Settings, *, connector: FakeConnector | None = None) -> Iterator[str]:
+    """``create_app(settings)`` on a free port, in a thread and event loop of its own, for clients that
+    call synchronously (requests, schemathesis); yields its base URL. ``connector``, when given, is
+    started and closed on the same loop."""
+    port = free_port()
+    loop = asyncio.new_event_loop()
+    started = threading.Event()
+    stop: asyncio.Event | None = None
+
+    async def main() -> None:
+        nonlocal stop
+        stop = asyncio.Event()
+        if connector is not None:
+            await connector.start()
+        app = create_app(settings, run_scheduler=False, warm_pool=False, configure_logging=False)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        started.set()
+        await stop.wait()
+        await runner.cleanup()
+        if connector is not None:
+            await connector.close()
+
+    def serve() -> None:
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(main())
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    assert started.wait(30)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        assert stop is not None
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(30)
 
 
 async def wait_until(

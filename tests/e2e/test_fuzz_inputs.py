@@ -12,12 +12,10 @@ the examples are sent over real HTTP with ``requests``.
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import json
 import logging
 import os
-import threading
 import uuid
 import zlib
 from collections.abc import Iterator
@@ -26,16 +24,15 @@ from typing import Any
 
 import pytest
 import requests
-from aiohttp import web
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.app import create_app
 from bot.observability import setup_logging
 from config.settings import Settings
 from tests import fake_connector as fc
+from tests.harness import app_in_thread
 from tests.intake_support import API_KEY, LEAD, job_order_json
-from tests.redis_server import RedisServer, free_port
+from tests.redis_server import RedisServer
 
 FUZZ = settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 
@@ -72,10 +69,6 @@ class LiveBot:
 @pytest.fixture(scope="module")
 def live(redis_server: RedisServer | None) -> Iterator[LiveBot]:
     redis_url = redis_server.url if redis_server else os.environ["REDIS_URL"]
-    port = free_port()
-    loop = asyncio.new_event_loop()
-    started = threading.Event()
-    stop: asyncio.Event | None = None
     connector = fc.FakeConnector()
     log = ProductionLog()
     root_level = logging.getLogger().level
@@ -85,43 +78,20 @@ def live(redis_server: RedisServer | None) -> Iterator[LiveBot]:
         log.unwritable.append(f"{record.name}: {record.msg}")
 
     handler.handleError = unwritable  # type: ignore[method-assign]
-
-    def serve() -> None:
-        async def main() -> None:
-            nonlocal stop
-            stop = asyncio.Event()
-            await connector.start()
-            config = Settings.model_validate(
-                {
-                    "REDIS_URL": redis_url,
-                    "REDIS_KEY_PREFIX": f"fuzz-{uuid.uuid4().hex[:8]}",
-                    "JOBORDRE_API_KEYS": [API_KEY],
-                    "MAX_REQUEST_BYTES": 64 * 1024,
-                    "INTAKE_WORKER": False,
-                    "MATCH_CHANNEL_ID": fc.CHANNEL_ID,
-                }
-            )
-            app = create_app(config, run_scheduler=False, warm_pool=False, configure_logging=False)
-            runner = web.AppRunner(app)
-            await runner.setup()
-            await web.TCPSite(runner, "127.0.0.1", port).start()
-            started.set()
-            await stop.wait()
-            await runner.cleanup()
-            await connector.close()
-
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(main())
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    assert started.wait(30)
+    config = Settings.model_validate(
+        {
+            "REDIS_URL": redis_url,
+            "REDIS_KEY_PREFIX": f"fuzz-{uuid.uuid4().hex[:8]}",
+            "JOBORDRE_API_KEYS": [API_KEY],
+            "MAX_REQUEST_BYTES": 64 * 1024,
+            "INTAKE_WORKER": False,
+            "MATCH_CHANNEL_ID": fc.CHANNEL_ID,
+        }
+    )
     try:
-        yield LiveBot(f"http://127.0.0.1:{port}", connector.url, log)
+        with app_in_thread(config, connector=connector) as url:
+            yield LiveBot(url, connector.url, log)
     finally:
-        assert stop is not None
-        loop.call_soon_threadsafe(stop.set)
-        thread.join(30)
         logging.getLogger().removeHandler(handler)
         logging.getLogger().setLevel(root_level)
 
