@@ -1,4 +1,9 @@
-"""The matcher's index over the store's candidate pool, kept in memory and rebuilt when it changes."""
+"""The matcher's index over the store's candidate pool, kept in memory and rebuilt when it changes.
+
+Why among the features: it is what ``match``, the intake worker and "hvorfor" share, the one place
+where the pure matcher (``matching.index``) meets the stored pool (``bot.store.pool``); neither of
+those may import the other.
+"""
 
 from __future__ import annotations
 
