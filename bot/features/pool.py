@@ -1,8 +1,8 @@
 """The matcher's index over the store's candidate pool, kept in memory and rebuilt when it changes.
 
 Why among the features: it is what ``match``, the intake worker and "hvorfor" share, the one place
-where the pure matcher (``matching.index``) meets the stored pool (``bot.store.pool``); neither of
-those may import the other.
+where the pure matcher (``matching.index``, which knows nothing of Redis) meets the stored pool
+(``bot.store.pool``, which keeps no data in memory).
 """
 
 from __future__ import annotations
