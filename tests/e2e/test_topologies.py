@@ -33,7 +33,8 @@ from tests.intake_support import job_order_json
 from tests.redis_server import ClusterSet, SentinelSet
 
 S = FollowUpState
-JOB_ORDERS = 40  # per Sentinel run; half before the failover, half while it happens
+JOB_ORDERS = 40  # at least, per Sentinel run: half before the failover, the rest until it is over
+PACE_SECONDS = 0.2  # between job orders during the failover (it takes ~10 s: sentinel's own timers)
 RETRY_STATUSES = (503,)  # "Redis unreachable, nothing taken: retry" (README); anything else must be final
 
 
@@ -76,14 +77,19 @@ async def _submit(bot: RunningBot, job_id: str, statuses: Counter[int]) -> None:
 async def test_sentinel_failover_mid_run_loses_and_doubles_no_job_order_and_keeps_the_follow_ups(
     sentinel_set: SentinelSet, key_prefix: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    ids = [f"JO-S{i:03d}" for i in range(JOB_ORDERS)]
+    ids: list[str] = []
     statuses: Counter[int] = Counter()
     async with running_bot(
         sentinel_set.url, key_prefix, pool=intake_pool(), INTAKE_CLAIM_IDLE_MS=1000
     ) as bot:
         store = bot.services.store
-        for job_id in ids[: JOB_ORDERS // 2]:
-            await _submit(bot, job_id, statuses)
+
+        async def submit_next() -> None:
+            ids.append(f"JO-S{len(ids):03d}")
+            await _submit(bot, ids[-1], statuses)
+
+        for _ in range(JOB_ORDERS // 2):
+            await submit_next()
         await wait_until(lambda: len(bot.shortlist_cards()) >= 1, timeout=30)
         # A lead's decision and a consultant's step before the failover.
         first = bot.shortlist_cards()[0]
@@ -93,8 +99,9 @@ async def test_sentinel_failover_mid_run_loses_and_doubles_no_job_order_and_keep
 
         old_primary = sentinel_set.primary_port()
         failover = asyncio.create_task(asyncio.to_thread(sentinel_set.failover))
-        for job_id in ids[JOB_ORDERS // 2 :]:  # the second half arrives while the failover happens
-            await _submit(bot, job_id, statuses)
+        while not failover.done() or len(ids) < JOB_ORDERS:  # job orders keep coming during the failover
+            await submit_next()
+            await asyncio.sleep(PACE_SECONDS)
         new_primary = await failover
         assert new_primary != old_primary
 
@@ -110,7 +117,7 @@ async def test_sentinel_failover_mid_run_loses_and_doubles_no_job_order_and_keep
         lost = [j for j in ids if cards[j] == 0]
         doubled = {j: n for j, n in cards.items() if n > 1}
         print(
-            f"\nsentinel: {JOB_ORDERS} job orders, {sentinel_set.failovers} failover "
+            f"\nsentinel: {len(ids)} job orders, {sentinel_set.failovers} failover "
             f"({old_primary} -> {new_primary}), lost {len(lost)}, doubled {len(doubled)}, "
             f"API answers {dict(statuses)}"
         )
