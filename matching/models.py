@@ -27,7 +27,7 @@ from pydantic import (
 from config import ConfigError, config_path, load_toml
 from matching import texts
 from matching.geo import postcodes
-from matching.privacy import check_no_cpr, redact_cpr
+from matching.privacy import check_no_cpr, redact_contact_data, redact_cpr
 
 
 class EmploymentType(StrEnum):
@@ -323,7 +323,9 @@ class JobOrder(_Model):
     hours_per_week: Hours
     positions: Annotated[int, Field(ge=1, le=500), BeforeValidator(_not_bool)] = 1
     postcode: PostcodeStr
-    description: LongText = ""
+    # Contact data from the sending system (a contact person's name, e-mail, phone) is replaced before
+    # anything is stored: the match unit needs the job, not who to call (``redact_contact_data``).
+    description: Annotated[LongText, AfterValidator(redact_contact_data)] = ""
     skills: TitleList = []
     required_certificates: CertificateList = []
     languages: LanguageList = []

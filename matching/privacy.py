@@ -1,8 +1,15 @@
-"""CPR guard: the one place that decides what looks like a Danish CPR number.
+"""CPR and contact-data guard: the one place that decides what looks like a Danish CPR number, and
+what looks like a person's contact data in free text.
 
 Candidates are citizens on benefits; a CPR number must never be stored, shown or
 logged. Everything that accepts free text (ids, notes, titles, typed commands)
 runs it through :func:`contains_cpr` and refuses it.
+
+Contact data (an e-mail address, a Danish phone number, a name after "kontakt", "hr.", "fru" …) does
+not belong in a rejection note or a job order's description either: notes refuse it
+(:func:`contact_data_kinds`), descriptions arriving from other systems have it replaced
+(:func:`redact_contact_data`). What a pattern cannot see (a bare name in a sentence) is removed by
+retention (README: retention per field).
 """
 
 from __future__ import annotations
@@ -75,3 +82,49 @@ def random_id(nbytes: int = 8) -> str:
         candidate = secrets.token_hex(nbytes)
         if not contains_cpr(candidate):
             return candidate
+
+
+# --- contact data ----------------------------------------------------------------------------------
+
+_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Danish numbers: 8 digits, written together or in pairs/fours, with or without +45 / 0045. Not inside
+# a longer digit run or word (a CVR number in its own field is no concern here; a date has separators).
+_PHONE_RE = re.compile(
+    r"(?<![\w+])(?:(?:\+|00)45[ \t]?)?(?:\d{8}|\d{2}(?:[ \t]\d{2}){3}|\d{4}[ \t]\d{4})(?!\w)"
+)
+# A capitalised name (one to three words) after a word that introduces a person.
+_NAME_AFTER_RE = re.compile(
+    r"(?i:\b(?:kontakt(?:person|en)?|hr\.|fru|frk\.|spørg efter|henvendelse til|ring til|skriv til))"
+    r"[ \t]*:?[ \t]+"
+    r"(?P<name>[A-ZÆØÅ][a-zæøåéü]+(?:[ \t-][A-ZÆØÅ][a-zæøåéü]+){0,2})"
+)
+# Eight digits after "CVR" are the company's number, not a phone.
+_CVR_BEFORE_RE = re.compile(r"(?i)cvr[\w.-]*[ \t]*:?[ \t]*$")
+
+
+def _phone(match: re.Match[str]) -> bool:
+    return not _CVR_BEFORE_RE.search(match.string[max(0, match.start() - 12) : match.start()])
+
+
+def contact_data_kinds(text: str) -> list[str]:
+    """Which kinds of contact data ``text`` seems to hold ("e-mail", "telefon", "navn"); empty if none."""
+    found = []
+    if _EMAIL_RE.search(text):
+        found.append("e-mail")
+    if any(_phone(m) for m in _PHONE_RE.finditer(text)):
+        found.append("telefon")
+    if _NAME_AFTER_RE.search(text):
+        found.append("navn")
+    return found
+
+
+def redact_contact_data(text: str) -> str:
+    """``text`` with e-mail addresses, phone numbers and names after a contact word replaced."""
+    text = _EMAIL_RE.sub(texts.EMAIL_REDACTED, text)
+    text = _PHONE_RE.sub(lambda m: texts.PHONE_REDACTED if _phone(m) else m.group(0), text)
+    return _NAME_AFTER_RE.sub(_name_redacted, text)
+
+
+def _name_redacted(match: re.Match[str]) -> str:
+    """The contact word stays ("kontakt [navn fjernet]"): the reader still sees what was there."""
+    return match.group(0)[: match.start("name") - match.start(0)] + texts.NAME_REDACTED

@@ -92,6 +92,9 @@ EVAL_VIOLATION = "{job_id} '{title}': viser frasorterede {ids}"
 
 CPR_REFUSAL = "CPR-numre må ikke indgå"
 CPR_REDACTED = "[CPR fjernet]"
+EMAIL_REDACTED = "[e-mail fjernet]"
+PHONE_REDACTED = "[telefon fjernet]"
+NAME_REDACTED = "[navn fjernet]"
 
 # --- validation of job orders and candidate profiles (field messages) ----------------------------
 

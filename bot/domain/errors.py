@@ -32,6 +32,12 @@ class CprRefused(DomainError):
 
 
 @dataclass(eq=False)
+class ContactDataRefused(DomainError):
+    """A note or a reason names a person (after "kontakt", "hr.", "fru" …) or holds an e-mail address or
+    a phone number; it is not stored (``matching.privacy.contact_data_kinds``)."""
+
+
+@dataclass(eq=False)
 class TextTooLong(DomainError):
     """A note or a reason over ``max_chars`` characters."""
 

@@ -23,6 +23,7 @@ from enum import StrEnum
 
 from bot.domain.errors import (
     AlreadyInState,
+    ContactDataRefused,
     CprRefused,
     DetailRequired,
     FollowUpClosed,
@@ -30,7 +31,7 @@ from bot.domain.errors import (
     TextTooLong,
     UnknownState,
 )
-from matching.privacy import contains_cpr
+from matching.privacy import contact_data_kinds, contains_cpr
 
 MAX_NOTE_CHARS = 500
 
@@ -157,7 +158,7 @@ def parse_state(value: str) -> FollowUpState:
 
 
 def check_text(text: str | None, *, max_chars: int = MAX_NOTE_CHARS) -> str | None:
-    """Normalise a note/reason; refuse CPR-like content and overlong text."""
+    """Normalise a note/reason; refuse CPR-like content, contact data and overlong text."""
     if text is None:
         return None
     cleaned = " ".join(text.split())
@@ -165,6 +166,8 @@ def check_text(text: str | None, *, max_chars: int = MAX_NOTE_CHARS) -> str | No
         return None
     if contains_cpr(cleaned):
         raise CprRefused()
+    if contact_data_kinds(cleaned):  # a name, an e-mail or a phone number: kept nowhere, not even briefly
+        raise ContactDataRefused()
     if len(cleaned) > max_chars:
         raise TextTooLong(max_chars)
     return cleaned

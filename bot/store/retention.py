@@ -24,15 +24,28 @@ from bot.store.codec import (
 )
 from bot.store.pool import PoolReads
 from bot.store.records import RecordWriter
+from matching.models import JobOrder
 
 DEFAULT_PURGE_BATCH = 500
+
+# KEYS[1] job order hash, KEYS[2] its audit stream. ARGV[1] the updated_at the caller read (a revision
+# since then brings a new description: left alone until it too is old), ARGV[2] the job order JSON
+# without its description, ARGV[3] now, ARGV[4] actor, ARGV[5] audit maxlen, ARGV[6] job order id.
+STRIP_JOB_ORDER_LUA = """
+if redis.call('HGET', KEYS[1], 'updated_at') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'json', ARGV[2], 'stripped_at', ARGV[3])
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', 'at', ARGV[3], 'actor', ARGV[4],
+  'action', 'job_order_anonymised', 'job_order_id', ARGV[6])
+return 1
+"""
 
 
 class Retention(RecordWriter, PoolReads):
     """Strip expired records; erase a candidate."""
 
     async def purge_expired(self, now: datetime, batch: int = DEFAULT_PURGE_BATCH) -> int:
-        """Strip personal fields from records closed, or left untouched, longer than the retention period.
+        """Strip personal fields from records closed, or left untouched, longer than the retention period,
+        and the description from job orders not revised for that long (``_strip_job_orders``).
 
         What stays: ids, state and dates of the steps (for the funnel and the statistics on who is in
         job after 3 months). What goes: notes, rejection reason, interview date, start date, the
@@ -48,7 +61,46 @@ class Retention(RecordWriter, PoolReads):
         done = 0
         for jo, cid in split_members(dict.fromkeys([*closed, *stale])):
             done += await self._purge_one(jo, cid, now)
-        return done
+        await self._strip_job_orders(now, cutoff)
+        return done  # records stripped (job orders have their own audit line)
+
+    async def _strip_job_orders(self, now: datetime, cutoff: float) -> int:
+        """Empty the description of every job order not revised for the retention period.
+
+        Why: a description comes from another system and may name a contact person in a way the
+        redaction at intake did not recognise; the match unit needs it while the job order is worked
+        on, not after. The rest of the job order (title, company, dates) stays for the statistics.
+        """
+        p = self.prefix
+        ids = await self.r.zrangebyscore(keys.job_orders(p), "-inf", cutoff)
+        if not ids:
+            return 0
+        async with self.r.pipeline(transaction=False) as pipe:
+            for jo in ids:
+                pipe.hmget(keys.job_order(p, jo), ["updated_at", "stripped_at", "json"])
+            rows: list[list[str | None]] = await pipe.execute()
+        stripped = 0
+        for jo, (updated_at, stripped_at, raw) in zip(ids, rows, strict=True):
+            if not raw or not updated_at or (stripped_at and stripped_at >= updated_at):
+                continue
+            if datetime.fromisoformat(updated_at).timestamp() > cutoff:
+                continue
+            job = JobOrder.model_validate_json(raw)
+            if not job.description:
+                continue
+            stripped += await self._eval_int(
+                STRIP_JOB_ORDER_LUA,
+                [keys.job_order(p, jo), keys.audit(p, jo)],
+                [
+                    updated_at,
+                    job.model_copy(update={"description": ""}).model_dump_json(),
+                    iso(now),
+                    SYSTEM_ACTOR,
+                    keys.AUDIT_MAXLEN,
+                    jo,
+                ],
+            )
+        return stripped
 
     async def _purge_one(self, job_order_id: str, candidate_id: str, now: datetime) -> int:
         """1 when the record was stripped now; a gone or already stripped record leaves the indexes."""

@@ -349,6 +349,10 @@ TRANSITION_CONFLICT = (
 TRANSITION_NOT_FOUND = "Der er ingen opfølgning for {candidate_id} på jobordre {job_order_id}."
 STATE_NONE = "ingen"
 NOTE_EMPTY = "Noten er tom."
+NOTE_CONTACT_DATA = (
+    "Noten ser ud til at indeholde et navn, en e-mailadresse eller et telefonnummer. "
+    "Skriv den uden personoplysninger: kontaktdata hører til i fagsystemet, ikke i botten."
+)
 REMINDER_TEXTS = {
     "no_progress": (
         "{candidate_id} blev godkendt til {job_order_id} for {days} arbejdsdage siden, "
@@ -693,6 +697,11 @@ def _error_text(err: errors.DomainError) -> str:
 @_error_text.register
 def _(err: errors.CprRefused) -> str:
     return CPR_REFUSAL
+
+
+@_error_text.register
+def _(err: errors.ContactDataRefused) -> str:
+    return NOTE_CONTACT_DATA
 
 
 @_error_text.register

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import date, timedelta
 
 import pytest
+from redis.asyncio import Redis
 
 from bot import cli
+from bot.domain.errors import ContactDataRefused
 from bot.domain.reminders import load_reminder_rules
 from bot.domain.states import FollowUpState
 from bot.store import Stores, keys
+from bot.ui import texts
+from matching.models import JobOrder
 from tests.followup_support import Clock, Ranked, RecordingNotifier, candidate, cph, job_order, scheduler_on
 
 pytest_plugins = ("tests.followup_fixtures",)
@@ -193,3 +198,99 @@ async def test_cli_purge(
     monkeypatch.setenv("REDIS_URL", "")
     code, _, err = await run("purge", "--candidate", "K-5")
     assert code == 2 and "REDIS_URL er ikke sat" in err
+
+
+# --- free text: contact data refused or redacted, and every copy gone after retention ------------------
+
+NOTE_MARK = "aftenvagter"  # words of free text the test follows through every key
+DESCRIPTION_MARK = "kølevarer"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Ring til fru Hansen om kandidaten",
+        "Kontakt: Bent Olsen, værkfører",
+        "Svar til hanne.jensen@firma.dk",
+        "Ring på 22 33 44 55",
+        "Ring på +4522334455",
+    ],
+)
+async def test_a_note_with_a_name_or_contact_data_is_refused_in_danish_and_nothing_is_stored(
+    store: Stores, note: str
+) -> None:
+    await store.pool.put_candidates([candidate("K-1")])
+    await store.job_orders.save_job_order(job_order("JO-1"))
+    await store.shortlists.save_shortlist("JO-1", [Ranked("K-1", 90.0)])
+    with pytest.raises(ContactDataRefused) as refused:
+        await store.followups.transition(
+            "JO-1", "K-1", S.AFVIST, LEAD, reason="Timetal passer ikke", note=note
+        )
+    assert texts.error_text(refused.value) == texts.NOTE_CONTACT_DATA
+    with pytest.raises(ContactDataRefused):
+        await store.followups.add_note("JO-1", "K-1", note, LEAD)
+    record = await store.followups.get_followup("JO-1", "K-1")
+    assert record is not None and record.state is S.FORESLAAET and record.version == 1
+    # Ordinary notes still pass: "kontaktet", a postcode, a date, hours.
+    ordinary = "Kandidaten er kontaktet, 2650 Hvidovre, 37 t fra 2026-12-15"
+    done = await store.followups.add_note("JO-1", "K-1", ordinary, LEAD)
+    assert done.note is not None
+
+
+def test_a_job_order_description_has_contact_data_replaced_before_anything_is_stored() -> None:
+    sent = "Pluk af kølevarer. Kontakt: Hanne Jensen, hanne@lager.dk, tlf. 22 33 44 55. CVR 12345678."
+    cleaned = JobOrder.model_validate(job_order("JO-1").model_dump() | {"description": sent}).description
+    assert cleaned == (
+        "Pluk af kølevarer. Kontakt: [navn fjernet], [e-mail fjernet], tlf. [telefon fjernet]. CVR 12345678."
+    )
+
+
+async def _every_value(redis: Redis, prefix: str) -> str:
+    """Everything stored under ``prefix``, as one text: strings, hashes, sets, sorted sets, streams."""
+    out: list[str] = []
+    async for key in redis.scan_iter(match=f"{prefix}:*", count=500):
+        kind = await redis.type(key)
+        if kind == "string":
+            out.append(str(await redis.get(key)))
+        elif kind == "hash":
+            out.append(json.dumps(await redis.hgetall(key), ensure_ascii=False))
+        elif kind == "set":
+            out.append(" ".join(map(str, await redis.smembers(key))))
+        elif kind == "zset":
+            out.append(" ".join(map(str, await redis.zrange(key, 0, -1))))
+        elif kind == "stream":
+            out.append(json.dumps(await redis.xrange(key), ensure_ascii=False))
+        else:
+            out.append(f"{key!r}: {kind!r}")
+    return "\n".join(out)
+
+
+async def test_after_retention_no_note_reason_or_description_text_is_left_anywhere_in_redis(
+    store: Stores, clock: Clock, key_prefix: str
+) -> None:
+    await store.pool.put_candidates([candidate("K-1"), candidate("K-2"), candidate("K-3")])
+    job = job_order("JO-1").model_copy(update={"description": f"Pluk af {DESCRIPTION_MARK} på frostlager."})
+    await store.job_orders.save_job_order(job)
+    await store.shortlists.save_shortlist(
+        "JO-1", [Ranked("K-1", 90.0), Ranked("K-2", 80.0), Ranked("K-3", 70.0)]
+    )
+    await store.followups.transition(
+        "JO-1", "K-1", S.AFVIST, LEAD, reason="Mangler truckcertifikat", note=f"Kun {NOTE_MARK}"
+    )
+    await _hire(store, "JO-1", "K-2")
+    await store.followups.add_note("JO-1", "K-2", f"Ønsker {NOTE_MARK} senere", JK)
+    await store.followups.transition(  # left open
+        "JO-1", "K-3", S.GODKENDT, LEAD, note=f"Spørger til {NOTE_MARK}"
+    )
+    before = await _every_value(store.context.redis, key_prefix)
+    for text in (NOTE_MARK, DESCRIPTION_MARK, "Mangler truckcertifikat", "Stærk profil"):
+        assert text in before  # the scan sees them while they are kept …
+
+    await store.retention.purge_expired(clock.now + timedelta(days=400))
+    after = await _every_value(store.context.redis, key_prefix)
+    for text in (NOTE_MARK, DESCRIPTION_MARK, "Mangler truckcertifikat", "Stærk profil", "Ringet op"):
+        assert text not in after  # … and nowhere after retention: record, history, audit, job order
+    kept = await store.job_orders.get_job_order("JO-1")
+    assert kept is not None and kept.title == job.title and kept.description == ""
+    trail = [a.action for a in await store.followups.audit("JO-1")]
+    assert "job_order_anonymised" in trail and trail.count("anonymised") == 3
