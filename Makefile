@@ -20,8 +20,8 @@ match: install
 	$(BIN)/matchbot match --job-order data/job_orders/JO-2026-0001.json --candidates data/candidates.jsonl
 
 test: install
-	@command -v redis-server >/dev/null || { echo "redis-server mangler: installerer"; \
-		(apt-get update -qq && apt-get install -y -qq redis-server) >/dev/null; }
+	@{ command -v redis-server && command -v redis-cli; } >/dev/null || { echo "redis-server/redis-cli mangler: installerer"; \
+		(apt-get update -qq && apt-get install -y -qq redis-server redis-tools) >/dev/null; }
 	$(BIN)/python -m pytest -q
 
 lint: install

@@ -56,7 +56,10 @@ class Settings(BaseSettings):
     redis_url: str = Field(
         "",
         validation_alias=AliasChoices("REDIS_URL"),
-        description="redis://, rediss:// (TLS) eller tom for indlejret demo-Redis (gemmer intet)",
+        description=(
+            "redis://, rediss:// (TLS), redis+sentinel://sentinel:26379,…/<master>[/db], "
+            "redis+cluster://node:7000,… eller tom for indlejret demo-Redis (gemmer intet)"
+        ),
     )
     redis_key_prefix: str = Field("matchbot", validation_alias=AliasChoices("REDIS_KEY_PREFIX"))
     redis_retry_seconds: float = Field(
