@@ -22,7 +22,12 @@ from bot.features.intake.worker import ChannelNotInstalled, PostingInProgress
 from bot.features.pool import PoolIndex
 from bot.observability import Metrics
 from bot.store import FollowUpRecords, JobOrderStore, ShortlistStore
-from bot.store.conversations import HANDOVER_PENDING, HANDOVER_SENT, ConversationStore
+from bot.store.conversations import (
+    HANDOVER_PENDING,
+    HANDOVER_SENT,
+    POSTED_CARD_PATIENCE_SECONDS,
+    ConversationStore,
+)
 from bot.turn import ActionResult, Messenger, Posted, Reply, Turn
 from bot.ui import cards, texts
 from matching.models import JobOrder, job_digest
@@ -201,7 +206,12 @@ class ShortlistService:
                 reference, card or await self.render(job.id, job=job, counts=counts), new_thread=new_thread
             )
             await self.conversations.save_card(
-                job.id, posted.reference, posted.activity_id, cards.SHOW_FIRST, digest
+                job.id,
+                posted.reference,
+                posted.activity_id,
+                cards.SHOW_FIRST,
+                digest,
+                patience=POSTED_CARD_PATIENCE_SECONDS,
             )
         finally:
             if claim:

@@ -18,7 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.exceptions import WatchError
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
 from bot.store import keys
 from bot.store.client import StrRedis, typed, watching
@@ -26,6 +29,9 @@ from bot.store.client import StrRedis, typed, watching
 HANDOVER_SENT = "sent"
 HANDOVER_PENDING = "pending"
 HANDOVER_SENDING = "sending:"  # + epoch seconds when the claim was taken
+# How long recording a card Teams has already accepted keeps trying while Redis is away (a Sentinel
+# failover refuses writes for ~10 s): giving up means the retry posts the card a second time.
+POSTED_CARD_PATIENCE_SECONDS = 60.0
 
 
 def _claimable(state: str, now: float) -> bool:
@@ -140,14 +146,30 @@ class ConversationStore:
     # --- shortlist cards --------------------------------------------------------------------------
 
     async def save_card(
-        self, job_order_id: str, reference: dict[str, Any], activity_id: str, shown: int, digest: str = ""
+        self,
+        job_order_id: str,
+        reference: dict[str, Any],
+        activity_id: str,
+        shown: int,
+        digest: str = "",
+        *,
+        patience: float = 0.0,
     ) -> None:
+        """Record where the card is. ``patience``: seconds to keep retrying while Redis is unreachable
+        (the card is already in Teams: a lost record means a second card on retry). Idempotent."""
         key = keys.shortlist_card(self._p, job_order_id)
         fields = {"reference": json.dumps(reference), "activity_id": activity_id, "shown": str(shown)}
-        async with self._r.pipeline(transaction=True) as pipe:
-            pipe.hset(key, mapping={**fields, "digest": digest})
-            pipe.expire(key, keys.CARD_TTL_SECONDS)
-            await pipe.execute()
+        async for attempt in AsyncRetrying(
+            retry=retry_if_exception_type((RedisConnectionError, RedisTimeoutError)),
+            stop=stop_after_delay(patience),
+            wait=wait_exponential(multiplier=0.1, max=2),
+            reraise=True,
+        ):
+            with attempt:
+                async with self._r.pipeline(transaction=True) as pipe:
+                    pipe.hset(key, mapping={**fields, "digest": digest})
+                    pipe.expire(key, keys.CARD_TTL_SECONDS)
+                    await pipe.execute()
 
     async def claim_posting(self, job_order_id: str) -> bool:
         """True for exactly one caller until :meth:`release_posting` (or the claim's TTL)."""

@@ -21,6 +21,7 @@ from typing import Protocol
 from aiohttp import web
 
 from bot.observability import Metrics, bind_request_id
+from bot.store.connection import is_unavailable
 from bot.store.intake import IntakeEntry, IntakeQueue
 from bot.ui import texts
 from matching.models import JobOrder, job_digest
@@ -168,6 +169,16 @@ class IntakeWorker:
             except Exception as inner:  # noqa: BLE001 - Redis down: the entry stays pending, is claimed later
                 log.warning("intake wait not recorded", extra={"error": type(inner).__name__})
             return "waiting"
+        if is_unavailable(exc):  # Redis away (restart, failover): not the job order's fault, no poison count
+            log.warning(
+                "intake entry waits for redis",
+                extra={"job_order_id": entry.job_order_id, "error": type(exc).__name__},
+            )
+            try:
+                await self.queue.release([entry], self.consumer, retry_in_ms=self.retry_ms)
+            except Exception as inner:  # noqa: BLE001 - still away: the entry stays pending, is claimed later
+                log.warning("intake wait not recorded", extra={"error": type(inner).__name__})
+            return "retry"
         log.warning(
             "intake entry failed", extra={"job_order_id": entry.job_order_id, "error": type(exc).__name__}
         )
