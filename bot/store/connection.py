@@ -229,7 +229,7 @@ def client_from_url(url: str, *, retry_seconds: float = DEFAULT_RETRY_SECONDS, *
     if scheme in SENTINEL_SCHEMES:
         return _sentinel_client(url, options)
     if scheme in CLUSTER_SCHEMES:
-        return _cluster_client(url, options)
+        return _cluster_client(url, {**options, "retry": _cluster_retry(retry_seconds)})
     # A blocking pool: a burst of concurrent requests waits for a free connection instead of failing
     # with "Too many connections".
     pool = BlockingConnectionPool.from_url(
@@ -264,6 +264,17 @@ def _sentinel_client(url: str, options: dict[str, Any]) -> Redis:
         **options,
     )
     return primary
+
+
+def _cluster_retry(retry_seconds: float) -> Retry:
+    """A counted retry for ``RedisCluster``: it runs ``get_retries() + 1`` attempts itself (a budget
+    retry has no count, -1, and the cluster would make no attempt at all and answer None). About as
+    many tries as fit in the budget at the capped back-off."""
+    return Retry(
+        ExponentialWithJitterBackoff(cap=RETRY_CAP_SECONDS, base=RETRY_BASE_SECONDS),
+        max(1, round(retry_seconds / RETRY_CAP_SECONDS)),
+        supported_errors=(RedisConnectionError, RedisTimeoutError),
+    )
 
 
 def _cluster_client(url: str, options: dict[str, Any]) -> Redis:

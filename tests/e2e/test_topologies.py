@@ -59,7 +59,7 @@ def cluster() -> Iterator[ClusterSet]:
 
 
 def _job_of(card: dict[str, object]) -> str:
-    return str(find_action(card, "godkend")["job"])  # type: ignore[arg-type]
+    return str(find_action(card, "godkend")["job"])
 
 
 async def _submit(bot: RunningBot, job_id: str, statuses: Counter[int]) -> None:
@@ -82,7 +82,7 @@ async def test_sentinel_failover_mid_run_loses_and_doubles_no_job_order_and_keep
     async with running_bot(
         sentinel_set.url, key_prefix, pool=intake_pool(), INTAKE_CLAIM_IDLE_MS=1000
     ) as bot:
-        store = bot.services.store
+        stores = bot.services.stores
 
         async def submit_next() -> None:
             ids.append(f"JO-S{len(ids):03d}")
@@ -94,8 +94,8 @@ async def test_sentinel_failover_mid_run_loses_and_doubles_no_job_order_and_keep
         # A lead's decision and a consultant's step before the failover.
         first = bot.shortlist_cards()[0]
         job, cand = _job_of(first), str(find_action(first, "godkend")["cand"])
-        await store.transition(job, cand, S.GODKENDT, "lead1@kk.dk")
-        before = await store.transition(job, cand, S.KONTAKTET, "kons.a@kk.dk", note="Ringet op")
+        await stores.followups.transition(job, cand, S.GODKENDT, "lead1@kk.dk")
+        before = await stores.followups.transition(job, cand, S.KONTAKTET, "kons.a@kk.dk", note="Ringet op")
 
         old_primary = sentinel_set.primary_port()
         failover = asyncio.create_task(asyncio.to_thread(sentinel_set.failover))
@@ -124,9 +124,9 @@ async def test_sentinel_failover_mid_run_loses_and_doubles_no_job_order_and_keep
         assert (lost, doubled) == ([], {})
 
         # The follow-up is as it was, and the new primary takes the next step.
-        after = await store.get_followup(job, cand)
+        after = await stores.followups.get_followup(job, cand)
         assert after == before
-        moved = await store.transition(job, cand, S.ANSOEGT, "kons.a@kk.dk")
+        moved = await stores.followups.transition(job, cand, S.ANSOEGT, "kons.a@kk.dk")
         assert moved.state is S.ANSOEGT and moved.version == before.version + 1
         assert [h.to_state for h in moved.history][-3:] == [S.GODKENDT, S.KONTAKTET, S.ANSOEGT]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR and "Traceback" in r.getMessage()]
@@ -156,7 +156,7 @@ async def test_the_whole_day_runs_on_a_redis_cluster(
     """Job order → shortlist → decisions → hand-over → status steps → reminder → retention → erasure,
     on three primaries. Every script and MULTI of the store runs here: keys in two slots would fail."""
     bot = cluster_bot
-    client, connector, clock, store = bot.client, bot.connector, bot.clock, bot.services.store
+    client, connector, clock, stores = bot.client, bot.connector, bot.clock, bot.services.stores
     rounds = CallCounter(bot.services.scheduler, "run_once")
     await bot.post(fc.install_in_team(connector.url, LEAD), status=201)
     for user in (KONS_A, KONS_B):
@@ -181,7 +181,7 @@ async def test_the_whole_day_runs_on_a_redis_cluster(
     other = reject["cand"]
     data = {**reject, f"reason_{other}": "timer", f"note_{other}": "kun aftenvagter"}
     await bot.post(fc.submit(connector.url, LEAD, post.conversation_id, post.activity_id, data), status=201)
-    rejected = await store.get_followup("JO-2026-0101", other)
+    rejected = await stores.followups.get_followup("JO-2026-0101", other)
     assert rejected is not None and rejected.state is S.AFVIST
 
     send = {"verb": "send_godkendte", "job": "JO-2026-0101"}
@@ -190,7 +190,7 @@ async def test_the_whole_day_runs_on_a_redis_cluster(
     )
     handover = [s for s in connector.sent if s.card and "Ny kandidat til dig" in card_text(s.card)]
     assert len(handover) == 1
-    record = await store.get_followup("JO-2026-0101", cand)
+    record = await stores.followups.get_followup("JO-2026-0101", cand)
     assert record is not None
     consultant = KONS_A if record.consultant == UPN["29:kons-a"] else KONS_B
     kontaktet = find_action(handover[0].card or {}, "status", to="kontaktet")
@@ -211,13 +211,13 @@ async def test_the_whole_day_runs_on_a_redis_cluster(
     assert len(reminders()) == 1
 
     # Retention strips what identifies people; erasure removes the candidate everywhere.
-    await store.transition("JO-2026-0101", cand, S.IKKE_INTERESSERET, record.consultant)
-    assert await store.purge_expired(clock.now + timedelta(days=400)) >= 2
-    stripped = await store.get_followup("JO-2026-0101", other)
+    await stores.followups.transition("JO-2026-0101", cand, S.IKKE_INTERESSERET, record.consultant)
+    assert await stores.retention.purge_expired(clock.now + timedelta(days=400)) >= 2
+    stripped = await stores.followups.get_followup("JO-2026-0101", other)
     assert stripped is not None and stripped.anonymised and stripped.reason is None
-    report = await store.purge_candidate(cand, "admin@kk.dk")
-    assert report.records == 1 and await store.get_followup("JO-2026-0101", cand) is None
-    funnel = await store.funnel("JO-2026-0101")
+    report = await stores.retention.purge_candidate(cand, "admin@kk.dk")
+    assert report.records == 1 and await stores.followups.get_followup("JO-2026-0101", cand) is None
+    funnel = await stores.followups.funnel("JO-2026-0101")
     assert funnel[S.AFVIST] == 1
 
     # The keys really are spread over the cluster's primaries by their hash tags.
