@@ -277,8 +277,20 @@ DateField = Annotated[
 Certificate = Annotated[
     str, Field(json_schema_extra=_certificate_schema), BeforeValidator(canonical_certificate)
 ]
+LANGUAGE_MIN_CHARS = 2
+
+
+def _clean_language(value: str) -> str:
+    """The length is checked on the cleaned text too: 'x' plus a control character passes
+    ``min_length`` but is stored as 'x', which the stored job order would then fail on its next read."""
+    cleaned = _clean_text(value).lower()
+    if len(cleaned) < LANGUAGE_MIN_CHARS:
+        raise ValueError(texts.MIN_CHARS.format(n=LANGUAGE_MIN_CHARS))
+    return cleaned
+
+
 Language = Annotated[
-    str, Field(min_length=2, max_length=40), AfterValidator(lambda v: _clean_text(v).lower())
+    str, Field(min_length=LANGUAGE_MIN_CHARS, max_length=40), AfterValidator(_clean_language)
 ]
 Upn = Annotated[
     str,

@@ -52,7 +52,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 @schema.parametrize()
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_every_answer_is_one_the_openapi_description_promises(
     case: schemathesis.Case[Any], live_api: str  # the operation type is schemathesis-internal
 ) -> None:

@@ -256,3 +256,16 @@ def test_cpr_numbers_hidden_by_markup_entities_or_combining_marks_are_found(text
 
 def test_a_date_at_a_line_end_and_a_postcode_below_is_no_cpr_number() -> None:
     assert not contains_cpr("Opstart 010326\n2300 København S")
+
+
+@pytest.mark.parametrize("typed", ["x\u0003", "x\u200b", " x "])
+def test_a_language_that_is_too_short_once_cleaned_is_refused_not_stored(typed: str) -> None:
+    # Stored as 'x', it would fail validation on its next read: the job order could no longer be revised.
+    with pytest.raises(ValidationError) as info:
+        JobOrder.model_validate(job(languages=[typed]))
+    assert "mindst 2 tegn" in describe_errors(info.value)
+
+
+def test_a_cleaned_job_order_validates_again_as_stored() -> None:
+    stored = JobOrder.model_validate(job(languages=["Dansk\u0003", "engelsk"]))
+    assert JobOrder.model_validate_json(stored.model_dump_json()) == stored
