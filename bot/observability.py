@@ -225,6 +225,11 @@ class Metrics:
         self.shortlists_posted = Counter(
             "matchbot_shortlists_posted_total", "Shortlist cards posted to the match channel", registry=r
         )
+        self.shortlists_doubled = Counter(
+            "matchbot_shortlists_doubled_total",
+            "Shortlist cards Teams accepted after another card for the same content was recorded",
+            registry=r,
+        )
         self.handovers = Counter(
             "matchbot_handovers_total",
             "Approved candidates handed over to their consultant",
