@@ -32,6 +32,7 @@ from bot.domain.clock import Clock, utc_now
 from bot.domain.models import FollowUp, Reminder
 from bot.domain.reminders import ReminderRules, deadline_passed
 from bot.features.followup import status_view
+from bot.heartbeat import every
 from bot.observability import Metrics
 from bot.store import FollowUpRecords, ReminderQueue, Retention, keys
 from bot.store.conversations import ConversationStore
@@ -104,35 +105,30 @@ class ReminderScheduler:
         while True:
             claimed = await self.queue.claim_due_reminders(now, limit=self.batch, lease=self.lease)
             self._held = {r.reminder_id: r.lease for r in claimed}
-            heartbeat = asyncio.create_task(self._renew_leases(frame_now))
             try:
-                for reminder in claimed:
-                    delivered += await self._deliver(reminder, now)
+                beat = max(self.lease.total_seconds() / 3, 0.01)
+                async with every(beat, lambda: self._renew_leases(frame_now)):
+                    for reminder in claimed:
+                        delivered += await self._deliver(reminder, now)
             finally:
-                heartbeat.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await heartbeat
                 self._held = {}
             if len(claimed) < self.batch:
                 return delivered
 
     async def _renew_leases(self, frame_now: Clock) -> None:
-        """Every third of the lease, extend the claims still held; a claim lost is dropped from them."""
-        interval = max(self.lease.total_seconds() / 3, 0.01)
-        while True:
-            await asyncio.sleep(interval)
-            held = dict(self._held)
-            try:
-                renewed = await self.queue.renew_reminder_leases(held, frame_now() + self.lease)
-            except Exception as exc:  # noqa: BLE001 - Redis away: try again next beat; the check before sending decides
-                log.warning("reminder leases not renewed", extra={"error": type(exc).__name__})
-                continue
-            for rid in held:
-                if rid in self._held:  # not settled meanwhile
-                    if rid in renewed:
-                        self._held[rid] = renewed[rid]
-                    else:
-                        self._held.pop(rid)
+        """One beat (every third of the lease): extend the claims still held; a lost one is dropped."""
+        held = dict(self._held)
+        try:
+            renewed = await self.queue.renew_reminder_leases(held, frame_now() + self.lease)
+        except Exception as exc:  # noqa: BLE001 - Redis away: try again next beat; the check before sending decides
+            log.warning("reminder leases not renewed", extra={"error": type(exc).__name__})
+            return
+        for rid in held:
+            if rid in self._held:  # not settled meanwhile
+                if rid in renewed:
+                    self._held[rid] = renewed[rid]
+                else:
+                    self._held.pop(rid)
 
     async def _deliver(self, reminder: Reminder, now: datetime) -> int:
         followup = await self.records.get_followup(reminder.job_order_id, reminder.candidate_id)

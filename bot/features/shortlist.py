@@ -22,6 +22,7 @@ from bot.domain.models import ShortlistCounts, ShortlistEntry
 from bot.domain.states import FollowUpState
 from bot.features.intake.worker import ChannelNotInstalled, PostingInProgress
 from bot.features.pool import PoolIndex
+from bot.heartbeat import every
 from bot.observability import Metrics
 from bot.store import FollowUpRecords, JobOrderStore, ShortlistStore, keys
 from bot.store.conversations import (
@@ -203,35 +204,29 @@ class ShortlistService:
         token = uuid.uuid4().hex
         if not await self.conversations.claim_posting(job.id, token, self.posting_lease_ms):
             raise PostingInProgress(job.id)
-        heartbeat = asyncio.create_task(self._keep_lease(job.id, token))
         try:
-            if await self._refreshed(job, digest, card, counts):  # posted while we waited
-                return None
-            reference, new_thread = target
-            card = card or await self.render(job.id, job=job, counts=counts)
-            posted = await self.messenger.post(reference, card, new_thread=new_thread)
-            # From Teams' answer to this write is the one window left (README, Scaling out).
-            await self._record_card(job.id, posted, digest, token)
+            async with every(self.posting_lease_ms / 3000, lambda: self._keep_lease(job.id, token)):
+                if await self._refreshed(job, digest, card, counts):  # posted while we waited
+                    return None
+                reference, new_thread = target
+                card = card or await self.render(job.id, job=job, counts=counts)
+                posted = await self.messenger.post(reference, card, new_thread=new_thread)
+                # From Teams' answer to this write is the one window left (README, Scaling out).
+                await self._record_card(job.id, posted, digest, token)
         finally:
-            heartbeat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await heartbeat
             with contextlib.suppress(Exception):  # Redis away: the lease runs out by itself
                 await self.conversations.release_posting(job.id, token)
         self.metrics.shortlists_posted.inc()
         return posted
 
     async def _keep_lease(self, job_order_id: str, token: str) -> None:
-        """Renew the posting lease every third of it while the post is under way."""
-        interval = self.posting_lease_ms / 3000
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                if not await self.conversations.renew_posting(job_order_id, token, self.posting_lease_ms):
-                    log.warning("posting lease lost while posting", extra={"job_order_id": job_order_id})
-            except Exception as exc:  # noqa: BLE001 - Redis away: try again next beat; the record write decides
-                error = type(exc).__name__
-                log.warning("posting lease not renewed", extra={"job_order_id": job_order_id, "error": error})
+        """One beat of the posting lease (every third of it while the post is under way)."""
+        try:
+            if not await self.conversations.renew_posting(job_order_id, token, self.posting_lease_ms):
+                log.warning("posting lease lost while posting", extra={"job_order_id": job_order_id})
+        except Exception as exc:  # noqa: BLE001 - Redis away: try again next beat; the record write decides
+            error = type(exc).__name__
+            log.warning("posting lease not renewed", extra={"job_order_id": job_order_id, "error": error})
 
     async def _record_card(self, job_order_id: str, posted: Posted, digest: str, token: str) -> None:
         """Write the card location, retrying while Redis is away (the card is out: a retry of the whole

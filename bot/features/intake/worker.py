@@ -23,6 +23,7 @@ from typing import Protocol
 
 from aiohttp import web
 
+from bot.heartbeat import every
 from bot.observability import Metrics, bind_request_id
 from bot.store.connection import is_unavailable
 from bot.store.intake import IntakeEntry, IntakeQueue
@@ -94,13 +95,8 @@ class IntakeWorker:
                     continue
                 for entry in entries:
                     self._in_flight[entry.entry_id] = entry
-                heartbeat = asyncio.create_task(self._keep_claims())
-                try:
+                async with every(self.queue.claim_idle_ms / 3000, self._keep_claims):
                     await self._process_all(entries, stop)
-                finally:
-                    heartbeat.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await heartbeat
                 await self._release_in_flight()
         finally:
             with contextlib.suppress(Exception):  # best effort: unreleased entries are re-claimed when idle
@@ -124,18 +120,15 @@ class IntakeWorker:
         """Every third of the claim idle time, renew the claim on every entry still in hand, so an
         entry whose card is slow to post (Teams slow, Redis briefly away) is not taken over by
         another worker while this one still works on it."""
-        interval = self.queue.claim_idle_ms / 3000
-        while True:
-            await asyncio.sleep(interval)
-            held = list(self._in_flight)
-            try:
-                renewed = await self.queue.renew(held, self.consumer)
-            except Exception as exc:  # noqa: BLE001 - Redis away: next beat; the posting lease still guards
-                log.warning("intake claims not renewed", extra={"error": type(exc).__name__})
-                continue
-            lost = [eid for eid in held if eid not in renewed and eid in self._in_flight]
-            if lost:
-                log.warning("intake claims lost to another worker", extra={"entries": len(lost)})
+        held = list(self._in_flight)
+        try:
+            renewed = await self.queue.renew(held, self.consumer)
+        except Exception as exc:  # noqa: BLE001 - Redis away: next beat; the posting lease still guards
+            log.warning("intake claims not renewed", extra={"error": type(exc).__name__})
+            return
+        lost = [eid for eid in held if eid not in renewed and eid in self._in_flight]
+        if lost:
+            log.warning("intake claims lost to another worker", extra={"entries": len(lost)})
 
     async def _release_in_flight(self) -> None:
         if self._in_flight:
