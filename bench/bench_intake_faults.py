@@ -29,8 +29,16 @@ sys.path.insert(0, str(ROOT))
 
 from bot.domain.reminders import load_reminder_rules  # noqa: E402
 from bot.domain.states import FollowUpState  # noqa: E402
-from bot.features.reminders import ReminderScheduler  # noqa: E402
-from tests.followup_support import Ranked, RecordingNotifier, Stores, candidate, cph, job_order  # noqa: E402
+from tests.followup_support import (  # noqa: E402
+    Clock,
+    Ranked,
+    RecordingNotifier,
+    StoreFactory,
+    candidate,
+    cph,
+    job_order,
+    scheduler_on,
+)
 from tests.harness import running_bot, wait_until  # noqa: E402
 from tests.intake_chaos import ChaosResult, chaos_run  # noqa: E402
 from tests.intake_support import candidates  # noqa: E402
@@ -70,16 +78,16 @@ class SlowNotifier(RecordingNotifier):
 async def reminder_run(server: RedisServer, args: argparse.Namespace) -> tuple[int, int, int]:
     """(reminders, sent, sent twice) with two schedulers, a short lease and a slow notifier."""
     start = cph(2026, 12, 29, 9)
-    stores = Stores(server.url, f"bench-{uuid.uuid4().hex[:8]}", lambda: cph(2026, 12, 18, 10))
+    stores = StoreFactory(server.url, f"bench-{uuid.uuid4().hex[:8]}", Clock(cph(2026, 12, 18, 10)))
     store = stores.new()
     jo = "JO-BENCH-REM"
     cids = [f"K-{i}" for i in range(args.reminders // 2)]
-    await store.put_candidates(candidate(c) for c in cids)
-    await store.save_job_order(job_order(jo, deadline=date(2026, 12, 28)))
-    await store.save_shortlist(jo, [Ranked(c, 80.0) for c in cids])
+    await store.pool.put_candidates(candidate(c) for c in cids)
+    await store.job_orders.save_job_order(job_order(jo, deadline=date(2026, 12, 28)))
+    await store.shortlists.save_shortlist(jo, [Ranked(c, 80.0) for c in cids])
     for c in cids:
-        await store.transition(jo, c, FollowUpState.GODKENDT, "leder@kk.dk")
-    total = len(await store.scheduled_reminders())
+        await store.followups.transition(jo, c, FollowUpState.GODKENDT, "leder@kk.dk")
+    total = len(await store.reminders.scheduled_reminders())
     t0 = time.monotonic()
 
     def clock():  # type: ignore[no-untyped-def]
@@ -89,7 +97,7 @@ async def reminder_run(server: RedisServer, args: argparse.Namespace) -> tuple[i
     lease = timedelta(seconds=args.lease)
     notifiers = [SlowNotifier(args.notify) for _ in range(2)]
     schedulers = [
-        ReminderScheduler(stores.new(), n, rules, batch=5, interval_seconds=0.05, clock=clock, lease=lease)
+        scheduler_on(stores.new(), n, rules, batch=5, interval_seconds=0.05, clock=clock, lease=lease)
         for n in notifiers
     ]
     stop = asyncio.Event()
@@ -98,7 +106,9 @@ async def reminder_run(server: RedisServer, args: argparse.Namespace) -> tuple[i
     tasks.append(asyncio.create_task(schedulers[1].run_forever(stop)))
 
     async def settled() -> bool:
-        return not await store.scheduled_reminders() and await store.reminders_in_flight() == 0
+        if await store.reminders.scheduled_reminders():
+            return False
+        return await store.reminders.reminders_in_flight() == 0
 
     await wait_until(settled, timeout=120, interval=0.1)
     stop.set()

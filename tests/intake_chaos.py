@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
-import psutil
+import psutil  # type: ignore[import-untyped]
 
 from bot.demo.loopback import Delivered
 from bot.store.conversations import ConversationStore
@@ -185,7 +185,11 @@ async def chaos_run(
             before = len(_shortlist_cards(bot))
             # the fault lands while the wave is being worked on
             half = before + len(wave) // 2
-            await wait_until(lambda h=half: len(_shortlist_cards(bot)) >= h, timeout=30)
+
+            def half_done(h: int = half) -> bool:
+                return len(_shortlist_cards(bot)) >= h
+
+            await wait_until(half_done, timeout=30)
             if event == "kill":
                 victim = rng.choice([p for p in procs.procs if p.poll() is None])
                 await asyncio.to_thread(procs.kill, victim)  # the loop (and Teams) keeps running

@@ -24,7 +24,7 @@ from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
 from bot.store import keys
-from bot.store.client import Fields, StrRedis, typed
+from bot.store.client import Fields, Script, StrRedis, typed
 
 INTAKE_GROUP = "matchbot-intake"
 # The marker must outlive the job order (retention is 180 days by default) so a late resubmission
@@ -107,7 +107,7 @@ class IntakeQueue:
         self.stream = keys.intake_stream(prefix)
         self.dead = keys.intake_dead_letters(prefix)
         self.attempts = keys.intake_attempts(prefix)
-        self._renew: Any = None
+        self._renew: Script | None = None
 
     async def ensure_group(self) -> None:
         """Create the stream and group if missing (idempotent; also after a Redis without AOF lost them)."""
@@ -189,8 +189,8 @@ class IntakeQueue:
             return set()
         if self._renew is None:
             self._renew = self.redis.register_script(RENEW_LUA)
-        renewed: Any = await self._renew(keys=[self.stream], args=[self.group, consumer, *entry_ids])
-        return {_s(eid) for eid in renewed}
+        renewed = await self._renew(keys=[self.stream], args=[self.group, consumer, *entry_ids])
+        return {str(eid) for eid in renewed}
 
     async def is_posted(self, job_order_id: str, digest: str) -> bool:
         posted = await self.redis.hget(keys.intake_job(self.prefix, job_order_id), "posted_digest")

@@ -48,7 +48,7 @@ async def test_two_workers_and_a_teams_slower_than_the_claim_idle_post_each_card
 
             async def idle_since_renewal() -> bool:  # so the impatient one can take them at once
                 rows = await bot.redis.xpending_range(queue.stream, queue.group, "-", "+", 10)
-                return len(rows) == len(ids) and min(r["time_since_delivered"] for r in rows) >= 200
+                return len(rows) == len(ids) and min(int(r["time_since_delivered"]) for r in rows) >= 200
 
             if second_idle_ms < first_idle_ms:
                 await wait_until(idle_since_renewal)

@@ -13,10 +13,17 @@ import pytest
 from bot.domain.models import FollowUp, Reminder
 from bot.domain.reminders import load_reminder_rules
 from bot.domain.states import FollowUpState
-from bot.features.reminders import ReminderScheduler
 from bot.observability import Metrics
-from bot.store import FollowUpStore
-from tests.followup_support import Ranked, RecordingNotifier, Stores, candidate, cph, job_order
+from bot.store import Stores
+from tests.followup_support import (
+    Ranked,
+    RecordingNotifier,
+    StoreFactory,
+    candidate,
+    cph,
+    job_order,
+    scheduler_on,
+)
 from tests.harness import wait_until
 
 pytest_plugins = ("tests.followup_fixtures",)
@@ -43,27 +50,28 @@ def running_clock(start: datetime) -> Callable[[], datetime]:
     return lambda: start + timedelta(seconds=time.monotonic() - t0)
 
 
-async def _approved(store: FollowUpStore, n: int) -> None:
+async def _approved(store: Stores, n: int) -> None:
     cids = [f"K-{i}" for i in range(n)]
-    await store.put_candidates(candidate(c) for c in cids)
-    await store.save_job_order(job_order(JO, deadline=date(2026, 12, 28)))
-    await store.save_shortlist(JO, [Ranked(c, 80.0) for c in cids])
+    await store.pool.put_candidates(candidate(c) for c in cids)
+    await store.job_orders.save_job_order(job_order(JO, deadline=date(2026, 12, 28)))
+    await store.shortlists.save_shortlist(JO, [Ranked(c, 80.0) for c in cids])
     for c in cids:
-        await store.transition(JO, c, FollowUpState.GODKENDT, "leder@kk.dk")
+        await store.followups.transition(JO, c, FollowUpState.GODKENDT, "leder@kk.dk")
 
 
 async def test_two_schedulers_with_a_slow_notifier_and_a_short_lease_send_each_reminder_once(
-    stores: Stores,
+    stores: StoreFactory,
 ) -> None:
     """The consultant gets each reminder once, even when Teams takes longer than the claim's lease."""
     store = stores.new()
     await _approved(store, 6)  # 12 reminders: no progress + application deadline each
-    assert len(await store.scheduled_reminders()) == 12
+    assert len(await store.reminders.scheduled_reminders()) == 12
     clock = running_clock(cph(2026, 12, 29, 9))
     notifiers = [SlowNotifier(0.3) for _ in range(2)]
     schedulers = [
-        ReminderScheduler(stores.new(), n, RULES, batch=3, interval_seconds=0.02, clock=clock,
-                          lease=timedelta(seconds=0.1))
+        scheduler_on(
+            stores.new(), n, RULES, batch=3, interval_seconds=0.02, clock=clock, lease=timedelta(seconds=0.1)
+        )
         for n in notifiers
     ]
     stop = asyncio.Event()
@@ -73,8 +81,10 @@ async def test_two_schedulers_with_a_slow_notifier_and_a_short_lease_send_each_r
         await wait_until(lambda: len(notifiers[0].sent) >= 1, timeout=10)
         tasks.append(asyncio.create_task(schedulers[1].run_forever(stop)))
         async def settled() -> bool:
-            return sum(len(n.sent) for n in notifiers) >= 12 and not await store.scheduled_reminders() \
-                and await store.reminders_in_flight() == 0
+            if sum(len(n.sent) for n in notifiers) < 12 or await store.reminders.scheduled_reminders():
+                return False
+            return await store.reminders.reminders_in_flight() == 0
+
         await wait_until(settled, timeout=20)
     finally:
         stop.set()
@@ -85,7 +95,7 @@ async def test_two_schedulers_with_a_slow_notifier_and_a_short_lease_send_each_r
 
 
 async def test_a_lost_claim_is_reported_and_no_reminder_reaches_the_consultant_twice(
-    stores: Stores, caplog: pytest.LogCaptureFixture
+    stores: StoreFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A scheduler that stalls past its lease (Redis paused, a long GC) while sending: another
     scheduler's round finds the lease expired and takes the reminders back. The stalled one's
@@ -101,19 +111,20 @@ async def test_a_lost_claim_is_reported_and_no_reminder_reaches_the_consultant_t
         async def notify(self, reminder: Reminder, followup: FollowUp) -> None:
             if not stalled.is_set():  # the first send stalls past the lease; meanwhile another
                 stalled.set()  # scheduler's round takes one back in flight, the other back to the schedule
-                await other_store.claim_due_reminders(now + timedelta(hours=1), limit=1)
+                await other_store.reminders.claim_due_reminders(now + timedelta(hours=1), limit=1)
             await super().notify(reminder, followup)
 
     metrics = Metrics()
     first = Stalls()
-    await ReminderScheduler(store, first, RULES, batch=2, metrics=metrics).run_once(now)
+    await scheduler_on(store, first, RULES, batch=2, metrics=metrics).run_once(now)
     assert any(r.getMessage() == "reminder acknowledged after its lease was lost" for r in caplog.records)
     assert (metrics.registry.get_sample_value("matchbot_reminder_acks_lost_total") or 0) >= 1
 
     second = RecordingNotifier()
-    later = ReminderScheduler(other_store, second, RULES)
+    later = scheduler_on(other_store, second, RULES)
     for days in (1, 2, 3):  # every later round, after every lease has run out
         await later.run_once(now + timedelta(days=days))
     sent = [r.reminder_id for n in (first, second) for r, _ in n.sent]
     assert sorted(sent) == sorted(set(sent)) and len(sent) == 2  # each once, none lost
-    assert await store.scheduled_reminders() == [] and await store.reminders_in_flight() == 0
+    assert await store.reminders.scheduled_reminders() == []
+    assert await store.reminders.reminders_in_flight() == 0
