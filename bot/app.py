@@ -102,6 +102,7 @@ def create_app(
         rules,
         interval_seconds=reminder_interval,
         clock=core.clock,
+        metrics=core.metrics,
     )
     api = IntakeApi(
         job_orders=stores.job_orders,

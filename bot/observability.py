@@ -225,6 +225,11 @@ class Metrics:
         self.shortlists_posted = Counter(
             "matchbot_shortlists_posted_total", "Shortlist cards posted to the match channel", registry=r
         )
+        self.shortlists_doubled = Counter(
+            "matchbot_shortlists_doubled_total",
+            "Shortlist cards Teams accepted after another card for the same content was recorded",
+            registry=r,
+        )
         self.handovers = Counter(
             "matchbot_handovers_total",
             "Approved candidates handed over to their consultant",
@@ -234,6 +239,21 @@ class Metrics:
         self.reminders_sent = Counter("matchbot_reminders_sent_total", "Reminders delivered", registry=r)
         self.reminders_failed = Counter(
             "matchbot_reminders_failed_total", "Reminders that could not be delivered", registry=r
+        )
+        self.reminder_acks_lost = Counter(
+            "matchbot_reminder_acks_lost_total",
+            "Reminders delivered after their claim's lease had been lost (removed from the new holder)",
+            registry=r,
+        )
+        self.reminder_claims_lost = Counter(
+            "matchbot_reminder_claims_lost_total",
+            "Reminders not sent because their claim's lease was lost before sending (the new holder sends)",
+            registry=r,
+        )
+        self.reminder_ack_failures = Counter(
+            "matchbot_reminder_ack_failures_total",
+            "Reminder acknowledgements Redis refused after every retry (may be sent again after the lease)",
+            registry=r,
         )
         self.match_latency = Histogram(
             "matchbot_match_seconds",

@@ -126,6 +126,7 @@ def create_worker(
         metrics=metrics,
         clock=now,
         leads=leads,
+        posting_lease_ms=settings.intake_claim_idle_ms,
     )
     intake = IntakeWorker(
         queue=IntakeQueue(redis, prefix, claim_idle_ms=settings.intake_claim_idle_ms),

@@ -7,6 +7,7 @@ is one idea of what Teams sends and answers. Nothing here is used by the running
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import time
@@ -37,6 +38,7 @@ class Delivered:
     activity_id: str
     activity: dict[str, Any]
     at: float = 0.0  # time.time() on arrival (the benchmarks measure latency against it)
+    peer_port: int = 0  # the caller's TCP port: which process posted it (fault tests)
 
     @property
     def card(self) -> dict[str, Any] | None:
@@ -66,6 +68,12 @@ class DemoConnector:
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(5000))
     _runner: web.AppRunner | None = None
     url: str = ""
+    # A slow Teams: every ``slow_every``-th new post is accepted (recorded) at once but answered only
+    # after ``create_delay`` seconds, as when the Bot Connector is overloaded (tests and benchmarks).
+    create_delay: float = 0.0
+    slow_every: int = 1
+    _creates: int = 0
+    answering: int = 0  # create calls received and not yet answered
 
     def build_app(self) -> web.Application:
         app = web.Application()
@@ -116,13 +124,25 @@ class DemoConnector:
             self.show(item)
 
     async def _create(self, request: web.Request) -> web.Response:
+        self.answering += 1
+        try:
+            return await self._create_conversation(request)
+        finally:
+            self.answering -= 1
+
+    async def _create_conversation(self, request: web.Request) -> web.Response:
         body = await request.json()
         activity_id = self._next_id()
         channel = ((body.get("channelData") or {}).get("channel") or {}).get("id")
         if channel:  # a new post (thread) in a team channel
             cid = f"{channel};messageid={activity_id}"
             if body.get("activity"):
-                await self._record(Delivered("create", cid, activity_id, body["activity"]))
+                peer = request.transport.get_extra_info("peername") if request.transport else None
+                port = int(peer[1]) if peer else 0
+                await self._record(Delivered("create", cid, activity_id, body["activity"], peer_port=port))
+                self._creates += 1
+                if self.create_delay > 0 and self._creates % max(self.slow_every, 1) == 0:
+                    await asyncio.sleep(self.create_delay)  # accepted; the answer is slow to come
         else:
             cid = PERSONAL_PREFIX + "-".join(str(m.get("id")) for m in body.get("members") or [])
         return web.json_response({"id": cid, "activityId": activity_id, "serviceUrl": self.url})

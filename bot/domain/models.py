@@ -175,6 +175,7 @@ class Reminder:
     due_at: datetime
     attempt: int = 0
     claimed_at: datetime | None = None  # set by the scheduler: the text is written for this moment
+    lease: str = ""  # the claim's fencing token (its lease expiry as claimed); "" = not claimed
 
 
 @dataclass(frozen=True, slots=True)

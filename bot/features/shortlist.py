@@ -9,7 +9,9 @@ state. Teams is reached only through the ``Messenger`` protocol (``bot.turn``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import uuid
 from typing import Any, TypeVar
 
 from bot.commands import CardAction, action, command
@@ -20,8 +22,9 @@ from bot.domain.models import ShortlistCounts, ShortlistEntry
 from bot.domain.states import FollowUpState
 from bot.features.intake.worker import ChannelNotInstalled, PostingInProgress
 from bot.features.pool import PoolIndex
+from bot.heartbeat import every
 from bot.observability import Metrics
-from bot.store import FollowUpRecords, JobOrderStore, ShortlistStore
+from bot.store import FollowUpRecords, JobOrderStore, ShortlistStore, keys
 from bot.store.conversations import (
     HANDOVER_PENDING,
     HANDOVER_SENT,
@@ -62,6 +65,7 @@ class ShortlistService:
         metrics: Metrics,
         clock: Clock = utc_now,
         leads: Leads | None = None,
+        posting_lease_ms: int = keys.POSTING_LEASE_MS,
     ) -> None:
         self.store = shortlists
         self.job_orders = job_orders
@@ -74,6 +78,7 @@ class ShortlistService:
         self.top = top
         self.metrics = metrics
         self.clock = clock
+        self.posting_lease_ms = posting_lease_ms
 
     # --- commands and card actions ----------------------------------------------------------------
 
@@ -159,7 +164,8 @@ class ShortlistService:
         return Reply()
 
     async def publish_shortlist(self, job: JobOrder, *, revised: bool) -> None:
-        """Match and post for the intake worker; raises when nothing could be posted so it retries."""
+        """Match and post for the intake worker; raises when nothing could be posted so it retries,
+        and PostingInProgress while someone else is posting this job order's card (it then waits)."""
         if not self.channel_id:  # a setting, not a wait: fail (dead letter) rather than wait for ever
             raise RuntimeError("MATCH_CHANNEL_ID is not set")
         target = await self._target(None)
@@ -173,8 +179,7 @@ class ShortlistService:
             )
             return
         card = await self.render(job.id, job=job, counts=_counts(shortlist))
-        # The stream gives the intake its own exactly-once; no claim (a killed worker would hold it).
-        await self._post_or_refresh(job, target, card, claim=False)
+        await self._post_or_refresh(job, target, card)
 
     async def _post_or_refresh(
         self,
@@ -182,42 +187,63 @@ class ShortlistService:
         target: tuple[dict[str, Any], bool],
         card: cards.Card | None = None,
         *,
-        claim: bool = True,
         counts: ShortlistCounts | None = None,
     ) -> Posted | None:
         """Post the job order's card, or re-rank the card already posted for the same content (None).
 
         One job order, one card, whichever path asks (a typed 'match', 'Match nu', the intake worker):
-        a card for the same content is refreshed, not posted again. With ``claim`` the first post
-        happens under a claim and the card location is read again once it is won, so a post that
-        finished meanwhile is refreshed rather than duplicated; PostingInProgress while another runs.
-        Revised content gets a card of its own, marked revised.
+        a card for the same content is refreshed, not posted again. The first post happens under a
+        posting lease, renewed while Teams takes its time, and the card location is read again once
+        the lease is won, so a post that finished meanwhile is refreshed rather than duplicated;
+        PostingInProgress while another holds the lease. The location is written right after Teams
+        answers, checked against the lease (fencing). Revised content gets a card of its own.
         """
         digest = job_digest(job)
         if await self._refreshed(job, digest, card, counts):
             return None
-        if claim and not await self.conversations.claim_posting(job.id):
+        token = uuid.uuid4().hex
+        if not await self.conversations.claim_posting(job.id, token, self.posting_lease_ms):
             raise PostingInProgress(job.id)
         try:
-            if claim and await self._refreshed(job, digest, card, counts):  # posted while we waited
-                return None
-            reference, new_thread = target
-            posted = await self.messenger.post(
-                reference, card or await self.render(job.id, job=job, counts=counts), new_thread=new_thread
-            )
-            await self.conversations.save_card(
-                job.id,
-                posted.reference,
-                posted.activity_id,
-                cards.SHOW_FIRST,
-                digest,
-                patience=POSTED_CARD_PATIENCE_SECONDS,
-            )
+            async with every(self.posting_lease_ms / 3000, lambda: self._keep_lease(job.id, token)):
+                if await self._refreshed(job, digest, card, counts):  # posted while we waited
+                    return None
+                reference, new_thread = target
+                card = card or await self.render(job.id, job=job, counts=counts)
+                posted = await self.messenger.post(reference, card, new_thread=new_thread)
+                # From Teams' answer to this write is the one window left (README, Scaling out).
+                await self._record_card(job.id, posted, digest, token)
         finally:
-            if claim:
-                await self.conversations.release_posting(job.id)
+            with contextlib.suppress(Exception):  # Redis away: the lease runs out by itself
+                await self.conversations.release_posting(job.id, token)
         self.metrics.shortlists_posted.inc()
         return posted
+
+    async def _keep_lease(self, job_order_id: str, token: str) -> None:
+        """One beat of the posting lease (every third of it while the post is under way)."""
+        try:
+            if not await self.conversations.renew_posting(job_order_id, token, self.posting_lease_ms):
+                log.warning("posting lease lost while posting", extra={"job_order_id": job_order_id})
+        except Exception as exc:  # noqa: BLE001 - Redis away: try again next beat; the record write decides
+            error = type(exc).__name__
+            log.warning("posting lease not renewed", extra={"job_order_id": job_order_id, "error": error})
+
+    async def _record_card(self, job_order_id: str, posted: Posted, digest: str, token: str) -> None:
+        """Write the card location, retrying while Redis is away (the card is out: a retry of the whole
+        post would be a second card). A write the lease refuses means a second card is out: logged
+        and counted, never raised (a retry would post a third)."""
+        written = await self.conversations.save_card(
+            job_order_id,
+            posted.reference,
+            posted.activity_id,
+            cards.SHOW_FIRST,
+            digest,
+            lease=token,
+            patience=POSTED_CARD_PATIENCE_SECONDS,
+        )
+        if not written:
+            log.error("shortlist card posted twice", extra={"job_order_id": job_order_id})
+            self.metrics.shortlists_doubled.inc()
 
     async def _refreshed(
         self, job: JobOrder, digest: str, card: cards.Card | None, counts: ShortlistCounts | None

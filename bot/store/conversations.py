@@ -34,6 +34,30 @@ HANDOVER_SENDING = "sending:"  # + epoch seconds when the claim was taken
 POSTED_CARD_PATIENCE_SECONDS = 60.0
 
 
+# KEYS[1] card hash, KEYS[2] posting lease; ARGV[1] our lease token ('' = no lease), then reference,
+# activity id, shown, digest, TTL. The fencing check and the write in one step.
+SAVE_CARD_LUA = """
+local lease = redis.call('GET', KEYS[2])
+if ARGV[1] ~= '' and lease ~= ARGV[1] then
+  if lease then return 0 end
+  if redis.call('HGET', KEYS[1], 'digest') == ARGV[5] then return 0 end
+end
+redis.call('HSET', KEYS[1], 'reference', ARGV[2], 'activity_id', ARGV[3], 'shown', ARGV[4], 'digest', ARGV[5])
+redis.call('EXPIRE', KEYS[1], ARGV[6])
+return 1
+"""
+
+RENEW_POSTING_LUA = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
+
+RELEASE_POSTING_LUA = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
 def _claimable(state: str, now: float) -> bool:
     if state == HANDOVER_PENDING:
         return True
@@ -73,6 +97,7 @@ class ConversationStore:
     def __init__(self, redis: Redis, prefix: str) -> None:
         self._r: StrRedis = typed(redis)
         self._p = prefix
+        self._scripts: dict[str, Any] = {}
 
     # --- references ---------------------------------------------------------------------------
 
@@ -153,12 +178,20 @@ class ConversationStore:
         shown: int,
         digest: str = "",
         *,
+        lease: str = "",
         patience: float = 0.0,
-    ) -> None:
-        """Record where the card is. ``patience``: seconds to keep retrying while Redis is unreachable
-        (the card is already in Teams: a lost record means a second card on retry). Idempotent."""
-        key = keys.shortlist_card(self._p, job_order_id)
-        fields = {"reference": json.dumps(reference), "activity_id": activity_id, "shown": str(shown)}
+    ) -> bool:
+        """Record where the card is. With ``lease`` (the posting lease's token) only while that lease
+        is still ours, or, when it ran out, nobody else's and no card for this content was recorded
+        meanwhile: False then (this card is a second one; the first stays the job order's card).
+        ``patience``: seconds to keep retrying while Redis is unreachable (the card is already in
+        Teams: a lost record means a second card on retry). Idempotent."""
+        fields = [json.dumps(reference), activity_id, str(shown), digest, str(keys.CARD_TTL_SECONDS)]
+        script_keys = [
+            keys.shortlist_card(self._p, job_order_id),
+            keys.shortlist_posting(self._p, job_order_id),
+        ]
+        written = 0
         async for attempt in AsyncRetrying(
             retry=retry_if_exception_type((RedisConnectionError, RedisTimeoutError)),
             stop=stop_after_delay(patience),
@@ -166,18 +199,33 @@ class ConversationStore:
             reraise=True,
         ):
             with attempt:
-                async with self._r.pipeline(transaction=True) as pipe:
-                    pipe.hset(key, mapping={**fields, "digest": digest})
-                    pipe.expire(key, keys.CARD_TTL_SECONDS)
-                    await pipe.execute()
+                written = await self._script(SAVE_CARD_LUA)(keys=script_keys, args=[lease, *fields])
+        return bool(written)
 
-    async def claim_posting(self, job_order_id: str) -> bool:
-        """True for exactly one caller until :meth:`release_posting` (or the claim's TTL)."""
+    async def claim_posting(
+        self, job_order_id: str, token: str, lease_ms: int = keys.POSTING_LEASE_MS
+    ) -> bool:
+        """True for exactly one caller until :meth:`release_posting` or the lease runs out."""
         key = keys.shortlist_posting(self._p, job_order_id)
-        return bool(await self._r.set(key, "1", nx=True, ex=keys.POSTING_CLAIM_SECONDS))
+        return bool(await self._r.set(key, token, nx=True, px=lease_ms))
 
-    async def release_posting(self, job_order_id: str) -> None:
-        await self._r.delete(keys.shortlist_posting(self._p, job_order_id))
+    async def renew_posting(
+        self, job_order_id: str, token: str, lease_ms: int = keys.POSTING_LEASE_MS
+    ) -> bool:
+        """Extend the posting lease while still ours (a slow Teams call); False when it was lost."""
+        key = keys.shortlist_posting(self._p, job_order_id)
+        return bool(await self._script(RENEW_POSTING_LUA)(keys=[key], args=[token, lease_ms]))
+
+    async def release_posting(self, job_order_id: str, token: str) -> None:
+        """Give the lease up, only if it is still ours (never someone else's after ours ran out)."""
+        key = keys.shortlist_posting(self._p, job_order_id)
+        await self._script(RELEASE_POSTING_LUA)(keys=[key], args=[token])
+
+    def _script(self, source: str) -> Any:
+        script = self._scripts.get(source)
+        if script is None:
+            script = self._scripts[source] = self._r.register_script(source)
+        return script
 
     async def set_card_shown(self, job_order_id: str, shown: int) -> None:
         key = keys.shortlist_card(self._p, job_order_id)

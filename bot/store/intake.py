@@ -7,6 +7,9 @@ instead of being lost, and an entry leaves the stream only when a worker has fin
 
 Exactly one card per job order: a per-job-order marker hash records which content digest has been
 posted; a worker that gets an entry whose digest is already posted acknowledges it without posting.
+A worker still working on an entry keeps it: it renews its claim (:meth:`IntakeQueue.renew`,
+``XCLAIM … JUSTID`` while the entry is still its own) well within the claim idle time, so a slow
+Teams call is never mistaken for a dead worker.
 
 All intake keys share the hash tag ``{intake}`` so the transactions here (stream + marker +
 attempts) stay on one Redis Cluster slot.
@@ -21,7 +24,7 @@ from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
 from bot.store import keys
-from bot.store.client import Fields, StrRedis, typed
+from bot.store.client import Fields, Script, StrRedis, typed
 
 INTAKE_GROUP = "matchbot-intake"
 # The marker must outlive the job order (retention is 180 days by default) so a late resubmission
@@ -31,6 +34,19 @@ JOB_MARKER_TTL_SECONDS = 400 * 24 * 3600
 DEFAULT_CLAIM_IDLE_MS = 30_000
 # A released entry looks this idle, so any worker (whatever its claim timeout) takes it at once.
 RELEASED_IDLE_MS = 24 * 3600 * 1000
+# KEYS[1] stream; ARGV[1] group, ARGV[2] consumer, then entry ids. Resets the idle time of those
+# entries still pending for this consumer (JUSTID: the delivery count stays); answers the ids renewed.
+RENEW_LUA = """
+local out = {}
+for i = 3, #ARGV do
+  local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
+  if #p > 0 and p[1][2] == ARGV[2] then
+    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+    out[#out + 1] = p[1][1]
+  end
+end
+return out
+"""
 # Dead-letter stream keeps at most this many entries (approximate trim; they are also reported).
 DEAD_LETTER_MAXLEN = 10_000
 
@@ -91,6 +107,7 @@ class IntakeQueue:
         self.stream = keys.intake_stream(prefix)
         self.dead = keys.intake_dead_letters(prefix)
         self.attempts = keys.intake_attempts(prefix)
+        self._renew: Script | None = None
 
     async def ensure_group(self) -> None:
         """Create the stream and group if missing (idempotent; also after a Redis without AOF lost them)."""
@@ -164,6 +181,16 @@ class IntakeQueue:
             if rows:
                 out[eid] = int(rows[0]["times_delivered"])
         return out
+
+    async def renew(self, entry_ids: list[str], consumer: str) -> set[str]:
+        """Keep entries ``consumer`` is still working on (their idle time starts again); answers the
+        ids renewed. An id missing from the answer was taken over (or finished) meanwhile."""
+        if not entry_ids:
+            return set()
+        if self._renew is None:
+            self._renew = self.redis.register_script(RENEW_LUA)
+        renewed = await self._renew(keys=[self.stream], args=[self.group, consumer, *entry_ids])
+        return {str(eid) for eid in renewed}
 
     async def is_posted(self, job_order_id: str, digest: str) -> bool:
         posted = await self.redis.hget(keys.intake_job(self.prefix, job_order_id), "posted_digest")

@@ -213,13 +213,14 @@ def shortlist_card(prefix: str, job_order_id: str) -> str:
     return f"{prefix}:{CONV_TAG}:card:{job_order_id}"
 
 
-# A manual "match" holds this claim while it posts the job order's first card (a double click on
-# "Match nu" must not post two); released at once, the TTL only covers a process that died holding it.
-POSTING_CLAIM_SECONDS = 60
+# Whoever posts a job order's first card (a typed "match", "Match nu", an intake worker) holds this
+# lease while it posts, renewing it every third of the lease; released at once. The TTL only covers
+# a process that died holding it. The services use the intake claim idle time (INTAKE_CLAIM_IDLE_MS).
+POSTING_LEASE_MS = 30_000
 
 
 def shortlist_posting(prefix: str, job_order_id: str) -> str:
-    """String (NX, TTL ``POSTING_CLAIM_SECONDS``): someone is posting the job order's first card."""
+    """String (NX, PX lease): the token of whoever is posting the job order's first card now."""
     return f"{prefix}:{CONV_TAG}:posting:{job_order_id}"
 
 

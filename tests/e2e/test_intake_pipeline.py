@@ -45,6 +45,8 @@ async def test_worker_killed_between_claim_and_post_still_gives_exactly_one_shor
             "REDIS_URL": redis_url,
             "REDIS_KEY_PREFIX": key_prefix,
             "MATCH_CHANNEL_ID": bot.services.settings.match_channel_id,
+            # one deployment, one setting: the killed worker's posting lease lasts its claim idle time
+            "INTAKE_CLAIM_IDLE_MS": str(bot.services.settings.intake_claim_idle_ms),
             "LOG_LEVEL": "WARNING",
         }
         proc = subprocess.Popen(

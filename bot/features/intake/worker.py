@@ -3,7 +3,10 @@
 Why a consumer group: a job order accepted by the API (202) must become exactly one shortlist card
 even if the bot restarts. The worker runs inside ``matchbot serve`` and/or alone (``matchbot
 worker``, ``bot.worker``), acknowledges an entry only after the card is out, and the posting is
-keyed by job order + content digest, so a retry never posts twice.
+keyed by job order + content digest, so a retry never posts twice. A worker keeps what it works on:
+a heartbeat renews its claims every third of the claim idle time, so a slow post is not taken over;
+and the post itself runs under a posting lease, so a second worker that gets the entry anyway
+(the first stalled) finds the post in progress and waits instead of posting.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Protocol
 
 from aiohttp import web
 
+from bot.heartbeat import every
 from bot.observability import Metrics, bind_request_id
 from bot.store.connection import is_unavailable
 from bot.store.intake import IntakeEntry, IntakeQueue
@@ -91,7 +95,8 @@ class IntakeWorker:
                     continue
                 for entry in entries:
                     self._in_flight[entry.entry_id] = entry
-                await self._process_all(entries, stop)
+                async with every(self.queue.claim_idle_ms / 3000, self._keep_claims):
+                    await self._process_all(entries, stop)
                 await self._release_in_flight()
         finally:
             with contextlib.suppress(Exception):  # best effort: unreleased entries are re-claimed when idle
@@ -110,6 +115,20 @@ class IntakeWorker:
                     await self.process(entry)
 
         await asyncio.gather(*(one(e) for e in entries))
+
+    async def _keep_claims(self) -> None:
+        """Every third of the claim idle time, renew the claim on every entry still in hand, so an
+        entry whose card is slow to post (Teams slow, Redis briefly away) is not taken over by
+        another worker while this one still works on it."""
+        held = list(self._in_flight)
+        try:
+            renewed = await self.queue.renew(held, self.consumer)
+        except Exception as exc:  # noqa: BLE001 - Redis away: next beat; the posting lease still guards
+            log.warning("intake claims not renewed", extra={"error": type(exc).__name__})
+            return
+        lost = [eid for eid in held if eid not in renewed and eid in self._in_flight]
+        if lost:
+            log.warning("intake claims lost to another worker", extra={"entries": len(lost)})
 
     async def _release_in_flight(self) -> None:
         if self._in_flight:
@@ -160,6 +179,7 @@ class IntakeWorker:
         return "posted"
 
     async def _failed(self, entry: IntakeEntry, exc: Exception) -> str:
+        self._in_flight.pop(entry.entry_id, None)  # released below: the heartbeat must not renew it
         if isinstance(exc, NotYet):  # waiting (for the install, for another post), not failing
             log.info(
                 "intake entry waits", extra={"job_order_id": entry.job_order_id, "reason": type(exc).__name__}
