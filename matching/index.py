@@ -61,6 +61,7 @@ class _JobContext:
     wanted_certs: int
     distances: FloatArray  # per postcode index
     weight_total: float
+    groups: tuple[int, ...] = ()  # occupation groups scored (candidate generation); () = every title
 
 
 @dataclass(slots=True)
@@ -322,6 +323,7 @@ class MatchIndex:
             wanted_certs=wanted,
             distances=self.postcodes.distances_from_index(self.postcodes.index_of(job.postcode)),
             weight_total=total if total > 0 else 1.0,
+            groups=tuple(groups or ()),
         )
 
     def _relevance(self, ctx: _JobContext, rows: IntArray | None = None) -> tuple[FloatArray, FloatArray]:
@@ -390,7 +392,7 @@ class MatchIndex:
     def _evaluate(self, job: JobOrder) -> _Evaluation:
         """Relevance by title, then the hard filters, then the score of everyone who is left."""
         ctx = self._context(job)
-        rows = self._cols.candidate_rows(np.flatnonzero(ctx.title_val > 0).astype(np.int32))
+        rows = self._cols.candidate_rows(np.flatnonzero(ctx.title_val > 0).astype(np.int32), ctx.groups)
         title, experience = self._relevance(ctx, rows)
         relevant = (title > 0) | (experience > 0)  # drops stale postings
         rows, title, experience = rows[relevant], title[relevant], experience[relevant]

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from matching.models import Benefit, CandidateProfile
 
@@ -62,11 +63,11 @@ class ProfileStore:
         self._tuples = _Interner()
         self._cap = 0
         self._refs = np.zeros((0, len(_REFS)), dtype=np.int32)
-        self._commute = np.zeros(0, dtype=np.float64)
-        self._hours = np.zeros(0, dtype=np.int16)
-        self._avail = np.zeros(0, dtype=np.int32)
-        self._benefit = np.zeros(0, dtype=np.int8)
-        self._active = np.zeros(0, dtype=bool)
+        self.commute = np.zeros(0, dtype=np.float64)
+        self.hours = np.zeros(0, dtype=np.int16)
+        self.avail = np.zeros(0, dtype=np.int32)
+        self.benefit = np.zeros(0, dtype=np.int8)
+        self.active = np.zeros(0, dtype=bool)
         self._grow(capacity)
 
     def _grow(self, capacity: int) -> None:
@@ -75,11 +76,11 @@ class ProfileStore:
         refs[:old] = self._refs[:old]
         self._refs = refs
         for name, dtype in (
-            ("_commute", np.float64),
-            ("_hours", np.int16),
-            ("_avail", np.int32),
-            ("_benefit", np.int8),
-            ("_active", bool),
+            ("commute", np.float64),
+            ("hours", np.int16),
+            ("avail", np.int32),
+            ("benefit", np.int8),
+            ("active", bool),
         ):
             new = np.zeros(capacity, dtype=dtype)
             new[:old] = getattr(self, name)[:old]
@@ -105,11 +106,61 @@ class ProfileStore:
             t(tuple(p.certificates)),
             t(tuple(p.languages)),
         )
-        self._commute[row] = p.max_commute_km
-        self._hours[row] = p.hours_per_week
-        self._avail[row] = p.available_from.toordinal() if p.available_from else 0
-        self._benefit[row] = _BENEFIT_CODE[p.benefit]
-        self._active[row] = p.active
+        self.commute[row] = p.max_commute_km
+        self.hours[row] = p.hours_per_week
+        self.avail[row] = p.available_from.toordinal() if p.available_from else 0
+        self.benefit[row] = _BENEFIT_CODE[p.benefit]
+        self.active[row] = p.active
+
+    def put_many(self, rows: list[int], profiles: list[CandidateProfile]) -> npt.NDArray[np.int32]:
+        """Store a chunk (rows as ``put`` takes them, no row twice); the interned references per row.
+
+        The references are returned so the caller can memoise encodings per interned value (an id
+        is cheaper to hash than a tuple of strings); numeric fields are written one column at a time.
+        """
+        if rows and max(rows) >= self._cap:
+            self._grow(max(1024, self._cap * 2, max(rows) + 1))
+        ids = self.ids
+        for row, p in zip(rows, profiles, strict=True):
+            if row == len(ids):
+                ids.append(p.id)
+            else:
+                ids[row] = p.id
+        sg, sa, tg, ta = self._strings.index.get, self._strings.add, self._tuples.index.get, self._tuples.add
+        refs = np.asarray(
+            [
+                (
+                    sg(p.jobcenter) or sa(p.jobcenter),
+                    sg(p.consultant) or sa(p.consultant),
+                    sg(p.postcode) or sa(p.postcode),
+                    tg(d := tuple(p.desired_titles)) or ta(d),
+                    tg(e := tuple(p.experience_titles)) or ta(e),
+                    tg(k := tuple(p.skills)) or ta(k),
+                    tg(c := tuple(p.certificates)) or ta(c),
+                    tg(lg := tuple(p.languages)) or ta(lg),
+                )
+                for p in profiles
+            ],
+            dtype=np.int32,
+        ).reshape(len(profiles), len(_REFS))
+        r = np.asarray(rows, dtype=np.int64)
+        self._refs[r] = refs
+        self.commute[r] = [p.max_commute_km for p in profiles]
+        self.hours[r] = [p.hours_per_week for p in profiles]
+        self.avail[r] = [p.available_from.toordinal() if p.available_from else 0 for p in profiles]
+        self.benefit[r] = [_BENEFIT_CODE[p.benefit] for p in profiles]
+        self.active[r] = [p.active for p in profiles]
+        return refs
+
+    def string(self, i: int) -> str:
+        """The interned string with id ``i`` (a reference returned by ``put_many``)."""
+        value: str = self._strings.values[i]
+        return value
+
+    def items(self, i: int) -> tuple[str, ...]:
+        """The interned tuple with id ``i`` (a reference returned by ``put_many``)."""
+        value: tuple[str, ...] = self._tuples.values[i]
+        return value
 
     def get(self, row: int) -> CandidateProfile:
         """The profile stored at ``row``, equal to the one put there."""
@@ -120,11 +171,11 @@ class ProfileStore:
             "jobcenter": strings[refs[0]],
             "consultant": strings[refs[1]],
             "postcode": strings[refs[2]],
-            "max_commute_km": float(self._commute[row]),
-            "hours_per_week": int(self._hours[row]),
-            "available_from": date.fromordinal(int(self._avail[row])) if self._avail[row] else None,
-            "benefit": _BENEFITS[int(self._benefit[row])],
-            "active": bool(self._active[row]),
+            "max_commute_km": float(self.commute[row]),
+            "hours_per_week": int(self.hours[row]),
+            "available_from": date.fromordinal(int(self.avail[row])) if self.avail[row] else None,
+            "benefit": _BENEFITS[int(self.benefit[row])],
+            "active": bool(self.active[row]),
         }
         for k, name in enumerate(_REFS[3:], start=3):
             fields[_LISTS[name]] = list(tuples[refs[k]])
