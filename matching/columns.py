@@ -34,7 +34,7 @@ NO_DATE = 0
 SLOT_KINDS = ("desired", "experience", "skills", "languages")
 _CHUNK = 16_384  # profiles encoded before a vectorised write
 _Memo = dict[int, dict[int, Any]]  # reference column -> interned id -> encoding (load's chunks)
-_SCALARS = ("present", "active", "hours", "pc", "commute", "benefit", "certs", "avail")
+_SCALARS = ("present", "active", "hours", "pc", "commute", "benefit", "certs", "avail", "changed")
 
 
 class Vocabulary:
@@ -167,6 +167,7 @@ class CandidateColumns:
         self.benefit = np.zeros(capacity, dtype=np.int8)
         self.certs = np.zeros(capacity, dtype=np.int64)
         self.avail = np.zeros(capacity, dtype=np.int32)
+        self.changed = np.zeros(capacity, dtype=bool)  # upserted since the last compaction
         self.slots: dict[str, IntArray] = {
             k: np.zeros((capacity, w), dtype=np.int32, order="F") for k, w in widths.items()
         }
@@ -414,6 +415,7 @@ class CandidateColumns:
         self._occ_rows = (pairs % max(n, 1)).astype(np.int32)
         per_group = np.bincount(pairs // max(n, 1), minlength=len(self.taxonomy) + 1)
         self._occ_ptr = np.concatenate([[0], np.cumsum(per_group)]).astype(np.int32)
+        self.changed[:] = False
 
     def upsert(self, profile: CandidateProfile) -> None:
         """Add or replace one profile in place."""
@@ -430,6 +432,7 @@ class CandidateColumns:
             self.row_of[profile.id] = row
         self.store.put(row, profile)
         self._write(row, encoded)
+        self.changed[row] = True
         for t in (*encoded.desired, *encoded.experience):
             self._post_extra.setdefault(t, []).append(row)
         self._post_extra_count += len(encoded.desired) + len(encoded.experience)
@@ -459,14 +462,20 @@ class CandidateColumns:
     def __len__(self) -> int:
         return len(self.row_of)
 
-    def candidate_rows(self, title_ids: IntArray, groups: Iterable[int] = ()) -> IntArray:
+    def candidate_rows(
+        self, title_ids: IntArray, groups: Iterable[int] = (), sure: Iterable[int] = ()
+    ) -> tuple[IntArray, BoolArray]:
         """Rows that have (or had) one of ``title_ids``; deduplicated, present rows only.
 
         ``groups`` (occupation index + 1, never 0) are taken whole from the occupation row blocks;
-        ``title_ids`` of those occupations need no posting lookup of their own.
+        ``title_ids`` of those occupations need no posting lookup of their own. The second array
+        marks the rows known to still have a title of a ``sure`` group (one whose every title earns
+        credit): taken from its block and not upserted since, so their relevance needs no check.
         """
         blocks = sorted({g for g in groups if 0 < g < len(self._occ_ptr) - 1})
-        parts: list[IntArray] = [self._occ_rows[self._occ_ptr[g] : self._occ_ptr[g + 1]] for g in blocks]
+        certain = sorted(set(sure) & set(blocks))
+        ptr, occ_rows = self._occ_ptr, self._occ_rows
+        parts: list[IntArray] = [occ_rows[ptr[g] : ptr[g + 1]] for g in blocks if g not in certain]
         if blocks:
             in_block = np.zeros(len(self.taxonomy) + 2, dtype=bool)
             in_block[blocks] = True
@@ -477,9 +486,12 @@ class CandidateColumns:
         if self._post_extra:
             extra = [r for t in title_ids.tolist() for r in self._post_extra.get(t, ())]
             parts.append(np.asarray(extra, dtype=np.int32))
-        mark = np.zeros(self.n, dtype=bool)  # a mask dedups faster than np.unique at this size
+        mark = np.zeros(self.n, dtype=np.int8)  # a mask dedups faster than np.unique at this size
         for part in parts:
-            mark[part] = True
-        mark &= self.present[: self.n]
-        result: IntArray = np.flatnonzero(mark).astype(np.int32)
-        return result
+            mark[part] = 1
+        for g in certain:
+            mark[occ_rows[ptr[g] : ptr[g + 1]]] = 2
+        mark[~self.present[: self.n]] = 0
+        rows: IntArray = np.flatnonzero(mark).astype(np.int32)
+        known: BoolArray = (mark.take(rows) == 2) & ~self.changed.take(rows)
+        return rows, known

@@ -390,12 +390,21 @@ class MatchIndex:
         return result
 
     def _evaluate(self, job: JobOrder) -> _Evaluation:
-        """Relevance by title, then the hard filters, then the score of everyone who is left."""
+        """Relevance by title, then the hard filters, then the score of everyone who is left.
+
+        Rows from an occupation block whose every title earns credit are relevant without a look
+        at their titles; the title columns are read for the other candidates and for those who pass.
+        """
         ctx = self._context(job)
-        rows = self._cols.candidate_rows(np.flatnonzero(ctx.title_val > 0).astype(np.int32), ctx.groups)
-        title, experience = self._relevance(ctx, rows)
-        relevant = (title > 0) | (experience > 0)  # drops stale postings
-        rows, title, experience = rows[relevant], title[relevant], experience[relevant]
+        cols = self._cols
+        rows, known = cols.candidate_rows(
+            np.flatnonzero(ctx.title_val > 0).astype(np.int32), ctx.groups, self._sure_groups(ctx)
+        )
+        check = np.flatnonzero(~known)
+        title, experience = self._relevance(ctx, rows[check])
+        relevant = known.copy()
+        relevant[check] = (title > 0) | (experience > 0)  # also drops stale postings
+        rows = rows[relevant]
         excluded: dict[str, int] = {}
         keep = np.ones(len(rows), dtype=bool)
         for name, ok in self._filter_masks(ctx, rows):
@@ -404,9 +413,20 @@ class MatchIndex:
                 excluded[name] = failing
             keep &= ok
         passing = rows[keep]
-        parts = self._scores(ctx, passing, title[keep], experience[keep])
+        title, experience = self._relevance(ctx, passing)
+        parts = self._scores(ctx, passing, title, experience)
         scores = self._total(ctx, parts, len(passing))
-        return _Evaluation(ctx, excluded, passing, scores, len(self._cols), len(rows))
+        return _Evaluation(ctx, excluded, passing, scores, len(cols), len(rows))
+
+    def _sure_groups(self, ctx: _JobContext) -> list[int]:
+        """The groups of ``ctx.groups`` whose every title has credit > 0 (so each of its rows has)."""
+        cols, sure = self._cols, []
+        ptr = cols.title_group_ptr
+        for g in ctx.groups:
+            lo, hi = int(ptr[g]), int(ptr[g + 1])
+            if g > 0 and hi > lo and ctx.title_val.take(cols.title_order[lo:hi]).min() > 0:
+                sure.append(g)
+        return sure
 
     def _ranked(self, rows: IntArray, scores: FloatArray, top: int) -> list[tuple[int, float]]:
         """Top ``top`` (row, score) above the minimum: score desc, then candidate id asc."""

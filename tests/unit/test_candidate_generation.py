@@ -43,6 +43,14 @@ def test_occupation_blocks_find_the_same_rows_as_per_title_postings(
         groups = (0, o + 1)
         ids = np.flatnonzero(np.isin(occ + 1, groups)).astype(np.int32)
         ids = ids[ids > 0]
-        by_title = cols.candidate_rows(ids)
-        by_block = cols.candidate_rows(ids, groups)
-        assert by_block.tolist() == by_title.tolist()
+        by_title, _ = cols.candidate_rows(ids)
+        by_block, _ = cols.candidate_rows(ids, groups)
+        by_sure_block, sure = cols.candidate_rows(ids, groups, groups)
+        assert by_block.tolist() == by_title.tolist() == by_sure_block.tolist()
+        # A row marked sure still has a title of the occupation (it was not upserted since).
+        for row in by_sure_block[sure].tolist():
+            row_titles: list[int] = [
+                *cols.slots["desired"][row].tolist(),
+                *cols.slots["experience"][row].tolist(),
+            ]
+            assert any(t > 0 and int(occ[t]) == o for t in row_titles)
