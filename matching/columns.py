@@ -24,6 +24,7 @@ from matching.profile_store import ProfileStore
 from matching.taxonomy import Taxonomy
 
 IntArray = npt.NDArray[np.int32]
+RowArray = npt.NDArray[np.intp]  # row numbers: numpy's index type, so gathers need no conversion
 FloatArray = npt.NDArray[np.float64]
 BitArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -70,7 +71,7 @@ class EncodedProfile:
     languages: list[int]
 
 
-def colmax(values: FloatArray, slots: IntArray, n: int, rows: IntArray | None) -> FloatArray:
+def colmax(values: FloatArray, slots: IntArray, n: int, rows: RowArray | None) -> FloatArray:
     """Row-wise max of ``values[slots]``, one contiguous column at a time (fast for narrow slots).
 
     ``take`` on a column view: 2-D fancy indexing (``slots[rows, k]``) is ≈ 4× slower at 1M rows.
@@ -81,7 +82,7 @@ def colmax(values: FloatArray, slots: IntArray, n: int, rows: IntArray | None) -
     return out
 
 
-def color(bits: BitArray, slots: IntArray, rows: IntArray) -> BitArray:
+def color(bits: BitArray, slots: IntArray, rows: RowArray) -> BitArray:
     """Row-wise OR of ``bits[slots]`` for ``rows``."""
     out: BitArray = bits.take(slots[:, 0].take(rows))
     for k in range(1, slots.shape[1]):
@@ -464,7 +465,7 @@ class CandidateColumns:
 
     def candidate_rows(
         self, title_ids: IntArray, groups: Iterable[int] = (), sure: Iterable[int] = ()
-    ) -> tuple[IntArray, BoolArray]:
+    ) -> tuple[RowArray, BoolArray]:
         """Rows that have (or had) one of ``title_ids``; deduplicated, present rows only.
 
         ``groups`` (occupation index + 1, never 0) are taken whole from the occupation row blocks;
@@ -486,12 +487,14 @@ class CandidateColumns:
         if self._post_extra:
             extra = [r for t in title_ids.tolist() for r in self._post_extra.get(t, ())]
             parts.append(np.asarray(extra, dtype=np.int32))
-        mark = np.zeros(self.n, dtype=np.int8)  # a mask dedups faster than np.unique at this size
+        mark = np.zeros(self.n, dtype=bool)  # a mask dedups faster than np.unique at this size
         for part in parts:
-            mark[part] = 1
+            mark[part] = True
+        sure_mark = np.zeros(self.n, dtype=bool)  # bool, not int8: flatnonzero is ≈ 4× faster on it
         for g in certain:
-            mark[occ_rows[ptr[g] : ptr[g + 1]]] = 2
-        mark[~self.present[: self.n]] = 0
-        rows: IntArray = np.flatnonzero(mark).astype(np.int32)
-        known: BoolArray = (mark.take(rows) == 2) & ~self.changed.take(rows)
+            sure_mark[occ_rows[ptr[g] : ptr[g + 1]]] = True
+        mark |= sure_mark
+        mark &= self.present[: self.n]
+        rows: RowArray = np.flatnonzero(mark)
+        known: BoolArray = sure_mark.take(rows) & ~self.changed.take(rows)
         return rows, known

@@ -28,6 +28,7 @@ from matching.columns import (
     CandidateColumns,
     FloatArray,
     IntArray,
+    RowArray,
     colmax,
     color,
     popcount,
@@ -68,7 +69,7 @@ class _JobContext:
 class _Evaluation:
     ctx: _JobContext
     excluded: dict[str, int]
-    rows: IntArray  # rows passing every filter with some title credit
+    rows: RowArray  # rows passing every filter with some title credit
     scores: FloatArray  # their scores, rounded to 1 decimal
     considered: int
     relevant: int
@@ -326,7 +327,7 @@ class MatchIndex:
             groups=tuple(groups or ()),
         )
 
-    def _relevance(self, ctx: _JobContext, rows: IntArray | None = None) -> tuple[FloatArray, FloatArray]:
+    def _relevance(self, ctx: _JobContext, rows: RowArray | None = None) -> tuple[FloatArray, FloatArray]:
         """Best desired-title and experience-title credit per row (all used rows when ``rows`` is None).
 
         Slot arrays are column-major, so each slot column is one contiguous gather.
@@ -337,7 +338,7 @@ class MatchIndex:
             colmax(ctx.title_val, cols.slots["experience"], cols.n, rows),
         )
 
-    def _filter_masks(self, ctx: _JobContext, rows: IntArray) -> list[tuple[str, BoolArray]]:
+    def _filter_masks(self, ctx: _JobContext, rows: RowArray) -> list[tuple[str, BoolArray]]:
         """The hard filters over ``rows``, in the order their reason is reported (the first failing wins).
 
         Must agree with :func:`matching.explain.exclusion`, which words the same rules.
@@ -362,7 +363,7 @@ class MatchIndex:
         return masks
 
     def _scores(
-        self, ctx: _JobContext, rows: IntArray, title: FloatArray, experience: FloatArray
+        self, ctx: _JobContext, rows: RowArray, title: FloatArray, experience: FloatArray
     ) -> dict[str, FloatArray]:
         """Component values 0–1 for ``rows`` (already filtered); title parts computed by the caller."""
         cols = self._cols
@@ -428,7 +429,7 @@ class MatchIndex:
                 sure.append(g)
         return sure
 
-    def _ranked(self, rows: IntArray, scores: FloatArray, top: int) -> list[tuple[int, float]]:
+    def _ranked(self, rows: RowArray, scores: FloatArray, top: int) -> list[tuple[int, float]]:
         """Top ``top`` (row, score) above the minimum: score desc, then candidate id asc."""
         if top <= 0:
             return []
@@ -476,7 +477,7 @@ class MatchIndex:
         ev = self._evaluate(job)
         hit = np.flatnonzero(ev.rows == row)
         if len(hit) == 0:  # passes the filters but nothing in its titles resembles the job order
-            one = np.array([row], dtype=np.int32)
+            one = np.array([row], dtype=np.intp)
             zero = np.zeros(1)
             score = float(self._total(ev.ctx, self._scores(ev.ctx, one, zero, zero), 1)[0])
             (result,) = self._results(ev.ctx, [(row, score)])
@@ -533,7 +534,7 @@ class MatchIndex:
         if not ranked:
             return []
         cols = self._cols
-        rows = np.array([r for r, _ in ranked], dtype=np.int32)
+        rows = np.array([r for r, _ in ranked], dtype=np.intp)
         title, experience = self._relevance(ctx, rows)
         parts = self._scores(ctx, rows, title, experience)
         skill_bits = color(ctx.skill_bits, cols.slots["skills"], rows) if ctx.skill_bits is not None else None
