@@ -9,10 +9,8 @@ touch only candidates with a relevant title.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -34,7 +32,9 @@ BENEFIT_CODE = {b: i for i, b in enumerate(BENEFITS)}
 NO_DATE = 0
 SLOT_KINDS = ("desired", "experience", "skills", "languages")
 _CHUNK = 16_384  # profiles encoded before a vectorised write
-_Memo = dict[int, dict[int, Any]]  # reference column -> interned id -> encoding (load's chunks)
+# load's encodings: reference column -> interned id -> encoding (-1: not yet), and for list columns
+# (-column) a padded table of encoded lists (row 0 counts the rows in use)
+_Memo = dict[int, npt.NDArray[np.int64]]
 _SCALARS = ("present", "active", "hours", "pc", "commute", "benefit", "certs", "avail", "changed")
 
 
@@ -345,35 +345,54 @@ class CandidateColumns:
             self._write_chunk(rows, chunk, memo)
         self._compact_postings()
 
-    def _encoded_refs(self, refs: npt.NDArray[np.int32], memo: _Memo) -> dict[str, list[Any]]:
-        """Per row of a chunk: the encodings of its interned references, each computed once per value."""
+    def _encoded_column(self, ids: IntArray, col: int, memo: _Memo) -> npt.NDArray[np.int64]:
+        """The encodings of interned values ``ids`` of reference column ``col``: each distinct value
+        is encoded once (in Python), every row is then one numpy gather from the table."""
         store = self.store
-        encoders: dict[int, tuple[str, Callable[[int], list[int] | int]]] = {
-            2: ("pc", lambda i: self.postcodes.index_of(store.string(i))),
-            3: ("desired", lambda i: self._title_ids(store.items(i))),
-            4: ("experience", lambda i: self._title_ids(store.items(i))),
-            5: ("skills", lambda i: self._skill_ids(store.items(i))),
-            6: ("certs", lambda i: self._cert_mask(store.items(i))),
-            7: ("languages", lambda i: self._lang_ids(store.items(i))),
-        }
-        out: dict[str, list[Any]] = {}
-        for col, (name, encode) in encoders.items():
-            known = memo.setdefault(col, {})
-            values = []
-            for i in refs[:, col].tolist():
-                v = known.get(i)
-                if v is None:
-                    v = known[i] = encode(i)
-                values.append(v)
-            out[name] = values
+        table = memo.get(col)
+        top = int(ids.max()) + 1 if len(ids) else 1
+        if table is None or len(table) < top:
+            wider = np.full(max(top, 2 * len(table) if table is not None else top), -1, dtype=np.int64)
+            if table is not None:
+                wider[: len(table)] = table
+            table = memo[col] = wider
+        uniq = np.unique(ids)
+        for i in uniq[table.take(uniq) < 0].tolist():
+            if col == 2:
+                table[i] = self.postcodes.index_of(store.string(i))
+            elif col == 6:
+                table[i] = self._cert_mask(store.items(i))
+            else:  # a list of vocabulary ids, kept in its own table; this column holds its index
+                memo.setdefault(-col, np.zeros((1, 1), dtype=np.int64))
+                encoded = _LIST_ENCODERS[col](self, store.items(i))
+                table[i] = self._append_list(col, memo, encoded)
+        out: npt.NDArray[np.int64] = table.take(ids)
         return out
+
+    @staticmethod
+    def _append_list(col: int, memo: _Memo, encoded: list[int]) -> int:
+        """Append one encoded list to column ``col``'s padded list table; its row in that table."""
+        lists = memo[-col]
+        used = int(lists[0, 0]) + 1  # row 0 holds the number of rows in use
+        if used >= lists.shape[0] or len(encoded) > lists.shape[1]:
+            grown = np.zeros(
+                (
+                    max(lists.shape[0], used + 1) * (2 if used >= lists.shape[0] else 1),
+                    max(lists.shape[1], len(encoded)),
+                ),
+                dtype=np.int64,
+            )
+            grown[: lists.shape[0], : lists.shape[1]] = lists
+            lists = memo[-col] = grown
+        lists[used, : len(encoded)] = encoded
+        lists[0, 0] = used
+        return used
 
     def _write_chunk(self, rows: list[int], profiles: list[CandidateProfile], memo: _Memo) -> None:
         """Store a chunk of profiles and write their rows, vectorised per column."""
         if self.n > self._cap:
             self._grow(max(self.n, self._cap * 2))
         refs = self.store.put_many(rows, profiles)
-        enc = self._encoded_refs(refs, memo)
         r = np.asarray(rows, dtype=np.int64)
         store = self.store
         self.present[r] = True
@@ -382,19 +401,16 @@ class CandidateColumns:
         self.commute[r] = store.commute[r]
         self.benefit[r] = store.benefit[r]
         self.avail[r] = store.avail[r]
-        self.pc[r] = enc["pc"]
-        self.certs[r] = enc["certs"]
-        for kind in SLOT_KINDS:
-            lists: list[list[int]] = enc[kind]
-            lengths = np.fromiter((len(ids) for ids in lists), dtype=np.int64, count=len(lists))
-            width = int(lengths.max()) if len(lengths) else 0
+        self.pc[r] = self._encoded_column(refs[:, 2], 2, memo)
+        self.certs[r] = self._encoded_column(refs[:, 6], 6, memo)
+        for kind, col in (("desired", 3), ("experience", 4), ("skills", 5), ("languages", 7)):
+            at = self._encoded_column(refs[:, col], col, memo)
+            lists = memo[-col]
+            width = lists.shape[1]
             if width > self.slots[kind].shape[1]:
                 self._widen(kind, width)
             self.slots[kind][r] = 0
-            flat = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int32, count=int(lengths.sum()))
-            at = np.repeat(r, lengths)
-            cols = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-            self.slots[kind][at, cols] = flat
+            self.slots[kind][r, :width] = lists[at]
 
     def _compact_postings(self) -> None:
         """Rebuild the title -> rows CSR from the slot arrays (vectorised; no profile is re-read)."""
@@ -498,3 +514,11 @@ class CandidateColumns:
         rows: RowArray = np.flatnonzero(mark)
         known: BoolArray = sure_mark.take(rows) & ~self.changed.take(rows)
         return rows, known
+
+
+_LIST_ENCODERS: dict[int, Callable[[CandidateColumns, Sequence[str]], list[int]]] = {
+    3: CandidateColumns._title_ids,
+    4: CandidateColumns._title_ids,
+    5: CandidateColumns._skill_ids,
+    7: CandidateColumns._lang_ids,
+}
