@@ -8,13 +8,19 @@ candidate would silently drop off (or onto) a shortlist.
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from matching import columns
 from matching.columns import CandidateColumns
 from matching.geo import postcodes
-from tests.unit.test_engine import PROPS, TAX, TITLES, cand
+from matching.index import MatchIndex
+from matching.models import JobOrder
+from tests.unit.test_engine import PROPS, RULES, TAX, TITLES, cand
 
 TYPOS = ["Lagrmedarbejder", "Pakkker", "Truckføer", "Sosu hjælper", "Vinduespudser"]
 
@@ -54,3 +60,40 @@ def test_occupation_blocks_find_the_same_rows_as_per_title_postings(
                 *cols.slots["experience"][row].tolist(),
             ]
             assert any(t > 0 and int(occ[t]) == o for t in row_titles)
+
+
+def test_a_pool_loaded_in_many_chunks_matches_like_one_upserted_profile_by_profile(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The bulk path (chunks, encodings memoised per interned value, tables that grow between chunks)
+    ranks exactly like profiles added one at a time."""
+    monkeypatch.setattr(columns, "_CHUNK", 7)
+    rng = random.Random(5)
+    pool = [
+        cand(
+            i,
+            desired_titles=rng.sample(TITLES + TYPOS, rng.randint(1, 4)),
+            experience_titles=rng.sample(TITLES + TYPOS, rng.randint(0, 3)),
+            skills=rng.sample(["truck", "lager", "pakning", "rengøring", "kørekort"], rng.randint(0, 3)),
+            languages=rng.sample(["dansk", "engelsk", "polsk"], rng.randint(1, 2)),
+            postcode=rng.choice(["2605", "2100", "1050", "2300"]),
+        )
+        for i in range(120)
+    ]
+    pool.append(cand(3, desired_titles=["Pakker"]))  # a later profile with the same id wins
+    loaded = MatchIndex.build(pool, TAX, RULES)
+    one_by_one = MatchIndex(TAX, RULES)
+    for p in pool:
+        one_by_one.upsert(p)
+    for title in TITLES:
+        job = JobOrder(
+            id="JO-1",
+            title=title,
+            company="A/S",
+            employment_type="ordinaert_job",
+            hours_per_week=20,
+            postcode="2605",
+            skills=["truck", "lager"],
+            languages=["dansk"],
+        )
+        assert loaded.match(job, top=50) == one_by_one.match(job, top=50)
