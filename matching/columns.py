@@ -356,8 +356,7 @@ class CandidateColumns:
             if table is not None:
                 wider[: len(table)] = table
             table = memo[col] = wider
-        uniq = np.unique(ids)
-        for i in uniq[table.take(uniq) < 0].tolist():
+        for i in np.unique(ids[table.take(ids) < 0]).tolist():  # values this chunk sees first
             if col == 2:
                 table[i] = self.postcodes.index_of(store.string(i))
             elif col == 6:
