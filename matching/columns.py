@@ -35,7 +35,8 @@ _CHUNK = 16_384  # profiles encoded before a vectorised write
 # load's encodings: reference column -> interned id -> encoding (-1: not yet), and for list columns
 # (-column) a padded table of encoded lists (row 0 counts the rows in use)
 _Memo = dict[int, npt.NDArray[np.int64]]
-_SCALARS = ("present", "active", "hours", "pc", "commute", "benefit", "certs", "avail", "changed")
+_SCALARS = ("present", "active", "hours", "pc", "commute", "benefit", "certs", "avail", "changed", "wide")
+NARROW = 2  # slot columns read for every row; the rest only for rows with more entries
 
 
 class Vocabulary:
@@ -71,22 +72,45 @@ class EncodedProfile:
     languages: list[int]
 
 
-def colmax(values: FloatArray, slots: IntArray, n: int, rows: RowArray | None) -> FloatArray:
+def colmax(
+    values: FloatArray, slots: IntArray, n: int, rows: RowArray | None, wide: BoolArray | None = None
+) -> FloatArray:
     """Row-wise max of ``values[slots]``, one contiguous column at a time (fast for narrow slots).
 
     ``take`` on a column view: 2-D fancy indexing (``slots[rows, k]``) is ≈ 4× slower at 1M rows.
+    Columns past the first ``NARROW`` are read only for the ``wide`` rows (more entries than that;
+    the others hold 0 there, and ``values[0]`` is 0).
     """
-    out: FloatArray = values.take(slots[:n, 0] if rows is None else slots[:, 0].take(rows))
-    for k in range(1, slots.shape[1]):
-        np.maximum(out, values.take(slots[:n, k] if rows is None else slots[:, k].take(rows)), out=out)
+    if rows is None:
+        out: FloatArray = values.take(slots[:n, 0])
+        for k in range(1, slots.shape[1]):
+            np.maximum(out, values.take(slots[:n, k]), out=out)
+        return out
+    dense = slots.shape[1] if wide is None else min(NARROW, slots.shape[1])
+    out = values.take(slots[:, 0].take(rows))
+    for k in range(1, dense):
+        np.maximum(out, values.take(slots[:, k].take(rows)), out=out)
+    if dense < slots.shape[1] and wide is not None:
+        at = np.flatnonzero(wide.take(rows))
+        sub, part = rows.take(at), out.take(at)
+        for k in range(dense, slots.shape[1]):
+            np.maximum(part, values.take(slots[:, k].take(sub)), out=part)
+        out[at] = part
     return out
 
 
-def color(bits: BitArray, slots: IntArray, rows: RowArray) -> BitArray:
-    """Row-wise OR of ``bits[slots]`` for ``rows``."""
+def color(bits: BitArray, slots: IntArray, rows: RowArray, wide: BoolArray | None = None) -> BitArray:
+    """Row-wise OR of ``bits[slots]`` for ``rows`` (columns past ``NARROW`` for the ``wide`` rows only)."""
+    dense = slots.shape[1] if wide is None else min(NARROW, slots.shape[1])
     out: BitArray = bits.take(slots[:, 0].take(rows))
-    for k in range(1, slots.shape[1]):
+    for k in range(1, dense):
         np.bitwise_or(out, bits.take(slots[:, k].take(rows)), out=out)
+    if dense < slots.shape[1] and wide is not None:
+        at = np.flatnonzero(wide.take(rows))
+        sub, part = rows.take(at), out.take(at)
+        for k in range(dense, slots.shape[1]):
+            np.bitwise_or(part, bits.take(slots[:, k].take(sub)), out=part)
+        out[at] = part
     return out
 
 
@@ -169,6 +193,7 @@ class CandidateColumns:
         self.certs = np.zeros(capacity, dtype=np.int64)
         self.avail = np.zeros(capacity, dtype=np.int32)
         self.changed = np.zeros(capacity, dtype=bool)  # upserted since the last compaction
+        self.wide = np.zeros(capacity, dtype=bool)  # some slot kind has more than NARROW entries
         self.slots: dict[str, IntArray] = {
             k: np.zeros((capacity, w), dtype=np.int32, order="F") for k, w in widths.items()
         }
@@ -273,6 +298,7 @@ class CandidateColumns:
             arr = self.slots[kind]
             arr[row, : len(ids)] = ids
             arr[row, len(ids) :] = 0
+        self.wide[row] = max(len(e.desired), len(e.experience), len(e.skills), len(e.languages)) > NARROW
 
     def _resolve_titles(self) -> None:
         """Occupation and trainee flag of the new title keys, one batched taxonomy lookup."""
@@ -402,6 +428,7 @@ class CandidateColumns:
         self.avail[r] = store.avail[r]
         self.pc[r] = self._encoded_column(refs[:, 2], 2, memo)
         self.certs[r] = self._encoded_column(refs[:, 6], 6, memo)
+        wide = np.zeros(len(rows), dtype=bool)
         for kind, col in (("desired", 3), ("experience", 4), ("skills", 5), ("languages", 7)):
             at = self._encoded_column(refs[:, col], col, memo)
             lists = memo[-col]
@@ -409,7 +436,11 @@ class CandidateColumns:
             if width > self.slots[kind].shape[1]:
                 self._widen(kind, width)
             self.slots[kind][r] = 0
-            self.slots[kind][r, :width] = lists[at]
+            encoded = lists[at]
+            self.slots[kind][r, :width] = encoded
+            if width > NARROW:
+                wide |= (encoded[:, NARROW:] != 0).any(axis=1)
+        self.wide[r] = wide
 
     def _compact_postings(self) -> None:
         """Rebuild the title -> rows CSR from the slot arrays (vectorised; no profile is re-read)."""

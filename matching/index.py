@@ -215,7 +215,7 @@ class MatchIndex:
         bits = np.zeros(len(langs), dtype=np.int64)
         for j, key in enumerate(lang_keys):
             i = langs.index.get(key)
-            if i is not None:
+            if i:  # never entry 0, the padding (the columns past NARROW rely on it being 0)
                 bits[i] |= np.int64(1) << np.int64(j)
         return bits
 
@@ -334,8 +334,8 @@ class MatchIndex:
         """
         cols = self._cols
         return (
-            colmax(ctx.title_val, cols.slots["desired"], cols.n, rows),
-            colmax(ctx.title_val, cols.slots["experience"], cols.n, rows),
+            colmax(ctx.title_val, cols.slots["desired"], cols.n, rows, cols.wide),
+            colmax(ctx.title_val, cols.slots["experience"], cols.n, rows, cols.wide),
         )
 
     def _filter_masks(self, ctx: _JobContext, rows: RowArray) -> list[tuple[str, BoolArray]]:
@@ -371,10 +371,10 @@ class MatchIndex:
         d = ctx.distances[cols.pc[rows]]
         out["distance"] = np.power(0.5, d / self.rules.distance.half_km)
         if ctx.skill_bits is not None:
-            bits = color(ctx.skill_bits, cols.slots["skills"], rows)
+            bits = color(ctx.skill_bits, cols.slots["skills"], rows, cols.wide)
             out["skills"] = popcount(bits) / len(ctx.skill_keys)
         if ctx.lang_bits is not None:
-            bits = color(ctx.lang_bits, cols.slots["languages"], rows)
+            bits = color(ctx.lang_bits, cols.slots["languages"], rows, cols.wide)
             out["languages"] = popcount(bits) / len(ctx.lang_keys)
         if ctx.wanted_certs:
             have = cols.certs[rows] & np.int64(ctx.wanted_certs)

@@ -97,3 +97,27 @@ def test_a_pool_loaded_in_many_chunks_matches_like_one_upserted_profile_by_profi
             languages=["dansk"],
         )
         assert loaded.match(job, top=50) == one_by_one.match(job, top=50)
+
+
+def test_slot_columns_past_the_narrow_ones_are_read_for_exactly_the_rows_that_need_them() -> None:
+    """Title, skill and language credit read the columns past ``NARROW`` only for ``wide`` rows; after
+    a bulk load and upserts that widen and narrow rows, that equals reading every column."""
+    rng = random.Random(9)
+    words = TITLES + TYPOS
+    cols = CandidateColumns(TAX, postcodes())
+    cols.load(cand(i, desired_titles=rng.sample(words, rng.randint(1, 5))) for i in range(60))
+    for i in rng.sample(range(80), 40):
+        desired = rng.sample(words, rng.randint(1, 5))
+        cols.upsert(cand(i, desired_titles=desired, experience_titles=rng.sample(words, rng.randint(0, 4))))
+    rows = np.flatnonzero(cols.present[: cols.n])
+    values = np.random.default_rng(3).random(len(cols.titles))
+    values[0] = 0.0
+    bits = np.random.default_rng(4).integers(0, 8, len(cols.titles))
+    bits[0] = 0
+    for kind in ("desired", "experience"):
+        slots = cols.slots[kind]
+        assert slots.shape[1] > columns.NARROW
+        full = columns.colmax(values, slots, cols.n, rows)
+        assert columns.colmax(values, slots, cols.n, rows, cols.wide).tolist() == full.tolist()
+        full_bits = columns.color(bits, slots, rows)
+        assert columns.color(bits, slots, rows, cols.wide).tolist() == full_bits.tolist()
