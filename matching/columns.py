@@ -36,6 +36,10 @@ _CHUNK = 16_384  # profiles encoded before a vectorised write
 # (-column) a padded table of encoded lists (row 0 counts the rows in use)
 _Memo = dict[int, npt.NDArray[np.int64]]
 _SCALARS = ("present", "active", "hours", "pc", "commute", "benefit", "certs", "avail", "changed", "wide")
+# The scheme fields (issue 10), copied from the profile store; trade_occ: the occupation index of a
+# faglært's trade (-1: none), so "already skilled in the job's trade" is one comparison per row.
+_SCHEME_SCALARS = ("target", "age", "education", "flex", "trade_occ")
+TRADE = 8  # the profile store's reference column of the trade
 NARROW = 2  # slot columns read for every row; the rest only for rows with more entries
 
 
@@ -194,12 +198,17 @@ class CandidateColumns:
         self.avail = np.zeros(capacity, dtype=np.int32)
         self.changed = np.zeros(capacity, dtype=bool)  # upserted since the last compaction
         self.wide = np.zeros(capacity, dtype=bool)  # some slot kind has more than NARROW entries
+        self.target = np.zeros(capacity, dtype=np.int8)  # codes of matching.profile_store
+        self.age = np.zeros(capacity, dtype=np.int8)
+        self.education = np.zeros(capacity, dtype=np.int8)
+        self.flex = np.zeros(capacity, dtype=bool)
+        self.trade_occ = np.full(capacity, -1, dtype=np.int32)
         self.slots: dict[str, IntArray] = {
             k: np.zeros((capacity, w), dtype=np.int32, order="F") for k, w in widths.items()
         }
 
     def _grow(self, capacity: int) -> None:
-        arrays = {name: getattr(self, name) for name in _SCALARS}
+        arrays = {name: getattr(self, name) for name in (*_SCALARS, *_SCHEME_SCALARS)}
         slots = self.slots
         self._alloc(capacity, {k: v.shape[1] for k, v in slots.items()})
         for name, arr in arrays.items():
@@ -261,6 +270,21 @@ class CandidateColumns:
         for c in certificates:
             certs |= self.cert_bits.get(c, 0)
         return certs
+
+    def trade_occupation(self, trade: str | None) -> int:
+        """The taxonomy index of the occupation a trade names ("Elektriker"), -1 for none."""
+        for key in self.normalizer.title_keys(trade) if trade else ():
+            occ = self.taxonomy.lookup_key(key)
+            if occ is not None:
+                return self.taxonomy.index_of[occ]
+        return -1
+
+    def _copy_scheme_fields(self, r: npt.NDArray[np.int64]) -> None:
+        store = self.store
+        self.target[r] = store.target[r]
+        self.age[r] = store.age[r]
+        self.education[r] = store.education[r]
+        self.flex[r] = store.flex[r]
 
     def _encode(self, p: CandidateProfile) -> EncodedProfile:
         certs = self._cert_mask(p.certificates)
@@ -387,6 +411,8 @@ class CandidateColumns:
                 table[i] = self.postcodes.index_of(store.string(i))
             elif col == 6:
                 table[i] = self._cert_mask(store.items(i))
+            elif col == TRADE:  # occupation index + 1 (0: no trade or none the taxonomy knows)
+                table[i] = self.trade_occupation(store.string(i) if i else None) + 1
             else:  # a list of vocabulary ids, kept in its own table; this column holds its index
                 memo.setdefault(-col, np.zeros((1, 1), dtype=np.int64))
                 encoded = _LIST_ENCODERS[col](self, store.items(i))
@@ -428,6 +454,8 @@ class CandidateColumns:
         self.avail[r] = store.avail[r]
         self.pc[r] = self._encoded_column(refs[:, 2], 2, memo)
         self.certs[r] = self._encoded_column(refs[:, 6], 6, memo)
+        self._copy_scheme_fields(r)
+        self.trade_occ[r] = self._encoded_column(refs[:, TRADE], TRADE, memo) - 1
         wide = np.zeros(len(rows), dtype=bool)
         for kind, col in (("desired", 3), ("experience", 4), ("skills", 5), ("languages", 7)):
             at = self._encoded_column(refs[:, col], col, memo)
@@ -479,6 +507,8 @@ class CandidateColumns:
             self.row_of[profile.id] = row
         self.store.put(row, profile)
         self._write(row, encoded)
+        self._copy_scheme_fields(np.asarray([row], dtype=np.int64))
+        self.trade_occ[row] = self.trade_occupation(profile.trade)
         self.changed[row] = True
         for t in (*encoded.desired, *encoded.experience):
             self._post_extra.setdefault(t, []).append(row)

@@ -17,9 +17,10 @@ from typing import Literal, NamedTuple
 
 from matching import texts
 from matching.geo import PostcodeTable
-from matching.models import Benefit, CandidateProfile, EmploymentType, JobOrder, certificate_label, da_number
+from matching.models import CandidateProfile, JobOrder, certificate_label, da_number
 from matching.results import Contribution, Exclusion, Explanation, MatchResult
 from matching.rules import MatchRules
+from matching.schemes import SchemeRules
 
 Kind = tuple[str, str, str]  # (capitalised, lower case, plural)
 # How a candidate's title relates to the job order's: the exact title, the same occupation, a trainee
@@ -176,27 +177,25 @@ def match_result(ev: Evidence, reasons_on_card: int) -> MatchResult:
 # --- exclusions ---------------------------------------------------------------------------------
 
 
-def _benefit_reason(benefit: Benefit, etype: EmploymentType) -> str:
-    if etype is EmploymentType.FLEKSJOB:
-        return texts.EXCLUDED_FLEKSJOB_ONLY.format(benefit=benefit.label.lower())
-    if benefit is Benefit.LEDIGHEDSYDELSE:
-        return texts.EXCLUDED_LEDIGHEDSYDELSE.format(etype=etype.label.lower())
-    return texts.EXCLUDED_BENEFIT.format(benefit=benefit.label, etype=etype.label.lower())
-
-
 def exclusion(
-    job: JobOrder, p: CandidateProfile, rules: MatchRules, postcodes: PostcodeTable
+    job: JobOrder,
+    p: CandidateProfile,
+    rules: MatchRules,
+    postcodes: PostcodeTable,
+    schemes: SchemeRules,
+    trained_in_trade: bool = False,
 ) -> Exclusion | None:
     """The first hard filter ``p`` fails for ``job`` with a Danish reason, or None.
 
     Written from the profile's fields (not the index's arrays) so that it reads like the rule; the
-    index's vectorised filters must agree with it, which the tests check.
+    index's vectorised filters must agree with it, which the tests check. The scheme rules
+    (benefit, target group, visitation, age, already skilled) come from ``config/schemes.toml``.
     """
-    etype = job.employment_type
     if not p.active:
         return Exclusion(p.id, "inaktiv", texts.EXCLUDED_INACTIVE)
-    if p.benefit not in rules.eligibility[etype]:
-        return Exclusion(p.id, "ydelse", _benefit_reason(p.benefit, etype))
+    failed = schemes.failure(job, p, trained_in_trade)
+    if failed is not None:
+        return Exclusion(p.id, failed[0], failed[1])
     missing = [c for c in job.required_certificates if c not in p.certificates]
     if missing:
         labels = join_da([certificate_text(c) for c in missing])

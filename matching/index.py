@@ -37,8 +37,10 @@ from matching.explain import Evidence, Overlap, Relation, TitleEvidence
 from matching.geo import PostcodeTable, postcodes
 from matching.models import CandidateProfile, EmploymentType, JobOrder
 from matching.normalize import language_key
+from matching.profile_store import AGE_BANDS, EDUCATION_CODE, TARGET_CODE
 from matching.results import Exclusion, Explanation, MatchResult, Shortlist
 from matching.rules import MatchRules, load_rules
+from matching.schemes import SKILLED, SchemeRules, default_schemes
 from matching.taxonomy import Taxonomy, default_taxonomy
 
 MAX_BITS = 63  # skills/languages of one job order are bits of an int64
@@ -89,13 +91,15 @@ class MatchIndex:
         postcode_table: PostcodeTable | None = None,
         workers: int = 1,
         compact_after: int = 10_000,
+        schemes: SchemeRules | None = None,
     ) -> None:
         self.rules = rules or load_rules()
+        self.schemes = schemes or default_schemes()
         self.taxonomy = taxonomy or default_taxonomy()
         self.normalizer = self.taxonomy.normalizer
         self.postcodes = postcode_table or postcodes()
         self.workers = workers
-        if len(self.rules.eligibility) != len(EmploymentType):
+        if len(self.schemes.scheme) != len(EmploymentType):
             raise ConfigError(texts.CONFIG_ELIGIBILITY_INCOMPLETE)
         self._cols = CandidateColumns(self.taxonomy, self.postcodes, compact_after=compact_after)
         self._cert_texts = {code: explain.certificate_text(code) for code in self._cols.cert_bits}
@@ -110,10 +114,16 @@ class MatchIndex:
         postcode_table: PostcodeTable | None = None,
         workers: int = 1,
         compact_after: int = 10_000,
+        schemes: SchemeRules | None = None,
     ) -> MatchIndex:
         """Index a whole pool; a later profile with the same id replaces the earlier one."""
         index = cls(
-            taxonomy, rules, postcode_table=postcode_table, workers=workers, compact_after=compact_after
+            taxonomy,
+            rules,
+            postcode_table=postcode_table,
+            workers=workers,
+            compact_after=compact_after,
+            schemes=schemes,
         )
         index._cols.load(profiles)
         return index
@@ -344,15 +354,12 @@ class MatchIndex:
         Must agree with :func:`matching.explain.exclusion`, which words the same rules.
         """
         job, cols = ctx.job, self._cols
-        allowed = np.zeros(len(BENEFITS), dtype=bool)
-        for b in self.rules.eligibility[job.employment_type]:
-            allowed[BENEFIT_CODE[b]] = True
         req = 0
         for c in job.required_certificates:
             req |= cols.cert_bits.get(c, 0)
-        masks: list[tuple[str, BoolArray]] = [
-            ("inaktiv", cols.active[rows]),
-            ("ydelse", allowed[cols.benefit[rows]]),
+        masks: list[tuple[str, BoolArray]] = [("inaktiv", cols.active[rows])]
+        masks += self._scheme_masks(ctx, rows)
+        masks += [
             ("certifikat", (cols.certs[rows] & req) == req),
             ("timer", cols.hours[rows] >= job.hours_per_week),
             ("afstand", ctx.distances[cols.pc[rows]] <= cols.commute[rows] + 1e-9),
@@ -361,6 +368,37 @@ class MatchIndex:
             latest = job.start_date.toordinal() + self.rules.filters.availability_grace_days
             masks.append(("tilgaengelig", cols.avail[rows] <= latest))
         return masks
+
+    def _scheme_masks(self, ctx: _JobContext, rows: RowArray) -> list[tuple[str, BoolArray]]:
+        """The scheme rules of ``config/schemes.toml`` over ``rows`` (as :meth:`SchemeRules.failure`)."""
+        cols, scheme = self._cols, self.schemes.of(EmploymentType(ctx.job.employment_type))
+        allowed = np.zeros(len(BENEFITS), dtype=bool)
+        allowed[[BENEFIT_CODE[b] for b in scheme.benefits]] = True
+        groups = np.zeros(len(TARGET_CODE), dtype=bool)
+        groups[[TARGET_CODE[g] for g in scheme.target_groups]] = True
+        masks: list[tuple[str, BoolArray]] = [
+            ("ydelse", allowed[cols.benefit[rows]]),
+            ("maalgruppe", groups[cols.target[rows]]),
+        ]
+        if scheme.flex_approval:
+            masks.append(("visitation", cols.flex[rows]))
+        if scheme.min_age is not None:  # an age band not recorded (code 0) passes, noted on the card
+            old_enough = np.array([a is None or a.lowest >= scheme.min_age for a in AGE_BANDS])
+            masks.append(("alder", old_enough[cols.age[rows]]))
+        if scheme.not_trained_in_trade and ctx.job_occ:
+            skilled = np.zeros(len(EDUCATION_CODE), dtype=bool)
+            skilled[[EDUCATION_CODE[e] for e in SKILLED]] = True
+            own_trade = np.isin(cols.trade_occ[rows], np.fromiter(ctx.job_occ, dtype=np.int32))
+            masks.append(("uddannet", ~(skilled[cols.education[rows]] & own_trade)))
+        return masks
+
+    def trained_in_trade(self, job: JobOrder, p: CandidateProfile) -> bool:
+        """Skilled (faglært/videregående) in the job order's own trade, by the taxonomy."""
+        if p.education_level not in SKILLED or not p.trade:
+            return False
+        occ = self._cols.trade_occupation(p.trade)
+        _, occ_ids, _ = self._job_occupations(job)
+        return occ >= 0 and occ in {self.taxonomy.index_of[o] for o in occ_ids}
 
     def _scores(
         self, ctx: _JobContext, rows: RowArray, title: FloatArray, experience: FloatArray
@@ -464,7 +502,10 @@ class MatchIndex:
 
     def exclusion(self, job: JobOrder, p: CandidateProfile) -> Exclusion | None:
         """The first hard filter ``p`` fails for ``job`` with a Danish reason, or None."""
-        return explain.exclusion(job, p, self.rules, self.postcodes)
+        trained = self.schemes.of(EmploymentType(job.employment_type)).not_trained_in_trade and (
+            self.trained_in_trade(job, p)
+        )
+        return explain.exclusion(job, p, self.rules, self.postcodes, self.schemes, trained)
 
     def explain(self, job: JobOrder, candidate_id: str, top: int = 10) -> Explanation:
         """Why a named candidate is or is not on the shortlist of ``top``."""

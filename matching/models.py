@@ -26,6 +26,7 @@ from pydantic import (
 
 from config import ConfigError, config_path, load_toml
 from matching import texts
+from matching.centres import check_copenhagen_jobcenter
 from matching.geo import postcodes
 from matching.privacy import check_no_cpr, redact_contact_data, redact_cpr
 
@@ -64,6 +65,68 @@ class Benefit(StrEnum):
 
 
 BENEFIT_LABELS: dict[Benefit, str] = {b: texts.BENEFIT_LABELS[b.value] for b in Benefit}
+
+
+# --- profile fields the scheme rules need (issue 10): coded, pseudonymous, never a birth date ----
+
+
+class TargetGroup(StrEnum):
+    """The jobcentre's assessment (målgruppe): the match unit's main pool is the jobparate."""
+
+    JOBPARAT = "jobparat"
+    UDDANNELSESPARAT = "uddannelsesparat"
+    AKTIVITETSPARAT = "aktivitetsparat"
+
+    @property
+    def label(self) -> str:
+        return texts.TARGET_GROUP_LABELS[self.value]
+
+
+class AgeBand(StrEnum):
+    """An age band, not a birth date (minimum data): what the 25+ and under-30 rules need."""
+
+    A18_24 = "18-24"
+    A25_29 = "25-29"
+    A30_49 = "30-49"
+    A50 = "50+"
+
+    @property
+    def label(self) -> str:
+        return texts.AGE_BAND_LABELS[self.value]
+
+    @property
+    def lowest(self) -> int:
+        """The youngest age in the band (18, 25, 30, 50)."""
+        return int(self.value.split("-")[0].rstrip("+"))
+
+
+class EducationLevel(StrEnum):
+    UFAGLAERT = "ufaglaert"
+    FAGLAERT = "faglaert"
+    VIDEREGAAENDE = "videregaaende"
+
+    @property
+    def label(self) -> str:
+        return texts.EDUCATION_LABELS[self.value]
+
+
+TARGET_GROUP_LABELS: dict[TargetGroup, str] = {g: g.label for g in TargetGroup}
+AGE_BAND_LABELS: dict[AgeBand, str] = {a: a.label for a in AgeBand}
+EDUCATION_LABELS: dict[EducationLevel, str] = {e: e.label for e in EducationLevel}
+# "18–24" (en dash), "18 - 24 år", "over 50": the spellings of a case system's export.
+AGE_BAND_ALIASES: dict[str, AgeBand] = {
+    "18–24": AgeBand.A18_24,
+    "25–29": AgeBand.A25_29,
+    "30–49": AgeBand.A30_49,
+    "50 og derover": AgeBand.A50,
+    "over 50": AgeBand.A50,
+}
+EDUCATION_ALIASES: dict[str, EducationLevel] = {
+    "ufaglært": EducationLevel.UFAGLAERT,
+    "faglært": EducationLevel.FAGLAERT,
+    "videregående": EducationLevel.VIDEREGAAENDE,
+    "akademiker": EducationLevel.VIDEREGAAENDE,
+}
 
 
 def da_number(value: float, decimals: int = 1) -> str:
@@ -318,6 +381,17 @@ def mentions_employment_clause(text: str) -> bool:
     return False
 
 
+@cache
+def _referral_schemes() -> frozenset[EmploymentType]:
+    """The schemes where henvisning med mødepligt is possible (``referral`` in config/schemes.toml).
+
+    Read here without :mod:`matching.schemes` (which imports this module); that module validates
+    the whole file at start-up, so a typo is reported there with file and field.
+    """
+    schemes = load_toml(config_path("schemes.toml")).get("scheme", {})
+    return frozenset(t for t in EmploymentType if schemes.get(t.value, {}).get("referral", True) is not False)
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
@@ -370,6 +444,13 @@ class JobOrder(_Model):
             raise ValueError(texts.DEADLINE_AFTER_START)
         return self
 
+    @model_validator(mode="after")
+    def _referral_on_a_real_job(self) -> JobOrder:
+        """Henvisning med mødepligt is to a job interview for a real job (config/schemes.toml)."""
+        if self.referral_with_obligation and self.employment_type not in _referral_schemes():
+            raise ValueError(texts.REFERRAL_NOT_ON_SCHEME.format(scheme=self.employment_type.label.lower()))
+        return self
+
 
 # Job types that are a forløb with an end (a tilbud or a time-limited job on special terms), not a job.
 FORLOEB_TYPES: frozenset[EmploymentType] = frozenset(
@@ -383,11 +464,26 @@ FORLOEB_TYPES: frozenset[EmploymentType] = frozenset(
 )
 
 
+def _optional(parse: Any) -> Any:
+    """An enum parser that lets a missing value (null, empty) through as None."""
+
+    def parse_optional(value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        return parse(value)
+
+    return parse_optional
+
+
+_parse_benefit = _enum_parser(Benefit, BENEFIT_LABELS)
+
+
 class CandidateProfile(_Model):
     """A job-ready candidate as the jobcentre's case system exports them: no name, no CPR."""
 
     id: Identifier
-    jobcenter: ShortText
+    # One of Jobcenter København's centres (config/centres.toml); another municipality's is refused.
+    jobcenter: Annotated[ShortText, AfterValidator(check_copenhagen_jobcenter)]
     consultant: Upn
     desired_titles: TitleList = []
     experience_titles: TitleList = []
@@ -398,13 +494,61 @@ class CandidateProfile(_Model):
     max_commute_km: Annotated[float, Field(ge=0, le=500), BeforeValidator(_not_bool)] = 30.0
     hours_per_week: Hours
     available_from: DateField = None
-    benefit: Annotated[Benefit, BeforeValidator(_enum_parser(Benefit, BENEFIT_LABELS))]
+    benefit: Annotated[Benefit, BeforeValidator(_parse_benefit)]
     active: bool = True
+    # What the scheme rules need (issue 10; config/schemes.toml). Missing values have a safe default,
+    # documented in data/README.md: target group from the benefit (uddannelseshjælp ->
+    # uddannelsesparat, else jobparat), visiteret til fleksjob = on ledighedsydelse, and the rest
+    # "not recorded" (None): an unknown age band keeps the candidate on a voksenlærling list with a
+    # note on the card, an unknown education level is not treated as skilled in the trade.
+    target_group: Annotated[TargetGroup, BeforeValidator(_enum_parser(TargetGroup, TARGET_GROUP_LABELS))] = (
+        TargetGroup.JOBPARAT
+    )
+    age_band: Annotated[
+        AgeBand | None, BeforeValidator(_optional(_enum_parser(AgeBand, AGE_BAND_LABELS, AGE_BAND_ALIASES)))
+    ] = None
+    weeks_unemployed: Annotated[int, Field(ge=0, le=1040), BeforeValidator(_not_bool)] | None = None
+    education_level: Annotated[
+        EducationLevel | None,
+        BeforeValidator(_optional(_enum_parser(EducationLevel, EDUCATION_LABELS, EDUCATION_ALIASES))),
+    ] = None
+    trade: ShortText | None = None  # the trade or degree of a faglært/videregående ("Elektriker")
+    flex_approved: bool = False  # visiteret til fleksjob
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults_from_benefit(cls, data: Any) -> Any:
+        """Target group and visitation, when not given, follow the benefit (the safe default)."""
+        if not isinstance(data, dict):
+            return data
+        try:
+            benefit = _parse_benefit(data.get("benefit"))
+        except ValueError:
+            return data  # the benefit field reports it
+        filled = dict(data)
+        if filled.get("target_group") in (None, ""):
+            young = benefit is Benefit.UDDANNELSESHJAELP_JOBPARAT
+            filled["target_group"] = TargetGroup.UDDANNELSESPARAT if young else TargetGroup.JOBPARAT
+        if filled.get("flex_approved") in (None, ""):
+            filled["flex_approved"] = benefit is Benefit.LEDIGHEDSYDELSE
+        return filled
 
     @model_validator(mode="after")
     def _has_a_title(self) -> CandidateProfile:
         if not self.desired_titles and not self.experience_titles:
             raise ValueError(texts.NO_TITLE)
+        return self
+
+    @model_validator(mode="after")
+    def _consistent_scheme_fields(self) -> CandidateProfile:
+        """Combinations the law does not have: refused with a sentence naming the fields."""
+        if self.benefit is Benefit.UDDANNELSESHJAELP_JOBPARAT:
+            if self.target_group is TargetGroup.JOBPARAT:
+                raise ValueError(texts.NO_JOBPARAT_UDDANNELSESHJAELP)
+            if self.age_band is not None and self.age_band.lowest >= 30:
+                raise ValueError(texts.UDDANNELSESHJAELP_UNDER_30)
+        if self.benefit is Benefit.LEDIGHEDSYDELSE and not self.flex_approved:
+            raise ValueError(texts.LEDIGHEDSYDELSE_IS_FLEX_APPROVED)
         return self
 
 

@@ -16,10 +16,18 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from matching.models import Benefit, CandidateProfile
+from matching.models import AgeBand, Benefit, CandidateProfile, EducationLevel, TargetGroup
 
 _BENEFITS = list(Benefit)
 _BENEFIT_CODE = {b: i for i, b in enumerate(_BENEFITS)}
+# Scheme fields (issue 10): code 0 = not recorded, else 1 + the member's position.
+TARGET_GROUPS = list(TargetGroup)
+AGE_BANDS: list[AgeBand | None] = [None, *AgeBand]
+EDUCATION_LEVELS: list[EducationLevel | None] = [None, *EducationLevel]
+AGE_CODE = {a: i for i, a in enumerate(AGE_BANDS)}
+EDUCATION_CODE = {e: i for i, e in enumerate(EDUCATION_LEVELS)}
+TARGET_CODE = {g: i for i, g in enumerate(TARGET_GROUPS)}
+NO_WEEKS = -1
 _REFS = (
     "jobcenter",
     "consultant",
@@ -29,6 +37,7 @@ _REFS = (
     "skills",
     "certificates",
     "languages",
+    "trade",  # interned string, 0 = none
 )
 _LISTS = {
     "desired": "desired_titles",
@@ -68,6 +77,11 @@ class ProfileStore:
         self.avail = np.zeros(0, dtype=np.int32)
         self.benefit = np.zeros(0, dtype=np.int8)
         self.active = np.zeros(0, dtype=bool)
+        self.target = np.zeros(0, dtype=np.int8)
+        self.age = np.zeros(0, dtype=np.int8)
+        self.education = np.zeros(0, dtype=np.int8)
+        self.weeks = np.zeros(0, dtype=np.int16)
+        self.flex = np.zeros(0, dtype=bool)
         self._grow(capacity)
 
     def _grow(self, capacity: int) -> None:
@@ -81,6 +95,11 @@ class ProfileStore:
             ("avail", np.int32),
             ("benefit", np.int8),
             ("active", bool),
+            ("target", np.int8),
+            ("age", np.int8),
+            ("education", np.int8),
+            ("weeks", np.int16),
+            ("flex", bool),
         ):
             new = np.zeros(capacity, dtype=dtype)
             new[:old] = getattr(self, name)[:old]
@@ -105,7 +124,9 @@ class ProfileStore:
             t(tuple(p.skills)),
             t(tuple(p.certificates)),
             t(tuple(p.languages)),
+            s(p.trade) if p.trade else 0,
         )
+        self._put_scheme_fields([row], [p])
         self.commute[row] = p.max_commute_km
         self.hours[row] = p.hours_per_week
         self.avail[row] = p.available_from.toordinal() if p.available_from else 0
@@ -138,6 +159,7 @@ class ProfileStore:
                     tg(k := tuple(p.skills)) or ta(k),
                     tg(c := tuple(p.certificates)) or ta(c),
                     tg(lg := tuple(p.languages)) or ta(lg),
+                    (sg(p.trade) or sa(p.trade)) if p.trade else 0,
                 )
                 for p in profiles
             ],
@@ -150,7 +172,16 @@ class ProfileStore:
         self.avail[r] = [p.available_from.toordinal() if p.available_from else 0 for p in profiles]
         self.benefit[r] = [_BENEFIT_CODE[p.benefit] for p in profiles]
         self.active[r] = [p.active for p in profiles]
+        self._put_scheme_fields(rows, profiles)
         return refs
+
+    def _put_scheme_fields(self, rows: list[int], profiles: list[CandidateProfile]) -> None:
+        r = np.asarray(rows, dtype=np.int64)
+        self.target[r] = [TARGET_CODE[p.target_group] for p in profiles]
+        self.age[r] = [AGE_CODE[p.age_band] for p in profiles]
+        self.education[r] = [EDUCATION_CODE[p.education_level] for p in profiles]
+        self.weeks[r] = [NO_WEEKS if p.weeks_unemployed is None else p.weeks_unemployed for p in profiles]
+        self.flex[r] = [p.flex_approved for p in profiles]
 
     def string(self, i: int) -> str:
         """The interned string with id ``i`` (a reference returned by ``put_many``)."""
@@ -176,7 +207,13 @@ class ProfileStore:
             "available_from": date.fromordinal(int(self.avail[row])) if self.avail[row] else None,
             "benefit": _BENEFITS[int(self.benefit[row])],
             "active": bool(self.active[row]),
+            "target_group": TARGET_GROUPS[int(self.target[row])],
+            "age_band": AGE_BANDS[int(self.age[row])],
+            "education_level": EDUCATION_LEVELS[int(self.education[row])],
+            "weeks_unemployed": None if self.weeks[row] == NO_WEEKS else int(self.weeks[row]),
+            "trade": strings[refs[8]] if refs[8] else None,
+            "flex_approved": bool(self.flex[row]),
         }
-        for k, name in enumerate(_REFS[3:], start=3):
+        for k, name in enumerate(_REFS[3:8], start=3):
             fields[_LISTS[name]] = list(tuples[refs[k]])
         return CandidateProfile.model_construct(**fields)

@@ -10,7 +10,19 @@ from dataclasses import dataclass
 from typing import Literal
 
 # The hard filters, in the order their reason is reported (the first failing one wins).
-FILTERS = ("inaktiv", "ydelse", "certifikat", "timer", "afstand", "tilgaengelig")
+FILTERS = (
+    "inaktiv",
+    # the scheme rules (config/schemes.toml): benefit, target group, visitation, age, already skilled
+    "ydelse",
+    "maalgruppe",
+    "visitation",
+    "alder",
+    "uddannet",
+    "certifikat",
+    "timer",
+    "afstand",
+    "tilgaengelig",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""The matching rules (``config/matching.toml``): weights, thresholds, eligibility and vocabulary.
+"""The matching rules (``config/matching.toml``): weights, thresholds and vocabulary.
 
 One validated, frozen object that is loaded once at the edge and *passed in* to the normaliser, the
 taxonomy and the index; nothing below this module reads the file on its own. Imports only models and
@@ -15,7 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from config import config_path, validate_file
 from matching import texts
-from matching.models import Benefit, EmploymentType
 
 Weight = Annotated[float, Field(ge=0, le=100)]
 Unit = Annotated[float, Field(ge=0, le=1)]
@@ -110,17 +109,11 @@ class ResultRules(_Section):
     reasons_on_card: Annotated[int, Field(ge=1, le=10)] = 3
 
 
-def _default_eligibility() -> dict[EmploymentType, frozenset[Benefit]]:
-    ordinary = frozenset(
-        {Benefit.DAGPENGE, Benefit.KONTANTHJAELP_JOBPARAT, Benefit.UDDANNELSESHJAELP_JOBPARAT}
-    )
-    rules = {t: ordinary for t in EmploymentType}
-    rules[EmploymentType.FLEKSJOB] = frozenset({Benefit.LEDIGHEDSYDELSE})
-    return rules
-
-
 class MatchRules(_Section):
-    """Weights, thresholds and eligibility: the knobs a match unit lead may want to turn."""
+    """Weights and thresholds: the knobs a match unit lead may want to turn.
+
+    Who may be matched to which scheme is not here: ``config/schemes.toml`` (:mod:`matching.schemes`).
+    """
 
     weights: Weights = Weights()
     title: TitleRules = TitleRules()
@@ -128,18 +121,7 @@ class MatchRules(_Section):
     distance: DistanceRules = DistanceRules()
     filters: FilterRules = FilterRules()
     result: ResultRules = ResultRules()
-    eligibility: dict[EmploymentType, frozenset[Benefit]] = Field(default_factory=_default_eligibility)
     normalization: NormalizationRules = NormalizationRules()
-
-    @field_validator("eligibility")
-    @classmethod
-    def _every_type(
-        cls, value: dict[EmploymentType, frozenset[Benefit]]
-    ) -> dict[EmploymentType, frozenset[Benefit]]:
-        missing = [t.value for t in EmploymentType if t not in value]
-        if missing:
-            raise ValueError(texts.CONFIG_MISSING_EMPLOYMENT_TYPES.format(types=", ".join(missing)))
-        return value
 
 
 def load_rules(path: Path | None = None) -> MatchRules:

@@ -24,7 +24,7 @@ EMPLOYMENT_TYPE_LABELS: dict[str, str] = {
 BENEFIT_LABELS: dict[str, str] = {
     "dagpenge": "Dagpenge",
     "kontanthjaelp_jobparat": "Kontanthjælp (jobparat)",
-    "uddannelseshjaelp_jobparat": "Uddannelseshjælp (jobparat)",
+    "uddannelseshjaelp_jobparat": "Uddannelseshjælp",
     "ledighedsydelse": "Ledighedsydelse",
 }
 
@@ -36,7 +36,7 @@ TITLE_EXACT_EXPERIENCE = "{kind} '{title}': har haft præcis dette job"
 TITLE_SYNONYM = "{kind} '{title}': samme fag som jobordren ({occupation})"
 TITLE_SAME_OCCUPATION = "{kind} '{title}': samme fag som jobordren"
 TITLE_TRAINEE = "{kind} '{title}': elev/lærling i samme fag ({occupation})"
-TITLE_TRAINED = "{kind} '{title}': allerede uddannet i faget ({occupation}); jobbet er en læreplads"
+TITLE_TRAINED = "{kind} '{title}': samme fag som lærepladsen ({occupation})"
 TITLE_RELATED_STRONG = "Beslægtet fag (stærk): {occupation} ({kind_lower} '{title}')"
 TITLE_RELATED = "Beslægtet fag: {occupation} ({kind_lower} '{title}')"
 TITLE_FUZZY_CLOSE = "{kind} '{title}' staves næsten som '{job}'"
@@ -185,3 +185,66 @@ CONFIG_EMPTY_MODIFIER = "tom frase i modifikatorerne for '{kind}'"
 CONFIG_ALIAS_TAKEN = "alias '{alias}' bruges af både {first} og {second}"
 CONFIG_POSTCODE_DIGITS = "postnummer '{code}' er ikke 4 cifre"
 CONFIG_FILE_NOT_FOUND = "{path}: filen findes ikke"
+
+
+# --- Copenhagen's pool, profile fields and scheme rules (issue 10) ------------------------------
+
+TARGET_GROUP_LABELS: dict[str, str] = {
+    "jobparat": "Jobparat",
+    "uddannelsesparat": "Uddannelsesparat",
+    "aktivitetsparat": "Aktivitetsparat",
+}
+AGE_BAND_LABELS: dict[str, str] = {
+    "18-24": "18–24 år",
+    "25-29": "25–29 år",
+    "30-49": "30–49 år",
+    "50+": "50+ år",
+}
+EDUCATION_LABELS: dict[str, str] = {
+    "ufaglaert": "Ufaglært",
+    "faglaert": "Faglært",
+    "videregaaende": "Videregående uddannelse",
+}
+# The groups forløb lengths are set for (config/schemes.toml max_weeks), in running text.
+GROUP_LABELS: dict[str, str] = {
+    "jobparat": "jobparate",
+    "uddannelsesparat": "uddannelsesparate",
+    "aktivitetsparat": "aktivitetsparate",
+    "ledighedsydelse": "personer på ledighedsydelse",
+}
+OTHER_MUNICIPALITY = (
+    "'{jobcenter}' hører til {municipality} Kommune; matchenheden matcher kun borgere i Jobcenter "
+    "Københavns egne centre"
+)
+NO_JOBPARAT_UDDANNELSESHJAELP = (
+    "uddannelseshjælp gives til uddannelsesparate og aktivitetsparate, ikke jobparate "
+    "('target_group' skal være uddannelsesparat eller aktivitetsparat)"
+)
+UDDANNELSESHJAELP_UNDER_30 = "uddannelseshjælp er for unge under 30 år ('age_band' passer ikke)"
+LEDIGHEDSYDELSE_IS_FLEX_APPROVED = (
+    "ledighedsydelse får kun personer, der er visiteret til fleksjob ('flex_approved' skal være true)"
+)
+REFERRAL_NOT_ON_SCHEME = (
+    "henvisning med mødepligt gælder jobsamtaler til et rigtigt job, ikke {scheme} "
+    "('referral_with_obligation' skal være false)"
+)
+EXCLUDED_LEDIGHEDSYDELSE_SCHEME = (
+    "Personer på ledighedsydelse matches til fleksjob og virksomhedspraktik, ikke {etype}"
+)
+EXCLUDED_TARGET_GROUP = "Er {group}; {scheme} er for {groups}"
+EXCLUDED_NOT_FLEX_APPROVED = "Fleksjob kræver visitation til fleksjob; kandidaten er ikke visiteret"
+EXCLUDED_AGE = "Er {band}; {scheme} er for personer på {age} år eller derover"
+EXCLUDED_TRAINED = "Er allerede uddannet i faget ({trade}); {scheme} skal løfte ufaglærte til faglærte"
+NOTE_EDUCATION_FIRST = "{group} (uddannelseshjælp): uddannelse går forud for job"
+NOTE_AGE_UNKNOWN = "Alder ikke oplyst: {scheme} kræver {age} år eller derover"
+NOTE_DURATION = "Forløbet er {weeks} uger; for {group} højst {limit} uger"
+WARN_DURATION = "Forløbet er {weeks} uger, længere end {scheme} må vare for {limits}"
+GROUP_WEEKS = "{group} ({weeks} uger)"
+FACT_FLEX_APPROVED = "visiteret til fleksjob"
+FACT_WEEKS_UNEMPLOYED = "ledig i {weeks} uger"
+FACT_SEPARATOR = " · "
+CONFIG_UNKNOWN_GROUP = "ukendte grupper i max_weeks: {groups}; gyldige: {valid}"
+CONFIG_SCHEME_EMPTY = "benefits og target_groups må ikke være tomme"
+CONFIG_OWN_MUNICIPALITY = "'{name}' står også blandt other_municipalities"
+CONFIG_CENTRE_TWICE = "et centernavn eller alias bruges to gange"
+CONFIG_CENTRE_POSTCODES = "centret '{name}': postnumrene {lo}-{hi} ligger ikke i kommunens postnumre"

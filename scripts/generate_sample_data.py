@@ -32,12 +32,16 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run as a plain script from a fresh clone
     sys.path.insert(0, str(REPO))
 
+from matching.centres import centre_catalog  # noqa: E402
 from matching.geo import postcodes  # noqa: E402
 from matching.models import (  # noqa: E402
+    AgeBand,
     Benefit,
     CandidateProfile,
+    EducationLevel,
     EmploymentType,
     JobOrder,
+    TargetGroup,
     certificate_label,
 )
 from matching.privacy import contains_cpr  # noqa: E402
@@ -48,7 +52,10 @@ DEFAULT_CANDIDATES = 2400
 TODAY = date(2026, 11, 23)
 
 # Hard-filter names as the matching engine reports them (matching.results.FILTERS).
-TRAP_FILTERS = ("inaktiv", "ydelse", "certifikat", "timer", "afstand", "tilgaengelig")
+TRAP_FILTERS = (
+    "inaktiv", "ydelse", "maalgruppe", "visitation", "alder", "uddannet", "certifikat", "timer", "afstand",
+    "tilgaengelig",
+)
 
 NON_FLEX_BENEFITS = (
     Benefit.DAGPENGE,
@@ -84,6 +91,12 @@ class JobTemplate:
     planted: tuple[str, ...] = ()
     # Hard filters that planted look-alikes fail, one trap per entry.
     traps: tuple[str, ...] = ()
+    # A forløb's length (virksomhedspraktik, løntilskud, nytteindsats, jobrotation).
+    duration: int | None = None
+    # Benefits of the planted candidates, one per entry (default: drawn among the job-ready).
+    planted_benefits: tuple[Benefit, ...] = ()
+    # An academic job order: planted candidates have a videregående uddannelse (Karrierecentret).
+    academic: bool = False
 
 
 E = EmploymentType
@@ -122,8 +135,8 @@ JOBS: tuple[JobTemplate, ...] = (
         planted=("Rengøringsassistent", "Rengøringshjælp", "Cleaner"), traps=("timer", "afstand"),
     ),
     JobTemplate(
-        "pakkerimedarbejder", "Pakkeri medarbejdere", "Taastrup Fresh Pack A/S",
-        E.ORDINAERT_JOB, 37, "2630",
+        "pakkerimedarbejder", "Pakkeri medarbejdere", "Avedøre Fresh Pack A/S",
+        E.ORDINAERT_JOB, 37, "2650",
         "Vi pakker frugt og grønt til supermarkeder og søger 6 pakkerimedarbejdere til dag- og aftenhold. "
         "Du pakker, vejer og mærker varer og laver kvalitetskontrol. Arbejdet foregår på køl (5 grader).",
         D(2027, 1, 11), D(2026, 12, 18), positions=6,
@@ -194,7 +207,7 @@ JOBS: tuple[JobTemplate, ...] = (
         E.LOENTILSKUD_PRIVAT, 37, "1799",
         "Løntilskudsstilling i 6 måneder med mulighed for fast ansættelse. Du tager imod gæster, "
         "håndterer booking i Opera og besvarer telefon og mails på dansk og engelsk.",
-        D(2027, 1, 11), D(2026, 12, 14),
+        D(2027, 1, 11), D(2026, 12, 14), duration=26,
         skills=("kundeservice", "booking", "telefonpasning"), languages=("dansk", "engelsk"),
         planted=("Hotelreceptionist", "Receptionsmedarbejder", "Front desk agent"), traps=("ydelse",),
     ),
@@ -205,7 +218,7 @@ JOBS: tuple[JobTemplate, ...] = (
         "Vagter i dagtimerne og weekend. Du er serviceminded og kan arbejde i tempo.",
         D(2026, 12, 14), D(2026, 12, 2), positions=2, referral=True,
         skills=("kasse", "varepåfyldning", "kundeservice"), languages=("dansk",),
-        planted=("Butiksassistent", "Ekspedient", "Butiksmedhjælper"), traps=("ydelse", "inaktiv"),
+        planted=("Butiksassistent", "Ekspedient", "Butiksmedhjælper"), traps=("ydelse", "inaktiv", "maalgruppe"),
     ),
     JobTemplate(
         "kassemedarbejder", "Kasseassistent søges til weekend", "Vanløse Supermarked ApS",
@@ -231,7 +244,7 @@ JOBS: tuple[JobTemplate, ...] = (
         "Renoveringen af 300 almene boliger i Sydhavnen for Københavns Kommune har en "
         "beskæftigelsesklausul. Vi ansætter tømrere i løntilskud til udskiftning af vinduer og "
         "indvendig renovering. Sikkerhedskort til byggepladsen er et krav.",
-        D(2027, 2, 1), D(2027, 1, 11), positions=2, clause=True,
+        D(2027, 2, 1), D(2027, 1, 11), positions=2, clause=True, duration=26,
         skills=("tømrerarbejde", "montage", "renovering"), certificates=("sikkerhedskursus_bygge",),
         languages=("dansk",), planted=("Tømrer", "Tømrersvend", "Carpenter"), traps=("certifikat",),
     ),
@@ -242,7 +255,7 @@ JOBS: tuple[JobTemplate, ...] = (
         "Entreprisen på den nye skole i Brønshøj har en beskæftigelsesklausul. Vi tilbyder "
         "virksomhedspraktik i 8 uger med oprydning, materialehåndtering og hjælp til håndværkerne — "
         "med mulighed for ansættelse bagefter.",
-        D(2027, 1, 11), D(2026, 12, 18), positions=3, clause=True, referral=True,
+        D(2027, 1, 11), D(2026, 12, 18), positions=3, clause=True, duration=8,
         skills=("oprydning", "tunge løft", "håndværktøj"),
         planted=("Byggearbejder", "Bygningsarbejder", "Construction worker"), traps=("afstand",),
     ),
@@ -262,7 +275,7 @@ JOBS: tuple[JobTemplate, ...] = (
         "Klimatilpasningsprojektet på Amager skal ansætte ledige i løntilskud efter kontraktens "
         "beskæftigelsesklausul. Opgaverne er jordarbejde, ledningsarbejde og belægning. "
         "Sikkerhedskort er et krav.",
-        D(2027, 2, 1), D(2027, 1, 15), positions=2, clause=True,
+        D(2027, 2, 1), D(2027, 1, 15), positions=2, clause=True, duration=26,
         skills=("jordarbejde", "ledningsarbejde", "håndværktøj"), certificates=("sikkerhedskursus_bygge",),
         planted=("Anlægsarbejder", "Anlægsstruktør", "Groundworker"), traps=("certifikat",),
     ),
@@ -280,7 +293,7 @@ JOBS: tuple[JobTemplate, ...] = (
         E.JOBROTATION, 37, "2400",
         "Mens vores egne malere er på AMU-kursus, søger vi en malervikar i jobrotation i 3 måneder til "
         "vedligehold af skoler og institutioner: spartling, maling og afdækning.",
-        D(2027, 1, 11), D(2026, 12, 16), cvr=False,
+        D(2027, 1, 11), D(2026, 12, 16), cvr=False, duration=13,
         skills=("maling", "spartling", "afdækning"),
         planted=("Bygningsmaler", "Malersvend", "Painter"),
     ),
@@ -362,13 +375,13 @@ JOBS: tuple[JobTemplate, ...] = (
         E.LOENTILSKUD_PRIVAT, 37, "2620",
         "Løntilskud i 6 måneder som maskinoperatør på vores linjer til papemballage. Du lærer omstilling "
         "og fejlfinding og har ansvar for kvaliteten på dit skift.",
-        D(2027, 1, 18), D(2026, 12, 18),
+        D(2027, 1, 18), D(2026, 12, 18), duration=26,
         skills=("maskinbetjening", "omstilling", "fejlfinding"),
         planted=("Maskinoperator", "Machine operator", "Maskinpasser"),
     ),
     JobTemplate(
-        "slagteriarbejder", "Slagterimedarbejdere til udskæring", "Roskilde Kødindustri A/S",
-        E.ORDINAERT_JOB, 37, "4000",
+        "slagteriarbejder", "Slagterimedarbejdere til udskæring", "Kødbyens Engros A/S",
+        E.ORDINAERT_JOB, 37, "1799",
         "Vi søger medarbejdere til udskæring og pakning af svinekød. Arbejdet foregår i kølerum på "
         "dagholdet. Erfaring med knivarbejde er en fordel, men vi oplærer også nye.",
         D(2027, 1, 11), D(2026, 12, 18), positions=4,
@@ -381,7 +394,7 @@ JOBS: tuple[JobTemplate, ...] = (
         E.NYTTEINDSATS, 25, "2450",
         "Nytteindsats i Park og Vej: renholdelse af parker og pladser, græsslåning og vintertjeneste "
         "sammen med kommunens faste vejmænd. 25 timer om ugen i 13 uger.",
-        D(2026, 12, 7), D(2026, 12, 1), positions=6, cvr=False, referral=True,
+        D(2026, 12, 7), D(2026, 12, 1), positions=6, cvr=False, duration=13,
         skills=("renholdelse", "græsslåning", "småmaskiner"),
         planted=("Parkarbejder", "Vejarbejder", "Park- og vejmedarbejder"), traps=("ydelse",),
     ),
@@ -390,7 +403,7 @@ JOBS: tuple[JobTemplate, ...] = (
         E.VIRKSOMHEDSPRAKTIK, 30, "2860",
         "Virksomhedspraktik i 4 uger hos anlægsgartner: beplantning, belægning og pleje af grønne "
         "områder. Praktikken kan føre til løntilskud eller ansættelse til foråret.",
-        D(2027, 2, 1), D(2027, 1, 15),
+        D(2027, 2, 1), D(2027, 1, 15), duration=4,
         skills=("beplantning", "belægning", "grønne områder"),
         planted=("Anlægsgartnerarbejder", "Landscaper", "Anlægsgartnermedhjælper"),
     ),
@@ -413,7 +426,7 @@ JOBS: tuple[JobTemplate, ...] = (
         D(2027, 1, 4), D(2026, 12, 11),
         skills=("telefon", "kundeservice", "CRM"), languages=("dansk",),
         planted=("Callcentermedarbejder", "Kontaktcentermedarbejder", "Telefonmedarbejder"),
-        traps=("ydelse", "timer"),
+        traps=("visitation", "timer"),
     ),
     JobTemplate(
         "kontorassistent", "Kontormedarbejder i fleksjob", "Københavns Kommune, Økonomiforvaltningen",
@@ -422,7 +435,7 @@ JOBS: tuple[JobTemplate, ...] = (
         "administrativ enhed på Rådhuset.",
         D(2027, 1, 11), D(2026, 12, 16), cvr=False,
         skills=("journalisering", "telefonpasning", "Office-pakken"), languages=("dansk",),
-        planted=("Kontorassistent", "Administrativ medarbejder", "Kontorfunktionær"), traps=("ydelse",),
+        planted=("Kontorassistent", "Administrativ medarbejder", "Kontorfunktionær"), traps=("visitation",),
     ),
     JobTemplate(
         "handicaphjaelper", "Handicaphjælper i fleksjob 20 timer", "BPA Hovedstaden ApS",
@@ -445,9 +458,9 @@ JOBS: tuple[JobTemplate, ...] = (
     JobTemplate(
         "portoer", "Portører til hospital i Nordvest", "Region Hovedstaden, Bispebjerg Hospital",
         E.LOENTILSKUD_OFFENTLIG, 37, "2400",
-        "Løntilskud i 6 måneder i portørtjenesten: patienttransport, forflytning og levering af prøver "
+        "Løntilskud i 4 måneder i portørtjenesten: patienttransport, forflytning og levering af prøver "
         "og udstyr. Skiftende vagter.",
-        D(2027, 1, 11), D(2026, 12, 14), positions=2, cvr=False,
+        D(2027, 1, 11), D(2026, 12, 14), positions=2, cvr=False, duration=17,
         skills=("patienttransport", "forflytning", "kundeservice"), languages=("dansk",),
         planted=("Hospitalsportør", "Patientportør", "Sygehusportør"), traps=("ydelse",),
     ),
@@ -457,7 +470,7 @@ JOBS: tuple[JobTemplate, ...] = (
         E.VIRKSOMHEDSPRAKTIK, 30, "2300",
         "Virksomhedspraktik som serviceassistent: hospitalsrengøring, patientservice og forplejning på "
         "sengeafdelinger. Du får introduktion til hygiejne på hospital.",
-        D(2027, 1, 4), D(2026, 12, 11), cvr=False,
+        D(2027, 1, 4), D(2026, 12, 11), cvr=False, duration=4,
         skills=("hospitalsrengøring", "hygiejne", "patientservice"),
         planted=("Serviceassistent", "Hospitalsmedhjælper", "Serviceassistent på hospital"),
     ),
@@ -506,7 +519,7 @@ JOBS: tuple[JobTemplate, ...] = (
         "installation og vil gerne have et svendebrev.",
         D(2027, 2, 1), D(2027, 1, 8), positions=2,
         skills=("elinstallation", "fejlfinding"),
-        planted=("Elektriker", "Elmontør", "Electrician"),
+        planted=("Elektriker", "Elmontør", "Electrician"), traps=("uddannet", "alder"),
     ),
     JobTemplate(
         "kok", "Kok til frokostrestaurant på Vesterbro", "Frokostkroen på Vesterbro ApS",
@@ -527,11 +540,11 @@ JOBS: tuple[JobTemplate, ...] = (
         planted=("Rengøringsassistent", "Rengøringsmedarbejder", "Rengøringshjælp"),
     ),
     JobTemplate(
-        "lagermedarbejder", "Lagermedarbejder i jobrotation", "Ishøj Reservedelslager A/S",
-        E.JOBROTATION, 37, "2635",
+        "lagermedarbejder", "Lagermedarbejder i jobrotation", "Brøndby Reservedelslager A/S",
+        E.JOBROTATION, 37, "2605",
         "Mens to af vores faste medarbejdere er på truckkursus og AMU-uddannelse, ansætter vi en "
         "vikar i jobrotation i 12 uger til plukning, pakning og varemodtagelse.",
-        D(2027, 1, 18), D(2026, 12, 18),
+        D(2027, 1, 18), D(2026, 12, 18), duration=12,
         skills=("plukning", "varemodtagelse", "håndscanner"),
         planted=("Lagerarbejder", "Lagerhjælper", "Lagerekspedient"),
     ),
@@ -539,97 +552,103 @@ JOBS: tuple[JobTemplate, ...] = (
         "sosu_assistent", "Social- og sundhedsassistent til plejecenter – løntilskud",
         "Københavns Kommune, Plejecenter Sundholm",
         E.LOENTILSKUD_OFFENTLIG, 32, "2300",
-        "Løntilskud i 6 måneder på et plejecenter med 90 beboere. Du har ansvar for medicin, sårpleje "
+        "Løntilskud i 4 måneder på et plejecenter med 90 beboere. Du har ansvar for medicin, sårpleje "
         "og dokumentation i FSIII og skal have autorisation.",
-        D(2027, 1, 4), D(2026, 12, 11), cvr=False,
+        D(2027, 1, 4), D(2026, 12, 11), cvr=False, duration=17,
         skills=("medicinhåndtering", "sårpleje", "dokumentation"), certificates=("autorisation_sosu",),
         languages=("dansk",), planted=("SOSU-assistent", "Sygehjælper", "SSA"), traps=("certifikat",),
+    ),
+    # Academic and public-sector job orders (issue 10: ~40 % of Copenhagen's dagpenge recipients are
+    # academics, and the unit fills the administration's own vacancies too).
+    JobTemplate(
+        "oekonom", "Økonomisk konsulent til Økonomiforvaltningen", "Københavns Kommune, Økonomiforvaltningen",
+        E.ORDINAERT_JOB, 37, "1550",
+        "Vi søger en økonom til budgetopfølgning og analyser af kommunens økonomi. Du har en "
+        "samfundsvidenskabelig kandidatuddannelse og er stærk i Excel og formidling.",
+        D(2027, 2, 1), D(2027, 1, 8), cvr=False, academic=True,
+        skills=("budgetopfølgning", "analyse", "Excel"), languages=("dansk",),
+        planted=("Cand.oecon.", "Økonomisk konsulent", "Controller"), traps=("tilgaengelig",),
+    ),
+    JobTemplate(
+        "jurist", "Juridisk sagsbehandler i løntilskud – Beskæftigelses- og Integrationsforvaltningen",
+        "Københavns Kommune, Beskæftigelses- og Integrationsforvaltningen",
+        E.LOENTILSKUD_OFFENTLIG, 37, "1550",
+        "Løntilskud i 4 måneder med klagesager og partshøringer i forvaltningens juridiske enhed. Du er "
+        "cand.jur. og skriver et klart dansk.",
+        D(2027, 1, 18), D(2026, 12, 18), cvr=False, academic=True, duration=17,
+        skills=("forvaltningsret", "sagsbehandling", "skriftlig formidling"), languages=("dansk",),
+        planted=("Cand.jur.", "Juridisk konsulent", "Juridisk medarbejder"), traps=("ydelse",),
+    ),
+    JobTemplate(
+        "kommunikationsmedarbejder", "Kommunikationskonsulent (barselsvikariat) til boligorganisation",
+        "Sundby Boligselskab", E.ORDINAERT_JOB, 37, "2300",
+        "Barselsvikariat i 12 måneder: nyhedsbreve, hjemmeside og kommunikation til beboerne. Du har en "
+        "videregående uddannelse i kommunikation eller journalistik.",
+        D(2027, 1, 4), D(2026, 12, 11), academic=True,
+        skills=("tekstforfatning", "web", "sociale medier"), languages=("dansk",),
+        planted=("Kommunikationsmedarbejder", "Webredaktør", "Tekstforfatter"), traps=("afstand",),
+    ),
+    JobTemplate(
+        "projektmedarbejder", "Projektkoordinator til klimaplanen – Teknik- og Miljøforvaltningen",
+        "Københavns Kommune, Teknik- og Miljøforvaltningen",
+        E.ORDINAERT_JOB, 37, "1550",
+        "Du koordinerer projekter i klimaplanen med borgere, forsyningsselskaber og andre forvaltninger. "
+        "Kandidatuddannelse og erfaring med projektstyring.",
+        D(2027, 2, 1), D(2027, 1, 11), cvr=False, academic=True,
+        skills=("projektstyring", "koordinering", "interessenthåndtering"), languages=("dansk", "engelsk"),
+        planted=("Projektmedarbejder", "Projektleder", "Projektassistent"),
+    ),
+    JobTemplate(
+        "webudvikler", "Udviklere til digitale selvbetjeningsløsninger", "Østerbro Digital ApS",
+        E.ORDINAERT_JOB, 37, "2100",
+        "Vi bygger selvbetjeningsløsninger til kommuner og søger udviklere med erfaring i Python eller "
+        "C#. Arbejdssproget er dansk og engelsk.",
+        D(2027, 1, 11), D(2026, 12, 14), positions=2, academic=True,
+        skills=("Python", "webudvikling", "databaser"), languages=("engelsk",),
+        planted=("Softwareudvikler", "Programmør", "Systemudvikler"),
+    ),
+    # A virksomhedspraktik where people on ledighedsydelse belong on the list (a step towards a
+    # fleksjob): domain brief 2026-12.
+    JobTemplate(
+        "kontorassistent", "Virksomhedspraktik som kontorassistent – 12 timer om ugen",
+        "Københavns Kommune, Borgerservice Amager", E.VIRKSOMHEDSPRAKTIK, 12, "2300",
+        "Virksomhedspraktik i 6 uger med scanning, journalisering og telefonpasning i Borgerservice. "
+        "Rolige rammer; praktikken kan være et skridt mod et fleksjob.",
+        D(2027, 1, 11), D(2026, 12, 18), cvr=False, duration=6,
+        skills=("journalisering", "scanning", "telefonpasning"), languages=("dansk",),
+        planted=("Administrativ medarbejder", "Kontorfunktionær", "Kontormedarbejder"),
+        planted_benefits=(Benefit.LEDIGHEDSYDELSE, Benefit.LEDIGHEDSYDELSE, Benefit.DAGPENGE),
+        traps=("inaktiv",),
     ),
 )
 
 
 # --- geography and jobcentres ------------------------------------------------------------------
 
-# Postcode -> weight for where candidates live: mostly Copenhagen and Frederiksberg, then the
-# suburbs, a few further out (Roskilde, Køge, Hillerød) and some in Aarhus/Odense to exercise
-# the distance filter.
+# Postcode -> weight for where candidates live: the City of Copenhagen only (config/centres.toml
+# lists its postcodes; Frederiksberg and the suburbs are other municipalities' jobcentres).
 HOME_WEIGHTS: dict[str, float] = {
-    "2300": 12, "2200": 11, "2400": 12, "2450": 8, "2500": 8, "2700": 6, "2720": 5, "2100": 7,
-    "2150": 1, "2000": 5, "1799": 1, "2650": 4, "2605": 3, "2660": 3, "2770": 3, "2600": 2,
-    "2610": 3, "2620": 2, "2625": 1, "2630": 3, "2635": 2, "2640": 1, "2670": 2, "2730": 2,
-    "2740": 1, "2750": 2, "2760": 1, "2800": 1, "2820": 1, "2860": 2, "2870": 1, "2880": 1,
-    "2900": 1, "2920": 1, "2791": 1, "3400": 1.5, "4000": 2, "4600": 1.5, "3000": 0.5,
-    "4100": 0.3, "8000": 0.6, "5000": 0.5, "8200": 0.2,
+    "2300": 14, "2200": 12, "2400": 13, "2450": 8, "2500": 9, "2700": 7, "2720": 5, "2100": 9,
+    "2150": 1,
 }
-# Inner-city street postcodes (1050–1799, 1800–1999) are spread over this weight.
-INNER_CITY_WEIGHT = 8.0
-
-COPENHAGEN_CENTRES: list[tuple[tuple[int, int], str]] = [
-    ((1000, 1499), "Jobcenter København – Indre By og Østerbro"),
-    ((2100, 2150), "Jobcenter København – Indre By og Østerbro"),
-    ((1500, 1799), "Jobcenter København – Vesterbro"),
-    ((2450, 2450), "Jobcenter København – Vesterbro"),
-    ((2200, 2200), "Jobcenter København – Nørrebro"),
-    ((2400, 2400), "Jobcenter København – Bispebjerg"),
-    ((2700, 2700), "Jobcenter København – Bispebjerg"),
-    ((2500, 2500), "Jobcenter København – Valby"),
-    ((2720, 2720), "Jobcenter København – Valby"),
-    ((2300, 2300), "Jobcenter København – Amager"),
-]
-UNGECENTER = "Jobcenter København – Ungecenter"
-OTHER_CENTRES: dict[str, tuple[str, str]] = {  # postcode prefix rule -> (jobcentre, UPN domain)
-    "18": ("Jobcenter Frederiksberg", "frederiksberg.dk"),
-    "19": ("Jobcenter Frederiksberg", "frederiksberg.dk"),
-    "2000": ("Jobcenter Frederiksberg", "frederiksberg.dk"),
-    "2600": ("Jobcenter Glostrup", "glostrup.dk"),
-    "2605": ("Jobcenter Brøndby", "brondby.dk"),
-    "2660": ("Jobcenter Brøndby", "brondby.dk"),
-    "2610": ("Jobcenter Rødovre", "rk.dk"),
-    "2620": ("Jobcenter Albertslund", "albertslund.dk"),
-    "2625": ("Jobcenter Vallensbæk", "vallensbaek.dk"),
-    "2665": ("Jobcenter Vallensbæk", "vallensbaek.dk"),
-    "2630": ("Jobcenter Høje-Taastrup", "htk.dk"),
-    "2640": ("Jobcenter Høje-Taastrup", "htk.dk"),
-    "2635": ("Jobcenter Ishøj", "ishoj.dk"),
-    "2650": ("Jobcenter Hvidovre", "hvidovre.dk"),
-    "2670": ("Jobcenter Greve", "greve.dk"),
-    "2730": ("Jobcenter Herlev", "herlev.dk"),
-    "2740": ("Jobcenter Ballerup", "balk.dk"),
-    "2750": ("Jobcenter Ballerup", "balk.dk"),
-    "2760": ("Jobcenter Ballerup", "balk.dk"),
-    "2770": ("Jobcenter Tårnby", "taarnby.dk"),
-    "2791": ("Jobcenter Dragør", "dragoer.dk"),
-    "2800": ("Jobcenter Lyngby-Taarbæk", "ltk.dk"),
-    "2820": ("Jobcenter Gentofte", "gentofte.dk"),
-    "2900": ("Jobcenter Gentofte", "gentofte.dk"),
-    "2920": ("Jobcenter Gentofte", "gentofte.dk"),
-    "2860": ("Jobcenter Gladsaxe", "gladsaxe.dk"),
-    "2870": ("Jobcenter Gladsaxe", "gladsaxe.dk"),
-    "2880": ("Jobcenter Gladsaxe", "gladsaxe.dk"),
-    "3000": ("Jobcenter Helsingør", "helsingor.dk"),
-    "3400": ("Jobcenter Hillerød", "hillerod.dk"),
-    "4000": ("Jobcenter Roskilde", "roskilde.dk"),
-    "4100": ("Jobcenter Ringsted", "ringsted.dk"),
-    "4600": ("Jobcenter Køge", "koege.dk"),
-    "5000": ("Jobcenter Odense", "odense.dk"),
-    "8000": ("Jobcenter Aarhus", "aarhus.dk"),
-    "8200": ("Jobcenter Aarhus", "aarhus.dk"),
-}
-KK_DOMAIN = "kk.dk"
+# Inner-city street postcodes (1050–1799) are spread over this weight.
+INNER_CITY_WEIGHT = 10.0
+KK_DOMAIN = centre_catalog().upn_domain
+UNGECENTER = centre_catalog().by_kind("unge")[0]
+KARRIERECENTRET = centre_catalog().by_kind("akademikere")[0]
 
 
-def jobcenter_for(postcode: str, benefit: Benefit, rng: random.Random) -> tuple[str, str]:
-    """(jobcentre, UPN domain) for a candidate living at ``postcode``."""
-    code = int(postcode)
-    for (lo, hi), name in COPENHAGEN_CENTRES:
-        if lo <= code <= hi:
-            if benefit is Benefit.UDDANNELSESHJAELP_JOBPARAT and rng.random() < 0.85:
-                return UNGECENTER, KK_DOMAIN
-            return name, KK_DOMAIN
-    for prefix in sorted(OTHER_CENTRES, key=len, reverse=True):
-        if postcode.startswith(prefix):
-            return OTHER_CENTRES[prefix]
-    return f"Jobcenter {postcodes().name(postcode)}", "jobnet.dk"
+def jobcenter_for(postcode: str, young: bool, academic: bool, rng: random.Random) -> tuple[str, str]:
+    """(Jobcenter København's centre, UPN domain) for a candidate: under-30s mostly in the youth
+    centre, academics over 30 in Karrierecentret, the others in the district centre of their home."""
+    if young and rng.random() < 0.9:
+        return UNGECENTER, KK_DOMAIN
+    if academic and not young:
+        return KARRIERECENTRET, KK_DOMAIN
+    district = centre_catalog().district_for(postcode)
+    if district is None:
+        raise SystemExit(f"postnummer {postcode} ligger ikke i Københavns Kommune")
+    return district, KK_DOMAIN
 
 
 # --- candidate vocabulary --------------------------------------------------------------------
@@ -724,12 +743,102 @@ def jobcentre_spelling(rng: random.Random, occ: Occupation) -> str:
     return rng.choice(variants)
 
 
-def draw_benefit(rng: random.Random) -> Benefit:
-    return rng.choices(
-        [Benefit.DAGPENGE, Benefit.KONTANTHJAELP_JOBPARAT, Benefit.UDDANNELSESHJAELP_JOBPARAT,
-         Benefit.LEDIGHEDSYDELSE],
-        weights=[44, 34, 12, 10],
-    )[0]
+# --- the seeds' figures (data/README.md lists them with the figures the pool came out at) -------
+# Beskæftigelsesplan 2014: 73 % of Copenhagen's job-ready over 30 and 64 % of those under 30 are
+# dagpenge recipients; 79 % of the jobklare kontanthjælp group have no vocational education.
+# Beskæftigelsesplan 2022: academics are about 40 % of Copenhagen's dagpenge recipients.
+LEDIGHEDSYDELSE_SHARE = 0.06  # visiteret til fleksjob, outside the job-ready figures
+AGE_WEIGHTS = {AgeBand.A18_24: 13, AgeBand.A25_29: 19, AgeBand.A30_49: 48, AgeBand.A50: 20}
+DAGPENGE_SHARE_30_PLUS = 0.73
+DAGPENGE_SHARE_UNDER_30 = 0.64
+# Of the under-30s not on dagpenge: uddannelseshjælp (no vocational education) or kontanthjælp.
+UDDANNELSESHJAELP_OF_OTHER_UNDER_30 = 0.6
+ACADEMIC_SHARE_OF_DAGPENGE = 0.40
+UNSKILLED_SHARE_OF_KONTANTHJAELP = 0.79
+# Academic occupations (Karrierecentret's people) and the degree recorded as their trade.
+ACADEMIC_DEGREES: dict[str, tuple[str, ...]] = {
+    "oekonom": ("Cand.oecon.", "Cand.polit.", "Cand.merc."),
+    "jurist": ("Cand.jur.",),
+    "projektmedarbejder": ("Cand.scient.pol.", "Cand.scient.adm.", "Cand.soc."),
+    "kommunikationsmedarbejder": ("Cand.mag. i kommunikation", "Cand.public."),
+    "webudvikler": ("Cand.scient. i datalogi", "Civilingeniør"),
+    "laerer": ("Cand.pæd.",),
+    "sagsbehandler": ("Cand.scient.soc.",),
+    "hr_assistent": ("Cand.psych.", "Cand.merc. HRM"),
+}
+ACADEMIC_WEIGHTS = {
+    "oekonom": 5, "jurist": 3, "projektmedarbejder": 6, "kommunikationsmedarbejder": 6, "webudvikler": 4,
+    "laerer": 2, "sagsbehandler": 2, "hr_assistent": 2,
+}
+# Skilled trades (faglært): a skilled candidate's trade is their occupation when it is one of these,
+# else one of them (a trade learnt earlier, outside the job wish).
+SKILLED_TRADES = {
+    "elektriker": "Elektriker", "toemrer": "Tømrer", "maler": "Maler", "kok": "Kok",
+    "sosu_assistent": "Social- og sundhedsassistent", "mekaniker": "Mekaniker", "smed": "Smed",
+    "frisoer": "Frisør", "bager": "Bager", "butiksassistent": "Butiksassistent",
+    "kontorassistent": "Kontorassistent", "vvs_montoer": "VVS-montør", "snedker": "Snedker",
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    """The scheme fields of one drawn candidate."""
+
+    benefit: Benefit
+    age: AgeBand
+    target: TargetGroup
+    academic: bool
+
+    @property
+    def young(self) -> bool:
+        return self.age.lowest < 30
+
+
+def draw_person(rng: random.Random) -> Person:
+    if rng.random() < LEDIGHEDSYDELSE_SHARE:
+        age = rng.choice((AgeBand.A30_49, AgeBand.A30_49, AgeBand.A50, AgeBand.A25_29))
+        return Person(Benefit.LEDIGHEDSYDELSE, age, TargetGroup.JOBPARAT, False)
+    age = rng.choices(list(AGE_WEIGHTS), weights=list(AGE_WEIGHTS.values()))[0]
+    if age.lowest < 30:
+        if rng.random() < DAGPENGE_SHARE_UNDER_30:
+            benefit = Benefit.DAGPENGE
+        elif rng.random() < UDDANNELSESHJAELP_OF_OTHER_UNDER_30:
+            benefit = Benefit.UDDANNELSESHJAELP_JOBPARAT
+        else:
+            benefit = Benefit.KONTANTHJAELP_JOBPARAT
+    else:
+        benefit = Benefit.DAGPENGE if rng.random() < DAGPENGE_SHARE_30_PLUS else Benefit.KONTANTHJAELP_JOBPARAT
+    target = TargetGroup.JOBPARAT
+    if benefit is Benefit.UDDANNELSESHJAELP_JOBPARAT:
+        target = TargetGroup.UDDANNELSESPARAT if rng.random() < 0.8 else TargetGroup.AKTIVITETSPARAT
+    academic = benefit is Benefit.DAGPENGE and age is not AgeBand.A18_24 and (
+        rng.random() < ACADEMIC_SHARE_OF_DAGPENGE / (1 - AGE_WEIGHTS[AgeBand.A18_24] / 100 * 0.64)
+    )
+    return Person(benefit, age, target, academic)
+
+
+def draw_education(rng: random.Random, person: Person, occ: Occupation) -> tuple[EducationLevel, str | None]:
+    if person.academic:
+        return EducationLevel.VIDEREGAAENDE, rng.choice(ACADEMIC_DEGREES.get(occ.id, ("Cand.mag.",)))
+    if person.benefit is Benefit.UDDANNELSESHJAELP_JOBPARAT or person.age is AgeBand.A18_24:
+        return EducationLevel.UFAGLAERT, None
+    unskilled = (
+        UNSKILLED_SHARE_OF_KONTANTHJAELP if person.benefit is Benefit.KONTANTHJAELP_JOBPARAT else 0.45
+    )
+    if rng.random() < unskilled:
+        return EducationLevel.UFAGLAERT, None
+    return EducationLevel.FAGLAERT, SKILLED_TRADES.get(occ.id) or rng.choice(sorted(SKILLED_TRADES.values()))
+
+
+def draw_weeks(rng: random.Random, benefit: Benefit) -> int:
+    roll = rng.random()
+    if benefit is Benefit.LEDIGHEDSYDELSE:
+        return rng.randint(8, 104)
+    if roll < 0.6:
+        return rng.randint(1, 26)
+    if roll < 0.87:
+        return rng.randint(27, 52)
+    return rng.randint(53, 104)
 
 
 def draw_hours(rng: random.Random, benefit: Benefit) -> int:
@@ -799,7 +908,9 @@ class Generator:
         self.occ_ids = [o.id for o in self.taxonomy.occupations]
         self.occ_weights = {oid: OCCUPATION_WEIGHTS.get(oid, 0.6) for oid in self.occ_ids}
         self.table = postcodes()
-        self.inner_city = [c for c in self.table.codes if 1050 <= int(c) <= 1999]
+        self.inner_city = [c for c in self.table.codes if 1050 <= int(c) <= 1799]
+        self.copenhagen = [c for c in self.table.codes if centre_catalog().is_copenhagen_postcode(c)]
+        self.academic_weights = {o: w for o, w in ACADEMIC_WEIGHTS.items() if self.taxonomy.get(o)}
         self.ids = IdMaker(self.rng)
         self.pool = Pool(self.rng)
 
@@ -813,8 +924,10 @@ class Generator:
 
     def random_candidate(self) -> CandidateProfile:
         rng = self.rng
-        benefit = draw_benefit(rng)
-        occ = self.occ(weighted(rng, self.occ_weights))
+        person = draw_person(rng)
+        benefit = person.benefit
+        pool_weights = self.academic_weights if person.academic else self.occ_weights
+        occ = self.occ(weighted(rng, pool_weights))
         related = [self.occ(r) for r in sorted(self.taxonomy.related(occ.id))]
         desired = [jobcentre_spelling(rng, occ)]
         wish_occs = [occ]
@@ -835,9 +948,10 @@ class Generator:
         if rng.random() < 0.4:
             skills.append(rng.choice(GENERIC_SKILLS))
         postcode = home_postcode(rng, self.inner_city)
-        young = benefit is Benefit.UDDANNELSESHJAELP_JOBPARAT
-        jobcenter, domain = jobcenter_for(postcode, benefit, rng)
-        far = int(postcode) >= 3000
+        young = person.young
+        jobcenter, domain = jobcenter_for(postcode, young, person.academic, rng)
+        far = False
+        education, trade = draw_education(rng, person, occ)
         return CandidateProfile(
             id=self.ids.new(),
             jobcenter=jobcenter,
@@ -853,6 +967,12 @@ class Generator:
             available_from=draw_available(rng),
             benefit=benefit,
             active=rng.random() >= 0.05,
+            target_group=person.target,
+            age_band=person.age,
+            weeks_unemployed=draw_weeks(rng, benefit),
+            education_level=education,
+            trade=trade,
+            flex_approved=benefit is Benefit.LEDIGHEDSYDELSE,
         )
 
     # ---- job orders ---------------------------------------------------------------------------
@@ -875,33 +995,55 @@ class Generator:
             cvr=f"{self.rng.randint(1, 4)}{self.rng.randint(0, 9_999_999):07d}" if t.cvr else None,
             referral_with_obligation=t.referral,
             employment_clause=t.clause,
+            duration_weeks=t.duration,
         )
 
     # ---- planted candidates and traps ---------------------------------------------------------
 
     def near_postcode(self, job_postcode: str, max_km: float) -> tuple[str, float]:
-        """A home postcode within ``max_km`` of the workplace (the workplace's own as fallback)."""
+        """A Copenhagen home postcode within ``max_km`` of the workplace, widening to 10 km for a
+        workplace outside the city (the pool is Copenhagen's citizens)."""
         i = self.table.index_of(job_postcode)
         dist = self.table.distances_from_index(i)
-        near = [c for c, d in zip(self.table.codes, dist, strict=True) if d <= max_km]
-        code = self.rng.choice(near) if near else job_postcode
-        return code, self.table.distance_km(code, job_postcode)
+        km = {c: float(dist[self.table.index_of(c)]) for c in self.copenhagen}
+        for limit in (max_km, 6.0, 8.0, 10.0):
+            near = [c for c in self.copenhagen if km[c] <= limit]
+            if near:
+                code = self.rng.choice(near)
+                return code, km[code]
+        raise SystemExit(f"ingen københavnske postnumre inden for 10 km af {job_postcode}")
 
     def far_postcode(self, job_postcode: str, min_km: float) -> str:
+        """A Copenhagen home postcode more than ``min_km`` from the workplace."""
         i = self.table.index_of(job_postcode)
         dist = self.table.distances_from_index(i)
-        options = [c for c in ("8000", "5000", "4600", "3400", "4000", "2640", "2750", "2670", "2300")
-                   if dist[self.table.index_of(c)] > min_km]
+        options = [c for c in sorted(HOME_WEIGHTS) if dist[self.table.index_of(c)] > min_km]
+        if not options:
+            raise SystemExit(f"intet københavnsk postnummer over {min_km} km fra {job_postcode}")
         return self.rng.choice(options)
 
-    def planted_candidate(self, t: JobTemplate, spelling: str, job: JobOrder) -> CandidateProfile:
+    def planted_person(self, t: JobTemplate, benefit: Benefit | None) -> Person:
+        """Who a consultant would pick first for ``t``: eligible on every scheme rule."""
+        rng = self.rng
+        if t.employment_type is EmploymentType.FLEKSJOB or benefit is Benefit.LEDIGHEDSYDELSE:
+            return Person(Benefit.LEDIGHEDSYDELSE, rng.choice((AgeBand.A30_49, AgeBand.A50)), TargetGroup.JOBPARAT, False)
+        if t.academic:
+            return Person(Benefit.DAGPENGE, rng.choice((AgeBand.A30_49, AgeBand.A30_49, AgeBand.A50)), TargetGroup.JOBPARAT, True)
+        benefit = benefit or rng.choices(NON_FLEX_BENEFITS, weights=(70, 22, 8))[0]  # as the pool
+        if benefit is Benefit.UDDANNELSESHJAELP_JOBPARAT:
+            young = (AgeBand.A25_29,) if t.employment_type is EmploymentType.VOKSENLAERLING else (AgeBand.A18_24, AgeBand.A25_29)
+            return Person(benefit, rng.choice(young), TargetGroup.UDDANNELSESPARAT, False)
+        return Person(benefit, rng.choice((AgeBand.A25_29, AgeBand.A30_49, AgeBand.A30_49, AgeBand.A50)), TargetGroup.JOBPARAT, False)
+
+    def planted_candidate(
+        self, t: JobTemplate, spelling: str, job: JobOrder, benefit: Benefit | None = None
+    ) -> CandidateProfile:
         rng = self.rng
         occ = self.occ(t.occupation)
-        if t.employment_type is EmploymentType.FLEKSJOB:
-            benefit = Benefit.LEDIGHEDSYDELSE
+        person = self.planted_person(t, benefit)
+        if person.benefit is Benefit.LEDIGHEDSYDELSE:
             hours = min(37, t.hours + rng.choice((0, 0, 3, 5)))
         else:
-            benefit = rng.choice(NON_FLEX_BENEFITS)
             hours = max(t.hours, rng.choice((t.hours, 37, 37)))
         postcode, km = self.near_postcode(t.postcode, 4.0)
         commute = float(max(10, math.ceil(km) + rng.choice((10, 15, 20))))
@@ -913,8 +1055,15 @@ class Generator:
         skills = list(t.skills) + [s for s in occ.skills if s not in t.skills][:1]
         certs = list(dict.fromkeys([*t.certificates, *occ.certificates]))
         langs = list(dict.fromkeys(["dansk", *t.languages]))
-        jobcenter, domain = jobcenter_for(postcode, benefit, rng)
+        jobcenter, domain = jobcenter_for(postcode, person.young, person.academic, rng)
         start = job.start_date or TODAY
+        if t.employment_type is EmploymentType.VOKSENLAERLING:  # an apprentice list: unskilled adults
+            education, trade = EducationLevel.UFAGLAERT, None
+            experience = []  # a wish for the trade, no job in it yet
+        else:
+            education, trade = draw_education(rng, person, occ)
+            if trade and SKILLED_TRADES.get(occ.id):
+                trade = SKILLED_TRADES[occ.id]
         return CandidateProfile(
             id=self.ids.new(),
             jobcenter=jobcenter,
@@ -928,13 +1077,20 @@ class Generator:
             max_commute_km=commute,
             hours_per_week=hours,
             available_from=start - timedelta(days=rng.randint(7, 30)),
-            benefit=benefit,
+            benefit=person.benefit,
             active=True,
+            target_group=person.target,
+            age_band=person.age,
+            weeks_unemployed=draw_weeks(rng, person.benefit),
+            education_level=education,
+            trade=trade,
+            flex_approved=person.benefit is Benefit.LEDIGHEDSYDELSE,
         )
 
     def trap(self, t: JobTemplate, job: JobOrder, kind: str) -> tuple[CandidateProfile, str]:
         """A look-alike of a planted candidate that fails exactly one hard filter, and why (Danish)."""
-        base = self.planted_candidate(t, self.occ(t.occupation).title, job)
+        occ = self.occ(t.occupation)
+        base = self.planted_candidate(t, occ.title, job, Benefit.DAGPENGE if kind != "visitation" else None)
         changes: dict[str, Any] = {}
         if kind == "inaktiv":
             changes["active"] = False
@@ -946,8 +1102,8 @@ class Generator:
             changes["certificates"] = [c for c in base.certificates if c != missing]
             reason = f"Mangler {certificate_label(missing).lower()}"
         elif kind == "afstand":
-            commute = float(self.rng.choice((5, 8, 10)))
-            changes["postcode"] = self.far_postcode(t.postcode, commute + 5)
+            commute = float(self.rng.choice((2, 3, 4)))
+            changes["postcode"] = self.far_postcode(t.postcode, commute + 1.5)
             changes["max_commute_km"] = commute
             km = self.table.distance_km(changes["postcode"], t.postcode)
             reason = f"Bor {km:.0f} km væk, vil højst pendle {commute:.0f} km"
@@ -957,12 +1113,24 @@ class Generator:
             changes["hours_per_week"] = max(8, t.hours - self.rng.choice((2, 4, 5)))
             reason = f"Kan arbejde {changes['hours_per_week']} timer, jobbet er {t.hours}"
         elif kind == "ydelse":
-            if t.employment_type is EmploymentType.FLEKSJOB:
-                changes["benefit"] = Benefit.DAGPENGE
-                reason = "Fleksjob kræver ledighedsydelse"
-            else:
-                changes["benefit"] = Benefit.LEDIGHEDSYDELSE
-                reason = "På ledighedsydelse: kun fleksjob"
+            if t.employment_type in (EmploymentType.FLEKSJOB, EmploymentType.VIRKSOMHEDSPRAKTIK):
+                raise SystemExit(f"{job.id}: ledighedsydelse er ikke en ydelsesfælde for {t.employment_type}")
+            changes.update(benefit=Benefit.LEDIGHEDSYDELSE, flex_approved=True, target_group="jobparat")
+            reason = "På ledighedsydelse: fleksjob eller virksomhedspraktik"
+        elif kind == "visitation":
+            changes.update(benefit=Benefit.DAGPENGE, flex_approved=False, target_group="jobparat")
+            reason = "Ikke visiteret til fleksjob"
+        elif kind == "maalgruppe":
+            changes.update(
+                benefit=Benefit.UDDANNELSESHJAELP_JOBPARAT, target_group="aktivitetsparat", age_band="25-29"
+            )
+            reason = f"Aktivitetsparat: ikke til {t.employment_type.label.lower()}"
+        elif kind == "alder":
+            changes["age_band"] = AgeBand.A18_24
+            reason = "18–24 år: voksenlærling kræver 25 år"
+        elif kind == "uddannet":
+            changes.update(education_level=EducationLevel.FAGLAERT, trade=occ.title)
+            reason = f"Allerede uddannet {occ.title.lower()}: en læreplads er for ufaglærte"
         elif kind == "tilgaengelig":
             start = job.start_date or TODAY
             changes["available_from"] = start + timedelta(days=self.rng.randint(45, 90))
@@ -971,8 +1139,9 @@ class Generator:
             raise SystemExit(f"ukendt fælde: {kind}")
         data = base.model_dump()
         data.update(changes)
-        if "postcode" in changes or "benefit" in changes:
-            jobcenter, domain = jobcenter_for(data["postcode"], data["benefit"], self.rng)
+        if {"postcode", "benefit", "age_band"} & set(changes):
+            age = AgeBand(data["age_band"])
+            jobcenter, domain = jobcenter_for(data["postcode"], age.lowest < 30, False, self.rng)
             data["jobcenter"] = jobcenter
             data["consultant"] = self.pool.consultant(jobcenter, domain)
         return CandidateProfile.model_validate(data), reason
@@ -990,8 +1159,9 @@ class Generator:
             jobs.append(job)
             occupations[job.id] = t.occupation
             planted[job.id] = []
-            for spelling in t.planted:
-                cand = self.planted_candidate(t, spelling, job)
+            for i, spelling in enumerate(t.planted):
+                forced = t.planted_benefits[i] if i < len(t.planted_benefits) else None
+                cand = self.planted_candidate(t, spelling, job, forced)
                 special.append(cand)
                 planted[job.id].append(cand.id)
             for kind in t.traps:
@@ -1052,6 +1222,35 @@ def write(generated: Generated, out: Path) -> None:
     (out / "expected_matches.json").write_text(text + "\n", encoding="utf-8", newline="\n")
 
 
+def figures(candidates: list[CandidateProfile]) -> dict[str, float]:
+    """The pool's figures against the seeds' (data/README.md): shares in percent, one decimal."""
+    ready = [c for c in candidates if c.benefit is not Benefit.LEDIGHEDSYDELSE]
+
+    def share(part: list[CandidateProfile], whole: list[CandidateProfile]) -> float:
+        return round(100 * len(part) / len(whole), 1) if whole else 0.0
+
+    over = [c for c in ready if c.age_band is not None and c.age_band.lowest >= 30]
+    under = [c for c in ready if c.age_band is not None and c.age_band.lowest < 30]
+    dagpenge = [c for c in candidates if c.benefit is Benefit.DAGPENGE]
+    catalog = centre_catalog()
+    return {
+        "dagpenge_30_plus": share([c for c in over if c.benefit is Benefit.DAGPENGE], over),
+        "dagpenge_under_30": share([c for c in under if c.benefit is Benefit.DAGPENGE], under),
+        "academics_of_dagpenge": share(
+            [c for c in dagpenge if c.education_level is EducationLevel.VIDEREGAAENDE and c.trade
+             and c.trade.startswith(("Cand.", "Civil"))],
+            dagpenge,
+        ),
+        "under_30": share(under, ready),
+        "ledighedsydelse": share([c for c in candidates if c.benefit is Benefit.LEDIGHEDSYDELSE], candidates),
+        "copenhagen_postcodes": share(
+            [c for c in candidates if catalog.is_copenhagen_postcode(c.postcode)], candidates
+        ),
+        "copenhagen_centres": share([c for c in candidates if c.jobcenter in catalog.names], candidates),
+        "kk_consultants": share([c for c in candidates if c.consultant.endswith("@" + KK_DOMAIN)], candidates),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Generér syntetiske eksempeldata til Matchbot.")
     parser.add_argument(
@@ -1073,6 +1272,8 @@ def main(argv: list[str] | None = None) -> int:
         f"Skrev {len(generated.candidates)} kandidater ({n_planted} plantede, {n_traps} fælder) og "
         f"{len(generated.jobs)} jobordrer til {args.out}"
     )
+    for name, value in figures(generated.candidates).items():
+        print(f"  {name}: {str(value).replace('.', ',')} %")
     return 0
 
 

@@ -127,30 +127,47 @@ def ids(idx: MatchIndex, j: JobOrder, top: int = 10) -> list[str]:
             "tilgaengelig",
             "Først ledig fra 01.03.2026; jobbet starter 01.02.2026",
         ),
-        (cand(1, benefit="ledighedsydelse"), {}, "ydelse", "ledighedsydelse matches kun til fleksjob"),
         (
+            cand(1, benefit="ledighedsydelse"),
+            {},
+            "ydelse",
+            "Personer på ledighedsydelse matches til fleksjob og virksomhedspraktik, ikke ordinært job",
+        ),
+        (  # fleksjob follows the visitation, not the benefit (config/schemes.toml)
             cand(1),
             {"employment_type": "fleksjob"},
-            "ydelse",
-            "Fleksjob er kun for kandidater på ledighedsydelse",
+            "visitation",
+            "Fleksjob kræver visitation til fleksjob; kandidaten er ikke visiteret",
         ),
         (
             cand(1, benefit="ledighedsydelse"),
             {"employment_type": "loentilskud_privat"},
             "ydelse",
-            "kun til fleksjob",
-        ),
-        (
-            cand(1, benefit="ledighedsydelse"),
-            {"employment_type": "virksomhedspraktik"},
-            "ydelse",
-            "kun til fleksjob",
+            "ikke løntilskud, privat arbejdsgiver",
         ),
         (
             cand(1, benefit="ledighedsydelse"),
             {"employment_type": "nytteindsats"},
             "ydelse",
-            "kun til fleksjob",
+            "ikke nytteindsats",
+        ),
+        (
+            cand(1, target_group="aktivitetsparat"),
+            {},
+            "maalgruppe",
+            "Er aktivitetsparat; ordinært job er for jobparat, uddannelsesparat",
+        ),
+        (
+            cand(1, age_band="18-24"),
+            {"employment_type": "voksenlaerling"},
+            "alder",
+            "Er 18–24 år; voksenlærling er for personer på 25 år eller derover",
+        ),
+        (
+            cand(1, age_band="30-49", education_level="faglaert", trade="Lagermedarbejder"),
+            {"employment_type": "voksenlaerling"},
+            "uddannet",
+            "Er allerede uddannet i faget (Lagermedarbejder); voksenlærling skal løfte ufaglærte til faglærte",
         ),
     ],
 )
@@ -195,6 +212,84 @@ def test_subsidised_jobs_are_for_dagpenge_kontanthjaelp_and_uddannelseshjaelp(
 def test_fleksjob_matches_ledighedsydelse() -> None:
     idx = index(cand(1, benefit="ledighedsydelse", hours_per_week=15), cand(2, hours_per_week=15))
     assert ids(idx, job(employment_type="fleksjob", hours_per_week=12)) == ["K00001"]
+
+
+def test_fleksjob_follows_the_visitation_not_the_benefit() -> None:
+    """A candidate visiteret til fleksjob on kontanthjælp is matched to a fleksjob; one on dagpenge
+    who is not visiteret is not (before: the benefit decided, ledighedsydelse only)."""
+    visiteret = cand(1, benefit="kontanthjaelp_jobparat", flex_approved=True, hours_per_week=15)
+    idx = index(visiteret, cand(2, hours_per_week=15))
+    assert ids(idx, job(employment_type="fleksjob", hours_per_week=12)) == ["K00001"]
+
+
+def test_ledighedsydelse_candidates_are_matched_to_virksomhedspraktik() -> None:
+    idx = index(cand(1, benefit="ledighedsydelse", hours_per_week=15))
+    praktik = job(employment_type="virksomhedspraktik", hours_per_week=12)
+    assert ids(idx, praktik) == ["K00001"]
+    assert idx.exclusion(praktik, idx.get("K00001")) is None  # type: ignore[arg-type]
+
+
+def test_an_apprentice_list_is_led_by_unskilled_adults() -> None:
+    """Voksenlærling: 25+ and not already trained in the trade; the unskilled adult leads the list."""
+    trained = cand(1, age_band="30-49", education_level="faglaert", trade="Lagermedarbejder")
+    young = cand(2, age_band="18-24", education_level="ufaglaert")
+    unskilled = cand(3, age_band="30-49", education_level="ufaglaert", desired_titles=["Lagerhjælper"])
+    other_trade = cand(4, age_band="50+", education_level="faglaert", trade="Buschauffør")
+    idx = index(trained, young, unskilled, other_trade)
+    apprentice = job(employment_type="voksenlaerling", title="Lagermedarbejder")
+    shortlist = idx.match(apprentice)
+    assert {r.candidate_id for r in shortlist.results} == {"K00003", "K00004"}
+    assert shortlist.excluded == {"uddannet": 1, "alder": 1}
+    assert "allerede uddannet" not in " ".join(shortlist.results[1].reasons)  # a wish is no training
+    # the same job as an ordinary job: the trained candidate is welcome
+    assert "K00001" in ids(idx, job(employment_type="ordinaert_job", title="Lagermedarbejder"))
+
+
+def test_scheme_rules_agree_with_the_index_on_every_field_combination() -> None:
+    """The vectorised scheme filters and SchemeRules.failure (used by explain) give the same answer."""
+    rng = random.Random(10)
+    pool = []
+    for i in range(300):
+        benefit = rng.choice(
+            ["dagpenge", "kontanthjaelp_jobparat", "uddannelseshjaelp_jobparat", "ledighedsydelse"]
+        )
+        group = (
+            rng.choice(["uddannelsesparat", "aktivitetsparat"])
+            if benefit == "uddannelseshjaelp_jobparat"
+            else rng.choice(["jobparat", "jobparat", "aktivitetsparat"])
+        )
+        age = rng.choice(
+            [None, "18-24", "25-29"]
+            if benefit == "uddannelseshjaelp_jobparat"
+            else [None, "18-24", "30-49", "50+"]
+        )
+        edu = rng.choice([None, "ufaglaert", "faglaert", "videregaaende"])
+        pool.append(
+            cand(
+                i,
+                benefit=benefit,
+                target_group=group,
+                age_band=age,
+                education_level=edu,
+                trade=rng.choice([None, "Lagermedarbejder", "Buschauffør"]),
+                flex_approved=benefit == "ledighedsydelse" or rng.random() < 0.1,
+                hours_per_week=37,
+            )
+        )
+    idx = index(*pool)
+    for etype in [
+        "ordinaert_job",
+        "fleksjob",
+        "virksomhedspraktik",
+        "voksenlaerling",
+        "nytteindsats",
+        "smaajob",
+    ]:
+        j = job(employment_type=etype, title="Lagermedarbejder")
+        shown = {r.candidate_id for r in idx.match(j, top=400).results}
+        passing = {p.id for p in pool if idx.exclusion(j, p) is None}
+        assert shown <= passing
+        assert sum(idx.match(j, top=400).excluded.values()) == len(pool) - len(passing)
 
 
 def test_availability_within_grace_passes_and_no_start_date_filters_nobody() -> None:
@@ -356,9 +451,6 @@ def test_rules_file_errors_name_file_and_field(tmp_path: Path) -> None:
     path.write_text("[weights]\ntitle = -1\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"matching.toml: felt 'weights.title'"):
         load_rules(path)
-    path.write_text("[eligibility]\nfleksjob = ['ledighedsydelse']\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"felt 'eligibility'.*ordinaert_job"):
-        load_rules(path)
     path.write_text("[result]\nmin_scor = 3\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"felt 'result.min_scor'"):
         load_rules(path)
@@ -367,7 +459,6 @@ def test_rules_file_errors_name_file_and_field(tmp_path: Path) -> None:
 def test_the_shipped_rules_load() -> None:
     rules = load_rules()
     assert rules.weights.title > rules.weights.experience > 0
-    assert set(rules.eligibility["fleksjob"]) == {"ledighedsydelse"}  # type: ignore[index]
 
 
 # --- properties -------------------------------------------------------------------------------------
