@@ -21,7 +21,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from config import config_path, validate_file
 from matching import texts
 from matching.models import (
-    AgeBand,
     Benefit,
     CandidateProfile,
     EducationLevel,

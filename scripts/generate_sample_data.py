@@ -218,7 +218,8 @@ JOBS: tuple[JobTemplate, ...] = (
         "Vagter i dagtimerne og weekend. Du er serviceminded og kan arbejde i tempo.",
         D(2026, 12, 14), D(2026, 12, 2), positions=2, referral=True,
         skills=("kasse", "varepåfyldning", "kundeservice"), languages=("dansk",),
-        planted=("Butiksassistent", "Ekspedient", "Butiksmedhjælper"), traps=("ydelse", "inaktiv", "maalgruppe"),
+        planted=("Butiksassistent", "Ekspedient", "Butiksmedhjælper"),
+        traps=("ydelse", "inaktiv", "maalgruppe"),
     ),
     JobTemplate(
         "kassemedarbejder", "Kasseassistent søges til weekend", "Vanløse Supermarked ApS",
@@ -807,7 +808,8 @@ def draw_person(rng: random.Random) -> Person:
         else:
             benefit = Benefit.KONTANTHJAELP_JOBPARAT
     else:
-        benefit = Benefit.DAGPENGE if rng.random() < DAGPENGE_SHARE_30_PLUS else Benefit.KONTANTHJAELP_JOBPARAT
+        dagpenge = rng.random() < DAGPENGE_SHARE_30_PLUS
+        benefit = Benefit.DAGPENGE if dagpenge else Benefit.KONTANTHJAELP_JOBPARAT
     target = TargetGroup.JOBPARAT
     if benefit is Benefit.UDDANNELSESHJAELP_JOBPARAT:
         target = TargetGroup.UDDANNELSESPARAT if rng.random() < 0.8 else TargetGroup.AKTIVITETSPARAT
@@ -1026,14 +1028,18 @@ class Generator:
         """Who a consultant would pick first for ``t``: eligible on every scheme rule."""
         rng = self.rng
         if t.employment_type is EmploymentType.FLEKSJOB or benefit is Benefit.LEDIGHEDSYDELSE:
-            return Person(Benefit.LEDIGHEDSYDELSE, rng.choice((AgeBand.A30_49, AgeBand.A50)), TargetGroup.JOBPARAT, False)
+            age = rng.choice((AgeBand.A30_49, AgeBand.A50))
+            return Person(Benefit.LEDIGHEDSYDELSE, age, TargetGroup.JOBPARAT, False)
         if t.academic:
-            return Person(Benefit.DAGPENGE, rng.choice((AgeBand.A30_49, AgeBand.A30_49, AgeBand.A50)), TargetGroup.JOBPARAT, True)
+            age = rng.choice((AgeBand.A30_49, AgeBand.A30_49, AgeBand.A50))
+            return Person(Benefit.DAGPENGE, age, TargetGroup.JOBPARAT, True)
         benefit = benefit or rng.choices(NON_FLEX_BENEFITS, weights=(70, 22, 8))[0]  # as the pool
         if benefit is Benefit.UDDANNELSESHJAELP_JOBPARAT:
-            young = (AgeBand.A25_29,) if t.employment_type is EmploymentType.VOKSENLAERLING else (AgeBand.A18_24, AgeBand.A25_29)
+            apprentice = t.employment_type is EmploymentType.VOKSENLAERLING
+            young = (AgeBand.A25_29,) if apprentice else (AgeBand.A18_24, AgeBand.A25_29)
             return Person(benefit, rng.choice(young), TargetGroup.UDDANNELSESPARAT, False)
-        return Person(benefit, rng.choice((AgeBand.A25_29, AgeBand.A30_49, AgeBand.A30_49, AgeBand.A50)), TargetGroup.JOBPARAT, False)
+        age = rng.choice((AgeBand.A25_29, AgeBand.A30_49, AgeBand.A30_49, AgeBand.A50))
+        return Person(benefit, age, TargetGroup.JOBPARAT, False)
 
     def planted_candidate(
         self, t: JobTemplate, spelling: str, job: JobOrder, benefit: Benefit | None = None
@@ -1247,7 +1253,9 @@ def figures(candidates: list[CandidateProfile]) -> dict[str, float]:
             [c for c in candidates if catalog.is_copenhagen_postcode(c.postcode)], candidates
         ),
         "copenhagen_centres": share([c for c in candidates if c.jobcenter in catalog.names], candidates),
-        "kk_consultants": share([c for c in candidates if c.consultant.endswith("@" + KK_DOMAIN)], candidates),
+        "kk_consultants": share(
+            [c for c in candidates if c.consultant.endswith("@" + KK_DOMAIN)], candidates
+        ),
     }
 
 

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from bot.commands import CardAction, action, command
@@ -35,6 +36,7 @@ from bot.turn import ActionResult, Messenger, Posted, Reply, Turn
 from bot.ui import cards, texts
 from matching.models import JobOrder, job_digest
 from matching.results import Shortlist
+from matching.schemes import candidate_notes, profile_facts
 
 log = logging.getLogger("matchbot.services")
 
@@ -317,6 +319,7 @@ class ShortlistService:
         )
         if job is None:
             raise JobOrderNotFound(job_order_id)
+        rows = self._with_scheme_notes(job, rows)
         if shown is None:
             shown = location.shown if location else cards.SHOW_FIRST
         view = cards.ShortlistView(
@@ -330,6 +333,21 @@ class ShortlistService:
             deciders=self.leads.listed,
         )
         return cards.shortlist_card(view)
+
+    def _with_scheme_notes(self, job: JobOrder, rows: list[cards.CandidateRow]) -> list[cards.CandidateRow]:
+        """Each row with the candidate's scheme fields and what the scheme rules flag (issue 10)."""
+        index = self.pool.loaded
+        if index is None:
+            return rows
+        out = []
+        for row in rows:
+            profile = index.get(row.candidate_id)
+            if profile is None:
+                out.append(row)
+                continue
+            notes = candidate_notes(index.schemes, job, profile)
+            out.append(replace(row, profile=profile_facts(profile), notes=tuple(notes)))
+        return out
 
     async def refresh(self, job_order_id: str, card: cards.Card | None = None) -> cards.Card:
         """Redraw the card and update the posted one in place, so every lead sees the same state."""

@@ -782,3 +782,18 @@ def _(err: errors.JobOrderNotFound) -> str:
 @_error_text.register
 def _(err: errors.LeadsOnly) -> str:
     return DECISION_LEADS_ONLY.format(leads=", ".join(err.leads))
+
+
+# --- scheme rules and the candidate's profile on a card (issue 10, items 1-3) ------------------
+
+# The scheme filters of config/schemes.toml, counted on a shortlist card ("3 er ikke visiteret …").
+CLI_FILTER_LABELS.update(
+    {
+        "maalgruppe": "hører til en målgruppe, ordningen ikke er for",
+        "visitation": "er ikke visiteret til fleksjob",
+        "alder": "er under ordningens alder",
+        "uddannet": "er allerede uddannet i faget",
+    }
+)
+CARD_JOB_WARNING = "⚠ {warning}"
+CARD_CANDIDATE_NOTE = "⚠ {note}"

@@ -843,6 +843,7 @@ async def test_rapport_shows_hires_and_the_share_in_job_in_the_3rd_month_per_sch
     store = bot.services.stores
     praktik = {**job_order().model_dump(mode="json"), "id": "JO-PRAKTIK"}
     praktik["employment_type"] = "virksomhedspraktik"
+    praktik["referral_with_obligation"] = False  # henvisning med mødepligt is for real jobs only
     praktik["description"] = "Renovering for Københavns Kommune med beskæftigelsesklausul."
     del praktik["employment_clause"]  # the sender did not say: the description does
     await store.job_orders.save_job_order(JobOrder.model_validate(praktik))

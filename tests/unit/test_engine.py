@@ -167,7 +167,7 @@ def ids(idx: MatchIndex, j: JobOrder, top: int = 10) -> list[str]:
             cand(1, age_band="30-49", education_level="faglaert", trade="Lagermedarbejder"),
             {"employment_type": "voksenlaerling"},
             "uddannet",
-            "Er allerede uddannet i faget (Lagermedarbejder); voksenlærling skal løfte ufaglærte til faglærte",
+            "Er allerede uddannet i faget (Lagermedarbejder); voksenlærling skal løfte ufaglærte",
         ),
     ],
 )

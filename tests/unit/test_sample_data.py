@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from matching.geo import postcodes
 from matching.centres import centre_catalog
+from matching.geo import postcodes
 from matching.models import (
     AgeBand,
     Benefit,

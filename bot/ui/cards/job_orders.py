@@ -19,6 +19,7 @@ from bot.ui.cards.base import (
 )
 from matching.geo import postcodes
 from matching.models import EmploymentType, JobOrder, certificate_label
+from matching.schemes import default_schemes
 
 # The form's inputs by id: JobOrder's field names, in the order the form shows them.
 FORM_FIELDS = (
@@ -74,9 +75,17 @@ def job_facts(job: JobOrder) -> dict[str, Any]:
     return {"type": "FactSet", "facts": [{"title": t, "value": no_links(v)} for t, v in facts]}
 
 
+def job_warnings(job: JobOrder) -> list[dict[str, Any]]:
+    """What the scheme rules say about the job order itself (a forløb longer than allowed)."""
+    return [
+        text_block(texts.CARD_JOB_WARNING.format(warning=w), color="Warning", weight="Bolder")
+        for w in default_schemes().job_warnings(job)
+    ]
+
+
 def job_order_card(job: JobOrder) -> Card:
     title = texts.CARD_JOB_ORDER_TITLE.format(job_order_id=job.id, title=job.title)
-    body: list[dict[str, Any]] = [title_block(title), job_facts(job)]
+    body: list[dict[str, Any]] = [title_block(title), job_facts(job), *job_warnings(job)]
     if job.description:
         body.append(text_block(job.description[:1000]))
     return adaptive_card(

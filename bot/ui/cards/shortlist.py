@@ -23,7 +23,7 @@ from bot.ui.cards.base import (
     title_block,
     when,
 )
-from bot.ui.cards.job_orders import job_facts
+from bot.ui.cards.job_orders import job_facts, job_warnings
 from matching.models import JobOrder, da_number
 
 SHOW_FIRST = 5
@@ -51,6 +51,10 @@ class CandidateRow:
     reason: str | None = None
     handed_over: bool = False
     unreachable: bool = False
+    # The scheme fields a lead reads ("Jobparat · dagpenge · 30–49 år · ufaglært") and what the
+    # scheme rules flag for this candidate on this job order (matching.schemes.candidate_notes).
+    profile: str | None = None
+    notes: Sequence[str] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +131,10 @@ def _candidate_block(job_id: str, row: CandidateRow) -> list[dict[str, Any]]:
         score=da_number(row.score),  # Danish decimal comma, as in "4,5 km"
     )
     items: list[dict[str, Any]] = [text_block(line)]
+    if row.profile:
+        items.append(text_block(row.profile, spacing="None"))
+    for note in row.notes:
+        items.append(text_block(texts.CARD_CANDIDATE_NOTE.format(note=note), spacing="None", color="Warning"))
     items += [text_block(bullet(r), spacing="None", isSubtle=True) for r in list(row.reasons)[:3]]
     items += _decision_lines(row)
     if row.state == FollowUpState.FORESLAAET.value:
@@ -150,6 +158,7 @@ def _header(view: ShortlistView, shown: int) -> list[dict[str, Any]]:
         title_block(texts.CARD_SHORTLIST_TITLE.format(title=job.title, company=job.company)),
         text_block(texts.CARD_JOB_ORDER_ID.format(job_order_id=job.id), isSubtle=True, spacing="None"),
         job_facts(job),
+        *job_warnings(job),
     ]
     if view.revised_at is not None:
         revised = texts.CARD_REVISED.format(when=when(view.revised_at))
