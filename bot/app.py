@@ -28,8 +28,10 @@ from bot.features.followup import FollowUpService
 from bot.features.handover import HandoverService
 from bot.features.intake import IntakeApi, WorkerLifecycle
 from bot.features.job_orders import JobOrderService
+from bot.features.keh import KehService
 from bot.features.pool import PoolIndex
 from bot.features.reminders import BotNotifier, ReminderScheduler
+from bot.features.webhooks import WebhookDispatcher
 from bot.observability import add_ops_routes, request_id_middleware, setup_logging
 from bot.router import Router
 from bot.store.connection import Redis
@@ -54,6 +56,8 @@ class Services(Worker):
     router: Router
     edge: TeamsEdge
     scheduler: ReminderScheduler
+    keh: KehService
+    webhooks: WebhookDispatcher
 
 
 SERVICES_KEY = web.AppKey("matchbot_services", Services)
@@ -112,6 +116,16 @@ def create_app(
         api_keys=[k.get_secret_value() for k in settings.jobordre_api_keys],
         max_body_bytes=settings.max_request_bytes,
         max_batch=settings.intake_max_batch,
+        changes=stores.lifecycle,
+    )
+    keh = KehService(stores.lifecycle, core.clock)
+    webhooks = WebhookDispatcher(
+        stores.webhooks,
+        settings.keh_webhook_url,
+        settings.keh_webhook_signing_keys,
+        clock=core.clock,
+        timeout_seconds=settings.keh_webhook_timeout_seconds,
+        max_backoff_seconds=settings.keh_webhook_max_backoff_seconds,
     )
     services = Services(
         **{f.name: getattr(core, f.name) for f in fields(Worker)},
@@ -121,6 +135,8 @@ def create_app(
         router=router,
         edge=edge,
         scheduler=scheduler,
+        keh=keh,
+        webhooks=webhooks,
     )
 
     app = web.Application(middlewares=[request_id_middleware], client_max_size=settings.max_request_bytes)
@@ -143,6 +159,9 @@ def create_app(
         tasks = []
         if run_scheduler:
             tasks.append(asyncio.create_task(scheduler.run_forever(stop), name="reminder-scheduler"))
+            every = settings.keh_webhook_interval_seconds
+            tasks.append(asyncio.create_task(keh.run_forever(stop, every), name="job-order-expiry"))
+            tasks.append(asyncio.create_task(webhooks.run_forever(stop, every), name="keh-webhooks"))
         if warm_pool:
             tasks.append(asyncio.create_task(_warm(core.pool), name="pool-warm-up"))
         yield

@@ -120,3 +120,51 @@ class Settings(BaseSettings):
     def local_mode(self) -> bool:
         """No app id: no authentication (Bot Framework Emulator, tests)."""
         return not self.app_id
+
+    # --- KEH: outgoing webhooks for job order status changes (issue 11) --------------------
+    keh_webhook_url: str = Field(
+        "", validation_alias=AliasChoices("KEH_WEBHOOK_URL"),
+        description="Hvor statusændringer på jobordrer sendes (https://…); tom: ingen webhooks, kun feedet",
+    )
+    keh_webhook_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list,
+        validation_alias=AliasChoices("KEH_WEBHOOK_KEYS"),
+        description="Kommasepareret liste af nøgle-id:hemmelighed, den nyeste først; hver nøgle underskriver "
+        "(rotation: tilføj den nye først, fjern den gamle, når modtageren kender den nye)",
+    )
+    keh_webhook_interval_seconds: float = Field(
+        5.0, gt=0, le=3600, validation_alias=AliasChoices("KEH_WEBHOOK_INTERVAL_SECONDS"),
+        description="Så ofte (s) sendes ventende webhooks, og udløbne jobordrer findes",
+    )
+    keh_webhook_timeout_seconds: float = Field(
+        10.0, gt=0, le=120, validation_alias=AliasChoices("KEH_WEBHOOK_TIMEOUT_SECONDS"),
+        description="Så længe (s) ventes på modtagerens svar, før forsøget regnes som fejlet",
+    )
+    keh_webhook_max_backoff_seconds: float = Field(
+        3600.0, ge=1, validation_alias=AliasChoices("KEH_WEBHOOK_MAX_BACKOFF_SECONDS"),
+        description="Længste pause (s) mellem to forsøg (5 s, 10 s, 20 s … op til denne)",
+    )
+
+    @field_validator("keh_webhook_keys", mode="before")
+    @classmethod
+    def _split_webhook_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("keh_webhook_keys")
+    @classmethod
+    def _webhook_keys(cls, value: list[SecretStr]) -> list[SecretStr]:
+        for item in value:
+            key_id, _, secret = item.get_secret_value().partition(":")
+            if not key_id or not key_id.replace("-", "").replace("_", "").replace(".", "").isalnum():
+                raise ValueError("hver nøgle skrives nøgle-id:hemmelighed (fx k2026:…)")
+            if len(secret) < 16:
+                raise ValueError(f"hemmeligheden for nøgle '{key_id}' skal være mindst 16 tegn")
+        return value
+
+    @property
+    def keh_webhook_signing_keys(self) -> list[tuple[str, bytes]]:
+        """(key id, secret) pairs in the configured order (the first is the current key)."""
+        pairs = (k.get_secret_value().partition(":") for k in self.keh_webhook_keys)
+        return [(key_id, secret.encode()) for key_id, _, secret in pairs]

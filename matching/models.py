@@ -360,6 +360,8 @@ Upn = Annotated[
     Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"),
     AfterValidator(lambda v: check_no_cpr(v).lower()),
 ]
+# A company contact's role ("HR", "butikschef"), never a name: contact data in it is redacted.
+ContactRole = Annotated[str, Field(max_length=80), AfterValidator(redact_contact_data)]
 TitleList = Annotated[list[ShortText], Field(max_length=30), AfterValidator(_dedupe)]
 CertificateList = Annotated[list[Certificate], Field(max_length=30), AfterValidator(_dedupe)]
 LanguageList = Annotated[list[Language], Field(max_length=20), AfterValidator(_dedupe)]
@@ -423,6 +425,11 @@ class JobOrder(_Model):
     cvr: Annotated[str | None, Field(pattern=r"^\d{8}$")] = None
     referral_with_obligation: bool = False
     employment_clause: bool = False
+    # --- KEH's side of the job order (issue 11): who at Københavns Erhvervshus owns it (their e-mail/UPN,
+    # who gets the job order's card in Teams) and the company contact's role, never a name ("HR",
+    # "butikschef"; a name or an e-mail in it is redacted like the description). Both optional.
+    keh_consultant: Upn | None = None
+    company_contact_role: ContactRole | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -156,3 +156,36 @@ class LeadsOnly(DomainError):
     """Only the match unit's leads (``leads``, by UPN) may approve or reject candidates."""
 
     leads: tuple[str, ...]
+
+
+# --- job order lifecycle (issue 11, bot.domain.job_order_states) -----------------------------------
+
+
+@dataclass(eq=False)
+class JobOrderChanged(DomainError):
+    """Someone changed the job order since the card was drawn; ``status`` is where it stands now."""
+
+    status: str
+
+
+@dataclass(eq=False)
+class UnknownRejectionReason(DomainError):
+    """An *Afslag* reason not on the list."""
+
+    value: str
+
+
+@dataclass(eq=False)
+class JobOrderClosed(DomainError):
+    """The job order is already besat, annulleret or udløbet: nothing more can change it."""
+
+    status: str
+
+
+@dataclass(eq=False)
+class BadFillCount(DomainError):
+    """A reported number of filled positions outside hires-so-far … positions."""
+
+    given: int
+    least: int
+    most: int

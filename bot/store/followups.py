@@ -17,6 +17,7 @@ from bot.domain.models import AuditEntry, FollowUp, Funnel
 from bot.domain.states import HIRED_STATES, FollowUpState, check_text
 from bot.store import keys
 from bot.store.codec import MAX_CAS_ATTEMPTS, check_actor, split_members
+from bot.store.job_order_states import JobOrderLifecycle
 from bot.store.records import RecordWriter
 from matching.models import JobOrder
 from matching.privacy import random_id
@@ -86,7 +87,7 @@ class FollowUpRecords(RecordWriter):
                 start_date=start_date,
             )
 
-        return await self._change(
+        fu = await self._change(
             job_order_id,
             candidate_id,
             change,
@@ -96,6 +97,11 @@ class FollowUpRecords(RecordWriter):
             new_reminders=True,
             retry=expected_version is None,
         )
+        if to is FollowUpState.ANSAT and fu.state is FollowUpState.ANSAT:
+            # The job order's filled count: an idempotent follow-on (a hire counts once), so a retried
+            # "ansat" (same idempotency key, after a crash in between) completes it.
+            await JobOrderLifecycle(self.context).count_hire(job_order_id, candidate_id, actor)
+        return fu
 
     async def add_note(
         self,

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Literal, cast
 
 from bot.domain.followup import rescheduled, tally_states
+from bot.domain.job_order_states import expires_at
 from bot.domain.states import FollowUpState
 from bot.store import keys
 from bot.store.codec import MAX_CAS_ATTEMPTS, SYSTEM_ACTOR, check_actor, iso, parse_dt
@@ -16,8 +17,8 @@ from matching.models import JobOrder
 
 SaveOutcome = Literal["created", "unchanged", "revised"]
 
-# KEYS[1] job order hash, KEYS[2] audit stream, KEYS[3] job order index.
-# ARGV: fingerprint, json, now, actor, audit maxlen, job order id, epoch now.
+# KEYS[1] job order hash, KEYS[2] audit stream, KEYS[3] job order index, KEYS[4] expiry zset.
+# ARGV: fingerprint, json, now, actor, audit maxlen, job order id, epoch now, expiry epoch ('' none).
 # Returns {outcome, previous json ('' when none)}: the caller compares deadlines without a read first.
 SAVE_JOB_LUA = """
 local cur = redis.call('HMGET', KEYS[1], 'fingerprint', 'json')
@@ -33,6 +34,12 @@ redis.call('HSET', KEYS[1], 'json', ARGV[2], 'fingerprint', ARGV[1], 'updated_at
 redis.call('HINCRBY', KEYS[1], 'revision', 1)
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', 'at', ARGV[3], 'actor', ARGV[4],
   'action', 'job_order_' .. outcome, 'job_order_id', ARGV[6])
+-- The expiry check (bot.store.job_order_states) watches open job orders with a deadline.
+if ARGV[8] == '' then
+  redis.call('ZREM', KEYS[4], ARGV[6])
+elseif (redis.call('HGET', KEYS[1], 'status') or 'aaben') == 'aaben' then
+  redis.call('ZADD', KEYS[4], ARGV[8], ARGV[6])
+end
 return {outcome, cur[2] or ''}
 """
 
@@ -61,13 +68,23 @@ class JobOrderStore(RecordWriter):
                 keys.job_order(self.prefix, job.id),
                 keys.audit(self.prefix, job.id),
                 keys.job_orders(self.prefix),
+                keys.job_order_deadlines(self.prefix),
             ],
-            [fingerprint, data, iso(now), check_actor(actor), keys.AUDIT_MAXLEN, job.id, now.timestamp()],
+            [
+                fingerprint, data, iso(now), check_actor(actor), keys.AUDIT_MAXLEN, job.id, now.timestamp(),
+                self._expiry(job),
+            ],
         )
         # The script hands back the content it replaced, so no read before the write (one round trip).
         if outcome == "revised" and old and _dates_moved(JobOrder.model_validate_json(old), job):
             await self._reschedule_job_order(job)
         return cast(SaveOutcome, outcome)
+
+    def _expiry(self, job: JobOrder) -> str:
+        """When the job order expires if nothing is filled ('' without a deadline)."""
+        if job.deadline is None:
+            return ""
+        return str(expires_at(job.deadline, self.rules.calendar(), self.rules.zone).timestamp())
 
     async def recent_job_orders(self, limit: int = 20) -> list[tuple[JobOrder, dict[FollowUpState, int]]]:
         """The latest received job orders, newest first, each with where its candidates stand now.

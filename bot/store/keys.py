@@ -232,3 +232,59 @@ def handovers(prefix: str, job_order_id: str) -> str:
 def handovers_pending(prefix: str, consultant_upn: str) -> str:
     """Set of record members (job:candidate) waiting until the consultant becomes reachable."""
     return f"{prefix}:{CONV_TAG}:pending:{consultant_upn}"
+
+
+# --- job order lifecycle, KEH webhooks and the change feed: hash tag {fu} (issue 11) -----------------
+# In the {fu} slot on purpose: a status change, its audit line, its feed entry and its webhook outbox
+# entry are written by one script, so they share the follow-up records' slot.
+
+# The change feed (GET /api/jobordrer?since=…) keeps about this many status changes.
+JOB_CHANGES_MAXLEN = 100_000
+# A webhook delivery claimed by a dispatcher that died before it finished is retried after this lease.
+WEBHOOK_LEASE_SECONDS = 60
+# KEH's 1:1 card of a job order (to update it in place) lives as long as the shortlist card.
+KEH_CARD_TTL_SECONDS = 180 * 24 * 3600
+
+
+def job_order_hires(prefix: str, job_order_id: str) -> str:
+    """Set of candidate ids whose hire is counted on the job order (a hire counts once).
+    Lifetime: as the job order. The status fields (status, filled, status_version, status_at) live
+    in the job order hash itself (``job_order``)."""
+    return f"{_fu(prefix)}:jo:{job_order_id}:hires"
+
+
+def job_order_deadlines(prefix: str) -> str:
+    """Zset job order id -> epoch when it expires if nothing is filled by then (the scheduled check);
+    removed when the job order leaves ``aaben``."""
+    return f"{_fu(prefix)}:idx:jo_expiry"
+
+
+def job_order_changes(prefix: str) -> str:
+    """Stream: one entry per job order status change (field ``event``: the webhook body JSON); the
+    entry id is the feed cursor. Capped at ``JOB_CHANGES_MAXLEN``."""
+    return f"{_fu(prefix)}:jo_changes"
+
+
+def webhook_due(prefix: str) -> str:
+    """Zset event id -> epoch the next delivery attempt is due (the outbox)."""
+    return f"{_fu(prefix)}:webhook:due"
+
+
+def webhook_inflight(prefix: str) -> str:
+    """Zset event id -> lease expiry epoch: claimed by a dispatcher, not yet delivered."""
+    return f"{_fu(prefix)}:webhook:inflight"
+
+
+def webhook_events(prefix: str) -> str:
+    """Hash event id -> webhook body JSON, until delivered (no names: ids, statuses, counts)."""
+    return f"{_fu(prefix)}:webhook:events"
+
+
+def webhook_attempts(prefix: str) -> str:
+    """Hash event id -> failed delivery attempts (exponential back-off)."""
+    return f"{_fu(prefix)}:webhook:attempts"
+
+
+def keh_card(prefix: str, job_order_id: str) -> str:
+    """String: JSON {reference, activity_id} of KEH's 1:1 card of the job order. TTL above."""
+    return f"{prefix}:{CONV_TAG}:kehcard:{job_order_id}"

@@ -233,6 +233,7 @@ class Retention(RecordWriter, PoolReads):
         p = self.prefix
         member = keys.record_member(job_order_id, candidate_id)
         pipe.srem(keys.by_job_order(p, job_order_id), candidate_id)
+        pipe.srem(keys.job_order_hires(p, job_order_id), candidate_id)  # the job order's filled count stays
         if raw:
             pipe.srem(keys.by_state(p, raw["state"]), member)
             if raw.get("consultant"):

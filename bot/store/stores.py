@@ -16,11 +16,13 @@ from bot.domain.clock import Clock, utc_now
 from bot.domain.reminders import ReminderRules, load_reminder_rules
 from bot.store.base import DEFAULT_RETENTION_DAYS, StoreContext
 from bot.store.followups import FollowUpRecords
+from bot.store.job_order_states import JobOrderLifecycle
 from bot.store.job_orders import JobOrderStore
 from bot.store.pool import PoolReads
 from bot.store.reminder_queue import ReminderQueue
 from bot.store.retention import Retention
 from bot.store.shortlists import ShortlistStore
+from bot.store.webhook_outbox import WebhookOutbox
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class Stores:
     reminders: ReminderQueue
     retention: Retention
     pool: PoolReads
+    lifecycle: JobOrderLifecycle  # job order status, filled count, expiry, change feed
+    webhooks: WebhookOutbox
 
     @classmethod
     def on(cls, context: StoreContext) -> Stores:
@@ -45,6 +49,8 @@ class Stores:
             ReminderQueue(context),
             Retention(context),
             PoolReads(context),
+            JobOrderLifecycle(context),
+            WebhookOutbox(context),
         )
 
     @classmethod

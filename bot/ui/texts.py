@@ -12,6 +12,7 @@ from datetime import date
 from functools import singledispatch
 
 from bot.domain import errors
+from bot.domain.job_order_states import JOB_STATUS_LABELS
 from bot.domain.models import FollowUp, Reminder
 from bot.domain.outcomes import Period
 from bot.domain.reminders import ReminderRules, reminder_kind, working_days_waited
@@ -797,3 +798,68 @@ CLI_FILTER_LABELS.update(
 )
 CARD_JOB_WARNING = "⚠ {warning}"
 CARD_CANDIDATE_NOTE = "⚠ {note}"
+
+
+# --- KEH: job order lifecycle, KEH's card, webhooks and the change feed (issue 11) ----------------
+
+FEED_BAD_CURSOR = "Ugyldig 'since': brug 'naeste' fra forrige svar, eller udelad den for at starte forfra."
+FEED_BAD_LIMIT = "Ugyldig 'limit': skal være et tal fra 1 til {most}."
+JOB_CLOSED = "Jobordren er allerede {status}; den kan ikke ændres mere."
+JOB_BAD_FILL_COUNT = "Antal besatte stillinger skal være fra {least} til {most} (du skrev {given})."
+JOB_CHANGED = "Jobordren er ændret i mellemtiden (nu: {status}). Kortet er opdateret – prøv igen."
+JOB_BAD_REJECTION_REASON = "Vælg en årsag til afslaget fra listen."
+
+
+def _job_status_label(code: str) -> str:
+    return JOB_STATUS_LABELS.get(code, code).lower()
+
+
+@_error_text.register
+def _(err: errors.JobOrderClosed) -> str:
+    return JOB_CLOSED.format(status=_job_status_label(err.status))
+
+
+@_error_text.register
+def _(err: errors.BadFillCount) -> str:
+    return JOB_BAD_FILL_COUNT.format(least=err.least, most=err.most, given=err.given)
+
+
+@_error_text.register
+def _(err: errors.JobOrderChanged) -> str:
+    return JOB_CHANGED.format(status=_job_status_label(err.status))
+
+
+@_error_text.register
+def _(err: errors.UnknownRejectionReason) -> str:
+    return JOB_BAD_REJECTION_REASON
+
+OPENAPI_JOB_STATUS = (
+    "Jobordrens livsforløb: aaben → delvist_besat → besat, eller annulleret / udloebet (efter fristen uden "
+    "besatte stillinger, første hverdag efter fristen)"
+)
+OPENAPI_STATUS_CHANGE = (
+    "Én statusændring på en jobordre (webhook-body og element i feedet). "
+    "Ingen navne: kun id'er, status og antal."
+)
+OPENAPI_EVENT_ID = (
+    "Idempotens-id (<jobordre>:<version>): samme ændring kan komme igen efter en fejl eller en genstart; "
+    "gem de id'er, I har set"
+)
+OPENAPI_FEED_NEXT = "Send denne værdi som 'since' næste gang for at få ændringerne derefter"
+OPENAPI_FEED_SUMMARY = "Statusændringer på jobordrer siden sidst (til systemer, der henter selv)"
+OPENAPI_FEED_DESCRIPTION = (
+    "Ældste først. Uden 'since' fra begyndelsen af det, der gemmes (de seneste ca. 100.000 ændringer). "
+    "'flere' er true, når der kan være flere end 'limit' (spørg igen med 'naeste')."
+)
+OPENAPI_FEED_200 = "Ændringer efter 'since'"
+OPENAPI_FEED_400 = "Ugyldig 'since' eller 'limit'"
+OPENAPI_WEBHOOK_SUMMARY = "Matchbot kalder KEH's system ved hver statusændring på en jobordre"
+OPENAPI_WEBHOOK_DESCRIPTION = (
+    "POST til KEH_WEBHOOK_URL. X-Matchbot-Signature er "
+    "'<nøgle-id>=<hex HMAC-SHA256 af \"<tidsstempel>.<body>\">' for hver konfigureret nøgle, "
+    "kommasepareret (rotation); X-Matchbot-Timestamp er Unix-sekunder. "
+    "Afvis forsøg, hvis tidsstemplet er mere end 5 minutter fra nu. "
+    "Leveres mindst én gang: et svar uden 2xx prøves igen med stigende pause "
+    "(5 s, 10 s, 20 s … højst KEH_WEBHOOK_MAX_BACKOFF_SECONDS), også efter en genstart."
+)
+OPENAPI_WEBHOOK_2XX = "Modtaget (alt andet end 2xx prøves igen)"

@@ -22,10 +22,12 @@ from typing import Any, Protocol
 from aiohttp import web
 from pydantic import ValidationError
 
+from bot.domain.job_order_states import JobOrderState
 from bot.domain.states import FollowUpState
-from bot.features.intake.openapi import MAX_BATCH, openapi_spec
+from bot.features.intake.openapi import FEED_MAX_LIMIT, MAX_BATCH, openapi_spec
 from bot.observability import Metrics, current_request_id
 from bot.store.intake import IntakeQueue
+from bot.store.job_order_states import FeedPage
 from bot.ui import texts
 from matching.models import JobOrder, field_errors, job_digest
 from matching.privacy import redact_cpr
@@ -52,6 +54,18 @@ class FunnelReader(Protocol):
     """A job order's funnel for ``GET /api/jobordrer/{id}`` (``bot.store.FollowUpRecords``)."""
 
     async def funnel(self, job_order_id: str) -> Mapping[FollowUpState, int]: ...
+
+
+class ChangeFeed(Protocol):
+    """Job order status changes after a cursor (``bot.store.JobOrderLifecycle``)."""
+
+    async def feed(self, cursor: str, limit: int) -> FeedPage: ...
+    async def state(self, job_order_id: str) -> JobOrderState | None: ...
+
+
+# ``GET /api/jobordrer?since=…``: a cursor is a change feed stream id; a page holds at most FEED_MAX_LIMIT.
+_CURSOR_RE = re.compile(r"^\d{1,20}-\d{1,20}$|^0$")
+FEED_DEFAULT_LIMIT = 100
 
 
 async def accept_job_order(
@@ -88,6 +102,7 @@ class IntakeApi:
     api_keys: list[str]
     max_body_bytes: int
     max_batch: int = MAX_BATCH
+    changes: ChangeFeed | None = None  # the status change feed (issue 11); None: 404 like before
 
     # auth -------------------------------------------------------------------------------------
     def _credential(self, request: web.Request) -> str | None:
@@ -206,24 +221,58 @@ class IntakeApi:
         # Revised through any path (API, import, the Teams form): the same stored fact the card shows.
         revised_at = await self.job_orders.job_order_revised_at(job_order_id)
         revised = marker.get("revised") == "1" or revised_at is not None
-        return web.json_response(
-            {
-                "id": job.id,
-                "titel": job.title,
-                "virksomhed": job.company,
-                "status": status,
-                "status_tekst": texts.INTAKE_STATUS.get(status, status),
-                "revideret": revised,
-                "tragt": {str(k): int(v) for k, v in dict(funnel).items()},
+        answer: dict[str, Any] = {
+            "id": job.id,
+            "titel": job.title,
+            "virksomhed": job.company,
+            "status": status,
+            "status_tekst": texts.INTAKE_STATUS.get(status, status),
+            "revideret": revised,
+            "tragt": {str(k): int(v) for k, v in dict(funnel).items()},
+        }
+        lifecycle = await self.changes.state(job_order_id) if self.changes is not None else None
+        if lifecycle is not None:
+            answer |= {
+                "jobordre_status": lifecycle.status.value,
+                "jobordre_status_tekst": lifecycle.status.label,
+                "besatte": lifecycle.filled,
+                "stillinger": lifecycle.positions,
             }
+        return web.json_response(answer)
+
+    async def get_changes(self, request: web.Request) -> web.Response:
+        """``GET /api/jobordrer?since=<cursor>&limit=<n>``: status changes after the cursor, oldest first."""
+        denied = self._authorize(request)
+        if denied is not None:
+            return denied
+        if self.changes is None:
+            return _error(404, texts.INTAKE_NOT_FOUND)
+        cursor = request.query.get("since", "0").strip() or "0"
+        if not _CURSOR_RE.match(cursor):
+            return _error(400, texts.FEED_BAD_CURSOR)
+        try:
+            limit = int(request.query.get("limit", FEED_DEFAULT_LIMIT))
+        except ValueError:
+            limit = 0
+        if not 1 <= limit <= FEED_MAX_LIMIT:
+            return _error(400, texts.FEED_BAD_LIMIT.format(most=FEED_MAX_LIMIT))
+        page: FeedPage | None = None
+        async with _store_unavailable() as unavailable:
+            page = await self.changes.feed(cursor, limit)
+        if unavailable or page is None:
+            return _error(503, texts.INTAKE_UNAVAILABLE_READ)
+        return web.json_response(
+            {"aendringer": page.events, "naeste": page.cursor, "flere": len(page.events) == limit}
         )
 
     async def openapi(self, request: web.Request) -> web.Response:
         return web.json_response(openapi_spec(self.max_body_bytes, self.max_batch))
 
     def add_routes(self, app: web.Application) -> None:
-        """``POST /api/jobordrer``, ``GET /api/jobordrer/{id}`` and ``/api/openapi.json`` on ``app``."""
+        """``POST /api/jobordrer``, ``GET /api/jobordrer?since=…`` (the change feed),
+        ``GET /api/jobordrer/{id}`` and ``/api/openapi.json`` on ``app``."""
         app.router.add_post("/api/jobordrer", self.post_job_orders)
+        app.router.add_get("/api/jobordrer", self.get_changes)
         app.router.add_get("/api/jobordrer/{job_order_id}", self.get_job_order)
         app.router.add_get("/api/openapi.json", self.openapi)
 

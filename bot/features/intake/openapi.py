@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.domain.job_order_states import JOB_STATUS_LABELS
 from bot.ui import texts
 from matching.models import JobOrder
 
 MAX_BATCH = 500  # job orders in one request
+FEED_MAX_LIMIT = 1000  # status changes in one page of GET /api/jobordrer?since=…
 
 
 def openapi_spec(max_body_bytes: int = 1_048_576, max_batch: int = MAX_BATCH) -> dict[str, Any]:
@@ -80,6 +82,71 @@ def openapi_spec(max_body_bytes: int = 1_048_576, max_batch: int = MAX_BATCH) ->
         },
     }
 
+    # --- issue 11: the job order lifecycle, the change feed and the outgoing webhooks ---------------
+    lifecycle_properties: dict[str, Any] = {
+            "jobordre_status": {
+                "type": "string", "enum": list(JOB_STATUS_LABELS), "description": texts.OPENAPI_JOB_STATUS
+            },
+            "jobordre_status_tekst": {"type": "string"},
+            "besatte": {"type": "integer", "minimum": 0},
+            "stillinger": {"type": "integer", "minimum": 1},
+    }  # fmt: skip
+    state_properties: dict[str, Any] = state["properties"]  # type: ignore[assignment]
+    state_properties.update(lifecycle_properties)
+    status_change = {
+        "type": "object",
+        "description": texts.OPENAPI_STATUS_CHANGE,
+        "required": ["id", "type", "jobordre_id", "status", "status_tekst", "forrige_status", "besatte",
+                     "stillinger", "ansatte", "aarsag", "version", "tidspunkt"],
+        "properties": {
+            "id": {"type": "string", "description": texts.OPENAPI_EVENT_ID},
+            "type": {"type": "string", "enum": ["jobordre.status"]},
+            "jobordre_id": {"type": "string"},
+            "status": {"type": "string", "enum": list(JOB_STATUS_LABELS)},
+            "status_tekst": {"type": "string"},
+            "forrige_status": {"type": "string", "enum": list(JOB_STATUS_LABELS)},
+            "besatte": {"type": "integer", "minimum": 0},
+            "stillinger": {"type": "integer", "minimum": 1},
+            "ansatte": {"type": "integer", "minimum": 0},
+            "aarsag": {"type": "string", "enum": ["ansat", "besat_meldt", "annulleret", "udloebet"]},
+            "version": {"type": "integer", "minimum": 1},
+            "tidspunkt": {"type": "string", "format": "date-time"},
+        },
+    }  # fmt: skip
+    feed = {
+        "type": "object",
+        "required": ["aendringer", "naeste", "flere"],
+        "properties": {
+            "aendringer": {"type": "array", "items": {"$ref": "#/components/schemas/StatusChange"}},
+            "naeste": {"type": "string", "description": texts.OPENAPI_FEED_NEXT},
+            "flere": {"type": "boolean"},
+        },
+    }
+    signed_header = {"required": True, "schema": {"type": "string"}}
+    webhooks = {
+        "jobordreStatus": {
+            "post": {
+                "operationId": "jobOrderStatusWebhook",
+                "summary": texts.OPENAPI_WEBHOOK_SUMMARY,
+                "description": texts.OPENAPI_WEBHOOK_DESCRIPTION,
+                "parameters": [
+                    {"name": "X-Matchbot-Timestamp", "in": "header", **signed_header},
+                    {"name": "X-Matchbot-Key-Id", "in": "header", **signed_header},
+                    {"name": "X-Matchbot-Signature", "in": "header", **signed_header},
+                    {"name": "Idempotency-Key", "in": "header", **signed_header},
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/StatusChange"}}
+                    },
+                },
+                "responses": {"2XX": {"description": texts.OPENAPI_WEBHOOK_2XX}},
+                "security": [],
+            }
+        }
+    }
+
     def body(description: str, schema: str) -> dict[str, Any]:
         return {
             "description": description,
@@ -103,8 +170,28 @@ def openapi_spec(max_body_bytes: int = 1_048_576, max_batch: int = MAX_BATCH) ->
             "description": texts.OPENAPI_DESCRIPTION,
         },
         "security": [{"bearer": []}, {"apiKey": []}],
+        "webhooks": webhooks,
         "paths": {
             "/api/jobordrer": {
+                "get": {
+                    "operationId": "getJobOrderChanges",
+                    "summary": texts.OPENAPI_FEED_SUMMARY,
+                    "description": texts.OPENAPI_FEED_DESCRIPTION,
+                    "parameters": [
+                        {"name": "since", "in": "query", "required": False, "schema": {"type": "string"}},
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "integer", "minimum": 1, "maximum": FEED_MAX_LIMIT},
+                        },
+                    ],
+                    "responses": {
+                        "200": body(texts.OPENAPI_FEED_200, "ChangeFeed"),
+                        "400": err(texts.OPENAPI_FEED_400),
+                        **auth_errors,
+                    },
+                },
                 "post": {
                     "operationId": "postJobOrders",
                     "summary": texts.OPENAPI_POST_SUMMARY,
@@ -165,6 +252,8 @@ def openapi_spec(max_body_bytes: int = 1_048_576, max_batch: int = MAX_BATCH) ->
                 "Accepted": accepted,
                 "Invalid": invalid,
                 "JobOrderState": state,
+                "StatusChange": status_change,
+                "ChangeFeed": feed,
             },
         },
     }
