@@ -398,6 +398,73 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
 
+# --- employer sector and clause contract (reports: måltal per forvaltning, clauses per contract) ---
+
+
+class EmployerSector(StrEnum):
+    """Who employs: a private company, another public employer, or one of Københavns Kommune's seven
+    forvaltninger (the måltal for the special job schemes are set per forvaltning)."""
+
+    PRIVAT = "privat"
+    OFFENTLIG_ANDEN = "offentlig_anden"
+    BIF = "bif"
+    BUF = "buf"
+    KFF = "kff"
+    SOF = "sof"
+    SUF = "suf"
+    TMF = "tmf"
+    OEKF = "oekf"
+
+    @property
+    def label(self) -> str:
+        return EMPLOYER_SECTOR_LABELS[self]
+
+    @property
+    def is_forvaltning(self) -> bool:
+        return self in FORVALTNINGER
+
+
+EMPLOYER_SECTOR_LABELS: dict[EmployerSector, str] = {
+    s: texts.EMPLOYER_SECTOR_LABELS[s.value] for s in EmployerSector
+}
+# Københavns Kommune's forvaltninger, in the order the 2017 status report lists them.
+FORVALTNINGER: tuple[EmployerSector, ...] = tuple(
+    s for s in EmployerSector if s not in (EmployerSector.PRIVAT, EmployerSector.OFFENTLIG_ANDEN)
+)
+EMPLOYER_SECTOR_ALIASES: dict[str, EmployerSector] = {
+    "Privat arbejdsgiver": EmployerSector.PRIVAT,
+    "Offentlig": EmployerSector.OFFENTLIG_ANDEN,
+    "Anden offentlig": EmployerSector.OFFENTLIG_ANDEN,
+    "ØKF": EmployerSector.OEKF,
+}
+_parse_sector = _enum_parser(EmployerSector, EMPLOYER_SECTOR_LABELS, EMPLOYER_SECTOR_ALIASES)
+
+
+def _forvaltning_only(value: EmployerSector) -> EmployerSector:
+    if not value.is_forvaltning:
+        valid = ", ".join(f.value for f in FORVALTNINGER)
+        raise ValueError(texts.CONTRACT_NOT_FORVALTNING.format(valid=valid))
+    return value
+
+
+Sector = Annotated[EmployerSector, BeforeValidator(_parse_sector)]
+Forvaltning = Annotated[
+    EmployerSector,
+    Field(json_schema_extra={"enum": [f.value for f in FORVALTNINGER]}),
+    BeforeValidator(_parse_sector),
+    AfterValidator(_forvaltning_only),
+]
+
+
+class ClauseContract(_Model):
+    """The municipal contract a job order with a beskæftigelsesklausul fills positions for: the 2021
+    answer found no count per contract of clause positions required and filled (``rapport klausuler``)."""
+
+    id: Identifier
+    forvaltning: Forvaltning
+    required_positions: Annotated[int, Field(ge=1, le=10_000), BeforeValidator(_not_bool)]
+
+
 class JobOrder(_Model):
     """A company's recruitment request as received by Københavns Erhvervshus."""
 
@@ -430,6 +497,17 @@ class JobOrder(_Model):
     # "butikschef"; a name or an e-mail in it is redacted like the description). Both optional.
     keh_consultant: Upn | None = None
     company_contact_role: ContactRole | None = None
+    # Reports (issue 12): who employs, and for clause work the contract it fills positions for.
+    employer_sector: Sector | None = None
+    contract: ClauseContract | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _contract_is_clause(cls, data: Any) -> Any:
+        """A job order under a clause contract is clause work (an explicit false stands)."""
+        if isinstance(data, dict) and data.get("contract") and data.get("employment_clause") is None:
+            return {**data, "employment_clause": True}
+        return data
 
     @model_validator(mode="before")
     @classmethod

@@ -248,3 +248,24 @@ CONFIG_SCHEME_EMPTY = "benefits og target_groups må ikke være tomme"
 CONFIG_OWN_MUNICIPALITY = "'{name}' står også blandt other_municipalities"
 CONFIG_CENTRE_TWICE = "et centernavn eller alias bruges to gange"
 CONFIG_CENTRE_POSTCODES = "centret '{name}': postnumrene {lo}-{hi} ligger ikke i kommunens postnumre"
+# --- employer sector and clause contract (issue 12: reports) --------------------------------------
+
+EMPLOYER_SECTOR_LABELS: dict[str, str] = {
+    "privat": "Privat",
+    "offentlig_anden": "Offentlig (anden)",
+    "bif": "BIF",
+    "buf": "BUF",
+    "kff": "KFF",
+    "sof": "SOF",
+    "suf": "SUF",
+    "tmf": "TMF",
+    "oekf": "ØKF",
+}
+CONTRACT_NOT_FORVALTNING = "skal være en af Københavns Kommunes forvaltninger: {valid}"
+# config/targets.toml (måltal): for the operator, checked at start-up
+CONFIG_TARGETS_TYPE_TWICE = "schemes.{code}: '{kind}' tælles allerede af schemes.{other}"
+CONFIG_TARGETS_UNKNOWN_SCHEME = "groups.{code}.schemes: ukendt ordning '{scheme}'; kendte: {known}"
+CONFIG_TARGETS_SCHEME_TWICE = "groups.{code}.schemes: '{scheme}' hører allerede til groups.{other}"
+CONFIG_TARGETS_MIXED_UNITS = "groups.{code}: ordningerne har forskellige enheder ({units})"
+CONFIG_TARGETS_NOT_FORVALTNING = "years.{year}.targets.{sector}: ikke en forvaltning; gyldige: {valid}"
+CONFIG_TARGETS_UNKNOWN_GROUP = "years.{year}.targets.{sector}.{group}: ukendt gruppe; kendte: {known}"

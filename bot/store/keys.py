@@ -288,3 +288,23 @@ def webhook_attempts(prefix: str) -> str:
 def keh_card(prefix: str, job_order_id: str) -> str:
     """String: JSON {reference, activity_id} of KEH's 1:1 card of the job order. TTL above."""
     return f"{prefix}:{CONV_TAG}:kehcard:{job_order_id}"
+# --- reports (issue 12): the monthly status post and chart images: hash tag {rpt} ----------------------
+
+REPORT_TAG = "{rpt}"
+# A replica posting the monthly status holds this lease; if it dies before finishing, another takes over.
+MONTHLY_POST_LEASE_MS = 120_000
+# "Posted" is remembered this long: longer than a month, so a month is never posted twice.
+MONTHLY_POST_DONE_SECONDS = 62 * 24 * 3600
+# A chart too large for a data URI is served from here under a signed URL this long.
+REPORT_CHART_TTL_SECONDS = 3600
+
+
+def monthly_post(prefix: str, month: str) -> str:
+    """String: the claim on posting the monthly status for ``month`` (ÅÅÅÅ-MM): a lease token while a
+    replica posts, ``done`` after. Lifetime: lease MONTHLY_POST_LEASE_MS, then MONTHLY_POST_DONE_SECONDS."""
+    return f"{prefix}:{REPORT_TAG}:monthly:{month}"
+
+
+def report_chart(prefix: str, chart_id: str) -> str:
+    """String: a chart PNG (bytes) behind a signed URL. Lifetime: REPORT_CHART_TTL_SECONDS."""
+    return f"{prefix}:{REPORT_TAG}:chart:{chart_id}"

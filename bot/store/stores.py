@@ -20,6 +20,7 @@ from bot.store.job_order_states import JobOrderLifecycle
 from bot.store.job_orders import JobOrderStore
 from bot.store.pool import PoolReads
 from bot.store.reminder_queue import ReminderQueue
+from bot.store.reports import ReportReads
 from bot.store.retention import Retention
 from bot.store.shortlists import ShortlistStore
 from bot.store.webhook_outbox import WebhookOutbox
@@ -38,6 +39,7 @@ class Stores:
     pool: PoolReads
     lifecycle: JobOrderLifecycle  # job order status, filled count, expiry, change feed
     webhooks: WebhookOutbox
+    reports: ReportReads
 
     @classmethod
     def on(cls, context: StoreContext) -> Stores:
@@ -51,6 +53,7 @@ class Stores:
             PoolReads(context),
             JobOrderLifecycle(context),
             WebhookOutbox(context),
+            ReportReads(context),
         )
 
     @classmethod

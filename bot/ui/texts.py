@@ -863,3 +863,18 @@ OPENAPI_WEBHOOK_DESCRIPTION = (
     "(5 s, 10 s, 20 s … højst KEH_WEBHOOK_MAX_BACKOFF_SECONDS), også efter en genstart."
 )
 OPENAPI_WEBHOOK_2XX = "Modtaget (alt andet end 2xx prøves igen)"
+# --- reports (issue 12): employer sector and clause contract on a job order -------------------------
+
+CARD_FACT_SECTOR = "Arbejdsgiver"
+CARD_FACT_CONTRACT = "Klausulkontrakt"
+CARD_CONTRACT = "{id} ({forvaltning}, {required} klausulstillinger)"
+CARD_FORM_SECTOR = "Arbejdsgiver (sektor/forvaltning)"
+CARD_FORM_CONTRACT_ID = "Klausulkontrakt: id (kun ved beskæftigelsesklausul)"
+CARD_FORM_CONTRACT_FORVALTNING = "Klausulkontrakt: forvaltning"
+CARD_FORM_CONTRACT_POSITIONS = "Klausulkontrakt: krævede stillinger"
+CARD_FORM_FIELD_NAMES.update(
+    {
+        "employer_sector": "Arbejdsgiver",
+        "contract": "Klausulkontrakt",
+    }
+)

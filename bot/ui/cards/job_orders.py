@@ -18,7 +18,7 @@ from bot.ui.cards.base import (
     when,
 )
 from matching.geo import postcodes
-from matching.models import EmploymentType, JobOrder, certificate_label
+from matching.models import FORVALTNINGER, EmployerSector, EmploymentType, JobOrder, certificate_label
 from matching.schemes import default_schemes
 
 # The form's inputs by id: JobOrder's field names, in the order the form shows them.
@@ -37,7 +37,17 @@ FORM_FIELDS = (
     "description",
     "referral_with_obligation",
     "employment_clause",
+    # Reports (issue 12): employer sector and the clause contract (three inputs, one nested field).
+    "employer_sector",
+    "contract_id",
+    "contract_forvaltning",
+    "contract_required_positions",
 )
+CONTRACT_FORM_FIELDS = {
+    "contract_id": "id",
+    "contract_forvaltning": "forvaltning",
+    "contract_required_positions": "required_positions",
+}
 
 
 def place(postcode: str) -> str:
@@ -72,6 +82,7 @@ def job_facts(job: JobOrder) -> dict[str, Any]:
         facts.append((texts.CARD_FACT_POSITIONS, str(job.positions)))
     if flags:
         facts.append((texts.CARD_FACT_FLAGS, ", ".join(flags)))
+    facts += _report_facts(job)
     return {"type": "FactSet", "facts": [{"title": t, "value": no_links(v)} for t, v in facts]}
 
 
@@ -180,6 +191,52 @@ def _form_inputs() -> list[dict[str, Any]]:
         },
         _toggle("referral_with_obligation", texts.CARD_FORM_REFERRAL),
         _toggle("employment_clause", texts.CARD_FORM_CLAUSE),
+        *_report_inputs(),
+    ]
+
+
+# --- employer sector and clause contract (issue 12: reports) ---------------------------------------
+
+
+def _report_facts(job: JobOrder) -> list[tuple[str, str]]:
+    facts: list[tuple[str, str]] = []
+    if job.employer_sector is not None:
+        facts.append((texts.CARD_FACT_SECTOR, job.employer_sector.label))
+    if job.contract is not None:
+        contract = texts.CARD_CONTRACT.format(
+            id=job.contract.id,
+            forvaltning=job.contract.forvaltning.label,
+            required=job.contract.required_positions,
+        )
+        facts.append((texts.CARD_FACT_CONTRACT, contract))
+    return facts
+
+
+def _report_inputs() -> list[dict[str, Any]]:
+    """Employer sector (for måltal per forvaltning) and, for clause work, the contract."""
+    sectors = [{"title": s.label, "value": s.value} for s in EmployerSector]
+    forvaltninger = [{"title": f.label, "value": f.value} for f in FORVALTNINGER]
+    return [
+        {
+            "type": "Input.ChoiceSet",
+            "id": "employer_sector",
+            "label": texts.CARD_FORM_SECTOR,
+            "choices": sectors,
+        },
+        {"type": "Input.Text", "id": "contract_id", "label": texts.CARD_FORM_CONTRACT_ID, "maxLength": 64},
+        {
+            "type": "Input.ChoiceSet",
+            "id": "contract_forvaltning",
+            "label": texts.CARD_FORM_CONTRACT_FORVALTNING,
+            "choices": forvaltninger,
+        },
+        {
+            "type": "Input.Number",
+            "id": "contract_required_positions",
+            "label": texts.CARD_FORM_CONTRACT_POSITIONS,
+            "min": 1,
+            "max": 10000,
+        },
     ]
 
 
@@ -230,7 +287,10 @@ def job_order_from_form(value: Mapping[str, Any]) -> dict[str, Any]:
         raw = value.get(name)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             continue
-        if name == "required_certificates":
+        if name in CONTRACT_FORM_FIELDS:
+            contract = out.setdefault("contract", {})
+            contract[CONTRACT_FORM_FIELDS[name]] = raw.strip() if isinstance(raw, str) else raw
+        elif name == "required_certificates":
             out[name] = [c.strip() for c in str(raw).split(",") if c.strip()]
         elif name in ("referral_with_obligation", "employment_clause"):
             out[name] = str(raw).lower() == "true"
