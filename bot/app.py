@@ -24,6 +24,7 @@ from aiohttp import web
 from tenacity.wait import WaitBaseT
 
 from bot.domain.clock import Clock
+from bot.features.cover import CoverService
 from bot.features.followup import FollowUpService
 from bot.features.handover import HandoverService
 from bot.features.intake import IntakeApi, WorkerLifecycle
@@ -32,6 +33,7 @@ from bot.features.keh import KehService
 from bot.features.pool import PoolIndex
 from bot.features.reminders import BotNotifier, ReminderScheduler
 from bot.features.webhooks import WebhookDispatcher
+from bot.features.standins import StandIns
 from bot.observability import add_ops_routes, request_id_middleware, setup_logging
 from bot.router import Router
 from bot.store.connection import Redis
@@ -58,6 +60,8 @@ class Services(Worker):
     scheduler: ReminderScheduler
     keh: KehService
     webhooks: WebhookDispatcher
+    stand_ins: StandIns
+    cover: CoverService
 
 
 SERVICES_KEY = web.AppKey("matchbot_services", Services)
@@ -84,17 +88,25 @@ def create_app(
     stores, conversations = core.stores, core.conversations
     messenger, shortlists = core.messenger, core.shortlists
     rules = stores.context.rules
+    stand_ins = StandIns(stores.cover, core.clock)  # who covers an absent consultant (issue 11.6)
     handovers = HandoverService(
-        stores.followups, conversations, messenger, shortlists, core.metrics, core.clock
+        stores.followups, conversations, messenger, shortlists, core.metrics, core.clock, stand_ins
     )
     followups = FollowUpService(
-        stores.followups, core.pool, shortlists, core.clock, top=settings.shortlist_size, leads=core.leads
+        stores.followups,
+        core.pool,
+        shortlists,
+        core.clock,
+        top=settings.shortlist_size,
+        leads=core.leads,
+        stand_ins=stand_ins,
     )
+    cover = CoverService(stores.cover, conversations, messenger, shortlists, core.leads, core.clock)
     job_orders = JobOrderService(stores.job_orders, shortlists, core.clock)
     router = Router(
         stores.job_orders,
         stores.pool,
-        [job_orders, shortlists, handovers, followups],
+        [job_orders, shortlists, handovers, followups, cover],
         reachable=handovers.retry_pending,
     )
     edge = TeamsEdge(settings, messenger, router)
@@ -102,7 +114,7 @@ def create_app(
         stores.reminders,
         stores.followups,
         stores.retention,
-        BotNotifier(conversations, messenger, core.metrics, rules),
+        BotNotifier(conversations, messenger, core.metrics, rules, stand_ins),
         rules,
         interval_seconds=reminder_interval,
         clock=core.clock,
@@ -137,6 +149,8 @@ def create_app(
         scheduler=scheduler,
         keh=keh,
         webhooks=webhooks,
+        stand_ins=stand_ins,
+        cover=cover,
     )
 
     app = web.Application(middlewares=[request_id_middleware], client_max_size=settings.max_request_bytes)

@@ -38,6 +38,7 @@ from bot.commands import (
     declared_commands,
 )
 from bot.domain.errors import DomainError
+from bot.features.cover import CoverService
 from bot.features.followup import FollowUpService
 from bot.features.handover import HandoverService
 from bot.features.job_orders import JobOrderService
@@ -53,7 +54,13 @@ __all__ = ["COMMANDS", "FEATURES", "Parsed", "Rejected", "Router", "help_lines",
 log = logging.getLogger("matchbot.handlers")
 
 # The features whose commands a user can type, in the order the help card lists them.
-FEATURES: tuple[type, ...] = (JobOrderService, ShortlistService, HandoverService, FollowUpService)
+FEATURES: tuple[type, ...] = (
+    JobOrderService,
+    ShortlistService,
+    HandoverService,
+    FollowUpService,
+    CoverService,
+)
 
 _ID = TypeAdapter(Identifier)  # the domain's id rule (pattern, length, no CPR), not a copy of it
 

@@ -189,3 +189,53 @@ class BadFillCount(DomainError):
     given: int
     least: int
     most: int
+
+
+# --- cover and transfer (absence, stand-in, overdrag) and who may change a status ---------------------
+
+
+@dataclass(eq=False)
+class BadUpn(DomainError):
+    """Not an e-mail/UPN (``name@domain``, no spaces)."""
+
+    value: str
+
+
+@dataclass(eq=False)
+class BadAbsence(DomainError):
+    """An absence whose last day ``ends`` is before its first day ``starts``, or already over on ``today``."""
+
+    starts: date
+    ends: date
+    today: date
+
+
+@dataclass(eq=False)
+class AbsenceTooLong(DomainError):
+    """An absence longer than ``max_days`` days (most likely a typo in the year)."""
+
+    max_days: int
+
+
+@dataclass(eq=False)
+class SameConsultant(DomainError):
+    """A stand-in or a transfer to the consultant themselves (``upn``)."""
+
+    upn: str
+
+
+@dataclass(eq=False)
+class NotYourCase(DomainError):
+    """Only the record's consultant (``consultant``), their stand-in (``stand_in``) and the unit's leads
+    (``leads``) may do this."""
+
+    consultant: str
+    stand_in: str | None
+    leads: tuple[str, ...]
+
+
+@dataclass(eq=False)
+class NotForOthers(DomainError):
+    """Only the unit's leads (``leads``) may do this for another consultant."""
+
+    leads: tuple[str, ...]

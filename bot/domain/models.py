@@ -161,6 +161,7 @@ class AuditEntry:
     from_state: FollowUpState | None
     to_state: FollowUpState | None
     version: int | None
+    consultant: str | None = None  # the consultant a case was handed over to ("overdraget")
 
 
 @dataclass(frozen=True, slots=True)

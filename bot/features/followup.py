@@ -8,12 +8,13 @@ same way and redraws the shortlist card so the channel shows the same status.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime, time
 
 from bot.commands import CardAction, action, command
 from bot.domain.clock import Clock, utc_now
-from bot.domain.errors import DomainError, LeadsOnly
+from bot.domain.cover import Absence, check_may_change
+from bot.domain.dates import parse_date
+from bot.domain.errors import DomainError, FollowUpNotFound, LeadsOnly
 from bot.domain.leads import Leads
 from bot.domain.models import FollowUp, Funnel
 from bot.domain.outcomes import (
@@ -27,32 +28,16 @@ from bot.domain.outcomes import (
 from bot.domain.states import FollowUpState, parse_state
 from bot.features.pool import PoolIndex
 from bot.features.shortlist import ShortlistService
+from bot.features.standins import StandIns
 from bot.store import FollowUpRecords
 from bot.turn import ActionResult, Reply, Turn
 from bot.ui import cards, texts
-from matching.models import DATE_YEARS
 
 INTERVIEW_AT = time(9)  # local time assumed for an interview given only as a date
-_DANISH_DATE = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")  # 1.12.2026, 01/12/2026
 
 
-def parse_date(value: object) -> date | None:
-    """A typed or picked date: ÅÅÅÅ-MM-DD (the date picker, ISO) or DD.MM.ÅÅÅÅ as the cards write it."""
-    if not value:
-        return None
-    text = str(value).strip()
-    try:
-        if found := _DANISH_DATE.match(text):
-            day, month, year = (int(g) for g in found.groups())
-            parsed = date(year, month, day)
-        else:
-            parsed = date.fromisoformat(text)
-    except ValueError:
-        return None
-    return parsed if parsed.year in DATE_YEARS else None
-
-
-def status_view(fu: FollowUp, note: str | None = None) -> cards.StatusView:
+def status_view(fu: FollowUp, note: str | None = None, *, cover: Absence | None = None) -> cards.StatusView:
+    """The record as its card shows it; ``cover``: the absence when the card goes to a stand-in."""
     return cards.StatusView(
         job_order_id=fu.job_order_id,
         candidate_id=fu.candidate_id,
@@ -63,6 +48,8 @@ def status_view(fu: FollowUp, note: str | None = None) -> cards.StatusView:
         deadline=fu.deadline,
         note=note,
         referred=any(step.to_state is FollowUpState.HENVIST for step in fu.history),
+        covering_for=cover.consultant if cover else None,
+        covering_until=cover.ends if cover else None,
     )
 
 
@@ -79,6 +66,7 @@ class FollowUpService:
         top: int = 10,
         leads: Leads | None = None,
         outcomes: OutcomeConfig | None = None,
+        stand_ins: StandIns | None = None,
     ) -> None:
         self.store = store
         self.pool = pool
@@ -87,6 +75,7 @@ class FollowUpService:
         self.top = top  # the shortlist size: "hvorfor" explains against the same cut-off
         self.leads = leads or Leads()  # "status … godkendt/afvist" is a decision too
         self.outcomes = outcomes or load_outcome_config()
+        self.stand_ins = stand_ins  # an absent consultant's stand-in may change their candidates' status
 
     # --- typed commands -------------------------------------------------------------------------------
 
@@ -194,8 +183,11 @@ class FollowUpService:
         when: date | None = None,
     ) -> tuple[FollowUp, str]:
         """Apply a status; raises a DomainError. ``version`` (from a card) makes it idempotent."""
-        if to in (FollowUpState.GODKENDT, FollowUpState.AFVIST) and not self.leads.allows(actor):
-            raise LeadsOnly(self.leads.listed)
+        if to in (FollowUpState.GODKENDT, FollowUpState.AFVIST):
+            if not self.leads.allows(actor):
+                raise LeadsOnly(self.leads.listed)
+        else:
+            await self.check_may_change(job_order_id, candidate_id, actor)
         key = f"{to.value}:{job_order_id}:{candidate_id}:v{version}" if version is not None else None
         # A typed interview date means that day in Copenhagen (09:00 there), stored as UTC like every moment.
         interview_at = None
@@ -213,6 +205,14 @@ class FollowUpService:
         )
         note = texts.CARD_STATUS_SET.format(label=fu.label, actor=actor, when=cards.when(self.clock()))
         return fu, note
+
+    async def check_may_change(self, job_order_id: str, candidate_id: str, actor: str) -> None:
+        """The candidate's consultant, their stand-in today, or a lead; else :class:`NotYourCase`."""
+        record = await self.store.get_followup(job_order_id, candidate_id)
+        if record is None:
+            raise FollowUpNotFound(job_order_id, candidate_id)
+        stand_in = await self.stand_ins.current(record.consultant) if self.stand_ins else None
+        check_may_change(actor, record.consultant, stand_in, self.leads)
 
     async def mine(self, upn: str) -> list[FollowUp]:
         """The consultant's own follow-ups; candidates still waiting for a lead are not theirs yet."""

@@ -14,6 +14,7 @@ from bot.domain.clock import Clock, utc_now
 from bot.domain.states import FollowUpState
 from bot.features.followup import status_view
 from bot.features.shortlist import ShortlistService
+from bot.features.standins import StandIns
 from bot.observability import Metrics
 from bot.store import FollowUpRecords
 from bot.store.conversations import ConversationStore
@@ -35,6 +36,7 @@ class HandoverService:
         shortlists: ShortlistService,
         metrics: Metrics,
         clock: Clock = utc_now,
+        stand_ins: StandIns | None = None,
     ) -> None:
         self.store = store
         self.conversations = conversations
@@ -42,6 +44,7 @@ class HandoverService:
         self.shortlists = shortlists
         self.metrics = metrics
         self.clock = clock
+        self.stand_ins = stand_ins  # an absent consultant's hand-overs go to their stand-in
 
     @action(cards.VERB_SEND_APPROVED)
     async def send_pressed(self, turn: Turn, pressed: CardAction) -> ActionResult:
@@ -71,11 +74,15 @@ class HandoverService:
     async def _deliver(self, job: JobOrder, row: cards.CandidateRow) -> bool:
         fu = await self.store.get_followup(job.id, row.candidate_id)
         consultant = fu.consultant if fu else row.consultant
+        cover = None
+        if consultant and self.stand_ins is not None:
+            consultant, cover = await self.stand_ins.deliver_to(consultant)
         user = await self.conversations.user_by_upn(consultant) if consultant else None
         try:
             if user is None or fu is None:
                 raise Unreachable(consultant)
-            await self.messenger.send_to_user(user, cards.handover_card(job, row, status_view(fu)))
+            card = cards.handover_card(job, row, status_view(fu, cover=cover))
+            await self.messenger.send_to_user(user, card)
         except Unreachable:
             waiting_for = consultant or texts.UNKNOWN_CONSULTANT
             await self.conversations.mark_pending(job.id, row.candidate_id, waiting_for)

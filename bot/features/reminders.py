@@ -32,6 +32,7 @@ from bot.domain.clock import Clock, utc_now
 from bot.domain.models import FollowUp, Reminder
 from bot.domain.reminders import ReminderRules, deadline_passed
 from bot.features.followup import status_view
+from bot.features.standins import StandIns
 from bot.heartbeat import every
 from bot.observability import Metrics
 from bot.store import FollowUpRecords, ReminderQueue, Retention, keys
@@ -226,21 +227,31 @@ class BotNotifier:
     """
 
     def __init__(
-        self, conversations: ConversationStore, messenger: Messenger, metrics: Metrics, rules: ReminderRules
+        self,
+        conversations: ConversationStore,
+        messenger: Messenger,
+        metrics: Metrics,
+        rules: ReminderRules,
+        stand_ins: StandIns | None = None,
     ) -> None:
         self.rules = rules
+        self.stand_ins = stand_ins  # while a consultant is away, their stand-in gets the reminders
         self.conversations = conversations
         self.messenger = messenger
         self.metrics = metrics
 
     async def notify(self, reminder: Reminder, followup: FollowUp) -> None:
-        user = await self.conversations.user_by_upn(followup.consultant) if followup.consultant else None
+        to, cover = followup.consultant, None
+        if to and self.stand_ins is not None:
+            to, cover = await self.stand_ins.deliver_to(to)
+        user = await self.conversations.user_by_upn(to) if to else None
         if user is None:
             self.metrics.reminders_failed.inc()
-            raise Unreachable(followup.consultant)
+            raise Unreachable(to)
         message = texts.reminder_text(reminder, followup, self.rules)
+        card = cards.reminder_card(status_view(followup, cover=cover), message)
         try:
-            await self.messenger.send_to_user(user, cards.reminder_card(status_view(followup), message))
+            await self.messenger.send_to_user(user, card)
         except Unreachable:
             self.metrics.reminders_failed.inc()
             raise

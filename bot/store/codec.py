@@ -191,8 +191,10 @@ class Ops:
         from_state: str,
         to_state: str,
         version: int,
+        consultant: str = "",
     ) -> None:
-        """One line in the job order's audit stream (capped at ``keys.AUDIT_MAXLEN``): who did what, by id."""
+        """One line in the job order's audit stream (capped at ``keys.AUDIT_MAXLEN``): who did what, by id;
+        ``consultant``: the consultant a case was handed over to (``overdrag``), else not written."""
         fields: dict[str, Arg] = {
             "at": iso(at),
             "actor": actor,
@@ -203,5 +205,7 @@ class Ops:
             "to": to_state,
             "version": version,
         }
+        if consultant:
+            fields["consultant"] = consultant
         flat = [x for kv in fields.items() for x in kv]
         self.add("XADD", keys.audit(prefix, job_order_id), "MAXLEN", "~", keys.AUDIT_MAXLEN, "*", *flat)

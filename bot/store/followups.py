@@ -36,6 +36,7 @@ def _audit_entry(job_order_id: str, entry_id: str, f: dict[str, str]) -> AuditEn
         from_state=FollowUpState(f["from"]) if f.get("from") else None,
         to_state=FollowUpState(f["to"]) if f.get("to") else None,
         version=int(f["version"]) if f.get("version") else None,
+        consultant=f.get("consultant") or None,
     )
 
 

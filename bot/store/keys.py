@@ -288,6 +288,8 @@ def webhook_attempts(prefix: str) -> str:
 def keh_card(prefix: str, job_order_id: str) -> str:
     """String: JSON {reference, activity_id} of KEH's 1:1 card of the job order. TTL above."""
     return f"{prefix}:{CONV_TAG}:kehcard:{job_order_id}"
+
+
 # --- reports (issue 12): the monthly status post and chart images: hash tag {rpt} ----------------------
 
 REPORT_TAG = "{rpt}"
@@ -308,3 +310,16 @@ def monthly_post(prefix: str, month: str) -> str:
 def report_chart(prefix: str, chart_id: str) -> str:
     """String: a chart PNG (bytes) behind a signed URL. Lifetime: REPORT_CHART_TTL_SECONDS."""
     return f"{prefix}:{REPORT_TAG}:chart:{chart_id}"
+
+
+# --- cover: consultants' absences and stand-ins (issue 11.6): hash tag {cover} --------------------
+
+COVER_TAG = "{cover}"
+# An absence is kept this long after its last day (then it expires by itself: EXPIREAT).
+ABSENCE_KEEP_SECONDS = 30 * 24 * 3600
+
+
+def absence(prefix: str, consultant_upn: str) -> str:
+    """Hash: the consultant's current or next absence (starts, ends, stand_in, set_by, set_at).
+    A new absence replaces it; expires ``ABSENCE_KEEP_SECONDS`` after its last day."""
+    return f"{prefix}:{COVER_TAG}:absence:{consultant_upn}"

@@ -160,6 +160,7 @@ class RecordWriter(StoreBase):
         old_ids: list[str],
         creating: bool = False,
         due: Due | None = None,
+        audit_consultant: str = "",
     ) -> FollowUp:
         """Add every write of ``current`` → ``updated`` to ``ops``: record, indexes, reminders, audit.
 
@@ -186,6 +187,7 @@ class RecordWriter(StoreBase):
             from_state="" if creating else current.state.value,
             to_state=updated.state.value,
             version=updated.version,
+            consultant=audit_consultant,
         )
         return updated
 
@@ -215,6 +217,8 @@ class RecordWriter(StoreBase):
             if not creating:
                 ops.add("SREM", keys.by_state(p, current.state.value), member)
             ops.add("SADD", keys.by_state(p, updated.state.value), member)
+        if current.consultant and current.consultant != updated.consultant:  # handed over (overdrag)
+            ops.add("SREM", keys.by_consultant(p, current.consultant), member)
         if updated.consultant:
             command = "SADD" if updated.is_open else "SREM"
             ops.add(command, keys.by_consultant(p, updated.consultant), member)

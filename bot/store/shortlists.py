@@ -20,7 +20,7 @@ from matching.models import JobOrder
 
 MAX_REASONS = 5  # reasons kept per shortlist entry (the card shows these)
 # The record fields a shortlist row shows (get_shortlist reads only these).
-_CARD_FIELDS = ["state", "version", "reason", "history"]
+_CARD_FIELDS = ["state", "version", "reason", "history", "consultant"]
 
 # A shortlist, its counts and the ``foreslaaet`` records of its new candidates, in one step. KEYS[1]
 # shortlist hash, KEYS[2] counts, KEYS[3..] keys the ops refer to. ARGV[1] JSON [field, value, ...] (the
@@ -74,7 +74,7 @@ def _step(steps: list[list[str]], *, decided: bool, state: str | None) -> list[s
 
 
 def _entry(job_order_id: str, cid: str, blob: str, card: list[str | None]) -> ShortlistEntry:
-    state, version, reason, history = card
+    state, version, reason, history, consultant = card
     data = json.loads(blob)
     steps: list[list[str]] = json.loads(history) if history else []
     decided = _step(steps, decided=True, state=state)
@@ -85,7 +85,8 @@ def _entry(job_order_id: str, cid: str, blob: str, card: list[str | None]) -> Sh
         rank=int(data["rank"]),
         score=float(data["score"]),
         reasons=tuple(data.get("reasons", ())),
-        consultant=data.get("consultant", ""),
+        # the record's consultant: a case handed over (overdrag) shows its new one
+        consultant=consultant or data.get("consultant", ""),
         state=FollowUpState(state) if state else FollowUpState.FORESLAAET,
         decided_by=(decided[2] or None) if decided else None,
         decided_at=datetime.fromisoformat(decided[3]) if decided else None,

@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 from bot.domain.clock import Clock, utc_now
 from bot.domain.reminders import ReminderRules, load_reminder_rules
 from bot.store.base import DEFAULT_RETENTION_DAYS, StoreContext
+from bot.store.cover import CoverStore
 from bot.store.followups import FollowUpRecords
 from bot.store.job_order_states import JobOrderLifecycle
 from bot.store.job_orders import JobOrderStore
@@ -40,6 +41,7 @@ class Stores:
     lifecycle: JobOrderLifecycle  # job order status, filled count, expiry, change feed
     webhooks: WebhookOutbox
     reports: ReportReads
+    cover: CoverStore  # absences, stand-ins and handing cases over (issue 11.6)
 
     @classmethod
     def on(cls, context: StoreContext) -> Stores:
@@ -54,6 +56,7 @@ class Stores:
             JobOrderLifecycle(context),
             WebhookOutbox(context),
             ReportReads(context),
+            CoverStore(context),
         )
 
     @classmethod

@@ -878,3 +878,112 @@ CARD_FORM_FIELD_NAMES.update(
         "contract": "Klausulkontrakt",
     }
 )
+
+
+# --- cover and transfer: fravær, stedfortræder, overdrag (issue 11.6) ------------------------------
+
+CMD_FRAVAER = (
+    "registrér fravær (datoer DD.MM.ÅÅÅÅ eller ÅÅÅÅ-MM-DD): påmindelser og nye kandidater går til "
+    "stedfortræderen i perioden; **fravær** alene viser det, **fravær slut** afslutter det"
+)
+USAGE_FRAVAER = "fravær fra ‹dato› til ‹dato› [stedfortræder ‹e-mail›]"
+CMD_OVERDRAG = (
+    "overdrag en sag til en anden jobkonsulent; **overdrag alle ‹fra-e-mail› ‹til-e-mail›** overdrager "
+    "alle åbne sager (fx ved skift af jobcenter)"
+)
+USAGE_OVERDRAG = "overdrag ‹jobordre› ‹kandidat› ‹e-mail›"
+COVER_NO_UPN = (
+    "Jeg kender ikke din e-mail i Teams endnu, så jeg kan ikke registrere fravær. Prøv igen om lidt."
+)
+ABSENCE_USAGE = (
+    "Skriv fx **fravær fra 07.12.2026 til 11.12.2026 stedfortræder kollega@kk.dk** "
+    "(en leder kan skrive en jobkonsulents e-mail først: **fravær kons@kk.dk fra … til …**)."
+)
+ABSENCE_SET = "Fravær registreret for {consultant}: {starts}–{ends}."
+ABSENCE_SET_STAND_IN = " Påmindelser og nye kandidater går til stedfortræderen **{stand_in}** i perioden."
+ABSENCE_SET_NO_STAND_IN = (
+    " Ingen stedfortræder: påmindelser går stadig til {consultant}. Tilføj **stedfortræder ‹e-mail›** "
+    "for at sende dem videre."
+)
+ABSENCE_NONE = "Der er ikke registreret fravær for {consultant}."
+ABSENCE_NOW = "Fravær for {consultant}: {starts}–{ends}{stand_in}."
+ABSENCE_NOW_STAND_IN = ", stedfortræder {stand_in}"
+ABSENCE_CLEARED = (
+    "Fraværet for {consultant} er afsluttet: påmindelser og nye kandidater går til {consultant} igen."
+)
+ABSENCE_BAD = (
+    "Fraværet {starts}–{ends} kan ikke registreres: sidste dag skal være samme dag som eller efter den "
+    "første og ikke før i dag ({today})."
+)
+ABSENCE_TOO_LONG = (
+    "Et fravær kan højst vare {max_days} dage. Tjek årstallet, eller registrér det i flere dele."
+)
+SAME_CONSULTANT = "Det er den samme jobkonsulent ({upn}): vælg en anden stedfortræder eller modtager."
+BAD_UPN = "'{value}' er ikke en e-mail/UPN (fx kollega@kk.dk)."
+NOT_FOR_OTHERS = (
+    "Det kan kun jobkonsulenten selv og matchenhedens ledere ({leads}). Intet er ændret."
+)
+NOT_FOR_OTHERS_NO_LEADS = "Det kan kun jobkonsulenten selv. Intet er ændret."
+TRANSFER_USAGE = (
+    "Skriv **overdrag ‹jobordre› ‹kandidat› ‹e-mail›** for én sag eller "
+    "**overdrag alle ‹fra-e-mail› ‹til-e-mail›** for alle åbne sager."
+)
+TRANSFER_DONE = "{candidate_id} på {job_order_id} er overdraget fra {old} til **{new}**."
+TRANSFER_ALREADY = "{candidate_id} på {job_order_id} er allerede overdraget til {new}."
+TRANSFER_ALL_DONE = "{count} åbne sager er overdraget fra {old} til **{new}** ({jobs} jobordrer)."
+TRANSFER_ALL_NONE = "{old} har ingen åbne sager at overdrage."
+TRANSFER_UNREACHABLE = (
+    " {new} kan ikke nås i Teams endnu; sagerne står under **mine**, når de skriver til botten."
+)
+CARD_TRANSFER_TITLE = "Sager overdraget til dig"
+CARD_TRANSFER_INTRO = (
+    "{count} åbne sager er overdraget til dig fra {old} af {actor} {when}. Skriv **mine** for at se dem."
+)
+CARD_TRANSFER_LINE = "**{candidate_id}** på {job_order_id}: {label}"
+CARD_TRANSFER_NOTE = "Overdraget til dig fra {old} af {actor} {when}."
+# On a hand-over or reminder card that reaches a stand-in.
+CARD_COVERING = "Du får denne som stedfortræder for {consultant} (fravær til og med {until})."
+# Who may change a candidate's status (issue 14.4).
+NOT_YOUR_CASE = (
+    "Kun kandidatens jobkonsulent ({consultant}){stand_in} og matchenhedens ledere ({leads}) kan ændre "
+    "status. Intet er ændret."
+)
+NOT_YOUR_CASE_STAND_IN = ", stedfortræderen ({stand_in})"
+NOT_YOUR_CASE_NO_CONSULTANT = "ukendt"
+
+
+@_error_text.register
+def _(err: errors.BadUpn) -> str:
+    return BAD_UPN.format(value=echo(err.value))
+
+
+@_error_text.register
+def _(err: errors.BadAbsence) -> str:
+    return ABSENCE_BAD.format(starts=_day(err.starts), ends=_day(err.ends), today=_day(err.today))
+
+
+@_error_text.register
+def _(err: errors.AbsenceTooLong) -> str:
+    return ABSENCE_TOO_LONG.format(max_days=err.max_days)
+
+
+@_error_text.register
+def _(err: errors.SameConsultant) -> str:
+    return SAME_CONSULTANT.format(upn=err.upn)
+
+
+@_error_text.register
+def _(err: errors.NotForOthers) -> str:
+    if not err.leads:
+        return NOT_FOR_OTHERS_NO_LEADS
+    return NOT_FOR_OTHERS.format(leads=", ".join(err.leads))
+
+
+@_error_text.register
+def _(err: errors.NotYourCase) -> str:
+    stand_in = NOT_YOUR_CASE_STAND_IN.format(stand_in=err.stand_in) if err.stand_in else ""
+    return NOT_YOUR_CASE.format(
+        consultant=err.consultant or NOT_YOUR_CASE_NO_CONSULTANT,
+        stand_in=stand_in,
+        leads=", ".join(err.leads),
+    )

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from bot.domain.leads import Leads
+from bot.features.cover import CoverService
 from bot.features.followup import FollowUpService
 from bot.features.handover import HandoverService
 from bot.features.job_orders import JobOrderService
@@ -93,7 +95,8 @@ async def logic(redis_url: str, key_prefix: str) -> AsyncIterator[Dialogue]:
     await store.job_orders.save_job_order(job_order())
     await store.pool.put_candidates(candidates())
     followups = FollowUpService(store.followups, pool, shortlists)
-    features = [JobOrderService(store.job_orders, shortlists), shortlists, handovers, followups]
+    cover = CoverService(store.cover, conversations, messenger, shortlists, Leads())
+    features = [JobOrderService(store.job_orders, shortlists), shortlists, handovers, followups, cover]
     router = Router(store.job_orders, store.pool, features, reachable=handovers.retry_pending)
     yield Dialogue(router, store, shortlists)
     await redis.aclose()

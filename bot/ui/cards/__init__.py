@@ -36,6 +36,7 @@ from bot.ui.cards.base import (
     when,
     with_notice,
 )
+from bot.ui.cards.cover import transfer_card
 from bot.ui.cards.followup import (
     STATUS_DATE_INPUT,
     StatusView,
@@ -95,6 +96,7 @@ __all__ = [
     "reminder_card",
     "report_card",
     "shortlist_card",
+    "transfer_card",
     "when",
     "with_notice",
 ]

@@ -49,6 +49,16 @@ class StatusView:
     deadline: date | None = None
     note: str | None = None  # last change, e.g. "Status sat til Kontaktet af … "
     referred: bool = False  # the candidate was henvist med mødepligt on this job order
+    covering_for: str | None = None  # sent to a stand-in: the absent consultant (UPN) …
+    covering_until: date | None = None  # … and the last day of their absence
+
+
+def _cover_lines(status: StatusView) -> list[dict[str, Any]]:
+    """A card that reaches a stand-in says whose case it is and until when (``fravær``)."""
+    if not status.covering_for:
+        return []
+    line = texts.CARD_COVERING.format(consultant=status.covering_for, until=when(status.covering_until))
+    return [text_block(line, color="Accent", weight="Bolder")]
 
 
 def _next_states(status: StatusView) -> tuple[FollowUpState, ...]:
@@ -96,6 +106,7 @@ def handover_card(job: JobOrder, row: CandidateRow, status: StatusView) -> Card:
     deadline = job.deadline or status.deadline
     body: list[dict[str, Any]] = [
         title_block(texts.CARD_HANDOVER_TITLE.format(candidate_id=row.candidate_id)),
+        *_cover_lines(status),
         text_block(texts.CARD_HANDOVER_INTRO.format(candidate_id=row.candidate_id)),
         job_facts(job),
         text_block(texts.CARD_HANDOVER_WHY, weight="Bolder"),
@@ -119,6 +130,7 @@ def reminder_card(status: StatusView, message: str) -> Card:
     )
     body = [
         title_block(title),
+        *_cover_lines(status),
         text_block(texts.CARD_REMINDER_TEXT.format(message=message)),
         *_status_lines(status),
     ]
