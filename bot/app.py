@@ -32,8 +32,8 @@ from bot.features.job_orders import JobOrderService
 from bot.features.keh import KehService
 from bot.features.pool import PoolIndex
 from bot.features.reminders import BotNotifier, ReminderScheduler
-from bot.features.webhooks import WebhookDispatcher
 from bot.features.standins import StandIns
+from bot.features.webhooks import WebhookDispatcher
 from bot.observability import add_ops_routes, request_id_middleware, setup_logging
 from bot.router import Router
 from bot.store.connection import Redis
