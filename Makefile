@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo match test lint typecheck bench clean
+.PHONY: install demo match test lint typecheck bench clean playground playground-deps
 
 $(BIN)/matchbot: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,14 @@ test: install
 	@{ command -v redis-server && command -v redis-cli; } >/dev/null || { echo "redis-server/redis-cli mangler: installerer"; \
 		(apt-get update -qq && apt-get install -y -qq redis-server redis-tools) >/dev/null; }
 	$(BIN)/python -m pytest -q
+
+# Matchbot in the Microsoft 365 Agents Playground (README: "Try it locally in the Agents Playground").
+playground: install
+	bash scripts/playground.sh
+
+# The Playground from npm and Debian's chromium, for the browser tests in tests/playground/.
+playground-deps:
+	bash scripts/playground-deps.sh
 
 lint: install
 	$(BIN)/ruff check .

@@ -73,6 +73,7 @@ def _operations(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p = sub.add_parser("serve", help=texts.CLI_HELP_SERVE)
     p.add_argument("--host", help=texts.CLI_HELP_HOST)
     p.add_argument("--port", type=int, help=texts.CLI_HELP_PORT)
+    p.add_argument("--sample-data", action="store_true", help=texts.CLI_HELP_SERVE_SAMPLE_DATA)
     p.set_defaults(handler=run.cmd_serve)
 
     p = sub.add_parser("teams-package", help=texts.CLI_HELP_TEAMS_PACKAGE)

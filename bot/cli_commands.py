@@ -244,9 +244,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     try:
         settings = Settings()
+        if args.sample_data and settings.redis_url:  # never mix sample candidates into a real pool
+            return _err(texts.SERVE_SAMPLE_DATA_NEEDS_EMBEDDED)
         app = create_app(settings)
     except (ConfigError, ValueError) as exc:
         return _err(str(exc))
+    if args.sample_data:
+        from bot.demo.sample import attach_sample_data  # noqa: PLC0415
+
+        attach_sample_data(app)
     host, port = args.host or settings.host, args.port or settings.port
     print(texts.SERVE_STARTING.format(host=host, port=port), file=sys.stderr)
     web.run_app(app, host=host, port=port, print=None, access_log=None)
