@@ -877,16 +877,6 @@ CARD_FORM_FIELD_NAMES.update(
         "employer_sector": "Arbejdsgiver",
         "contract": "Klausulkontrakt",
     }
-
-# --- Local try-out in the Microsoft 365 Agents Playground (issue 14: `matchbot serve --sample-data`) ---
-
-CLI_HELP_SERVE_SAMPLE_DATA = (
-    "indlæs eksempeldata (data/candidates.jsonl og data/job_orders) i det indlejrede lager ved start: "
-    "til lokal afprøvning, fx i Agents Playground"
-)
-SERVE_SAMPLE_DATA_NEEDS_EMBEDDED = (
-    "--sample-data bruges kun med det indlejrede lager (tom REDIS_URL): eksempeldata blandes aldrig "
-    "ind i en rigtig kandidatpulje."
 )
 
 
@@ -997,3 +987,15 @@ def _(err: errors.NotYourCase) -> str:
         stand_in=stand_in,
         leads=", ".join(err.leads),
     )
+
+
+# --- Local try-out in the Microsoft 365 Agents Playground (issue 14: `matchbot serve --sample-data`) ---
+
+CLI_HELP_SERVE_SAMPLE_DATA = (
+    "indlæs eksempeldata (data/candidates.jsonl og data/job_orders) i det indlejrede lager ved start: "
+    "til lokal afprøvning, fx i Agents Playground"
+)
+SERVE_SAMPLE_DATA_NEEDS_EMBEDDED = (
+    "--sample-data bruges kun med det indlejrede lager (tom REDIS_URL): eksempeldata blandes aldrig "
+    "ind i en rigtig kandidatpulje."
+)
