@@ -13,7 +13,7 @@ without a start date filters nobody. Consultants can then see exactly why with `
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -40,7 +40,7 @@ from matching.normalize import language_key
 from matching.profile_store import AGE_BANDS, EDUCATION_CODE, TARGET_CODE
 from matching.results import Exclusion, Explanation, MatchResult, Shortlist
 from matching.rules import MatchRules, load_rules
-from matching.schemes import SKILLED, SchemeRules, default_schemes
+from matching.schemes import SKILLED, SchemeRules, candidate_notes, default_schemes
 from matching.taxonomy import Taxonomy, default_taxonomy
 
 MAX_BITS = 63  # skills/languages of one job order are bits of an int64
@@ -508,7 +508,18 @@ class MatchIndex:
         return explain.exclusion(job, p, self.rules, self.postcodes, self.schemes, trained)
 
     def explain(self, job: JobOrder, candidate_id: str, top: int = 10) -> Explanation:
-        """Why a named candidate is or is not on the shortlist of ``top``."""
+        """Why a named candidate is or is not on the shortlist of ``top``, with what the scheme rules
+        flag for a candidate who passes them (``matching.schemes.candidate_notes``)."""
+        found = self._explain(job, candidate_id, top)
+        p = self.get(candidate_id)
+        if p is None or found.status in ("unknown", "excluded"):
+            return found
+        notes = candidate_notes(self.schemes, job, p)
+        if not notes:
+            return found
+        return replace(found, message=found.message + texts.EXPLAIN_NOTES.format(notes="; ".join(notes)))
+
+    def _explain(self, job: JobOrder, candidate_id: str, top: int) -> Explanation:
         row = self._cols.row_of.get(candidate_id)
         if row is None:
             return explain.unknown(candidate_id)

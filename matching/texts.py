@@ -248,6 +248,8 @@ CONFIG_SCHEME_EMPTY = "benefits og target_groups må ikke være tomme"
 CONFIG_OWN_MUNICIPALITY = "'{name}' står også blandt other_municipalities"
 CONFIG_CENTRE_TWICE = "et centernavn eller alias bruges to gange"
 CONFIG_CENTRE_POSTCODES = "centret '{name}': postnumrene {lo}-{hi} ligger ikke i kommunens postnumre"
+EXPLAIN_NOTES = " Bemærk: {notes}."
+
 # --- employer sector and clause contract (issue 12: reports) --------------------------------------
 
 EMPLOYER_SECTOR_LABELS: dict[str, str] = {

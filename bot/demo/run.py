@@ -49,6 +49,9 @@ CPH = cards.LOCAL_ZONE  # the same zone every card renders its times in
 # Friday morning: the reminder then lands on Tuesday, because weekends are not working days.
 DEMO_START = datetime(2026, 11, 20, 9, 0, tzinfo=CPH)
 JOB_ORDERS_SHOWN = 2
+# Copenhagen's scheme rules in the day (issue 10): a virksomhedspraktik where people on
+# ledighedsydelse are on the list, and a voksenlærling list led by unskilled adults (25+).
+SCHEME_JOB_ORDERS = ("JO-2026-0053", "JO-2026-0043")
 LEAD = {"id": "29:leder", "aadObjectId": "aad-leder", "name": "Leder", "upn": "leder.matchenhed@kk.dk"}
 # The first consultant's status presses: to, the date the button asks for, when it is pressed.
 STATUS_STEPS = (
@@ -217,6 +220,8 @@ class Demo:
         """Job orders arrive through the API; the worker posts their shortlists in the channel."""
         self.step(texts.DEMO_STEP_JOB_ORDERS, texts.DEMO_STEP_JOB_ORDERS_TEXT)
         files = sorted((day.folder / "job_orders").glob("*.json"))[:JOB_ORDERS_SHOWN]
+        files += [day.folder / "job_orders" / f"{j}.json" for j in SCHEME_JOB_ORDERS]
+        files = [f for f in dict.fromkeys(files) if f.exists()]
         day.jobs = [load_job_order(f) for f in files]
         payload = [json.loads(job.model_dump_json()) for job in day.jobs]
         async with day.http.post(

@@ -549,7 +549,10 @@ OPENAPI_TITLE = "Matchbot jobordre-API"
 OPENAPI_DESCRIPTION = (
     "Jobordrer fra Københavns Erhvervshus. En modtaget jobordre (202) bliver til præcis én "
     "shortlist i matchenhedens kanal. Samme indhold igen er en no-op (200); ændret indhold "
-    "opdaterer jobordren, og shortlisten markeres som revideret."
+    "opdaterer jobordren, og shortlisten markeres som revideret. Ordningsreglerne i "
+    "config/schemes.toml gælder: henvisning med mødepligt ('referral_with_obligation') afvises (422) "
+    "på virksomhedspraktik og nytteindsats, og et forløb ('duration_weeks') længere end reglerne "
+    "tillader for en målgruppe, vises med en advarsel på kortet."
 )
 OPENAPI_QUEUED = "true: en shortlist postes (igen)"
 OPENAPI_REVISED = "ændret siden den først blev modtaget"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -47,3 +48,23 @@ def test_demo_runs_the_day_to_the_funnel_without_redis_or_teams(tmp_path: Path) 
     # The lead decides on Friday 20 November at 09:00 Copenhagen time, and the cards say 09:00 (not UTC).
     assert "Godkendt af leder.matchenhed@kk.dk 20.11.2026 kl. 09:00" in out
     assert "20.11.2026 kl. 08:00" not in out
+    # Issue 10: Copenhagen's story. Only Jobcenter København's centres and @kk.dk consultants (no
+    # Brøndby or Aarhus staff); a virksomhedspraktik list with people on ledighedsydelse; an apprentice
+    # list led by unskilled adults.
+    flat = re.sub(r"(\s*│\s*)+", " ", out)  # the panels' text without their frame and line breaks
+    consultants = set(re.findall(r"jobkonsulent (\S+@\S+)", flat))
+    assert consultants and all(upn.endswith("@kk.dk") for upn in consultants), consultants
+    centres = set(re.findall(r"· (Jobcenter [^·]+?) · jobkonsulent", flat))
+    assert centres and all(c.startswith("Jobcenter København – ") for c in centres), centres
+    praktik = _card(flat, "Shortlist: Virksomhedspraktik som kontorassistent")
+    assert "ledighedsydelse · visiteret til fleksjob" in praktik
+    apprentice = _card(flat, "Shortlist: Elektrikerlærlinge")
+    first = apprentice[apprentice.index("1. K-") : apprentice.index("2. K-")]
+    assert "ufaglært" in first and "18–24 år" not in first
+    assert "er allerede uddannet i faget" in apprentice  # the trained electricians are counted out
+
+
+def _card(out: str, title: str) -> str:
+    """The terminal panel of the first card whose text starts with ``title``."""
+    start = out.index(title)
+    return out[start : out.index("╰", start)]

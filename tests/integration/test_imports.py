@@ -509,3 +509,44 @@ async def test_a_change_to_the_pool_while_an_import_copies_it_is_not_lost(
     assert report.accepted == 1 and Interrupted.writes == 2  # rebuilt once
     pool = {p.id for p in await store.pool.all_candidates()}
     assert pool == {"K-00002", "K-00007"}  # the update is in, the erased candidate stays gone
+
+
+# --- issue 10: Copenhagen's pool and the profile fields the scheme rules need --------------------------
+
+SCHEME_HEADER = (
+    "id;jobcenter;consultant;desired_titles;postcode;hours_per_week;benefit;"
+    "target_group;age_band;weeks_unemployed;education_level;trade;flex_approved"
+)
+SCHEME_CSV = SCHEME_HEADER + """
+K-10;Jobcenter København – Karrierecentret;a@kk.dk;Økonom;2100;37;dagpenge;jobparat;30–49;40;\
+Videregående uddannelse;Cand.oecon.;nej
+K-11;Jobcenter Brøndby;b@brondby.dk;Lagermedarbejder;2605;37;dagpenge;;;;;;
+K-12;Jobcenter København – Ungecenter;c@kk.dk;Lagermedarbejder;2200;37;Uddannelseshjælp;;18–24;;Ufaglært;;
+K-13;Jobcenter København – Valby;d@kk.dk;Kontorassistent;2500;15;ledighedsydelse;;50+;80;;;
+K-14;Jobcenter Aarhus;e@aarhus.dk;Kok;8000;37;dagpenge;;;;;;
+K-15;Jobcenter København – Amager;f@kk.dk;Tjener;2300;37;Uddannelseshjælp;jobparat;25–29;;;;
+"""
+
+
+async def test_import_refuses_other_municipalities_and_reads_the_scheme_fields(
+    tmp_path: Path, redis: Redis, key_prefix: str
+) -> None:
+    path = tmp_path / "pulje.csv"
+    path.write_text(SCHEME_CSV, encoding="utf-8")
+    store = Stores.open(redis, key_prefix)
+    report = await import_candidates(PoolSwapper(redis, key_prefix), path, "replace")
+    assert (report.rows, report.accepted) == (6, 3)
+    problems = {(p.line, p.field): p.message for p in report.problems}
+    assert problems[(3, "jobcenter")] == (
+        "'Jobcenter Brøndby' hører til Brøndby Kommune; matchenheden matcher kun borgere i "
+        "Jobcenter Københavns egne centre"
+    )
+    assert problems[(6, "jobcenter")].startswith("'Jobcenter Aarhus' hører til Aarhus Kommune")
+    assert "ikke jobparate" in problems[(7, "(hele objektet)")]
+    pool = {p.id: p for p in await store.pool.all_candidates()}
+    assert set(pool) == {"K-10", "K-12", "K-13"}
+    academic, young, flex = pool["K-10"], pool["K-12"], pool["K-13"]
+    assert (academic.age_band, academic.weeks_unemployed, academic.trade) == ("30-49", 40, "Cand.oecon.")
+    assert academic.education_level == "videregaaende" and not academic.flex_approved
+    assert young.target_group == "uddannelsesparat" and young.age_band == "18-24"  # default from benefit
+    assert flex.flex_approved and flex.target_group == "jobparat" and flex.education_level is None
