@@ -32,6 +32,8 @@ from bot.store.intake import IntakeQueue
 from bot.teams.messenger import TeamsMessenger
 from bot.ui import texts
 from config.settings import Settings
+from matching.centres import centre_catalog
+from matching.schemes import default_schemes
 
 log = logging.getLogger("matchbot.app")
 
@@ -95,6 +97,10 @@ def create_worker(
     ``redis`` and ``clock`` are injected by tests; the rest comes from settings.
     """
     now = clock or utc_now
+    # Scheme rules and Copenhagen's centres are read before anything else: a typo stops start-up
+    # with the file and the field, not the first match or import (config/schemes.toml, centres.toml).
+    default_schemes()
+    centre_catalog()
     owns_redis = redis is None
     if redis is None:
         redis = (
