@@ -32,6 +32,8 @@ from bot.features.job_orders import JobOrderService
 from bot.features.keh import KehService
 from bot.features.pool import PoolIndex
 from bot.features.reminders import BotNotifier, ReminderScheduler
+from bot.features.reports import ChartLinks, MonthlySchedule, MonthlyStatus, ReportService, chart_secret
+from bot.features.reports_api import ReportsApi
 from bot.features.standins import StandIns
 from bot.features.webhooks import WebhookDispatcher
 from bot.observability import add_ops_routes, request_id_middleware, setup_logging
@@ -62,6 +64,8 @@ class Services(Worker):
     webhooks: WebhookDispatcher
     stand_ins: StandIns
     cover: CoverService
+    reports: ReportService  # rapport …, the API's exports, the monthly status
+    monthly: MonthlyStatus
 
 
 SERVICES_KEY = web.AppKey("matchbot_services", Services)
@@ -103,10 +107,28 @@ def create_app(
     )
     cover = CoverService(stores.cover, conversations, messenger, shortlists, core.leads, core.clock)
     job_orders = JobOrderService(stores.job_orders, shortlists, core.clock)
+    # Reports (issue 12): config/targets.toml is validated here, at start-up.
+    links = ChartLinks(
+        stores.reports,
+        settings.public_base_url,
+        chart_secret(settings.report_url_secret.get_secret_value()),
+        core.clock,
+    )
+    reports = ReportService(stores.reports, stores.followups, links, core.clock)
+    monthly = MonthlyStatus(
+        reports,
+        stores.reports,
+        conversations,
+        messenger,
+        settings.match_channel_id,
+        rules.calendar(),
+        MonthlySchedule(settings.monthly_status, settings.monthly_status_hour),
+        core.clock,
+    )
     router = Router(
         stores.job_orders,
         stores.pool,
-        [job_orders, shortlists, handovers, followups, cover],
+        [job_orders, shortlists, handovers, followups, cover, reports],
         reachable=handovers.retry_pending,
     )
     edge = TeamsEdge(settings, messenger, router)
@@ -151,6 +173,8 @@ def create_app(
         webhooks=webhooks,
         stand_ins=stand_ins,
         cover=cover,
+        reports=reports,
+        monthly=monthly,
     )
 
     app = web.Application(middlewares=[request_id_middleware], client_max_size=settings.max_request_bytes)
@@ -158,6 +182,7 @@ def create_app(
     app.router.add_post("/api/messages", edge.handle)
     add_ops_routes(app, core.metrics, core.readiness)
     api.add_routes(app)
+    ReportsApi(reports, stores.reports, links, api.authorize).add_routes(app)
     if settings.intake_worker:
         WorkerLifecycle(core.intake).attach(app)
     else:
@@ -176,6 +201,7 @@ def create_app(
             every = settings.keh_webhook_interval_seconds
             tasks.append(asyncio.create_task(keh.run_forever(stop, every), name="job-order-expiry"))
             tasks.append(asyncio.create_task(webhooks.run_forever(stop, every), name="keh-webhooks"))
+            tasks.append(asyncio.create_task(monthly.run_forever(stop), name="monthly-status"))
         if warm_pool:
             tasks.append(asyncio.create_task(_warm(core.pool), name="pool-warm-up"))
         yield

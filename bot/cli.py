@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from bot import cli_commands as run
+from bot import cli_reports
 from bot.ui import texts
 
 Handler = Callable[[argparse.Namespace], int]
@@ -87,6 +88,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _matching(sub)
     _intake(sub)
     _operations(sub)
+    cli_reports.add_parser(sub)
     return parser
 
 

@@ -42,6 +42,7 @@ from bot.features.cover import CoverService
 from bot.features.followup import FollowUpService
 from bot.features.handover import HandoverService
 from bot.features.job_orders import JobOrderService
+from bot.features.reports import ReportService
 from bot.features.shortlist import ShortlistService
 from bot.store import JobOrderStore, PoolReads
 from bot.turn import ActionResult, Reply, Turn
@@ -60,6 +61,7 @@ FEATURES: tuple[type, ...] = (
     HandoverService,
     FollowUpService,
     CoverService,
+    ReportService,
 )
 
 _ID = TypeAdapter(Identifier)  # the domain's id rule (pattern, length, no CPR), not a copy of it

@@ -90,6 +90,24 @@ class Settings(BaseSettings):
         description="Fejl pr. jobordre før den lægges i dead-letter-strømmen og meldes i kanalen",
     )
 
+    # --- Reports (issue 12) --------------------------------------------------------------------
+    public_base_url: str = Field(
+        "", validation_alias=AliasChoices("PUBLIC_BASE_URL"),
+        description="Botens offentlige https-adresse; bruges til signerede links til store rapportdiagrammer",
+    )
+    report_url_secret: SecretStr = Field(
+        SecretStr(""), validation_alias=AliasChoices("REPORT_URL_SECRET"),
+        description="HMAC-nøgle til diagramlinks (samme på alle replikaer; tom = én pr. proces)",
+    )
+    monthly_status: bool = Field(
+        True, validation_alias=AliasChoices("MONTHLY_STATUS"),
+        description="Post månedlig status på måltal i matchkanalen første arbejdsdag i måneden",
+    )
+    monthly_status_hour: int = Field(
+        8, ge=0, le=23, validation_alias=AliasChoices("MONTHLY_STATUS_HOUR"),
+        description="Tidligst denne time (dansk tid) på første arbejdsdag",
+    )
+
     @field_validator("jobordre_api_keys", "match_leads", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:

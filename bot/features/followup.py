@@ -1,5 +1,5 @@
-"""Follow-up: a candidate's status after the decision, the consultant's own list, the funnel,
-"why (not)" and the outcome report.
+"""Follow-up: a candidate's status after the decision, the consultant's own list, the funnel and
+"why (not)" (the reports, ``rapport …``, are in ``bot.features.reports``).
 
 Why together: these all read or move one follow-up record (job order x candidate) through its
 states (``bot.domain.states``); typed (``status …``) or pressed on a card, a status change goes the
@@ -17,14 +17,6 @@ from bot.domain.dates import parse_date
 from bot.domain.errors import DomainError, FollowUpNotFound, LeadsOnly
 from bot.domain.leads import Leads
 from bot.domain.models import FollowUp, Funnel
-from bot.domain.outcomes import (
-    OutcomeConfig,
-    OutcomeReport,
-    Period,
-    load_outcome_config,
-    outcome_report,
-    parse_period,
-)
 from bot.domain.states import FollowUpState, parse_state
 from bot.features.pool import PoolIndex
 from bot.features.shortlist import ShortlistService
@@ -65,7 +57,6 @@ class FollowUpService:
         *,
         top: int = 10,
         leads: Leads | None = None,
-        outcomes: OutcomeConfig | None = None,
         stand_ins: StandIns | None = None,
     ) -> None:
         self.store = store
@@ -74,7 +65,6 @@ class FollowUpService:
         self.clock = clock
         self.top = top  # the shortlist size: "hvorfor" explains against the same cut-off
         self.leads = leads or Leads()  # "status … godkendt/afvist" is a decision too
-        self.outcomes = outcomes or load_outcome_config()
         self.stand_ins = stand_ins  # an absent consultant's stand-in may change their candidates' status
 
     # --- typed commands -------------------------------------------------------------------------------
@@ -125,15 +115,6 @@ class FollowUpService:
         if funnel is None:
             return Reply(texts.JOB_ORDER_NOT_FOUND.format(job_order_id=args[0]))
         return Reply(card=cards.funnel_card(args[0], funnel))
-
-    @command(
-        "rapport", usage=texts.USAGE_RAPPORT, help=texts.CMD_RAPPORT, args=(0, 1), aliases=("resultater",)
-    )
-    async def report_command(self, turn: Turn, args: tuple[str, ...]) -> Reply:
-        period = parse_period(args[0]) if args else None
-        if args and period is None:
-            return Reply(texts.BAD_PERIOD.format(value=texts.echo(args[0])))
-        return Reply(card=cards.report_card(await self.report(period)))
 
     # --- the status button on a consultant's card -------------------------------------------------------
 
@@ -220,18 +201,6 @@ class FollowUpService:
 
     async def funnel(self, job_order_id: str) -> Funnel | None:
         return await self.store.known_funnel(job_order_id)
-
-    async def report(self, period: Period | None) -> OutcomeReport:
-        """Hires per scheme and their 3-month outcome ("rapport"), today in Copenhagen time."""
-        records, jobs = await self.store.placements()
-        return outcome_report(
-            records,
-            jobs,
-            today=cards.local(self.clock()).date(),
-            config=self.outcomes,
-            period=period,
-            months_to_check=self.store.rules.three_month_check.months_after_start,
-        )
 
     async def explain(self, job_order_id: str, candidate_id: str) -> str:
         job = await self.store.get_job_order(job_order_id)

@@ -44,7 +44,8 @@ def profile_facts(profile: CandidateProfile) -> CandidateFacts:
     The centre falls back to the profile's jobcentre."""
     group = getattr(profile, "target_group", None)
     centre = getattr(profile, "centre", None) or profile.jobcenter
-    return CandidateFacts(str(getattr(group, "value", group) or UNKNOWN), str(centre or UNKNOWN))
+    label = getattr(group, "label", None) or getattr(group, "value", None) or group
+    return CandidateFacts(str(label or UNKNOWN), str(centre or UNKNOWN))
 
 
 class ReportReads(RecordWriter, PoolReads):

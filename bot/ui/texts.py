@@ -81,7 +81,10 @@ CMD_MINE = "dine opfølgninger; dem, der kræver handling, står øverst"
 CMD_STATUS = "opdatér en kandidats status på en jobordre"
 CMD_HVORFOR = "hvorfor er kandidaten (ikke) på listen?"
 CMD_OVERBLIK = "tragten for en jobordre: hvor mange har nået hvert trin, og hvor står de nu"
-CMD_RAPPORT = "resultater pr. ordning: ansatte og andel i job i 3. måned (periode ÅÅÅÅ-MM eller ÅÅÅÅ)"
+CMD_RAPPORT = (
+    "resultater pr. ordning (periode ÅÅÅÅ-MM eller ÅÅÅÅ); rapport måltal [ÅÅÅÅ-MM], "
+    "rapport resultater [periode], rapport tid [periode], rapport klausuler [kontrakt]"
+)
 USAGE_HJAELP = "hjælp"
 USAGE_JOBORDRE = "jobordre <id>"
 USAGE_JOBORDRER = "jobordrer"
@@ -90,7 +93,7 @@ USAGE_MINE = "mine"
 USAGE_STATUS = "status <jobordre> <kandidat> <ny status> [dato]"
 USAGE_HVORFOR = "hvorfor <jobordre> <kandidat>"
 USAGE_OVERBLIK = "overblik <jobordre>"
-USAGE_RAPPORT = "rapport [periode]"
+USAGE_RAPPORT = "rapport [måltal|resultater|tid|klausuler] [periode|kontrakt]"
 UNKNOWN_COMMAND = "Den kommando kender jeg ikke."
 DID_YOU_MEAN = "Mente du **{suggestion}**?"
 USAGE = "Brug: **{usage}**"
@@ -1002,3 +1005,109 @@ SERVE_SAMPLE_DATA_NEEDS_EMBEDDED = (
     "--sample-data bruges kun med det indlejrede lager (tom REDIS_URL): eksempeldata blandes aldrig "
     "ind i en rigtig kandidatpulje."
 )
+# --- reports (issue 12): rapport måltal | resultater | tid | klausuler, exports, monthly status ----------
+
+REPORT_KINDS = {"måltal": "maaltal", "maaltal": "maaltal", "resultater": "resultater", "tid": "tid",
+                "klausuler": "klausuler"}  # fmt: skip
+REPORT_BAD_KIND = "'{value}' er ikke en rapport. Skriv rapport måltal, resultater, tid eller klausuler."
+REPORT_BAD_MONTH = "'{value}' er ikke en måned. Skriv ÅÅÅÅ-MM (fx 2026-11)."
+REPORT_BAD_CONTRACT = "'{value}' er ikke et kontrakt-id."
+REPORT_SMALL = " *"
+REPORT_SMALL_NOTE = "* færre end 5 personer: tallet er usikkert og kan pege på enkeltpersoner."
+REPORT_NONE = "–"
+REPORT_YES = "ja"
+REPORT_EMPTY = "Ingen data i perioden."
+REPORT_PERIOD = "Periode: {period}"
+REPORT_ALL_TIME = "alt indtil nu"
+REPORT_RULE = "Tælleregel: {rule}"
+REPORT_EXCLUDED = "Udeladt/bemærk: {items}"
+REPORT_EXCLUDED_NONE = "Udeladt: intet."
+REPORT_SOURCE = "Kilde til måltal: {source}"
+REPORT_CHART_ALT = "Diagram: {title}"
+REPORT_CHART_LINK_MISSING = "Diagrammet er for stort til kortet; se Excel-eksporten."
+REPORT_ABOUT_SHEET = "Om rapporten"
+REPORT_ABOUT_COLUMNS = ("Felt", "Værdi")
+REPORT_ABOUT_TITLE = "Rapport"
+REPORT_ABOUT_PERIOD = "Periode"
+REPORT_ABOUT_RULE = "Tælleregel"
+REPORT_ABOUT_EXCLUDED = "Udeladt/bemærk"
+REPORT_ABOUT_SMALL = "Små tal"
+REPORT_ABOUT_SOURCE = "Kilde"
+REPORT_SMALL_COLUMN = "Færre end 5 personer"
+EXCLUDED_TEXTS = {
+    "other_employer": (
+        "{n} forløb/ansættelser hos private eller andre offentlige arbejdsgivere (tæller ikke i KK's måltal)"
+    ),
+    "no_sector": "{n} forløb/ansættelser på jobordrer uden arbejdsgiversektor",
+    "no_duration": "{n} forløb uden varighed, talt til periodens slutning",
+    "anonymised": (
+        "{n} anonymiserede (retention) talt med ud fra historikken (startdato = dagen ansat blev registreret)"
+    ),
+    "no_job_order": "{n} opfølgninger, hvis jobordre ikke findes mere",
+    "clause_without_contract": "{n} jobordrer med klausul, men uden kontrakt (ikke talt)",
+}
+MONTHS_SHORT = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+
+MAALTAL_TITLE = "Måltal: særlige jobordninger"
+MAALTAL_PERIOD = "januar-{month} {year} (status ved udgangen af {month})"
+MAALTAL_RULE = (
+    "løntilskud, virksomhedspraktik og nytteindsats i helårspersoner (forløbsdage i perioden / "
+    "periodens dage); fleksjob som antal ansatte ved månedens udgang; kun jobordrer med en KK-forvaltning "
+    "som arbejdsgiver; målopfyldelse = status / måltal"
+)
+MAALTAL_NO_TARGETS = "Ingen måltal for {year} i config/targets.toml: status vises uden målopfyldelse."
+MAALTAL_COLUMNS = ("Forvaltning", "Ordning", "Status", "Måltal", "Målopfyldelse %")
+MAALTAL_SHEET = "Måltal"
+MAALTAL_SCHEME_SHEET = "Ordninger"
+MAALTAL_SCHEME_COLUMNS = ("Forvaltning", "Ordning", "Status", "Enhed", "Antal forløb", "Antal personer")
+MAALTAL_AVERAGE = "Samlet målopfyldelse (gennemsnit)"
+MAALTAL_KK = "KK i alt"
+MAALTAL_UNITS = {"helaarspersoner": "helårspersoner", "ansatte": "ansatte"}
+MAALTAL_CHART_STATUS = "Status"
+MAALTAL_CHART_TARGET = "Måltal"
+
+RESULTS_TITLE = "Resultater i 3. måned"
+RESULTS_RULE = (
+    "ansættelser/forløb med start i perioden; i job = 'i job eller uddannelse i 3. måned' ved "
+    "3-måneders-tjekket; andel blandt de tjekkede"
+)
+RESULTS_COLUMNS = ("Ordning", "Målgruppe", "Center", "Arbejdsgiver", "Ansat", "I job 3. md.", "Andel %")
+RESULTS_SHEET = "Resultater"
+RESULTS_EXTRA_COLUMNS = ("Ophørt", "Afventer tjek")
+
+TIME_TITLE = "Tid fra jobordre til ansættelse"
+TIME_RULE = (
+    "jobordrer modtaget i perioden; dage fra modtagelse til første kandidat på shortlisten, første "
+    "beslutning (godkendt/afvist), første henvisning eller ansøgning og første ansættelse; median og "
+    "p80 (nearest rank) over de jobordrer, der nåede trinnet; besættelsesgrad = ansatte (højst antal "
+    "stillinger) / stillinger"
+)
+TIME_COLUMNS = ("Trin", "Jobordrer", "Median dage", "p80 dage")
+TIME_STEPS = {"shortlist": "Shortlist", "decision": "Første beslutning", "referral": "Henvist/ansøgt",
+              "hire": "Ansat"}  # fmt: skip
+TIME_FILL = "Besættelsesgrad: {filled} af {positions} stillinger ({rate}) på {jobs} jobordrer"
+TIME_SHEET = "Tid"
+TIME_FILL_SHEET = "Besættelse"
+TIME_FILL_COLUMNS = ("Jobordre", "Modtaget", "Stillinger", "Ansatte", "Besættelsesgrad %")
+
+CLAUSE_TITLE = "Beskæftigelsesklausuler pr. kontrakt"
+CLAUSE_RULE = (
+    "krævede klausulstillinger pr. kontrakt (jobordrens kontraktoplysninger) mod kandidater ansat på "
+    "kontraktens jobordrer (også hvis de siden er ophørt); alle perioder"
+)
+CLAUSE_ONLY = "kontrakt {contract}"
+CLAUSE_COLUMNS = ("Forvaltning", "Kontrakt", "Krævet", "Besat", "Mangler", "Besat %")
+CLAUSE_TOTAL = "{forvaltning} i alt"
+CLAUSE_SHEET = "Klausuler"
+CLAUSE_EXTRA_COLUMNS = ("Jobordrer",)
+
+REPORT_EXPORT_BAD_FORMAT = "Formatet skal være csv, xlsx eller json."
+REPORT_API_UNKNOWN = "Ukendt rapport. Brug maaltal, resultater, tid eller klausuler."
+REPORT_CHART_GONE = "Diagrammet findes ikke (mere), eller linket er ugyldigt."
+MONTHLY_STATUS_INTRO = "Månedlig status på måltal for {period}."
+CLI_HELP_REPORT = "eksportér en rapport (måltal, resultater, tid, klausuler) som CSV eller Excel"
+CLI_METAVAR_REPORT = "maaltal|resultater|tid|klausuler"
+CLI_METAVAR_REPORT_ARG = "periode|kontrakt"
+CLI_HELP_REPORT_OUT = "filen, der skrives"
+CLI_REPORT_WRITTEN = "Rapporten er skrevet til {path} ({size} bytes)."
+CLI_REPORT_UNWRITABLE = "Rapporten kan ikke skrives til {path}: {reason}"

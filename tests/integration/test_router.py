@@ -16,6 +16,7 @@ from bot.features.followup import FollowUpService
 from bot.features.handover import HandoverService
 from bot.features.job_orders import JobOrderService
 from bot.features.pool import PoolIndex
+from bot.features.reports import ChartLinks, ReportService
 from bot.features.shortlist import ShortlistService
 from bot.observability import Metrics
 from bot.router import Router
@@ -96,7 +97,10 @@ async def logic(redis_url: str, key_prefix: str) -> AsyncIterator[Dialogue]:
     await store.pool.put_candidates(candidates())
     followups = FollowUpService(store.followups, pool, shortlists)
     cover = CoverService(store.cover, conversations, messenger, shortlists, Leads())
-    features = [JobOrderService(store.job_orders, shortlists), shortlists, handovers, followups, cover]
+    reports = ReportService(store.reports, store.followups, ChartLinks(store.reports, "", b"k"))
+    features = [
+        JobOrderService(store.job_orders, shortlists), shortlists, handovers, followups, cover, reports
+    ]
     router = Router(store.job_orders, store.pool, features, reachable=handovers.retry_pending)
     yield Dialogue(router, store, shortlists)
     await redis.aclose()

@@ -111,6 +111,10 @@ class IntakeApi:
             return auth[7:].strip()
         return request.headers.get("X-API-Key") or None
 
+    def authorize(self, request: web.Request) -> web.Response | None:
+        """The API's credential check, shared with the report exports (``GET /api/rapporter/…``)."""
+        return self._authorize(request)
+
     def _authorize(self, request: web.Request) -> web.Response | None:
         if not self.api_keys:
             return _error(503, texts.INTAKE_DISABLED)
