@@ -99,7 +99,12 @@ async def logic(redis_url: str, key_prefix: str) -> AsyncIterator[Dialogue]:
     cover = CoverService(store.cover, conversations, messenger, shortlists, Leads())
     reports = ReportService(store.reports, store.followups, ChartLinks(store.reports, "", b"k"))
     features = [
-        JobOrderService(store.job_orders, shortlists), shortlists, handovers, followups, cover, reports
+        JobOrderService(store.job_orders, shortlists),
+        shortlists,
+        handovers,
+        followups,
+        cover,
+        reports,
     ]
     router = Router(store.job_orders, store.pool, features, reachable=handovers.retry_pending)
     yield Dialogue(router, store, shortlists)
