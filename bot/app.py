@@ -25,9 +25,11 @@ from tenacity.wait import WaitBaseT
 
 from bot.domain.clock import Clock
 from bot.features.cover import CoverService
+from bot.features.escalation import EscalationRunner, LadderNotifier
 from bot.features.followup import FollowUpService
 from bot.features.handover import HandoverService
 from bot.features.intake import IntakeApi, WorkerLifecycle
+from bot.features.interest import InterestService
 from bot.features.job_orders import JobOrderService
 from bot.features.keh import KehService
 from bot.features.pool import PoolIndex
@@ -66,6 +68,8 @@ class Services(Worker):
     cover: CoverService
     reports: ReportService  # rapport …, the API's exports, the monthly status
     monthly: MonthlyStatus
+    interest: InterestService
+    escalation: EscalationRunner
 
 
 SERVICES_KEY = web.AppKey("matchbot_services", Services)
@@ -125,10 +129,31 @@ def create_app(
         MonthlySchedule(settings.monthly_status, settings.monthly_status_hour),
         core.clock,
     )
+    follow = core.follow
+    interest = InterestService(
+        follow.interest, stores.followups, shortlists, follow, leads=core.leads, clock=core.clock
+    )
+    escalation = EscalationRunner(
+        follow.escalation,
+        shortlists,
+        stores.shortlists,
+        stores.followups,
+        follow.interest,
+        follow,
+        conversations,
+        messenger,
+        follow.rules,
+        follow.hours,
+        leads=core.leads,
+        team_leads=settings.team_leads,
+        stand_ins=stand_ins,
+        clock=core.clock,
+        interval_seconds=reminder_interval,
+    )
     router = Router(
         stores.job_orders,
         stores.pool,
-        [job_orders, shortlists, handovers, followups, cover, reports],
+        [job_orders, shortlists, handovers, followups, cover, reports, interest],
         reachable=handovers.retry_pending,
     )
     edge = TeamsEdge(settings, messenger, router)
@@ -136,7 +161,13 @@ def create_app(
         stores.reminders,
         stores.followups,
         stores.retention,
-        BotNotifier(conversations, messenger, core.metrics, rules, stand_ins),
+        LadderNotifier(
+            BotNotifier(conversations, messenger, core.metrics, rules, stand_ins),
+            follow.escalation,
+            follow.rules,
+            follow.hours,
+            core.clock,
+        ),
         rules,
         interval_seconds=reminder_interval,
         clock=core.clock,
@@ -175,6 +206,8 @@ def create_app(
         cover=cover,
         reports=reports,
         monthly=monthly,
+        interest=interest,
+        escalation=escalation,
     )
 
     app = web.Application(middlewares=[request_id_middleware], client_max_size=settings.max_request_bytes)
@@ -202,6 +235,7 @@ def create_app(
             tasks.append(asyncio.create_task(keh.run_forever(stop, every), name="job-order-expiry"))
             tasks.append(asyncio.create_task(webhooks.run_forever(stop, every), name="keh-webhooks"))
             tasks.append(asyncio.create_task(monthly.run_forever(stop), name="monthly-status"))
+            tasks.append(asyncio.create_task(escalation.run_forever(stop), name="escalation"))
         if warm_pool:
             tasks.append(asyncio.create_task(_warm(core.pool), name="pool-warm-up"))
         yield

@@ -19,16 +19,20 @@ from aiohttp import web
 from tenacity.wait import WaitBaseT
 
 from bot.domain.clock import Clock, utc_now
+from bot.domain.escalation import WorkingHours, load_escalation_rules
 from bot.domain.leads import Leads
 from bot.domain.reminders import load_reminder_rules
 from bot.features.intake import IntakeWorker
+from bot.features.interest import ShortlistFollowUp
 from bot.features.pool import PoolIndex
 from bot.features.shortlist import ShortlistService
 from bot.observability import Metrics, Readiness, add_ops_routes, request_id_middleware, setup_logging
 from bot.store import Stores
 from bot.store.connection import Redis, check_durability, client_from_url, embedded_client
 from bot.store.conversations import ConversationStore
+from bot.store.escalation import EscalationStore
 from bot.store.intake import IntakeQueue
+from bot.store.interest import InterestStore
 from bot.teams.messenger import TeamsMessenger
 from bot.ui import texts
 from config.settings import Settings
@@ -58,6 +62,7 @@ class Worker:
     leads: Leads
     shortlists: ShortlistService
     intake: IntakeWorker
+    follow: ShortlistFollowUp  # interest before review and the escalation schedule (issue 11)
 
     async def start(self) -> None:
         """Tell the operator at start-up what is not set up for production."""
@@ -120,6 +125,18 @@ def create_worker(
     )
     pool = PoolIndex(stores.pool)
     leads = Leads.of(settings.match_leads)
+    escalation_rules = load_escalation_rules()
+    follow = ShortlistFollowUp(
+        InterestStore(stores.context),
+        EscalationStore(stores.context),
+        stores.shortlists,
+        conversations,
+        messenger,
+        escalation_rules,
+        WorkingHours(escalation_rules, stores.context.rules),
+        ask=settings.interest_before_review,
+        clock=now,
+    )
     shortlists = ShortlistService(
         stores.shortlists,
         stores.job_orders,
@@ -133,6 +150,7 @@ def create_worker(
         clock=now,
         leads=leads,
         posting_lease_ms=settings.intake_claim_idle_ms,
+        companion=follow,
     )
     intake = IntakeWorker(
         queue=IntakeQueue(redis, prefix, claim_idle_ms=settings.intake_claim_idle_ms),
@@ -170,6 +188,7 @@ def create_worker(
         leads,
         shortlists,
         intake,
+        follow,
     )
 
 

@@ -134,6 +134,39 @@ class Settings(BaseSettings):
     retention_days: int = Field(180, ge=1, validation_alias=AliasChoices("RETENTION_DAYS"))
     log_level: str = Field("INFO", validation_alias=AliasChoices("LOG_LEVEL"))
 
+    # --- interest before review and escalation (issue 11; the rules are config/escalation.toml) --------
+    interest_before_review: bool = Field(
+        True, validation_alias=AliasChoices("INTEREST_BEFORE_REVIEW"),
+        description="Spørg kandidatens jobkonsulent 1:1 'Er kandidaten interesseret?', ved ny shortlist",
+    )
+    team_leads: Annotated[dict[str, str], NoDecode] = Field(
+        default_factory=dict,
+        validation_alias=AliasChoices("TEAM_LEADS"),
+        description="Jobkonsulent=teamleder (UPN/e-mail, kommasepareret, eller et JSON-objekt): "
+        "modtager en påmindelse, der er ignoreret to gange, når konsulenten ikke har en stedfortræder",
+    )
+
+    @field_validator("team_leads", mode="before")
+    @classmethod
+    def _pairs(cls, value: object) -> object:
+        """``kons@kk.dk=teamleder@kk.dk,…`` or a JSON object; keys and values lower-case UPNs."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("{"):
+                value = json.loads(text)
+            else:
+                pairs = [part.split("=", 1) for part in text.split(",") if part.strip()]
+                if any(len(p) != 2 for p in pairs):
+                    raise ValueError("skrives som konsulent@kk.dk=teamleder@kk.dk, adskilt af komma")
+                value = {k: v for k, v in pairs}
+        if isinstance(value, dict):
+            out = {str(k).strip().lower(): str(v).strip().lower() for k, v in value.items()}
+            for upn in (*out, *out.values()):
+                if "@" not in upn or any(c.isspace() for c in upn):
+                    raise ValueError(f"'{upn}' er ikke en UPN/e-mail (fx teamleder@kk.dk)")
+            return out
+        return value
+
     @property
     def local_mode(self) -> bool:
         """No app id: no authentication (Bot Framework Emulator, tests)."""

@@ -12,8 +12,9 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from dataclasses import replace
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any, Protocol, TypeVar
 
 from bot.commands import CardAction, action, command
 from bot.domain.clock import Clock, utc_now
@@ -50,6 +51,38 @@ async def _ready(value: T) -> T:
     return value
 
 
+@dataclass(frozen=True, slots=True)
+class RowNote:
+    """A line a companion adds to a candidate's row (the interest answer), and how it reads."""
+
+    text: str
+    declined: bool = False  # the candidate said no: the row goes last
+    warning: bool = False
+
+
+class ShortlistCompanion(Protocol):
+    """What follows a shortlist besides its card (``bot.features.interest``: interest before review,
+    the undecided-shortlist escalation): told when a list is ready to post, asked for extra places
+    (candidates who declined do not take one) and for lines on the rows."""
+
+    async def extra_places(self, job_order_id: str) -> int: ...
+    async def shortlist_ready(self, job: JobOrder) -> None: ...
+    async def row_notes(self, job_order_id: str) -> Mapping[str, RowNote]: ...
+
+
+class NoCompanion:
+    """Nothing follows the card (tests and tools that build the service alone)."""
+
+    async def extra_places(self, job_order_id: str) -> int:
+        return 0
+
+    async def shortlist_ready(self, job: JobOrder) -> None:
+        return None
+
+    async def row_notes(self, job_order_id: str) -> Mapping[str, RowNote]:
+        return {}
+
+
 class ShortlistService:
     """Match a job order, post its card, record decisions and update the card in place."""
 
@@ -68,6 +101,7 @@ class ShortlistService:
         clock: Clock = utc_now,
         leads: Leads | None = None,
         posting_lease_ms: int = keys.POSTING_LEASE_MS,
+        companion: ShortlistCompanion | None = None,
     ) -> None:
         self.store = shortlists
         self.job_orders = job_orders
@@ -81,6 +115,7 @@ class ShortlistService:
         self.metrics = metrics
         self.clock = clock
         self.posting_lease_ms = posting_lease_ms
+        self.companion: ShortlistCompanion = companion or NoCompanion()
 
     # --- commands and card actions ----------------------------------------------------------------
 
@@ -116,8 +151,9 @@ class ShortlistService:
 
     async def match(self, job: JobOrder) -> Shortlist:
         index = await self.pool.get()
+        top = self.top + await self.companion.extra_places(job.id)  # a "Nej" frees its place
         with self.metrics.match_latency.time():
-            shortlist = index.match(job, top=self.top)
+            shortlist = index.match(job, top=top)
         # The consultants come from the index just checked against pool_version, and the job order is
         # in hand: the store need not read either again.
         consultants: dict[str, str] = {}
@@ -151,6 +187,7 @@ class ShortlistService:
         target = await self._target(origin)
         if target is None:
             return Reply(card=await self.render(job.id, job=job, counts=counts))
+        await self._announce(job)
         try:
             posted = await self._post_or_refresh(job, target, counts=counts)
         except PostingInProgress:
@@ -180,8 +217,27 @@ class ShortlistService:
                 target[0], texts.SHORTLIST_EMPTY.format(job_order_id=job.id, considered=shortlist.considered)
             )
             return
+        await self._announce(job)
         card = await self.render(job.id, job=job, counts=_counts(shortlist))
         await self._post_or_refresh(job, target, card)
+
+    async def _announce(self, job: JobOrder) -> None:
+        """Tell the companion the list is ready (interest questions, escalation schedule). Its failure
+        must not stop the card: it is logged, and the next post or refresh tries again."""
+        try:
+            await self.companion.shortlist_ready(job)
+        except Exception as exc:  # noqa: BLE001 - the card goes out regardless; asks are claimed, so retried
+            error = type(exc).__name__
+            log.warning("shortlist companion failed", extra={"job_order_id": job.id, "error": error})
+
+    async def rematch(self, job_order_id: str) -> cards.Card:
+        """Match again after a place was freed (a "Nej"), and redraw the posted card in place."""
+        job = await self.job_orders.get_job_order(job_order_id)
+        if job is None:
+            raise JobOrderNotFound(job_order_id)
+        shortlist = await self.match(job)
+        await self._announce(job)
+        return await self.refresh(job.id, await self.render(job.id, job=job, counts=_counts(shortlist)))
 
     async def _post_or_refresh(
         self,
@@ -267,8 +323,10 @@ class ShortlistService:
 
     async def rows(self, job_order_id: str) -> list[cards.CandidateRow]:
         entries: list[ShortlistEntry]
-        entries, handed = await asyncio.gather(
-            self.store.get_shortlist(job_order_id), self.conversations.handover_states(job_order_id)
+        entries, handed, notes = await asyncio.gather(
+            self.store.get_shortlist(job_order_id),
+            self.conversations.handover_states(job_order_id),
+            self.companion.row_notes(job_order_id),
         )
         index = self.pool.loaded
         rows = []
@@ -276,6 +334,7 @@ class ShortlistService:
             profile = index.get(e.candidate_id) if index is not None else None
             decision = e.decision  # the lead's decision, never a later status (shown separately)
             moved_on = decision is not None and e.state is not decision
+            note = notes.get(e.candidate_id)
             rows.append(
                 cards.CandidateRow(
                     rank=e.rank,
@@ -295,6 +354,9 @@ class ShortlistService:
                     reason=e.reason,
                     handed_over=handed.get(e.candidate_id) == HANDOVER_SENT,
                     unreachable=handed.get(e.candidate_id) == HANDOVER_PENDING,
+                    interest=note.text if note else None,
+                    interest_declined=note.declined if note else False,
+                    interest_warning=note.warning if note else False,
                 )
             )
         return rows

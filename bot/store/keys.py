@@ -323,3 +323,34 @@ def absence(prefix: str, consultant_upn: str) -> str:
     """Hash: the consultant's current or next absence (starts, ends, stand_in, set_by, set_at).
     A new absence replaces it; expires ``ABSENCE_KEEP_SECONDS`` after its last day."""
     return f"{prefix}:{COVER_TAG}:absence:{consultant_upn}"
+
+
+# --- interest before review and escalation (issue 11, items 4-5): hash tag {fu} ------------------
+# Under {fu} because the scripts that write them also append to the job order's audit stream.
+# Lifetimes: as the job order (a few small fields per candidate); the due index loses a member once
+# its step is taken.
+# A claimed escalation step whose process died before finishing it is taken again after this lease.
+ESCALATION_LEASE_SECONDS = 300
+
+
+def interest(prefix: str, job_order_id: str) -> str:
+    """Hash: candidate_id -> JSON {answer, asked_at, by, at}: the consultant's answer to "Er kandidaten
+    interesseret?" (UPN of who answered; no names)."""
+    return f"{_fu(prefix)}:interest:{job_order_id}"
+
+
+def escalation_steps(prefix: str, job_order_id: str) -> str:
+    """Hash: step key -> "lease|<token>|<expiry epoch>" while a process takes it, "done|<iso time>" once
+    taken (each step once, across replicas)."""
+    return f"{_fu(prefix)}:esc:steps:{job_order_id}"
+
+
+def escalations_due(prefix: str) -> str:
+    """Zset "<kind>|<job order>[|<candidate>]" -> epoch when its next escalation step is due."""
+    return f"{_fu(prefix)}:esc:due"
+
+
+def escalation_ladders(prefix: str) -> str:
+    """Hash "<job order>|<candidate>" -> "<record version>|<next rung>": where an ignored reminder's
+    record stands on the ladder (a new version, i.e. a status change, starts it afresh)."""
+    return f"{_fu(prefix)}:esc:ladders"

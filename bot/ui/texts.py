@@ -1111,3 +1111,61 @@ CLI_METAVAR_REPORT_ARG = "periode|kontrakt"
 CLI_HELP_REPORT_OUT = "filen, der skrives"
 CLI_REPORT_WRITTEN = "Rapporten er skrevet til {path} ({size} bytes)."
 CLI_REPORT_UNWRITABLE = "Rapporten kan ikke skrives til {path}: {reason}"
+
+
+# --- interest before review and escalation (issue 11, items 4-5) ---------------------------------------
+
+INTEREST_TITLE = "Er kandidaten interesseret?"
+INTEREST_INTRO = (
+    "Din kandidat **{candidate_id}** er på matchenhedens shortlist til jobbet herunder. Spørg kandidaten, "
+    "før lederen vurderer: et *Nej* giver pladsen til den næste kandidat."
+)
+INTEREST_ANSWER_BY = "Svar gerne senest {when}. Lederen kan beslutte uden dit svar."
+INTEREST_YES = "Ja"
+INTEREST_NO = "Nej"
+INTEREST_NOT_YET = "Ved ikke endnu"
+INTEREST_YOUR_ANSWER = "Dit svar: {answer} ({when})"
+INTEREST_ANSWER_LABELS = {"ja": "Ja", "nej": "Nej", "ved_ikke": "Ved ikke endnu"}
+# The line on the shortlist card, per candidate.
+INTEREST_ROW_ASKED = "Interesse: spurgt, afventer svar fra jobkonsulenten"
+INTEREST_ROW_ANSWER = "Interesse: {answer} ({actor} {when})"
+INTEREST_ROW_NO = "Interesse: Nej ({actor} {when}); pladsen er givet til næste kandidat"
+INTEREST_ROW_UNANSWERED = "Interesse: ikke svaret inden for {hours} arbejdstimer; lederen kan beslutte uden"
+INTEREST_ROW_UNREACHABLE = "Interesse: jobkonsulenten kan ikke nås i Teams endnu"
+INTEREST_UNKNOWN_ANSWER = "Vælg Ja, Nej eller Ved ikke endnu."
+INTEREST_NOT_ASKED = "Der er ikke spurgt om {candidate_id}s interesse til jobordre {job_order_id}."
+INTEREST_ALREADY_NO = (
+    "{candidate_id} er allerede meldt ikke interesseret til jobordre {job_order_id}, "
+    "og pladsen er givet videre."
+)
+INTEREST_ONLY_CONSULTANT = "Kun kandidatens jobkonsulent ({consultant}) eller matchenhedens ledere kan svare."
+INTEREST_THANKS = "Tak, dit svar er gemt: {answer}."
+INTEREST_THANKS_NO = "Tak, dit svar er gemt: Nej. Næste kandidat er sat på shortlisten."
+
+ESCALATION_TITLE = "Eskalering: ingen har handlet"
+ESCALATION_UNDECIDED = (
+    "Shortlisten til jobordre **{job_order_id}** ({title}) har stadig {count} kandidat(er) uden beslutning, "
+    "{hours} arbejdstimer efter den blev postet. Beslut på kortet i matchenhedens kanal."
+)
+ESCALATION_UNDECIDED_CHANNEL = (
+    "Påmindelse til lederne: jobordre {job_order_id} ({title}) har stadig {count} kandidat(er) uden "
+    "beslutning efter {hours} arbejdstimer."
+)
+ESCALATION_REMINDER_AGAIN = (
+    "Påmindelsen er ikke fulgt op: {candidate_id} på jobordre {job_order_id} står stadig som '{label}' "
+    "siden {since}. Opdatér status herunder."
+)
+ESCALATION_REMINDER_COVER = (
+    "Påmindelsen til {consultant} er ignoreret to gange: {candidate_id} på jobordre {job_order_id} står "
+    "stadig som '{label}' siden {since}. Du får den som {role}; opdatér status herunder."
+)
+ESCALATION_ROLE_STAND_IN = "stedfortræder"
+ESCALATION_ROLE_TEAM_LEAD = "teamleder"
+ESCALATION_REMINDER_LEADS = (
+    "Ingen har fulgt op: {candidate_id} på jobordre {job_order_id} står stadig som '{label}' siden {since} "
+    "hos {consultant}, trods påmindelser og eskalering. Opdatér status herunder eller find en ny ansvarlig."
+)
+ESCALATION_REMINDER_CHANNEL = (
+    "Eskalering: {candidate_id} på jobordre {job_order_id} står stadig som '{label}' siden {since}, "
+    "trods påmindelser."
+)

@@ -21,6 +21,7 @@ from bot.ui.cards.base import (
     CARD_VERSION,
     LOCAL_ZONE,
     VERB_APPROVE,
+    VERB_INTEREST,
     VERB_MATCH,
     VERB_REJECT,
     VERB_SAVE_JOB_ORDER,
@@ -46,6 +47,7 @@ from bot.ui.cards.followup import (
     reminder_card,
 )
 from bot.ui.cards.help import help_card
+from bot.ui.cards.interest import escalation_card, interest_card
 from bot.ui.cards.job_orders import (
     FORM_FIELDS,
     form_errors,
@@ -68,6 +70,7 @@ __all__ = [
     "STATUS_DATE_INPUT",
     "VERBS",
     "VERB_APPROVE",
+    "VERB_INTEREST",
     "VERB_MATCH",
     "VERB_REJECT",
     "VERB_SAVE_JOB_ORDER",
@@ -80,11 +83,13 @@ __all__ = [
     "StatusView",
     "action",
     "attachment",
+    "escalation_card",
     "find_action",
     "form_errors",
     "funnel_card",
     "handover_card",
     "help_card",
+    "interest_card",
     "job_facts",
     "job_list_card",
     "job_order_card",

@@ -27,6 +27,7 @@ VERB_SEND_APPROVED = "send_godkendte"
 VERB_STATUS = "status"
 VERB_SAVE_JOB_ORDER = "gem_jobordre"
 VERB_MATCH = "match"
+VERB_INTEREST = "interesse"  # Ja / Nej / Ved ikke endnu on "Er kandidaten interesseret?" (issue 11)
 VERBS = frozenset(
     {
         VERB_APPROVE,
@@ -36,6 +37,7 @@ VERBS = frozenset(
         VERB_STATUS,
         VERB_SAVE_JOB_ORDER,
         VERB_MATCH,
+        VERB_INTEREST,
     }
 )
 

@@ -55,6 +55,9 @@ class CandidateRow:
     # scheme rules flag for this candidate on this job order (matching.schemes.candidate_notes).
     profile: str | None = None
     notes: Sequence[str] = ()
+    interest: str | None = None  # the consultant's answer to "Er kandidaten interesseret?" as a line
+    interest_declined: bool = False  # answered Nej: the row goes below those who may still take the job
+    interest_warning: bool = False  # no answer in time, or the consultant cannot be reached
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +118,9 @@ def _decision_lines(row: CandidateRow) -> list[dict[str, Any]]:
             label=row.status_label, when=when(row.status_at), actor=row.status_by or texts.CARD_UNKNOWN_ACTOR
         )
         lines.append(text_block(status, spacing="None"))
+    if row.interest:
+        color = "Attention" if row.interest_declined else "Warning" if row.interest_warning else "Default"
+        lines.append(text_block(row.interest, spacing="None", color=color))
     if row.handed_over:
         lines.append(text_block(texts.CARD_HANDED_OVER, isSubtle=True, spacing="None"))
     if row.unreachable:
@@ -176,7 +182,9 @@ def _header(view: ShortlistView, shown: int) -> list[dict[str, Any]]:
 
 def shortlist_card(view: ShortlistView) -> Card:
     job = view.job
-    shown = list(view.rows)[: max(view.shown, 1)]
+    # Those who said no to the job go last, so the first rows are the candidates who may take it.
+    rows = sorted(view.rows, key=lambda r: r.interest_declined)
+    shown = rows[: max(view.shown, 1)]
     body = _header(view, len(shown))
     for row in shown:
         body += _candidate_block(job.id, row)

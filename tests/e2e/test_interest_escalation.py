@@ -1,0 +1,298 @@
+"""Interest before review and the escalation ladder, end to end through ``POST /api/messages`` with real
+Bot Framework activity JSON, a real redis-server and a clock the test moves (issue 11, items 4-5).
+
+The day: a lead types ``match``; each listed candidate's consultant gets "Er kandidaten interesseret?"
+1:1; the channel card shows each answer; a *Nej* brings the next candidate onto the list in place; no
+answer within a working day reads "ikke svaret" and the lead decides regardless. An undecided
+shortlist reaches the unit's leads (1:1 and a channel line) once across two replicas; an ignored
+reminder climbs consultant → team lead → the unit's leads, each rung once, and stops on a status change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tenacity import wait_none
+
+from bot.domain.states import FollowUpState
+from bot.ui import cards, texts
+from tests import fake_connector as fc
+from tests.e2e.test_bot_e2e import KONS_A, KONS_B, LEAD, LEAD2, MEMBERS, UPN, candidates, job_order
+from tests.fake_connector import card_text, find_action
+from tests.harness import Clock, Member, RunningBot, running_bot
+from tests.unit.test_cards import assert_valid
+
+JO = "JO-2026-0101"
+TEAM_LEAD = fc.user_account("29:teamleder", "aad-teamleder")
+TEAM_LEAD_UPN = "teamleder.a@kk.dk"
+# Monday 23 November 2026, 10:00 in Copenhagen.
+MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+USERS = {**{u["id"]: u for u in (LEAD, LEAD2, KONS_A, KONS_B)}, TEAM_LEAD["id"]: TEAM_LEAD}
+
+
+@contextlib.asynccontextmanager
+async def unit(
+    redis_url: str, key_prefix: str, *, install: bool = True, clock: Clock | None = None, **settings: Any
+) -> AsyncIterator[RunningBot]:
+    """The match unit's bot: three candidates per list, two leads, kons.a's team lead."""
+    async with running_bot(
+        redis_url,
+        key_prefix,
+        pool=candidates(),
+        job_orders=[job_order()],
+        members=[*MEMBERS, Member(TEAM_LEAD, TEAM_LEAD_UPN)],
+        install=False,
+        clock=clock or Clock(MONDAY),
+        retry_wait=wait_none(),
+        **{
+            "INTAKE_WORKER": False,
+            "SHORTLIST_SIZE": 3,
+            "MATCH_LEADS": "lead1@kk.dk,lead2@kk.dk",
+            "TEAM_LEADS": f"kons.a@kk.dk={TEAM_LEAD_UPN}",
+            **settings,
+        },
+    ) as bot:
+        if install:
+            await bot.post(fc.install_in_team(bot.service_url, LEAD), status=201)
+            for user in (KONS_A, KONS_B, LEAD, LEAD2, TEAM_LEAD):
+                await bot.post(fc.install_personal(bot.service_url, user), status=201)
+        yield bot
+        for text in {json.dumps(card, sort_keys=True) for card in bot.connector.cards()}:
+            assert_valid(json.loads(text))
+
+
+async def post_shortlist(bot: RunningBot) -> fc.Sent:
+    await bot.post(fc.message(bot.service_url, LEAD, f"match {JO}", channel=True, thread="77"), status=201)
+    posts = bot.connector.of_kind("create")
+    assert len(posts) == 1
+    return posts[0]
+
+
+def questions(bot: RunningBot) -> list[fc.Sent]:
+    """The 1:1 "Er kandidaten interesseret?" cards, in the order they were sent."""
+    return [
+        s
+        for s in bot.connector.sent
+        if s.conversation_id.startswith("a:personal") and texts.INTEREST_TITLE in card_text(s.card or {})
+    ]
+
+
+def channel_card(bot: RunningBot, post: fc.Sent) -> dict[str, Any]:
+    """The shortlist card as the channel shows it now (the last update in place, or the post)."""
+    updates = bot.connector.of_kind("update", post.conversation_id)
+    card = updates[-1].card if updates else post.card
+    assert card is not None
+    return card
+
+
+def owner(sent: fc.Sent) -> dict[str, Any]:
+    """Who a 1:1 card went to (the personal conversation names the member)."""
+    teams_id = sent.conversation_id.removeprefix("a:personal-")
+    return USERS[teams_id]
+
+
+async def press(bot: RunningBot, user: dict[str, Any], sent: fc.Sent, data: dict[str, Any]) -> Any:
+    return await bot.post(
+        fc.invoke_action(bot.service_url, user, sent.conversation_id, sent.activity_id, data), status=200
+    )
+
+
+def rows_in_order(card: dict[str, Any]) -> list[str]:
+    """Candidate ids in the order the card lists them."""
+    return [
+        line.split("**")[1].split(". ", 1)[1]
+        for line in card_text(card).splitlines()
+        if line.startswith("**")
+    ]
+
+
+async def test_interest_asked_answered_a_nej_refills_the_list_and_silence_reads_ikke_svaret(
+    redis_url: str, key_prefix: str
+) -> None:
+    async with unit(redis_url, key_prefix) as bot:
+        post = await post_shortlist(bot)
+        listed = rows_in_order(channel_card(bot, post))
+        assert len(listed) == 3
+
+        # Each listed candidate's consultant was asked once, 1:1, with the job's facts and no names.
+        asked = questions(bot)
+        assert sorted(card_text(s.card or {}).split("**")[1] for s in asked) == sorted(listed)
+        for sent in asked:
+            text = card_text(sent.card or {})
+            for fact in ("Lagermedarbejder", "Ordinært job", "37 timer", "2650 Hvidovre", "15.12.2026"):
+                assert fact in text
+            assert "Nordlager" not in text and "Navn" not in text
+            cand = text.split("**")[1]
+            fu = await bot.services.stores.followups.get_followup(JO, cand)
+            assert fu is not None and UPN[owner(sent)["id"]] == fu.consultant
+        assert card_text(channel_card(bot, post)).count(texts.INTEREST_ROW_ASKED) == 3
+
+        by_cand = {card_text(s.card or {}).split("**")[1]: s for s in asked}
+        first, second, third = listed
+
+        # Ja on the first: the consultant's card says so, the channel card shows it in place.
+        yes = find_action(by_cand[first].card or {}, "interesse", answer="ja")
+        answer = await press(bot, owner(by_cand[first]), by_cand[first], yes)
+        assert "Dit svar: Ja" in card_text(answer["value"])
+        consultant = UPN[owner(by_cand[first])["id"]]
+        assert f"Interesse: Ja ({consultant}" in card_text(channel_card(bot, post))
+
+        # Someone else's consultant cannot answer for this candidate.
+        stranger = KONS_B if owner(by_cand[second]) is KONS_A else KONS_A
+        no = find_action(by_cand[second].card or {}, "interesse", answer="nej")
+        answer = await press(bot, stranger, by_cand[second], no)
+        assert "Kun kandidatens jobkonsulent" in json.dumps(answer, ensure_ascii=False)
+        untouched = await bot.services.stores.followups.get_followup(JO, second)
+        assert untouched is not None and untouched.state is FollowUpState.FORESLAAET
+
+        # Nej on the second: the record leaves (ikke interesseret, audited), the next candidate comes
+        # onto the card in place, and their consultant is asked in turn. A double click does it once.
+        for _ in range(2):
+            await press(bot, owner(by_cand[second]), by_cand[second], no)
+        fu = await bot.services.stores.followups.get_followup(JO, second)
+        assert fu is not None and fu.state is FollowUpState.IKKE_INTERESSERET
+        now_listed = rows_in_order(channel_card(bot, post))
+        assert now_listed[:3] == [first, third, now_listed[2]] and now_listed[-1] == second
+        newcomer = now_listed[2]
+        assert newcomer not in listed
+        assert find_action(channel_card(bot, post), "godkend", cand=newcomer)
+        assert cards.find_action(channel_card(bot, post), "godkend", cand=second) is None
+        assert "Interesse: Nej" in card_text(channel_card(bot, post))
+        assert [card_text(s.card or {}).split("**")[1] for s in questions(bot)[3:]] == [newcomer]
+        actions = [e.action for e in await bot.services.stores.followups.audit(JO, second)]
+        assert actions.count("interest_nej") == 1 and "transition" in actions
+
+        # A working day passes without an answer from the third and the newcomer: the card says so
+        # (redrawn by the escalation round), and the lead approves regardless.
+        bot.clock.now = MONDAY + timedelta(days=1, hours=1)  # Tuesday 11:00: 8 working hours + 1
+        await bot.services.escalation.run_once(bot.clock.now)
+        text = card_text(channel_card(bot, post))
+        assert text.count("ikke svaret inden for 8 arbejdstimer") == 2
+        approve = find_action(channel_card(bot, post), "godkend", cand=third)
+        answer = await press(bot, LEAD, post, approve)
+        assert "Godkendt af lead1@kk.dk" in card_text(answer["value"])
+
+
+async def test_interest_can_be_turned_off(redis_url: str, key_prefix: str) -> None:
+    async with unit(redis_url, key_prefix, INTEREST_BEFORE_REVIEW=False) as bot:
+        post = await post_shortlist(bot)
+        assert questions(bot) == []
+        assert "Interesse" not in card_text(channel_card(bot, post))
+
+
+async def test_an_undecided_shortlist_reaches_the_leads_once_across_two_replicas(
+    redis_url: str, key_prefix: str
+) -> None:
+    async with unit(redis_url, key_prefix) as bot:
+        post = await post_shortlist(bot)
+        approve = find_action(channel_card(bot, post), "godkend")
+        await press(bot, LEAD, post, approve)  # one decided, two still waiting
+
+        def escalations() -> list[fc.Sent]:
+            return [s for s in bot.connector.sent if texts.ESCALATION_TITLE in card_text(s.card or {})]
+
+        # Tuesday (8 working hours): not yet.
+        bot.clock.now = MONDAY + timedelta(days=1, hours=1)
+        assert await bot.services.escalation.run_once(bot.clock.now) == 0
+        # Wednesday 10:00, 16 working hours after the post: a second replica runs the same round.
+        bot.clock.now = MONDAY + timedelta(days=2)
+        async with unit(redis_url, key_prefix, install=False, clock=bot.clock) as replica:
+            rounds = await asyncio.gather(
+                bot.services.escalation.run_once(bot.clock.now),
+                replica.services.escalation.run_once(bot.clock.now),
+                bot.services.escalation.run_once(bot.clock.now),
+            )
+        assert sum(rounds) == 1
+        sent = escalations()
+        assert sorted(s.conversation_id for s in sent) == ["a:personal-29:lead-1", "a:personal-29:lead-2"]
+        assert "2 kandidat(er) uden beslutning" in card_text(sent[0].card or {})
+        line = [t for t in bot.channel_texts() if "Påmindelse til lederne" in t]
+        assert len(line) == 1 and JO in line[0]
+        bot.clock.now += timedelta(days=7)
+        assert await bot.services.escalation.run_once(bot.clock.now) == 0
+        assert len(escalations()) == 2
+        audit = [
+            e for e in await bot.services.stores.followups.audit(JO) if e.action.startswith("escalation")
+        ]
+        assert [e.action for e in audit] == ["escalation_undecided_shortlist"]
+
+
+async def test_a_decided_shortlist_is_not_escalated(redis_url: str, key_prefix: str) -> None:
+    async with unit(redis_url, key_prefix) as bot:
+        post = await post_shortlist(bot)
+        for _ in range(3):
+            await press(bot, LEAD, post, find_action(channel_card(bot, post), "godkend"))
+        bot.clock.now = MONDAY + timedelta(days=3)
+        assert await bot.services.escalation.run_once(bot.clock.now) == 0
+        assert not [s for s in bot.connector.sent if texts.ESCALATION_TITLE in card_text(s.card or {})]
+
+
+async def test_an_ignored_reminder_climbs_consultant_team_lead_leads_once_each_and_stops_on_a_change(
+    redis_url: str, key_prefix: str
+) -> None:
+    async with unit(redis_url, key_prefix, INTEREST_BEFORE_REVIEW=False) as bot:
+        post = await post_shortlist(bot)
+        card = channel_card(bot, post)
+        ids = rows_in_order(card)
+        consultant = {}
+        for c in ids:
+            fu = await bot.services.stores.followups.get_followup(JO, c)
+            assert fu is not None
+            consultant[c] = fu.consultant
+        ignored = next(c for c in ids if consultant[c] == "kons.a@kk.dk")
+        acted = next(c for c in ids if consultant[c] == "kons.b@kk.dk")
+        for cand in (ignored, acted):
+            await press(bot, LEAD, post, find_action(channel_card(bot, post), "godkend", cand=cand))
+        rest = next(c for c in ids if c not in (ignored, acted))  # decided too: no undecided shortlist here
+        reject = {**find_action(channel_card(bot, post), "afvis", cand=rest), f"reason_{rest}": "afstand"}
+        await press(bot, LEAD, post, reject)
+
+        def to(user: dict[str, Any], phrase: str) -> list[fc.Sent]:
+            return [
+                s
+                for s in bot.connector.sent
+                if s.conversation_id == f"a:personal-{user['id']}" and phrase in card_text(s.card or {})
+            ]
+
+        async def round_at(moment: datetime) -> int:
+            bot.clock.now = moment
+            await bot.services.scheduler.run_once(moment)
+            return sum(await asyncio.gather(*(bot.services.escalation.run_once(moment) for _ in range(2))))
+
+        # Wednesday 08:00 (2 working days after Monday's approval): the no-progress reminders.
+        wednesday = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
+        assert await round_at(wednesday) == 0
+        assert len(to(KONS_A, "Påmindelse")) >= 1
+        # kons.b acts on theirs: that record is off the ladder.
+        await bot.services.stores.followups.transition(JO, acted, FollowUpState.KONTAKTET, "kons.b@kk.dk")
+
+        # Friday 08:00 (16 working hours later): ignored once -> kons.a gets it again.
+        assert await round_at(datetime(2026, 11, 27, 7, 0, tzinfo=UTC)) == 1
+        again = to(KONS_A, "Påmindelsen er ikke fulgt op")
+        assert len(again) == 1 and ignored in card_text(again[0].card or {})
+        find_action(again[0].card or {}, "status", to="kontaktet")  # the buttons come with it
+        # Tuesday 08:00 (16 working hours, over the weekend): ignored twice -> the team lead.
+        assert await round_at(datetime(2026, 12, 1, 7, 0, tzinfo=UTC)) == 1
+        cover = to(TEAM_LEAD, "ignoreret to gange")
+        assert len(cover) == 1 and "som teamleder" in card_text(cover[0].card or {})
+        # Thursday 08:00: still nothing -> the unit's leads; then the ladder is climbed.
+        assert await round_at(datetime(2026, 12, 3, 7, 0, tzinfo=UTC)) == 1
+        assert len(to(LEAD, "Ingen har fulgt op")) == 1 and len(to(LEAD2, "Ingen har fulgt op")) == 1
+        assert await round_at(datetime(2026, 12, 10, 7, 0, tzinfo=UTC)) == 0
+        # Nothing at all about the record whose consultant acted.
+        escalated = [
+            card_text(s.card or {}) for s in bot.connector.sent if "fulgt op" in card_text(s.card or {})
+        ]
+        assert escalated and not [text for text in escalated if acted in text]
+
+        trail = await bot.services.stores.followups.audit(JO, ignored)
+        assert [e.action for e in trail if e.action.startswith("escalation")] == [
+            "escalation_consultant",
+            "escalation_stand_in_or_team_lead",
+            "escalation_unit_leads",
+        ]
