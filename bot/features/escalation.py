@@ -244,8 +244,8 @@ class EscalationRunner:
         consultant = fu.consultant.lower()
         stand_in = await self.stand_ins.current(consultant, local_date(now)) if consultant else None
         if to == TO_CONSULTANT:  # away: the stand-in has the case meanwhile, as with the reminders
-            who = stand_in or consultant
-            return ([who] if who else []), self._reminder_text(texts.ESCALATION_REMINDER_AGAIN, fu)
+            again = stand_in or consultant
+            return ([again] if again else []), self._reminder_text(texts.ESCALATION_REMINDER_AGAIN, fu)
         if to == TO_STAND_IN_OR_TEAM_LEAD:
             team_lead = self.team_leads.get(consultant)
             who, role = (

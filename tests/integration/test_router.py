@@ -5,15 +5,17 @@ end to end in test_bot_e2e.py."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
 
+from bot.domain.escalation import WorkingHours, load_escalation_rules
 from bot.domain.leads import Leads
 from bot.features.cover import CoverService
 from bot.features.followup import FollowUpService
 from bot.features.handover import HandoverService
+from bot.features.interest import InterestService, ShortlistFollowUp
 from bot.features.job_orders import JobOrderService
 from bot.features.pool import PoolIndex
 from bot.features.reports import ChartLinks, ReportService
@@ -23,6 +25,8 @@ from bot.router import Router
 from bot.store import Stores
 from bot.store.connection import client_from_url
 from bot.store.conversations import ConversationStore, TeamsUser
+from bot.store.escalation import EscalationStore
+from bot.store.interest import InterestStore
 from bot.turn import ActionResult, Posted, Reply, Turn
 from bot.ui import cards, texts
 from tests.e2e.test_bot_e2e import candidates, job_order
@@ -81,6 +85,17 @@ async def logic(redis_url: str, key_prefix: str) -> AsyncIterator[Dialogue]:
     messenger = RecordingMessenger()
     pool = PoolIndex(store.pool)
     metrics = Metrics()
+    rules = load_escalation_rules()
+    follow = ShortlistFollowUp(
+        InterestStore(store.context),
+        EscalationStore(store.context),
+        store.shortlists,
+        conversations,
+        messenger,
+        rules,
+        WorkingHours(rules, store.context.rules),
+        ask=True,
+    )
     shortlists = ShortlistService(
         store.shortlists,
         store.job_orders,
@@ -91,7 +106,9 @@ async def logic(redis_url: str, key_prefix: str) -> AsyncIterator[Dialogue]:
         channel_id="",
         top=10,
         metrics=metrics,
+        companion=follow,
     )
+    interest = InterestService(follow.interest, store.followups, shortlists, follow, leads=Leads())
     handovers = HandoverService(store.followups, conversations, messenger, shortlists, metrics)
     await store.job_orders.save_job_order(job_order())
     await store.pool.put_candidates(candidates())
@@ -105,6 +122,7 @@ async def logic(redis_url: str, key_prefix: str) -> AsyncIterator[Dialogue]:
         followups,
         cover,
         reports,
+        interest,
     ]
     router = Router(store.job_orders, store.pool, features, reachable=handovers.retry_pending)
     yield Dialogue(router, store, shortlists)
@@ -200,3 +218,22 @@ async def test_a_card_redrawn_after_a_restart_keeps_its_counts(
     finally:
         await redis.aclose()
     assert _count_lines(redrawn) == _count_lines(posted)
+
+
+async def test_an_interest_answer_off_the_card_gets_a_danish_answer_and_changes_nothing(
+    logic: Dialogue,
+) -> None:
+    """Answers other than the card's three, unknown records and questions never asked are refused."""
+    base = {"verb": cards.VERB_INTEREST, "job": "JO-2026-0101", "cand": "K-1001", "v": 0}
+    result = await logic.on_action(TURN, {**base, "answer": "måske"})
+    assert result.text == texts.INTEREST_UNKNOWN_ANSWER and result.card is None
+    result = await logic.on_action(TURN, {**base, "answer": "nej"})
+    assert result.text is not None and "K-1001" in result.text and result.card is None  # no record yet
+    await logic.shortlists.match(job_order())  # records exist, but nobody was asked (no channel)
+    result = await logic.on_action(TURN, {**base, "answer": "nej"})  # not the candidate's consultant
+    assert result.text == texts.INTEREST_ONLY_CONSULTANT.format(consultant="kons.a@kk.dk")
+    consultant = replace(TURN, upn="kons.a@kk.dk")
+    result = await logic.on_action(consultant, {**base, "answer": "nej"})
+    assert result.text == texts.INTEREST_NOT_ASKED.format(candidate_id="K-1001", job_order_id="JO-2026-0101")
+    fu = await logic.store.followups.get_followup("JO-2026-0101", "K-1001")
+    assert fu is not None and fu.state.value == "foreslaaet"
