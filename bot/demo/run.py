@@ -122,6 +122,7 @@ class Demo:
         self.clock = DemoClock(DEMO_START)
         self.connector = DemoConnector(self._show)
         self.quiet = False
+        self.questions = 0  # interest questions delivered: the first is shown, the rest counted
 
     # rendering ----------------------------------------------------------------------------------
     def _where(self, item: Delivered) -> str:
@@ -131,9 +132,13 @@ class Demo:
         member = self.connector.members.get(member_id)
         return texts.DEMO_WHERE_PERSONAL.format(upn=member["userPrincipalName"] if member else member_id)
 
-    def _show(self, item: Delivered) -> None:
+    def _show(self, item: Delivered, *, force: bool = False) -> None:
         if self.quiet:
             return
+        if item.kind != "update" and _is_question(item) and not force:
+            self.questions += 1
+            if self.questions > 1:  # one "Er kandidaten interesseret?" shows what the others look like
+                return
         local = cards.local(self.clock())
         when = f"{texts.DEMO_WEEKDAYS[local.weekday()]} {local:%d.%m.%Y %H:%M}"
         verb = texts.DEMO_KIND.get(item.kind, item.kind)
@@ -172,6 +177,7 @@ class Demo:
                 "JOBORDRE_API_KEYS": [API_KEY],
                 "LOG_LEVEL": os.environ.get("LOG_LEVEL", "ERROR"),
                 "INTAKE_CLAIM_IDLE_MS": 2000,
+                "MATCH_LEADS": LEAD["upn"],  # the lead decides, and is told when a shortlist waits
             }
         )
         app = create_app(settings, clock=self.clock, run_scheduler=False, warm_pool=False)
@@ -234,6 +240,35 @@ class Demo:
         shortlists = await self._wait(lambda: self._shortlist_posts(day.jobs), len(day.jobs))
         day.post = shortlists[day.job.id]
         day.card = day.post.card or {}
+        if self.questions > 1:
+            hidden = texts.DEMO_QUESTIONS_HIDDEN.format(count=self.questions - 1)
+            self.console.print(Text(hidden, style="italic"))
+        await self.pause()
+
+    async def _interest(self, day: Day) -> None:
+        """Before the lead decides: one consultant answers Ja, another Nej; the next candidate comes on."""
+        assert day.post is not None
+        asked = [d for d in self.connector.delivered if _is_question(d, day.job.id)]
+        intro = texts.DEMO_STEP_INTEREST_TEXT.format(job_order_id=day.job.id, count=len(asked))
+        self.step(texts.DEMO_STEP_INTEREST, intro)
+        if len(asked) < 3:
+            return
+        before = len(self.connector.delivered)
+        self.quiet = True  # the answers' effect below, instead of one panel per press
+        answers = ((asked[0], "ja", texts.INTEREST_YES), (asked[2], "nej", texts.INTEREST_NO))
+        for question, answer, label in answers:
+            data = cards.find_action(question.card or {}, cards.VERB_INTEREST, answer=answer)
+            if data is not None:
+                consultant = self._member_of(question.conversation_id)
+                await self._press(day.teams, consultant, question, {}, data, label)
+        self.quiet = False
+        for item in self.connector.delivered[before:]:
+            if _is_question(item, day.job.id):  # the consultant of the candidate who came on is asked
+                self._show(item, force=True)
+        self._show_latest(day.post.conversation_id)
+        channel = day.post.conversation_id
+        updates = [d for d in self.connector.delivered if d.conversation_id == channel and d.card]
+        day.card = (updates[-1].card or day.card) if updates else day.card
         await self.pause()
 
     async def _decisions(self, day: Day) -> None:
@@ -290,6 +325,19 @@ class Demo:
         self.clock.set(datetime(2026, 11, 24, 10, 0, tzinfo=CPH))
         sent = await day.services.scheduler.run_once(self.clock())
         self.console.print(texts.DEMO_REMINDERS_SENT.format(count=sent))
+        await self.pause()
+
+    async def _escalation(self, day: Day) -> None:
+        """Tuesday: shortlists still undecided after 16 working hours reach the lead and the channel."""
+        self.step(texts.DEMO_STEP_ESCALATION, texts.DEMO_STEP_ESCALATION_TEXT)
+        before = len(self.connector.delivered)
+        self.quiet = True  # the redrawn shortlist cards would repeat what is above
+        sent = await day.services.escalation.run_once(self.clock())
+        self.quiet = False
+        for item in self.connector.delivered[before:]:
+            if item.kind != "update":
+                self._show(item)
+        self.console.print(texts.DEMO_ESCALATIONS_SENT.format(count=sent))
         await self.pause()
 
     async def _hired(self, day: Day) -> None:
@@ -377,10 +425,12 @@ class Demo:
         _pool,
         _install,
         _job_orders,
+        _interest,
         _decisions,
         _handover,
         _status_updates,
         _reminder,
+        _escalation,
         _hired,
         _deadline,
         _three_months,
@@ -462,6 +512,14 @@ class Demo:
     def _member_of(self, conversation_id: str) -> dict[str, Any]:
         member = self.connector.members[conversation_id.removeprefix(PERSONAL_PREFIX)]
         return {"id": member["id"], "aadObjectId": member["aadObjectId"], "name": member["userPrincipalName"]}
+
+
+def _is_question(item: Delivered, job_order_id: str | None = None) -> bool:
+    """An "Er kandidaten interesseret?" card sent 1:1 (for ``job_order_id`` when given)."""
+    if item.card is None or not item.conversation_id.startswith(PERSONAL_PREFIX):
+        return False
+    match = {"job": job_order_id} if job_order_id else {}
+    return cards.find_action(item.card, cards.VERB_INTEREST, **match) is not None
 
 
 async def run_demo(*, fast: bool = False, console: Console | None = None) -> int:

@@ -1169,3 +1169,19 @@ ESCALATION_REMINDER_CHANNEL = (
     "Eskalering: {candidate_id} på jobordre {job_order_id} står stadig som '{label}' siden {since}, "
     "trods påmindelser."
 )
+
+# the demo's steps for interest and escalation
+DEMO_STEP_INTEREST = "Interesse før vurdering: jobkonsulenterne svarer"
+DEMO_STEP_INTEREST_TEXT = (
+    "Hver kandidat på shortlisten til {job_order_id} gav et 1:1-spørgsmål til kandidatens jobkonsulent "
+    "({count} i alt). Én svarer Ja, en anden Nej: den næste kandidat kommer på listen, og kortet i kanalen "
+    "opdateres på stedet."
+)
+DEMO_QUESTIONS_HIDDEN = "… og {count} spørgsmål mere til jobkonsulenterne (vises ikke her)."
+DEMO_STEP_ESCALATION = "Eskalering: ingen har besluttet"
+DEMO_STEP_ESCALATION_TEXT = (
+    "Tirsdag, 16 arbejdstimer efter shortlisterne blev postet (weekenden tæller ikke), venter der stadig "
+    "kandidater på en beslutning: lederen får besked 1:1, og kanalen får en linje. Spørgsmål uden svar "
+    "står nu som 'ikke svaret' på kortene."
+)
+DEMO_ESCALATIONS_SENT = "{count} eskalering(er) sendt."

@@ -42,6 +42,12 @@ def test_demo_runs_the_day_to_the_funnel_without_redis_or_teams(tmp_path: Path) 
         "Er kandidaten stadig i job",  # the 3-month check
         texts.DEMO_FUNNEL_TITLE,  # and the funnel at the end
         STATE_LABELS["i_job_3_mdr"],
+        texts.INTEREST_TITLE,  # interest asked 1:1 before the lead decides …
+        "trykkede [Nej]",  # … a consultant says no …
+        "pladsen er givet til næste kandidat",  # … and the card in the channel shows it, in place
+        "ikke svaret inden for 8 arbejdstimer",  # silence is shown as such
+        texts.ESCALATION_TITLE,  # an undecided shortlist reaches the lead 1:1 …
+        "Påmindelse til lederne: jobordre",  # … and the channel
     ):
         assert expected in out, expected
     assert "Traceback" not in out + result.stderr

@@ -182,17 +182,19 @@ def _header(view: ShortlistView, shown: int) -> list[dict[str, Any]]:
 
 def shortlist_card(view: ShortlistView) -> Card:
     job = view.job
-    # Those who said no to the job go last, so the first rows are the candidates who may take it.
-    rows = sorted(view.rows, key=lambda r: r.interest_declined)
-    shown = rows[: max(view.shown, 1)]
+    # Those who said no to the job go last, after the page of candidates who may still take it, and
+    # are always shown (short rows without buttons), so the leads see why the list moved on.
+    open_rows = [r for r in view.rows if not r.interest_declined]
+    page = open_rows[: max(view.shown, 1)]
+    shown = page + [r for r in view.rows if r.interest_declined]
     body = _header(view, len(shown))
     for row in shown:
         body += _candidate_block(job.id, row)
     if view.sent_note:
         body.append(text_block(view.sent_note, weight="Bolder", separator=True))
     actions = []
-    if len(view.rows) > len(shown):
-        actions.append(action(texts.CARD_SHOW_MORE, VERB_SHOW_MORE, {"job": job.id, "shown": len(shown)}))
+    if len(open_rows) > len(page):
+        actions.append(action(texts.CARD_SHOW_MORE, VERB_SHOW_MORE, {"job": job.id, "shown": len(page)}))
     if any(r.state == FollowUpState.GODKENDT.value and not r.handed_over for r in view.rows):
         actions.append(
             action(texts.CARD_SEND_APPROVED, VERB_SEND_APPROVED, {"job": job.id}, style="positive")
