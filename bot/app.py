@@ -38,6 +38,7 @@ from bot.features.reports import ChartLinks, MonthlySchedule, MonthlyStatus, Rep
 from bot.features.reports_api import ReportsApi
 from bot.features.standins import StandIns
 from bot.features.webhooks import WebhookDispatcher
+from bot.features.week import WeekService
 from bot.observability import add_ops_routes, request_id_middleware, setup_logging
 from bot.router import Router
 from bot.store.connection import Redis
@@ -70,6 +71,7 @@ class Services(Worker):
     monthly: MonthlyStatus
     interest: InterestService
     escalation: EscalationRunner
+    week: WeekService
 
 
 SERVICES_KEY = web.AppKey("matchbot_services", Services)
@@ -110,6 +112,15 @@ def create_app(
         stand_ins=stand_ins,
     )
     cover = CoverService(stores.cover, conversations, messenger, shortlists, core.leads, core.clock)
+    week = WeekService(
+        stores.week,
+        conversations,
+        messenger,
+        settings.match_channel_id,
+        core.clock,
+        weekday=settings.week_post_weekday,
+        hour=settings.week_post_hour,
+    )
     job_orders = JobOrderService(stores.job_orders, shortlists, core.clock)
     # Reports (issue 12): config/targets.toml is validated here, at start-up.
     links = ChartLinks(
@@ -153,7 +164,7 @@ def create_app(
     router = Router(
         stores.job_orders,
         stores.pool,
-        [job_orders, shortlists, handovers, followups, cover, reports, interest],
+        [job_orders, shortlists, handovers, followups, cover, reports, interest, week],
         reachable=handovers.retry_pending,
     )
     edge = TeamsEdge(settings, messenger, router)
@@ -208,6 +219,7 @@ def create_app(
         monthly=monthly,
         interest=interest,
         escalation=escalation,
+        week=week,
     )
 
     app = web.Application(middlewares=[request_id_middleware], client_max_size=settings.max_request_bytes)
@@ -236,6 +248,7 @@ def create_app(
             tasks.append(asyncio.create_task(webhooks.run_forever(stop, every), name="keh-webhooks"))
             tasks.append(asyncio.create_task(monthly.run_forever(stop), name="monthly-status"))
             tasks.append(asyncio.create_task(escalation.run_forever(stop), name="escalation"))
+            tasks.append(asyncio.create_task(week.run_forever(stop), name="weekly-post"))
         if warm_pool:
             tasks.append(asyncio.create_task(_warm(core.pool), name="pool-warm-up"))
         yield

@@ -44,6 +44,7 @@ from bot.features.handover import HandoverService
 from bot.features.job_orders import JobOrderService
 from bot.features.reports import ReportService
 from bot.features.shortlist import ShortlistService
+from bot.features.week import WeekService
 from bot.store import JobOrderStore, PoolReads
 from bot.turn import ActionResult, Reply, Turn
 from bot.ui import cards, texts
@@ -62,6 +63,7 @@ FEATURES: tuple[type, ...] = (
     FollowUpService,
     CoverService,
     ReportService,
+    WeekService,
 )
 
 _ID = TypeAdapter(Identifier)  # the domain's id rule (pattern, length, no CPR), not a copy of it

@@ -107,6 +107,15 @@ class Settings(BaseSettings):
         8, ge=0, le=23, validation_alias=AliasChoices("MONTHLY_STATUS_HOUR"),
         description="Tidligst denne time (dansk tid) på første arbejdsdag",
     )
+    # --- the lead's week (issue 11.7) -------------------------------------------------------
+    week_post_weekday: int = Field(
+        1, ge=0, le=7, validation_alias=AliasChoices("WEEK_POST_WEEKDAY"),
+        description="Ugedag for ugens overblik i kanalen (1 = mandag … 7 = søndag; 0 = intet opslag)",
+    )
+    week_post_hour: int = Field(
+        8, ge=0, le=23, validation_alias=AliasChoices("WEEK_POST_HOUR"),
+        description="Klokkeslæt (time, dansk tid) for ugens overblik i kanalen",
+    )
 
     @field_validator("jobordre_api_keys", "match_leads", mode="before")
     @classmethod

@@ -354,3 +354,18 @@ def escalation_ladders(prefix: str) -> str:
     """Hash "<job order>|<candidate>" -> "<record version>|<next rung>": where an ignored reminder's
     record stands on the ladder (a new version, i.e. a status change, starts it afresh)."""
     return f"{_fu(prefix)}:esc:ladders"
+
+
+# --- the lead's week (issue 11.7): the Monday post, once across replicas: hash tag {week} ------------
+
+WEEK_TAG = "{week}"
+# A replica posting the week's overview holds this lease; if it dies before finishing, another takes over.
+WEEKLY_POST_LEASE_MS = 120_000
+# "Posted" is remembered this long: longer than a week, so a week is never posted twice.
+WEEKLY_POST_DONE_SECONDS = 14 * 24 * 3600
+
+
+def weekly_post(prefix: str, week: str) -> str:
+    """String: the claim on posting the week's overview for ``week`` (ÅÅÅÅ-Wnn): a lease token while a
+    replica posts, ``done`` after. Lifetime: WEEKLY_POST_LEASE_MS, then WEEKLY_POST_DONE_SECONDS."""
+    return f"{prefix}:{WEEK_TAG}:posted:{week}"

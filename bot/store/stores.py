@@ -25,6 +25,7 @@ from bot.store.reports import ReportReads
 from bot.store.retention import Retention
 from bot.store.shortlists import ShortlistStore
 from bot.store.webhook_outbox import WebhookOutbox
+from bot.store.week import WeekReads
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Stores:
     webhooks: WebhookOutbox
     reports: ReportReads
     cover: CoverStore  # absences, stand-ins and handing cases over (issue 11.6)
+    week: WeekReads  # the lead's week (issue 11.7)
 
     @classmethod
     def on(cls, context: StoreContext) -> Stores:
@@ -57,6 +59,7 @@ class Stores:
             WebhookOutbox(context),
             ReportReads(context),
             CoverStore(context),
+            WeekReads(context),
         )
 
     @classmethod

@@ -1185,3 +1185,25 @@ DEMO_STEP_ESCALATION_TEXT = (
     "står nu som 'ikke svaret' på kortene."
 )
 DEMO_ESCALATIONS_SENT = "{count} eskalering(er) sendt."
+
+
+# --- the lead's week: uge (issue 11.7) --------------------------------------------------------------
+
+CMD_UGE = "ugens overblik: alle åbne jobordrer efter frist, og hvor hver enkelt står (overskredne først)"
+USAGE_UGE = "uge"
+CARD_WEEK_TITLE = "Ugens jobordrer"
+CARD_WEEK_SUBTITLE = "Uge {week} · {count} åbne jobordrer, {overdue} med overskredet frist"
+CARD_WEEK_EMPTY = "Der er ingen åbne jobordrer."
+CARD_WEEK_HEAD = "**{job_order_id}** · {title}"
+CARD_WEEK_DEADLINE = "Frist {deadline}"
+CARD_WEEK_OVERDUE = "Frist {deadline} (overskredet)"
+CARD_WEEK_NO_DEADLINE = "Ingen frist"
+CARD_WEEK_FILLED = "Besat {filled}/{positions}"
+# Where a job order is stuck (bot.domain.week.Stuck), with how many stand there.
+CARD_WEEK_STUCK = {
+    "samtale": "Jobsamtale ({n})",
+    "konsulent": "Afventer jobkonsulent ({n})",
+    "beslutning": "Afventer beslutning ({n})",
+    "intet": "Ingen kandidater i gang",
+}
+CARD_WEEK_LINE = "{deadline} · {stuck} · {filled}"

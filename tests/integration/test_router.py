@@ -20,6 +20,7 @@ from bot.features.job_orders import JobOrderService
 from bot.features.pool import PoolIndex
 from bot.features.reports import ChartLinks, ReportService
 from bot.features.shortlist import ShortlistService
+from bot.features.week import WeekService
 from bot.observability import Metrics
 from bot.router import Router
 from bot.store import Stores
@@ -115,6 +116,7 @@ async def logic(redis_url: str, key_prefix: str) -> AsyncIterator[Dialogue]:
     followups = FollowUpService(store.followups, pool, shortlists)
     cover = CoverService(store.cover, conversations, messenger, shortlists, Leads())
     reports = ReportService(store.reports, store.followups, ChartLinks(store.reports, "", b"k"))
+    week = WeekService(store.week, conversations, messenger, "")
     features = [
         JobOrderService(store.job_orders, shortlists),
         shortlists,
@@ -123,6 +125,7 @@ async def logic(redis_url: str, key_prefix: str) -> AsyncIterator[Dialogue]:
         cover,
         reports,
         interest,
+        week,
     ]
     router = Router(store.job_orders, store.pool, features, reachable=handovers.retry_pending)
     yield Dialogue(router, store, shortlists)

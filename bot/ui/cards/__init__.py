@@ -59,6 +59,7 @@ from bot.ui.cards.job_orders import (
 )
 from bot.ui.cards.reports import job_list_card, report_card
 from bot.ui.cards.shortlist import SHOW_FIRST, SHOW_STEP, CandidateRow, ShortlistView, shortlist_card
+from bot.ui.cards.week import week_card
 
 __all__ = [
     "CARD_CONTENT_TYPE",
@@ -102,6 +103,7 @@ __all__ = [
     "report_card",
     "shortlist_card",
     "transfer_card",
+    "week_card",
     "when",
     "with_notice",
 ]
