@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import openpyxl
 from aiohttp import web
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -42,7 +44,7 @@ from bot.store.pool import PoolSwapper
 from bot.ui import cards, texts
 from config.settings import Settings
 from matching.io import load_job_order
-from matching.models import JobOrder, da_number
+from matching.models import EmployerSector, JobOrder, da_number
 
 API_KEY = "demo-noegle-kun-til-demo"
 CPH = cards.LOCAL_ZONE  # the same zone every card renders its times in
@@ -421,6 +423,25 @@ class Demo:
         self.console.print(table)
         self.console.print(Panel(texts.DEMO_DONE, border_style="green"))
 
+    async def _monthly_status(self, day: Day) -> None:
+        """Issue 12: the monthly måltal status in the channel on the first working day, and its export."""
+        self.step(texts.DEMO_STEP_MONTHLY, texts.DEMO_STEP_MONTHLY_TEXT.format(job_order_id=day.job.id))
+        services = day.services
+        sof_job = day.job.model_copy(update={"employer_sector": EmployerSector.SOF})
+        await services.stores.job_orders.save_job_order(sof_job)
+        today = cards.local(self.clock()).date()
+        first = services.stores.context.rules.calendar().on_or_after(add_months(today.replace(day=1), 1))
+        self.clock.set(datetime.combine(first, clock_time(9), CPH))
+        await services.monthly.run_once(self.clock())
+        month = f"{add_months(first, -1):%Y-%m}"
+        url = day.bot_url + f"api/rapporter/maaltal?periode={month}&format=xlsx"
+        async with day.http.get(url, headers={"X-API-Key": API_KEY}) as resp:
+            body = await resp.read()
+        out = Path(tempfile.gettempdir()) / f"matchbot-demo-maaltal-{month}.xlsx"
+        out.write_bytes(body)
+        sheets = ", ".join(openpyxl.load_workbook(out, read_only=True).sheetnames)
+        self.console.print(texts.DEMO_EXPORT_WRITTEN.format(path=out, size=len(body), sheets=sheets))
+
     STEPS: tuple[Callable[[Demo, Day], Awaitable[None]], ...] = (
         _pool,
         _install,
@@ -435,6 +456,7 @@ class Demo:
         _deadline,
         _three_months,
         _funnel,
+        _monthly_status,
     )
 
     # helpers ------------------------------------------------------------------------------------

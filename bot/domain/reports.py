@@ -316,6 +316,9 @@ TIME_STEPS: tuple[tuple[str, frozenset[FollowUpState]], ...] = (
 )
 
 
+_STEP_OF: dict[FollowUpState, str] = {state: name for name, states in TIME_STEPS for state in states}
+
+
 def nearest_rank(values: Sequence[float], q: float) -> float:
     """The q-quantile by the nearest-rank method (p80 of 10 values is the 8th smallest)."""
     ordered = sorted(values)
@@ -389,12 +392,23 @@ def time_report(data: ReportData, *, period: Period | None = None) -> TimeReport
             continue
         records = by_job.get(job_id, [])
         anonymised += sum(r.anonymised for r in records)
-        for name, states in TIME_STEPS:
-            moments = [r.created_at if not states else first_step(r, states) for r in records]
-            reached = [m for m in moments if m is not None]
-            if reached:
-                waits[name].append(max((min(reached) - received).total_seconds(), 0.0) / 86400)
-        hired = sum(1 for r in records if first_step(r, (FollowUpState.ANSAT,)) is not None)
+        # One walk over each record's history: the first moment of every step it reached.
+        first: dict[str, datetime] = {}
+        hired = 0
+        for r in records:
+            seen: set[str] = set()
+            for h in r.history:
+                step = _STEP_OF.get(h.to_state)
+                if step is not None and step not in seen:
+                    seen.add(step)
+                    if step not in first or h.at < first[step]:
+                        first[step] = h.at
+            hired += "hire" in seen
+            if "shortlist" not in first or r.created_at < first["shortlist"]:
+                first["shortlist"] = r.created_at
+        for name, _ in TIME_STEPS:
+            if name in first:
+                waits[name].append(max((first[name] - received).total_seconds(), 0.0) / 86400)
         fills.append(JobFill(job_id, received, job.positions, hired))
     steps = tuple(
         StepTime(

@@ -1207,3 +1207,11 @@ CARD_WEEK_STUCK = {
     "intet": "Ingen kandidater i gang",
 }
 CARD_WEEK_LINE = "{deadline} · {stuck} · {filled}"
+
+DEMO_STEP_MONTHLY = "12. Månedlig status på måltal og eksport"
+DEMO_STEP_MONTHLY_TEXT = (
+    "Jobordren {job_order_id} registreres med SOF som arbejdsgiver. Første arbejdsdag i måneden poster "
+    "botten status på måltal for sidste måned i kanalen (én gang, også med flere kørende bots), og "
+    "rapporten hentes som Excel fra GET /api/rapporter/maaltal."
+)
+DEMO_EXPORT_WRITTEN = "Eksport: {path} ({size} bytes; ark: {sheets})"
