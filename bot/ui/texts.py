@@ -1111,6 +1111,13 @@ CLI_METAVAR_REPORT_ARG = "periode|kontrakt"
 CLI_HELP_REPORT_OUT = "filen, der skrives"
 CLI_REPORT_WRITTEN = "Rapporten er skrevet til {path} ({size} bytes)."
 CLI_REPORT_UNWRITABLE = "Rapporten kan ikke skrives til {path}: {reason}"
+DEMO_STEP_MONTHLY = "12. Månedlig status på måltal og eksport"
+DEMO_STEP_MONTHLY_TEXT = (
+    "Jobordren {job_order_id} registreres med SOF som arbejdsgiver. Første arbejdsdag i måneden poster "
+    "botten status på måltal for sidste måned i kanalen (én gang, også med flere kørende bots), og "
+    "rapporten hentes som Excel fra GET /api/rapporter/maaltal."
+)
+DEMO_EXPORT_WRITTEN = "Eksport: {path} ({size} bytes; ark: {sheets})"
 
 
 # --- interest before review and escalation (issue 11, items 4-5) ---------------------------------------
@@ -1207,11 +1214,3 @@ CARD_WEEK_STUCK = {
     "intet": "Ingen kandidater i gang",
 }
 CARD_WEEK_LINE = "{deadline} · {stuck} · {filled}"
-
-DEMO_STEP_MONTHLY = "12. Månedlig status på måltal og eksport"
-DEMO_STEP_MONTHLY_TEXT = (
-    "Jobordren {job_order_id} registreres med SOF som arbejdsgiver. Første arbejdsdag i måneden poster "
-    "botten status på måltal for sidste måned i kanalen (én gang, også med flere kørende bots), og "
-    "rapporten hentes som Excel fra GET /api/rapporter/maaltal."
-)
-DEMO_EXPORT_WRITTEN = "Eksport: {path} ({size} bytes; ark: {sheets})"
