@@ -219,12 +219,12 @@ class MonthlyStatus:
         self.clock = clock
 
     def due(self, now: datetime) -> Period | None:
-        """The month to report when ``now`` is on or after the first working day's hour; else None."""
+        """The month to report when ``now`` is the first working day, at or after the hour; else None.
+
+        Only that day: a bot started (or restarted) later in the month does not post a stale status."""
         local = cards.local(now)
         first = self.calendar.on_or_after(local.date().replace(day=1))
-        if not self.schedule.enabled or local.date() < first:
-            return None
-        if local.date() == first and local.hour < self.schedule.hour:
+        if not self.schedule.enabled or local.date() != first or local.hour < self.schedule.hour:
             return None
         return previous_month(local.date())
 

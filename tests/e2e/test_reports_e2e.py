@@ -178,8 +178,8 @@ async def test_monthly_status_is_posted_once_on_the_first_working_day(
     bot: RunningBot, redis_url: str, key_prefix: str
 ) -> None:
     monthly = bot.services.monthly
-    late = monthly.due(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))  # a month missed is caught up later on
-    assert late is not None and late.start == date(2026, 10, 1)
+    assert monthly.due(datetime(2026, 11, 30, 9, 0, tzinfo=UTC)) is None  # only on the first working day
+    assert monthly.due(datetime(2026, 12, 2, 9, 0, tzinfo=UTC)) is None  # not the day after either
     assert not await monthly.run_once(datetime(2026, 12, 1, 6, 0, tzinfo=UTC))  # 07:00 in Copenhagen
     async with running_bot(redis_url, key_prefix, install=False, clock=Clock(NOW)) as replica:
         posted = [await monthly.run_once(NOW), await replica.services.monthly.run_once(NOW)]
