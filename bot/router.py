@@ -194,8 +194,9 @@ class Router:
     # --- lifecycle ------------------------------------------------------------------------------------
 
     async def on_installed(self, turn: Turn) -> list[Reply]:
-        personal = turn.conversation_type == "personal"
-        return [Reply(texts.WELCOME_PERSONAL if personal else texts.WELCOME_CHANNEL)]
+        welcome = {"personal": texts.WELCOME_PERSONAL, "groupChat": texts.WELCOME_GROUP}
+        # a group chat is no channel: shortlists go to the match unit's channel, not "her i kanalen"
+        return [Reply(welcome.get(turn.conversation_type, texts.WELCOME_CHANNEL))]
 
     async def on_reachable(self, upn: str) -> int:
         """A consultant just got a 1:1 conversation: deliver the hand-overs that waited for them."""

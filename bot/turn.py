@@ -67,3 +67,5 @@ class ActionResult:
     card: cards.Card | None = None
     text: str | None = None
     extra: list[Reply] = field(default_factory=list)
+    # What ``text`` means when it goes on top of ``card`` (its colour): a refusal is "attention".
+    notice: cards.NoticeKind = cards.NOTICE_WARNING

@@ -41,6 +41,10 @@ class FakeConnector(DemoConnector):
     unreachable: set[str] = field(default_factory=set)
     created: list[dict[str, Any]] = field(default_factory=list)
     failures: list[int] = field(default_factory=list)
+    # Writes answered with a 2xx and an empty body (as Direct Line / Web Chat's connector may), after
+    # recording them: how many are left, and the status they get.
+    empty_answers: int = 0
+    empty_status: int = 200
     requests: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
     _changed: asyncio.Condition | None = None
@@ -103,7 +107,11 @@ class FakeConnector(DemoConnector):
             return web.json_response(
                 {"error": {"code": "ServiceError", "message": "transient"}}, status=self.failures.pop(0)
             )
-        return await handler(request)
+        response = await handler(request)
+        if request.method != "GET" and self.empty_answers > 0:
+            self.empty_answers -= 1
+            return web.Response(status=self.empty_status)  # done, but nothing said about it
+        return response
 
     async def _create(self, request: web.Request) -> web.Response:
         body = await request.json()

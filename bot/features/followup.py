@@ -8,6 +8,7 @@ same way and redraws the shortlist card so the channel shows the same status.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time
 
 from bot.commands import CardAction, action, command
@@ -25,11 +26,26 @@ from bot.store import FollowUpRecords
 from bot.turn import ActionResult, Reply, Turn
 from bot.ui import cards, texts
 
-INTERVIEW_AT = time(9)  # local time assumed for an interview given only as a date
+_CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")  # 10:30 (the time picker), 10.30
 
 
-def status_view(fu: FollowUp, note: str | None = None, *, cover: Absence | None = None) -> cards.StatusView:
-    """The record as its card shows it; ``cover``: the absence when the card goes to a stand-in."""
+def parse_time(value: object) -> time | None:
+    """A picked or typed time of day (HH:MM); None when empty or not a time."""
+    found = _CLOCK_TIME.match(str(value or "").strip())
+    return time(int(found.group(1)), int(found.group(2))) if found else None
+
+
+def status_view(
+    fu: FollowUp,
+    note: str | None = None,
+    *,
+    cover: Absence | None = None,
+    check_from: date | None = None,
+    today: date | None = None,
+) -> cards.StatusView:
+    """The record as its card shows it; ``cover``: the absence when the card goes to a stand-in;
+    ``check_from`` and ``today`` decide whether 'I job efter 3 mdr.' is offered yet
+    (``bot.domain.followup.offered_now``)."""
     return cards.StatusView(
         job_order_id=fu.job_order_id,
         candidate_id=fu.candidate_id,
@@ -42,6 +58,10 @@ def status_view(fu: FollowUp, note: str | None = None, *, cover: Absence | None 
         referred=any(step.to_state is FollowUpState.HENVIST for step in fu.history),
         covering_for=cover.consultant if cover else None,
         covering_until=cover.ends if cover else None,
+        interview_at=fu.interview_at,
+        start_date=fu.start_date,
+        check_from=check_from,
+        today=today,
     )
 
 
@@ -128,9 +148,13 @@ class FollowUpService:
         when = parse_date(typed)
         if typed and when is None:
             return ActionResult(text=texts.BAD_DATE.format(value=texts.echo(str(typed))))
+        typed_time = pressed.data.get(cards.STATUS_TIME_INPUT)
+        at = parse_time(typed_time)
+        if typed_time and at is None:
+            return ActionResult(text=texts.BAD_TIME.format(value=texts.echo(str(typed_time))))
         try:
             fu, note = await self.set_status(
-                job_id, cand_id, target, turn.actor, version=pressed.version, when=when
+                job_id, cand_id, target, turn.actor, version=pressed.version, when=when, at=at
             )
             text = None
         except DomainError as exc:
@@ -141,15 +165,20 @@ class FollowUpService:
         card = await self._consultant_card(job_id, cand_id, fu, note)
         if target in (FollowUpState.GODKENDT, FollowUpState.AFVIST) or fu.state is target:
             await self.shortlists.refresh(job_id)
-        return ActionResult(card=card, text=text)
+        return ActionResult(card=card, text=text, notice=cards.NOTICE_ATTENTION)  # text: a refusal
 
     async def _consultant_card(self, job_id: str, cand_id: str, fu: FollowUp, note: str | None) -> cards.Card:
         job = await self.store.get_job_order(job_id)
         rows = {r.candidate_id: r for r in await self.shortlists.rows(job_id)}
         row = rows.get(cand_id)
+        view = status_view(fu, note, check_from=self.store.check_from(fu), today=self.today())
         if job is None or row is None:
-            return cards.reminder_card(status_view(fu, note), "")
-        return cards.handover_card(job, row, status_view(fu, note))
+            return cards.reminder_card(view, "")
+        return cards.handover_card(job, row, view)
+
+    def today(self) -> date:
+        """Today in Copenhagen: the day the rules (and so the cards' buttons) go by."""
+        return cards.local(self.clock()).date()
 
     # --- the work behind them ---------------------------------------------------------------------------
 
@@ -162,18 +191,22 @@ class FollowUpService:
         *,
         version: int | None = None,
         when: date | None = None,
+        at: time | None = None,
     ) -> tuple[FollowUp, str]:
-        """Apply a status; raises a DomainError. ``version`` (from a card) makes it idempotent."""
+        """Apply a status; raises a DomainError. ``version`` (from a card) makes it idempotent.
+        ``when``: the interview's day or the start date; ``at``: the interview's time, if given."""
         if to in (FollowUpState.GODKENDT, FollowUpState.AFVIST):
             if not self.leads.allows(actor):
                 raise LeadsOnly(self.leads.listed)
         else:
             await self.check_may_change(job_order_id, candidate_id, actor)
         key = f"{to.value}:{job_order_id}:{candidate_id}:v{version}" if version is not None else None
-        # A typed interview date means that day in Copenhagen (09:00 there), stored as UTC like every moment.
+        # The interview in Copenhagen time, stored as UTC like every moment. Without a time it is the
+        # day alone (00:00 there, which the cards show as the date only): no invented time.
         interview_at = None
         if when is not None:
-            interview_at = datetime.combine(when, INTERVIEW_AT, cards.LOCAL_ZONE).astimezone(UTC)
+            clock = at or cards.INTERVIEW_NO_TIME
+            interview_at = datetime.combine(when, clock, cards.LOCAL_ZONE).astimezone(UTC)
         fu = await self.store.transition(
             job_order_id,
             candidate_id,

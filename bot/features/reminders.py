@@ -29,6 +29,7 @@ from typing import Protocol
 from tenacity import AsyncRetrying, RetryError, stop_after_attempt, wait_exponential
 
 from bot.domain.clock import Clock, utc_now
+from bot.domain.followup import check_from
 from bot.domain.models import FollowUp, Reminder
 from bot.domain.reminders import ReminderRules, deadline_passed
 from bot.features.followup import status_view
@@ -249,7 +250,9 @@ class BotNotifier:
             self.metrics.reminders_failed.inc()
             raise Unreachable(to)
         message = texts.reminder_text(reminder, followup, self.rules)
-        card = cards.reminder_card(status_view(followup, cover=cover), message)
+        months = self.rules.three_month_check.months_after_start
+        view = status_view(followup, cover=cover, check_from=check_from(followup, months))
+        card = cards.reminder_card(view, message)
         try:
             await self.messenger.send_to_user(user, card)
         except Unreachable:

@@ -415,7 +415,9 @@ class ShortlistService:
         """Redraw the card and update the posted one in place, so every lead sees the same state."""
         card = card or await self.render(job_order_id)
         location = await self.conversations.get_card(job_order_id)
-        if location is not None:
+        # No activity id: the connector answered the post with an empty body (Web Chat's may), so
+        # there is nothing to update in place; the presser still gets the card as the answer.
+        if location is not None and location.activity_id:
             await self.messenger.update(Posted(location.reference, location.activity_id), card)
         return card
 
@@ -438,7 +440,7 @@ class ShortlistService:
             # No state change: the card stays as it is.
             return ActionResult(text=texts.error_text(LeadsOnly(self.leads.listed)))
         key = f"{target.value}:{job_order_id}:{candidate_id}:v{version}"
-        message = None
+        message, kind = None, cards.NOTICE_WARNING  # "allerede godkendt af …": nothing wrong, but look
         try:
             await self.followups.transition(
                 job_order_id,
@@ -451,9 +453,11 @@ class ShortlistService:
                 reason=texts.CARD_REJECT_REASONS.get(reason or "", reason) if not approve else None,
             )
         except DomainError as exc:
-            message = await self._already(job_order_id, candidate_id) or texts.error_text(exc)
+            message = await self._already(job_order_id, candidate_id)
+            if message is None:
+                message, kind = texts.error_text(exc), cards.NOTICE_ATTENTION
         card = await self.refresh(job_order_id)
-        return ActionResult(card=card, text=message)
+        return ActionResult(card=card, text=message, notice=kind)
 
     async def _already(self, job_order_id: str, candidate_id: str) -> str | None:
         fu = await self.followups.get_followup(job_order_id, candidate_id)

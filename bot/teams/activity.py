@@ -129,7 +129,10 @@ def card_activity(card: cards.Card, *, shared: bool = True) -> Activity:
     """A message carrying ``card``. ``shared``: skip the SDK's deep copy (only our serialiser takes it:
     msrest's stock serializer would turn a dict subclass into a string)."""
     content = SentCard(card) if shared else card
-    return MessageFactory.attachment(Attachment(content_type=cards.CARD_CONTENT_TYPE, content=content))
+    activity = MessageFactory.attachment(Attachment(content_type=cards.CARD_CONTENT_TYPE, content=content))
+    # The chat list and the notification show ``summary`` for a card (without it: "Sent a card").
+    activity.summary = card.get("fallbackText") or None
+    return activity
 
 
 def reply_activity(reply: Reply, *, shared: bool = True) -> Activity:
@@ -163,7 +166,7 @@ def unsupported_invoke(name: str | None) -> InvokeResponse:
     Why not the SDK's 501 with body null: Teams then shows a generic error ("Something went wrong")
     for a message extension, a dialog (task module) or a configuration page the bot never offered.
     """
-    text = texts.INVOKE_NOT_SUPPORTED
+    text = cards.plain_text(texts.INVOKE_NOT_SUPPORTED)  # shown as it is: no Markdown
     name = name or ""
     if name.startswith("task/") or name == "composeExtension/fetchTask":
         body: dict[str, Any] = {"task": {"type": "message", "value": text}}
@@ -177,8 +180,11 @@ def unsupported_invoke(name: str | None) -> InvokeResponse:
 
 
 def invoke_message(text: str) -> InvokeResponse:
-    """An Action.Execute answered with a message for the presser (the Universal Actions contract)."""
-    body = {"statusCode": 200, "type": INVOKE_MESSAGE_TYPE, "value": text}
+    """An Action.Execute answered with a message for the presser (the Universal Actions contract).
+
+    Teams and Web Chat show that message as it is, not as Markdown: the emphasis our texts carry for
+    chat messages and cards is taken out here, the one place a text becomes such an answer."""
+    body = {"statusCode": 200, "type": INVOKE_MESSAGE_TYPE, "value": cards.plain_text(text)}
     return InvokeResponse(status=200, body=body)
 
 

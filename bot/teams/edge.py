@@ -162,7 +162,7 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
             log.error("card action failed", exc_info=exc)
             return invoke_message(texts.ERROR_GENERIC)
         if result.card is not None:
-            card = cards.with_notice(result.card, result.text) if result.text else result.card
+            card = cards.with_notice(result.card, result.text, result.notice) if result.text else result.card
             body = {"statusCode": 200, "type": cards.CARD_CONTENT_TYPE, "value": card}
             return InvokeResponse(status=200, body=body)
         return invoke_message(result.text or texts.ACTION_UNKNOWN)
@@ -184,6 +184,11 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
                 await self.messenger.retry(lambda: ctx.update_activity(activity))
             except ErrorResponseException as exc:
                 log.warning("could not update the pressed card", extra={"status": status_of(exc)})
+        elif submit and result.card is not None:
+            # A client that does not say which card was pressed (Web Chat sends no replyToId): the
+            # card cannot be redrawn in place, so the presser gets it as a new message, with the
+            # current state and buttons, instead of no answer and stale buttons.
+            await self._send(ctx, self.messenger.card_activity(result.card))
         if result.text and submit:  # Action.Execute answers the presser itself (message or card notice)
             await self._send(ctx, MessageFactory.text(result.text))
         for reply in result.extra:

@@ -41,6 +41,13 @@ RETRY_ATTEMPTS = 4
 T = TypeVar("T")
 
 
+def _not_a_reply(ctx: TurnContext) -> None:
+    """A proactive send is a new message, not a reply: the SDK would set ``replyToId`` to the id of its
+    own internal continuation event (a random id no client has seen), and Web Chat holds such a
+    message back (~5 s) waiting for the activity it answers. Without the id, no ``replyToId``."""
+    ctx.activity.id = None
+
+
 class TeamsMessenger:
     """The CloudAdapter (shared with the edge, which runs incoming turns on it) and the proactive sends."""
 
@@ -96,6 +103,7 @@ class TeamsMessenger:
         sent: dict[str, str] = {}
 
         async def send(ctx: TurnContext) -> None:
+            _not_a_reply(ctx)
             response = await ctx.send_activity(activity)
             sent["activity_id"] = response.id if response else ""
 
@@ -135,6 +143,7 @@ class TeamsMessenger:
         activity.id = posted.activity_id
 
         async def update(ctx: TurnContext) -> None:
+            _not_a_reply(ctx)
             await ctx.update_activity(activity)
 
         await self.retry(lambda: self.adapter.continue_conversation(ref, update, self.bot_app_id))
@@ -143,6 +152,7 @@ class TeamsMessenger:
         ref = ConversationReference().deserialize(reference)
 
         async def send(ctx: TurnContext) -> None:
+            _not_a_reply(ctx)
             await ctx.send_activity(text)
 
         await self.retry(lambda: self.adapter.continue_conversation(ref, send, self.bot_app_id))

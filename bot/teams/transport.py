@@ -145,6 +145,18 @@ class BearerToken(AsyncHTTPPolicy[Any, Any]):
         return await self.next.send(request, **kwargs)
 
 
+class _LoadedResponse(AioHttpClientResponse):
+    """msrest's aiohttp response, whose ``body()`` also answers an empty body (b"").
+
+    Why: msrest raises "Body is not available" for a body that is loaded but empty, so a 2xx with no
+    body (Direct Line and some connectors answer a send or an update that way) failed the whole call.
+    Empty is an answer: the SDK then gets no ResourceResponse and carries on as with the stock clients.
+    """
+
+    def body(self) -> bytes:
+        return self._body if self._body is not None else super().body()
+
+
 class _AiohttpSender(AsyncHTTPSender[Any, Any]):
     """msrest transport on aiohttp: the request runs on the event loop, over kept-alive connections.
 
@@ -168,7 +180,7 @@ class _AiohttpSender(AsyncHTTPSender[Any, Any]):
             self._session = ClientSession(timeout=ClientTimeout(total=CONNECTOR_TIMEOUT_SECONDS))
         http = request.http_request
         raw = await self._session.request(http.method, http.url, headers=http.headers, data=http.data)
-        response = AioHttpClientResponse(http, raw)
+        response = _LoadedResponse(http, raw)
         await response.load_body()
         return Response(request, response)
 

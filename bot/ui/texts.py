@@ -86,14 +86,14 @@ CMD_RAPPORT = (
     "rapport resultater [periode], rapport tid [periode], rapport klausuler [kontrakt]"
 )
 USAGE_HJAELP = "hjælp"
-USAGE_JOBORDRE = "jobordre <id>"
+USAGE_JOBORDRE = "jobordre «id»"
 USAGE_JOBORDRER = "jobordrer"
-USAGE_MATCH = "match <jobordre>"
+USAGE_MATCH = "match «jobordre»"
 USAGE_MINE = "mine"
-USAGE_STATUS = "status <jobordre> <kandidat> <ny status> [dato]"
-USAGE_HVORFOR = "hvorfor <jobordre> <kandidat>"
-USAGE_OVERBLIK = "overblik <jobordre>"
-USAGE_RAPPORT = "rapport [måltal|resultater|tid|klausuler] [periode|kontrakt]"
+USAGE_STATUS = "status «jobordre» «kandidat» «ny status» [«dato»]"
+USAGE_HVORFOR = "hvorfor «jobordre» «kandidat»"
+USAGE_OVERBLIK = "overblik «jobordre»"
+USAGE_RAPPORT = "rapport [måltal|resultater|tid|klausuler] [«periode»|«kontrakt»]"
 UNKNOWN_COMMAND = "Den kommando kender jeg ikke."
 DID_YOU_MEAN = "Mente du **{suggestion}**?"
 USAGE = "Brug: **{usage}**"
@@ -231,26 +231,15 @@ CARD_FUNNEL_NOTE = (
 )
 CARD_JOB_LIST_TITLE = "Seneste jobordrer"
 CARD_JOB_LIST_EMPTY = "Der er ingen jobordrer endnu."
-CARD_JOB_LIST_COLUMNS = ("Jobordre", "Stilling", "Frist", "Afventer", "I forløb", "Ansat")
-CARD_JOB_LIST_EXPIRED = "{deadline} (udløbet)"
 CARD_JOB_LIST_NOTE = (
     "Afventer = foreslået, venter på en leders beslutning; I forløb = godkendt og endnu ikke ansat eller "
-    "afsluttet; Ansat = ansat, også dem der siden er tjekket efter 3 måneder. Skriv **overblik <jobordre>** "
+    "afsluttet; Ansat = ansat, også dem der siden er tjekket efter 3 måneder. Skriv **overblik «jobordre»** "
     "for hele tragten."
 )
 CARD_REPORT_TITLE = "Resultater pr. ordning"
 CARD_REPORT_PERIOD = "Ansættelser med start i {period}"
 CARD_REPORT_ALL = "Alle ansættelser indtil nu"
 CARD_REPORT_EMPTY = "Ingen ansættelser i perioden endnu."
-CARD_REPORT_COLUMNS = (
-    "Ordning",
-    "Ansat",
-    "I job efter 3 mdr.",
-    "Ophørt",
-    "Afventer",
-    "Andel",
-    "{reference}",
-)
 CARD_REPORT_TOTAL = "I alt"
 CARD_REPORT_NONE = "–"
 CARD_REPORT_CLAUSE = "Heraf via beskæftigelsesklausul: {hired} ansat, {in_job} i job efter 3 måneder."
@@ -641,7 +630,6 @@ CARD_PERCENT = "{value:.0f} %"  # Danish style: a space before the sign
 CARD_BULLET = "• {reason}"
 CARD_DECIDED_REASON = " ({reason})"
 CARD_UNKNOWN_ACTOR = "?"
-CARD_JOB_LIST_JOB = "{title} · {company}"
 # --- end of cards: how dates, numbers and list lines read --------------------------------------------
 
 
@@ -892,12 +880,12 @@ CMD_FRAVAER = (
     "registrér fravær (datoer DD.MM.ÅÅÅÅ eller ÅÅÅÅ-MM-DD): påmindelser og nye kandidater går til "
     "stedfortræderen i perioden; **fravær** alene viser det, **fravær slut** afslutter det"
 )
-USAGE_FRAVAER = "fravær fra ‹dato› til ‹dato› [stedfortræder ‹e-mail›]"
+USAGE_FRAVAER = "fravær fra «dato» til «dato» [stedfortræder «e-mail»]"
 CMD_OVERDRAG = (
-    "overdrag en sag til en anden jobkonsulent; **overdrag alle ‹fra-e-mail› ‹til-e-mail›** overdrager "
+    "overdrag en sag til en anden jobkonsulent; **overdrag alle «fra-e-mail» «til-e-mail»** overdrager "
     "alle åbne sager (fx ved skift af jobcenter)"
 )
-USAGE_OVERDRAG = "overdrag ‹jobordre› ‹kandidat› ‹e-mail›"
+USAGE_OVERDRAG = "overdrag «jobordre» «kandidat» «e-mail»"
 COVER_NO_UPN = (
     "Jeg kender ikke din e-mail i Teams endnu, så jeg kan ikke registrere fravær. Prøv igen om lidt."
 )
@@ -908,7 +896,7 @@ ABSENCE_USAGE = (
 ABSENCE_SET = "Fravær registreret for {consultant}: {starts}–{ends}."
 ABSENCE_SET_STAND_IN = " Påmindelser og nye kandidater går til stedfortræderen **{stand_in}** i perioden."
 ABSENCE_SET_NO_STAND_IN = (
-    " Ingen stedfortræder: påmindelser går stadig til {consultant}. Tilføj **stedfortræder ‹e-mail›** "
+    " Ingen stedfortræder: påmindelser går stadig til {consultant}. Tilføj **stedfortræder «e-mail»** "
     "for at sende dem videre."
 )
 ABSENCE_NONE = "Der er ikke registreret fravær for {consultant}."
@@ -931,8 +919,8 @@ NOT_FOR_OTHERS = (
 )
 NOT_FOR_OTHERS_NO_LEADS = "Det kan kun jobkonsulenten selv. Intet er ændret."
 TRANSFER_USAGE = (
-    "Skriv **overdrag ‹jobordre› ‹kandidat› ‹e-mail›** for én sag eller "
-    "**overdrag alle ‹fra-e-mail› ‹til-e-mail›** for alle åbne sager."
+    "Skriv **overdrag «jobordre» «kandidat» «e-mail»** for én sag eller "
+    "**overdrag alle «fra-e-mail» «til-e-mail»** for alle åbne sager."
 )
 TRANSFER_DONE = "{candidate_id} på {job_order_id} er overdraget fra {old} til **{new}**."
 TRANSFER_ALREADY = "{candidate_id} på {job_order_id} er allerede overdraget til {new}."
@@ -1214,3 +1202,27 @@ CARD_WEEK_STUCK = {
     "intet": "Ingen kandidater i gang",
 }
 CARD_WEEK_LINE = "{deadline} · {stuck} · {filled}"
+
+# --- cards that read well in every client (issue 14): placeholders, dates, notices, lists -----------
+# Command placeholders are written «jobordre»: Teams and Web Chat drop "<jobordre>" as an HTML tag.
+CARD_DATE_PLACEHOLDER = "Vælg dato"  # Input.Date: else the client's own English "Select a date..."
+CARD_TIME_PLACEHOLDER = "Vælg tidspunkt"
+CARD_DATE_SHORT = "%d.%m.%y"  # strftime: "11.12.26", where a full year would not fit (lists)
+WELCOME_GROUP = (
+    "Hej! Jeg er Matchbot for den tværgående matchenhed. Skriv **hjælp** for at se, hvad jeg kan; "
+    "shortlister for nye jobordrer lægger jeg i matchenhedens kanal."
+)
+CARD_DATE_INTERVIEW = "Jobsamtale {day}"
+CARD_DATE_INTERVIEW_AT = "Jobsamtale {day} kl. {time}"
+CARD_DATE_START = "Start {day}"
+CARD_DATE_CHECK = "3-måneders-tjek fra {day}"
+CARD_TIME = "%H:%M"
+CARD_STATUS_TIME = "Tidspunkt for jobsamtalen (valgfrit)"
+BAD_TIME = "'{value}' er ikke et tidspunkt. Skriv det som TT:MM, fx 10:30."
+CARD_JOB_LIST_ITEM = "{job_order_id} · {title} · {company}"
+CARD_JOB_LIST_COUNTS = "{deadline} · {waiting} afventer · {in_progress} i forløb · {hired} ansat"
+CARD_JOB_LIST_DEADLINE = "Frist {deadline}"
+CARD_JOB_LIST_DEADLINE_EXPIRED = "Frist {deadline} (udløbet)"
+CARD_JOB_LIST_NO_DEADLINE = "Ingen frist"
+CARD_REPORT_COUNTS = "{hired} ansat · {in_job} i job efter 3 mdr. · {stopped} ophørt · {waiting} afventer"
+CARD_REPORT_SHARE = "Andel i job efter 3 mdr.: {share} · {reference}: {reference_share}"

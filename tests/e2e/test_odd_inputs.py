@@ -17,7 +17,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from bot.ui import texts
+from bot.ui import cards, texts
 from tests import fake_connector as fc
 from tests.harness import RunningBot, running_bot
 from tests.intake_support import API_KEY, LEAD, candidates, job_order_json
@@ -29,7 +29,7 @@ async def bot(redis_url: str, key_prefix: str) -> AsyncIterator[RunningBot]:
         yield running
 
 
-NOT_SUPPORTED = texts.INVOKE_NOT_SUPPORTED
+NOT_SUPPORTED = cards.plain_text(texts.INVOKE_NOT_SUPPORTED)  # shown as it is: no Markdown
 MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
 
 
@@ -82,9 +82,9 @@ async def test_a_body_that_is_not_what_content_encoding_says_is_a_danish_400(
 @pytest.mark.parametrize(
     ("name", "shape"),
     [
-        ("task/fetch", {"task": {"type": "message", "value": texts.INVOKE_NOT_SUPPORTED}}),
-        ("task/submit", {"task": {"type": "message", "value": texts.INVOKE_NOT_SUPPORTED}}),
-        ("composeExtension/fetchTask", {"task": {"type": "message", "value": texts.INVOKE_NOT_SUPPORTED}}),
+        ("task/fetch", {"task": {"type": "message", "value": NOT_SUPPORTED}}),
+        ("task/submit", {"task": {"type": "message", "value": NOT_SUPPORTED}}),
+        ("composeExtension/fetchTask", {"task": {"type": "message", "value": NOT_SUPPORTED}}),
         ("composeExtension/query", {"composeExtension": {"type": "message", "text": NOT_SUPPORTED}}),
         ("config/fetch", {"responseType": "config", "config": {"type": "message", "value": NOT_SUPPORTED}}),
         ("application/search", {"statusCode": 200, "type": MESSAGE_TYPE, "value": NOT_SUPPORTED}),

@@ -15,7 +15,7 @@ import pytest
 from bot.observability import setup_logging
 from bot.teams.activity import MAX_JSON_DEPTH
 from bot.teams.transport import BearerToken, auth_config
-from bot.ui import texts
+from bot.ui import cards, texts
 from config.settings import Settings
 from tests.fake_connector import (
     CHANNEL_ID,
@@ -230,7 +230,8 @@ async def test_an_execute_refusal_is_answered_only_to_the_presser(redis_url: str
         refusal = texts.DECISION_LEADS_ONLY.format(leads="leder@kk.dk")
 
         before = len(bot.connector.sent)
-        for data, text in ((approve, refusal), ({"verb": "forældet", "job": "JO-1"}, texts.ACTION_UNKNOWN)):
+        unknown = cards.plain_text(texts.ACTION_UNKNOWN)  # an Execute answer is shown as it is: no Markdown
+        for data, text in ((approve, refusal), ({"verb": "forældet", "job": "JO-1"}, unknown)):
             activity = invoke_action(url, COLLEAGUE, post.conversation_id, post.activity_id, data)
             r = await bot.http.post(bot.url("/api/messages"), json=activity)
             answer = await r.json()

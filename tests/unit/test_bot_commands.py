@@ -53,7 +53,7 @@ def test_unknown_input_gets_the_command_list() -> None:
 
 def test_wrong_number_of_arguments_shows_usage() -> None:
     parsed = commands.parse("match")
-    assert isinstance(parsed, commands.Rejected) and parsed.message == "Brug: **match <jobordre>**"
+    assert isinstance(parsed, commands.Rejected) and parsed.message == "Brug: **match «jobordre»**"
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from bot.domain.clock import ZONE
 from bot.ui import texts
@@ -43,6 +43,13 @@ VERBS = frozenset(
 
 # Caseworkers read Copenhagen wall-clock time; the store keeps UTC. The bot's one zone.
 LOCAL_ZONE = ZONE
+
+# Notices by meaning (``notice``): Teams colours them green / yellow / red.
+NoticeKind = Literal["good", "attention", "warning"]
+NOTICE_GOOD: NoticeKind = "good"  # done as asked: "Status sat til …", "2 godkendte sendt …"
+NOTICE_WARNING: NoticeKind = "warning"  # done, but look: "1 venter …", "allerede godkendt af …"
+NOTICE_ATTENTION: NoticeKind = "attention"  # refused or failed: nothing changed
+_NOTICE_COLOURS: dict[str, str] = {"good": "Good", "warning": "Warning", "attention": "Attention"}
 
 
 def local(moment: datetime) -> datetime:
@@ -94,11 +101,11 @@ def adaptive_card(
     return card
 
 
-def with_notice(card: Card, notice: str) -> Card:
+def with_notice(card: Card, text: str, kind: NoticeKind = NOTICE_WARNING) -> Card:
     """The card with a notice for the person who pressed on top (Action.Execute answers that person
-    only): "allerede godkendt af …" is theirs to read, not a message to the whole channel."""
-    body = [text_block(notice, color="Warning", weight="Bolder"), *card.get("body", [])]
-    return {**card, "body": body}
+    only): "allerede godkendt af …" is theirs to read, not a message to the whole channel. ``kind``
+    colours it by meaning (``notice``)."""
+    return {**card, "body": [notice(kind, text), *card.get("body", [])]}
 
 
 def attachment(card: Card) -> dict[str, Any]:
@@ -158,3 +165,54 @@ def table(rows: Sequence[Sequence[str]], widths: Sequence[int], *, bold_last: bo
         "columns": [{"width": w} for w in widths],
         "rows": [table_row(r, bold=i == 0 or (bold_last and i == last)) for i, r in enumerate(rows)],
     }
+
+
+# --- shared by every card family (issue 14): notices, dates, date inputs, lists that fit a phone -----
+
+
+
+def notice(kind: NoticeKind, text: str, **extra: str | bool) -> dict[str, Any]:
+    """A line coloured by what it means (Teams: green / yellow / red), bold so it is read first."""
+    return text_block(text, color=_NOTICE_COLOURS[kind], weight="Bolder", **extra)
+
+
+def date_text(moment: date | datetime | None, *, short: bool = False) -> str:
+    """A day as caseworkers write it: '09.12.2026', ``short`` '09.12.26' (narrow places: lists, tables).
+    A datetime is its Copenhagen day. Never breaks across lines: digits and dots only."""
+    if moment is None:
+        return ""
+    day = local(moment).date() if isinstance(moment, datetime) else moment
+    return day.strftime(texts.CARD_DATE_SHORT if short else texts.CARD_WHEN_DATE)
+
+
+def date_input(input_id: str, label: str, *, value: date | None = None) -> dict[str, Any]:
+    """An Input.Date with a Danish placeholder (else the client shows its own "Select a date...")."""
+    element: dict[str, Any] = {
+        "type": "Input.Date",
+        "id": input_id,
+        "label": label,
+        "placeholder": texts.CARD_DATE_PLACEHOLDER,
+    }
+    if value is not None:
+        element["value"] = value.isoformat()
+    return element
+
+
+def time_input(input_id: str, label: str) -> dict[str, Any]:
+    """An optional Input.Time with a Danish placeholder."""
+    return {"type": "Input.Time", "id": input_id, "label": label, "placeholder": texts.CARD_TIME_PLACEHOLDER}
+
+
+def plain_text(text: str) -> str:
+    """``text`` without Markdown emphasis, for the places a client shows text as it is (the message
+    answering an Action.Execute): "Shortlisten for JO-1 …", never "Shortlisten for **JO-1** …"."""
+    return text.replace("**", "")
+
+
+def list_item(title: str, lines: Sequence[str], *, bold_title: bool = True) -> dict[str, Any]:
+    """One entry of a list that reads well at 360 px and on a laptop: a title line and short lines
+    under it, wrapping between words only. Used where a table would need more columns than a phone
+    has room for (job order list, results per scheme)."""
+    items = [text_block(title, **({"weight": "Bolder"} if bold_title else {}))]
+    items += [text_block(line, spacing="None", isSubtle=True) for line in lines if line]
+    return {"type": "Container", "separator": True, "items": items}

@@ -9,20 +9,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
+from bot.domain.followup import offered_now
 from bot.domain.models import Funnel
 from bot.domain.states import FUNNEL_EXITS, FUNNEL_PATH, NEEDS_DATE, FollowUpState, consultant_next
 from bot.ui import texts
 from bot.ui.cards.base import (
+    NOTICE_GOOD,
     VERB_STATUS,
     Card,
     action,
     adaptive_card,
     bullet,
+    date_input,
+    date_text,
+    local,
+    notice,
     table,
     text_block,
+    time_input,
     title_block,
     when,
 )
@@ -32,6 +39,9 @@ from matching.models import JobOrder
 
 # Date input on consultant cards: interview date for "samtale", start date for "ansat".
 STATUS_DATE_INPUT = "dato"
+# Optional time input for "samtale": without it the interview is a day (stored at 00:00, no time shown).
+STATUS_TIME_INPUT = "tid"
+INTERVIEW_NO_TIME = time(0)
 # States in which the hand-over card's "do this before the deadline" line still applies.
 _BEFORE_APPLYING = frozenset({FollowUpState.GODKENDT.value, FollowUpState.KONTAKTET.value})
 
@@ -51,6 +61,10 @@ class StatusView:
     referred: bool = False  # the candidate was henvist med mødepligt on this job order
     covering_for: str | None = None  # sent to a stand-in: the absent consultant (UPN) …
     covering_until: date | None = None  # … and the last day of their absence
+    interview_at: datetime | None = None  # the interview as given (00:00 Copenhagen time: no time given)
+    start_date: date | None = None
+    check_from: date | None = None  # the first day "I job efter 3 mdr." is accepted
+    today: date | None = None  # the card's day (Copenhagen): a step refused today is not offered
 
 
 def _cover_lines(status: StatusView) -> list[dict[str, Any]]:
@@ -64,9 +78,10 @@ def _cover_lines(status: StatusView) -> list[dict[str, Any]]:
 def _next_states(status: StatusView) -> tuple[FollowUpState, ...]:
     """The state machine is the only source of what may come next; an unknown code offers nothing."""
     try:
-        return consultant_next(FollowUpState(status.state))
+        steps = consultant_next(FollowUpState(status.state))
     except ValueError:
         return ()
+    return offered_now(steps, status.check_from, status.today)
 
 
 def _status_actions(status: StatusView) -> list[dict[str, Any]]:
@@ -80,16 +95,40 @@ def _status_actions(status: StatusView) -> list[dict[str, Any]]:
     ]
 
 
+def interview_text(moment: datetime) -> str:
+    """'Jobsamtale 09.12.2026', with 'kl. 10:30' only when a time was given (stored as 00:00 without)."""
+    day = date_text(moment)
+    clock = local(moment).time()
+    if clock == INTERVIEW_NO_TIME:
+        return texts.CARD_DATE_INTERVIEW.format(day=day)
+    return texts.CARD_DATE_INTERVIEW_AT.format(day=day, time=clock.strftime(texts.CARD_TIME))
+
+
+def _date_lines(status: StatusView) -> list[dict[str, Any]]:
+    """The dates given so far, echoed back: interview, start and the 3-month check while it is ahead."""
+    lines = []
+    if status.interview_at is not None:
+        lines.append(interview_text(status.interview_at))
+    if status.start_date is not None:
+        lines.append(texts.CARD_DATE_START.format(day=date_text(status.start_date)))
+    if status.check_from is not None and status.state == FollowUpState.ANSAT.value:
+        lines.append(texts.CARD_DATE_CHECK.format(day=date_text(status.check_from)))
+    return [text_block(line, spacing="None") for line in lines]
+
+
 def _status_lines(status: StatusView) -> list[dict[str, Any]]:
     lines = [text_block(texts.CARD_STATUS_NOW.format(label=status.state_label, when=when(status.updated_at)))]
+    lines += _date_lines(status)
     if status.note:
-        lines.append(text_block(status.note, weight="Bolder", spacing="None"))
+        lines.append(notice(NOTICE_GOOD, status.note, spacing="None"))
     if not _next_states(status):  # closed: no buttons, so say why instead of "opdatér status med knapperne"
         lines.append(text_block(texts.CARD_STATUS_CLOSED, isSubtle=True, spacing="None"))
     dated = [texts.STATUS_BUTTON_LABELS[s.value] for s in _next_states(status) if s in NEEDS_DATE]
     if dated:  # only when a possible next step needs a date (interview or start)
         label = texts.CARD_STATUS_DATE.format(labels=texts.quoted_list(dated))
-        lines.append({"type": "Input.Date", "id": STATUS_DATE_INPUT, "label": label})
+        lines.append(date_input(STATUS_DATE_INPUT, label))
+    if FollowUpState.SAMTALE in _next_states(status):  # the interview's time, if the consultant knows it
+        lines.append(time_input(STATUS_TIME_INPUT, texts.CARD_STATUS_TIME))
     return lines
 
 
@@ -162,7 +201,7 @@ def funnel_card(job_order_id: str, funnel: Funnel) -> Card:
     exits = [list(texts.CARD_FUNNEL_EXIT_COLUMNS)] + [[s.label, str(funnel.current[s])] for s in FUNNEL_EXITS]
     body = [
         title_block(title),
-        table(path, [3, 1, 1]),
+        table(path, [2, 1, 1]),  # the counts' columns fit their headers at 360 px
         text_block(texts.CARD_FUNNEL_EXITS, weight="Bolder"),
         table(exits, [3, 1]),
         text_block(texts.CARD_FUNNEL_NOTE, isSubtle=True, size="Small"),

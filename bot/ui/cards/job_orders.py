@@ -12,6 +12,7 @@ from bot.ui.cards.base import (
     Card,
     action,
     adaptive_card,
+    date_input,
     no_links,
     text_block,
     title_block,
@@ -159,23 +160,12 @@ def _form_inputs() -> list[dict[str, Any]]:
             "regex": "^\\d{4}$",
             "errorMessage": texts.CARD_FORM_POSTCODE,
         },
-        {"type": "Input.Date", "id": "deadline", "label": texts.CARD_FORM_DEADLINE},
-        {"type": "Input.Date", "id": "start_date", "label": texts.CARD_FORM_START},
-        {
-            "type": "Input.Number",
-            "id": "duration_weeks",
-            "label": texts.CARD_FORM_DURATION,
-            "min": 1,
-            "max": 104,
-        },
-        {
-            "type": "Input.Number",
-            "id": "positions",
-            "label": texts.CARD_FORM_POSITIONS,
-            "min": 1,
-            "max": 500,
-            "value": 1,
-        },
+        date_input("deadline", texts.CARD_FORM_DEADLINE),
+        date_input("start_date", texts.CARD_FORM_START),
+        # Optional numbers carry no min/max: Web Chat then refuses the whole form while the field is
+        # empty. The bounds are JobOrder's, checked when the form is saved (a Danish error per field).
+        {"type": "Input.Number", "id": "duration_weeks", "label": texts.CARD_FORM_DURATION},
+        {"type": "Input.Number", "id": "positions", "label": texts.CARD_FORM_POSITIONS, "value": 1},
         {
             "type": "Input.Text",
             "id": "required_certificates",

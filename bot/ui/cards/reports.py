@@ -9,7 +9,16 @@ from typing import Any
 from bot.domain.outcomes import OutcomeReport, OutcomeRow
 from bot.domain.states import HIRED_STATES, FollowUpState
 from bot.ui import texts
-from bot.ui.cards.base import Card, adaptive_card, table, text_block, title_block, when
+from bot.ui.cards.base import (
+    NOTICE_WARNING,
+    Card,
+    adaptive_card,
+    date_text,
+    list_item,
+    notice,
+    text_block,
+    title_block,
+)
 from matching.models import JobOrder
 
 # Follow-ups between the leads' approval and an answer from the company: the list's "I forløb" column.
@@ -22,18 +31,21 @@ _IN_PROGRESS = (
 )
 
 
-def _job_row(job: JobOrder, counts: Mapping[FollowUpState, int], today: date) -> list[str]:
-    deadline = when(job.deadline)
-    if job.deadline is not None and job.deadline < today:
-        deadline = texts.CARD_JOB_LIST_EXPIRED.format(deadline=deadline)
-    return [
-        job.id,
-        texts.CARD_JOB_LIST_JOB.format(title=job.title, company=job.company),
-        deadline or texts.CARD_REPORT_NONE,
-        str(counts.get(FollowUpState.FORESLAAET, 0)),
-        str(sum(counts.get(s, 0) for s in _IN_PROGRESS)),
-        str(sum(counts.get(s, 0) for s in HIRED_STATES)),
-    ]
+def _job_item(job: JobOrder, counts: Mapping[FollowUpState, int], today: date) -> dict[str, Any]:
+    """One job order as two lines (a six-column table broke words at 360 px and on a laptop)."""
+    deadline = texts.CARD_JOB_LIST_NO_DEADLINE
+    if job.deadline is not None:
+        expired = job.deadline < today
+        form = texts.CARD_JOB_LIST_DEADLINE_EXPIRED if expired else texts.CARD_JOB_LIST_DEADLINE
+        deadline = form.format(deadline=date_text(job.deadline, short=True))
+    counts_line = texts.CARD_JOB_LIST_COUNTS.format(
+        deadline=deadline,
+        waiting=counts.get(FollowUpState.FORESLAAET, 0),
+        in_progress=sum(counts.get(s, 0) for s in _IN_PROGRESS),
+        hired=sum(counts.get(s, 0) for s in HIRED_STATES),
+    )
+    title = texts.CARD_JOB_LIST_ITEM.format(job_order_id=job.id, title=job.title, company=job.company)
+    return list_item(title, [counts_line])
 
 
 def job_list_card(jobs: Sequence[tuple[JobOrder, Mapping[FollowUpState, int]]], today: date) -> Card:
@@ -42,10 +54,8 @@ def job_list_card(jobs: Sequence[tuple[JobOrder, Mapping[FollowUpState, int]]], 
     if not jobs:
         body.append(text_block(texts.CARD_JOB_LIST_EMPTY))
         return adaptive_card(body, fallback=texts.CARD_JOB_LIST_TITLE)
-    rows = [list(texts.CARD_JOB_LIST_COLUMNS)]
-    rows += [_job_row(job, counts, today) for job, counts in jobs]
-    body.append(table(rows, [2, 4, 2, 1, 1, 1]))
-    body.append(text_block(texts.CARD_JOB_LIST_NOTE, isSubtle=True, size="Small"))
+    body += [_job_item(job, counts, today) for job, counts in jobs]
+    body.append(text_block(texts.CARD_JOB_LIST_NOTE, isSubtle=True, size="Small", separator=True))
     return adaptive_card(body, fallback=texts.CARD_JOB_LIST_TITLE)
 
 
@@ -53,10 +63,19 @@ def _percent(value: float | None) -> str:
     return texts.CARD_REPORT_NONE if value is None else texts.CARD_PERCENT.format(value=value)
 
 
-def _report_cells(row: OutcomeRow, name: str) -> list[str]:
-    waiting = row.pending + row.check_overdue
-    counts = [row.hired, row.in_job, row.stopped, waiting]
-    return [name, *map(str, counts), _percent(row.share), _percent(row.reference)]
+def _report_item(row: OutcomeRow, name: str, reference: str, *, total: bool = False) -> dict[str, Any]:
+    """One scheme as a title and two lines (seven columns do not fit a phone): counts, then the share
+    next to the administration's figure."""
+    counts = texts.CARD_REPORT_COUNTS.format(
+        hired=row.hired, in_job=row.in_job, stopped=row.stopped, waiting=row.pending + row.check_overdue
+    )
+    share = texts.CARD_REPORT_SHARE.format(
+        share=_percent(row.share), reference=reference, reference_share=_percent(row.reference)
+    )
+    item = list_item(name, [counts, share])
+    if total:
+        item["style"] = "emphasis"
+    return item
 
 
 def report_card(report: OutcomeReport) -> Card:
@@ -72,16 +91,15 @@ def report_card(report: OutcomeReport) -> Card:
     if not report.rows:
         body.append(text_block(texts.CARD_REPORT_EMPTY))
         return adaptive_card(body, fallback=texts.CARD_REPORT_TITLE)
-    header = [c.format(reference=report.reference_label) for c in texts.CARD_REPORT_COLUMNS]
-    rows = [header, *(_report_cells(r, r.employment_type.label) for r in report.rows if r.employment_type)]
-    rows.append(_report_cells(report.total, texts.CARD_REPORT_TOTAL))
-    body.append(table(rows, [3, 1, 1, 1, 1, 1, 1], bold_last=True))
+    reference = report.reference_label
+    body += [_report_item(r, r.employment_type.label, reference) for r in report.rows if r.employment_type]
+    body.append(_report_item(report.total, texts.CARD_REPORT_TOTAL, reference, total=True))
     if report.clause_hired:
         clause = texts.CARD_REPORT_CLAUSE.format(hired=report.clause_hired, in_job=report.clause_in_job)
         body.append(text_block(clause))
     if report.total.check_overdue:
         overdue = texts.CARD_REPORT_OVERDUE.format(count=report.total.check_overdue)
-        body.append(text_block(overdue, color="Warning"))
+        body.append(notice(NOTICE_WARNING, overdue))
     note = texts.CARD_REPORT_NOTE.format(reference=report.reference_label, source=report.reference_source)
     body.append(text_block(note, isSubtle=True, size="Small"))
     return adaptive_card(body, fallback=texts.CARD_REPORT_TITLE)

@@ -11,6 +11,7 @@ from typing import Any
 from bot.domain.states import FollowUpState
 from bot.ui import texts
 from bot.ui.cards.base import (
+    NOTICE_GOOD,
     VERB_APPROVE,
     VERB_REJECT,
     VERB_SEND_APPROVED,
@@ -19,6 +20,7 @@ from bot.ui.cards.base import (
     action,
     adaptive_card,
     bullet,
+    notice,
     text_block,
     title_block,
     when,
@@ -191,7 +193,7 @@ def shortlist_card(view: ShortlistView) -> Card:
     for row in shown:
         body += _candidate_block(job.id, row)
     if view.sent_note:
-        body.append(text_block(view.sent_note, weight="Bolder", separator=True))
+        body.append(notice(NOTICE_GOOD, view.sent_note, separator=True))
     actions = []
     if len(open_rows) > len(page):
         actions.append(action(texts.CARD_SHOW_MORE, VERB_SHOW_MORE, {"job": job.id, "shown": len(page)}))
