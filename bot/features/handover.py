@@ -17,7 +17,7 @@ from bot.features.shortlist import ShortlistService
 from bot.features.standins import StandIns
 from bot.observability import Metrics
 from bot.store import FollowUpRecords
-from bot.store.conversations import ConversationStore
+from bot.store.conversations import ConversationStore, LastSend
 from bot.turn import ActionResult, Messenger, Turn, Unreachable
 from bot.ui import cards, texts
 from matching.models import JobOrder
@@ -65,11 +65,12 @@ class HandoverService:
                 sent += 1
             else:
                 unreachable += 1
-        note = texts.CARD_SENT_COUNT.format(count=sent, actor=actor, when=cards.when(self.clock()))
-        card = await self.shortlists.render(job_order_id, sent_note=note)
-        await self.shortlists.refresh(job_order_id, card)
-        text = texts.HANDOVER_SENT.format(sent=sent, unreachable=unreachable) if unreachable else None
-        return ActionResult(card=card, text=text)
+        if sent or unreachable:  # all claimed by another lead's click: that click records its own
+            await self.conversations.record_send(job_order_id, LastSend(sent, actor, self.clock()))
+        # One rendering of the stored state for the presser and for everyone (the card in place): the
+        # footer and the "… venter" line come from the store, so the next refresh keeps them too.
+        card = await self.shortlists.refresh(job_order_id)
+        return ActionResult(card=card)
 
     async def _deliver(self, job: JobOrder, row: cards.CandidateRow) -> bool:
         fu = await self.store.get_followup(job.id, row.candidate_id)

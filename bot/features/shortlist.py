@@ -32,6 +32,7 @@ from bot.store.conversations import (
     HANDOVER_SENT,
     POSTED_CARD_PATIENCE_SECONDS,
     ConversationStore,
+    LastSend,
 )
 from bot.turn import ActionResult, Messenger, Posted, Reply, Turn
 from bot.ui import cards, texts
@@ -365,19 +366,21 @@ class ShortlistService:
         self,
         job_order_id: str,
         shown: int | None = None,
-        sent_note: str | None = None,
         *,
         job: JobOrder | None = None,
         counts: ShortlistCounts | None = None,
     ) -> cards.Card:
-        """The shortlist card as it stands. ``job`` and ``counts`` (the stored job order and the
-        match's considered/excluded counts, when in hand) save a read each."""
-        job, location, rows, revised_at, stored = await asyncio.gather(
+        """The shortlist card as it stands, all of it from what is stored (the last "Send godkendte"
+        included), so the answer to a button and the update in place are one rendering. ``job`` and
+        ``counts`` (the stored job order and the match's considered/excluded counts, when in hand)
+        save a read each."""
+        job, location, rows, revised_at, stored, last_send = await asyncio.gather(
             self.job_orders.get_job_order(job_order_id) if job is None else _ready(job),
             self.conversations.get_card(job_order_id),
             self.rows(job_order_id),
             self.job_orders.job_order_revised_at(job_order_id),
             self.store.shortlist_counts(job_order_id) if counts is None else _ready(counts),
+            self.conversations.last_send(job_order_id),
         )
         if job is None:
             raise JobOrderNotFound(job_order_id)
@@ -390,7 +393,7 @@ class ShortlistService:
             considered=stored.considered if stored else 0,
             excluded=dict(stored.excluded) if stored else {},
             shown=shown,
-            sent_note=sent_note,
+            sent_note=_sent_note(last_send),
             revised_at=revised_at,
             deciders=self.leads.listed,
         )
@@ -475,6 +478,13 @@ class ShortlistService:
         shown = max(shown, cards.SHOW_FIRST) + cards.SHOW_STEP  # the card's count, never below the first page
         await self.conversations.set_card_shown(job_order_id, shown)
         return await self.refresh(job_order_id, await self.render(job_order_id, shown=shown))
+
+
+def _sent_note(last: LastSend | None) -> str | None:
+    """The card's footer: the last "Send godkendte" ("2 godkendte sendt … af … <when>")."""
+    if last is None:
+        return None
+    return texts.CARD_SENT_COUNT.format(count=last.sent, actor=last.actor, when=cards.when(last.at))
 
 
 def _counts(shortlist: Shortlist) -> ShortlistCounts:

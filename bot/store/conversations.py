@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from redis.asyncio import Redis
@@ -56,6 +57,15 @@ RELEASE_POSTING_LUA = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 """
+
+
+@dataclass(frozen=True, slots=True)
+class LastSend:
+    """A job order's last "Send godkendte": how many went out, pressed by whom, when (UTC)."""
+
+    sent: int
+    actor: str
+    at: datetime
 
 
 def _claimable(state: str, now: float) -> bool:
@@ -293,6 +303,21 @@ class ConversationStore:
     async def release_handover(self, job_order_id: str, candidate_id: str) -> None:
         """Undo a claim after an unexpected error, so a later click can try again."""
         await self._r.hdel(keys.handovers(self._p, job_order_id), candidate_id)
+
+    async def record_send(self, job_order_id: str, send: LastSend) -> None:
+        """Remember the job order's last "Send godkendte" (replacing the one before)."""
+        key = keys.handovers_last_send(self._p, job_order_id)
+        fields = {"sent": str(send.sent), "actor": send.actor, "at": send.at.isoformat()}
+        async with self._r.pipeline(transaction=True) as pipe:
+            pipe.hset(key, mapping=fields)
+            pipe.expire(key, keys.HANDOVER_TTL_SECONDS)
+            await pipe.execute()
+
+    async def last_send(self, job_order_id: str) -> LastSend | None:
+        raw = await self._r.hgetall(keys.handovers_last_send(self._p, job_order_id))
+        if not raw:
+            return None
+        return LastSend(int(raw.get("sent") or 0), raw.get("actor", ""), datetime.fromisoformat(raw["at"]))
 
     async def pending_for(self, consultant_upn: str) -> list[tuple[str, str]]:
         members = await self._r.smembers(keys.handovers_pending(self._p, consultant_upn.lower()))

@@ -369,3 +369,10 @@ def weekly_post(prefix: str, week: str) -> str:
     """String: the claim on posting the week's overview for ``week`` (ÅÅÅÅ-Wnn): a lease token while a
     replica posts, ``done`` after. Lifetime: WEEKLY_POST_LEASE_MS, then WEEKLY_POST_DONE_SECONDS."""
     return f"{prefix}:{WEEK_TAG}:posted:{week}"
+
+
+def handovers_last_send(prefix: str, job_order_id: str) -> str:
+    """Hash (``HANDOVER_TTL_SECONDS``): the job order's last "Send godkendte": ``sent`` (delivered
+    count), ``actor`` (the lead's UPN), ``at`` (ISO UTC). The shortlist card's footer is drawn from it on
+    every redraw, so the answer to the button and every later refresh show it alike."""
+    return f"{prefix}:{CONV_TAG}:handover-sent:{job_order_id}"

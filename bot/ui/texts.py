@@ -306,11 +306,6 @@ TEAMS_PACKAGE_NO_APP_ID = (
 )
 TEAMS_PACKAGE_BUILT = "Teams-pakken er bygget: {path} (upload den i Teams under Apps → Administrer apps)."
 SERVE_STARTING = "Matchbot lytter på http://{host}:{port}/api/messages"
-HANDOVER_SENT = (
-    "{sent} sendt til jobkonsulenterne; {unreachable} venter, fordi jobkonsulenten ikke kan nås i Teams "
-    "endnu "
-    "(de sendes, så snart jobkonsulenten åbner Matchbot)."
-)
 
 # --- follow-up: states, transitions, reminders -------------------------------------------------
 
@@ -1226,3 +1221,7 @@ CARD_JOB_LIST_DEADLINE_EXPIRED = "Frist {deadline} (udløbet)"
 CARD_JOB_LIST_NO_DEADLINE = "Ingen frist"
 CARD_REPORT_COUNTS = "{hired} ansat · {in_job} i job efter 3 mdr. · {stopped} ophørt · {waiting} afventer"
 CARD_REPORT_SHARE = "Andel i job efter 3 mdr.: {share} · {reference}: {reference_share}"
+CARD_HANDOVER_WAITING = (
+    "{count} venter, fordi jobkonsulenten ikke kan nås i Teams endnu (de sendes, så snart jobkonsulenten "
+    "åbner Matchbot)."
+)

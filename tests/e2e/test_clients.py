@@ -174,3 +174,40 @@ async def test_the_interview_time_is_kept_when_given_and_a_refusal_is_red(
             status=200,
         )
         assert bad["value"] == texts.BAD_TIME.format(value="25:99")
+
+
+async def test_send_approved_answers_and_updates_with_one_rendering_that_the_next_refresh_keeps(
+    redis_url: str, key_prefix: str
+) -> None:
+    """Item 6: the answer to *Send godkendte* and the card updated in place for everyone are the same
+    card, with the footer and the "… venter" line, and both survive the next redraw."""
+    async with the_day(redis_url, key_prefix) as bot:
+        await install(bot)
+        bot.connector.unreachable.add(KONS_B["id"])  # kons.b has not opened Matchbot: 403 on a 1:1
+        post = await post_shortlist(bot)
+
+        async def press(data: dict[str, Any], user: dict[str, Any] = LEAD) -> dict[str, Any]:
+            activity = fc.invoke_action(bot.service_url, user, post.conversation_id, post.activity_id, data)
+            answer: dict[str, Any] = (await bot.post(activity, status=200))["value"]
+            return answer
+
+        for cand in ("K-1001", "K-1002"):  # kons.a's and kons.b's
+            await press(find_action(post.card or {}, "godkend", cand=cand))
+        answer = await press({"verb": "send_godkendte", "job": "JO-2026-0101"})
+        in_place = bot.connector.of_kind("update", post.conversation_id)[-1].card
+        assert answer == in_place  # one rendering: no warning only the presser saw
+        footer = f"1 godkendte sendt til jobkonsulenterne af {LEAD_UPN} {cards.when(bot.clock.now)}."
+        waiting = texts.CARD_HANDOVER_WAITING.format(count=1)
+        lines = card_text(answer).splitlines()
+        assert footer in lines and waiting in lines
+
+        # A later decision redraws the card: the footer and the waiting line are still there.
+        await press(find_action(post.card or {}, "afvis", cand="K-1003") | {"reason_K-1003": "afstand"})
+        later = card_text(bot.connector.of_kind("update", post.conversation_id)[-1].card or {}).splitlines()
+        assert footer in later and waiting in later and "Afvist af" in "\n".join(later)
+
+        # kons.b opens Matchbot: the waiting hand-over goes out, the waiting line goes, the footer stays.
+        bot.connector.unreachable.discard(KONS_B["id"])
+        await bot.post(fc.install_personal(bot.service_url, KONS_B), status=201)
+        refreshed = bot.connector.of_kind("update", post.conversation_id)[-1].card or {}
+        assert footer in card_text(refreshed).splitlines() and waiting not in card_text(refreshed)

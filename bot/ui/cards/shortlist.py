@@ -12,6 +12,7 @@ from bot.domain.states import FollowUpState
 from bot.ui import texts
 from bot.ui.cards.base import (
     NOTICE_GOOD,
+    NOTICE_WARNING,
     VERB_APPROVE,
     VERB_REJECT,
     VERB_SEND_APPROVED,
@@ -69,7 +70,7 @@ class ShortlistView:
     considered: int = 0
     excluded: Mapping[str, int] = field(default_factory=dict)
     shown: int = SHOW_FIRST
-    sent_note: str | None = None  # this redraw only, e.g. "2 godkendte sendt …"
+    sent_note: str | None = None  # the last "Send godkendte", as stored: "2 godkendte sendt … af …"
     revised_at: datetime | None = None  # from the stored job order: shown on every redraw once revised
     deciders: Sequence[str] = ()  # MATCH_LEADS; empty = everyone in the channel may decide
 
@@ -194,6 +195,9 @@ def shortlist_card(view: ShortlistView) -> Card:
         body += _candidate_block(job.id, row)
     if view.sent_note:
         body.append(notice(NOTICE_GOOD, view.sent_note, separator=True))
+    waiting = sum(1 for r in view.rows if r.unreachable)
+    if waiting:  # from the stored hand-over states: gone once the consultants are reached
+        body.append(notice(NOTICE_WARNING, texts.CARD_HANDOVER_WAITING.format(count=waiting), spacing="None"))
     actions = []
     if len(open_rows) > len(page):
         actions.append(action(texts.CARD_SHOW_MORE, VERB_SHOW_MORE, {"job": job.id, "shown": len(page)}))
