@@ -58,6 +58,8 @@ def test_the_openapi_description_names_the_new_fields() -> None:
     assert "employer_sector" in props and "contract" in props
     contract = spec["components"]["schemas"]["ClauseContract"]
     assert set(contract["required"]) == {"id", "forvaltning", "required_positions"}
+    report = spec["paths"]["/api/rapporter/{rapport}"]["get"]  # the exports, behind the same credential
+    assert report["parameters"][0]["schema"]["enum"] == ["maaltal", "resultater", "tid", "klausuler"]
 
 
 def test_the_form_asks_for_sector_and_contract_and_builds_the_job_order() -> None:

@@ -224,6 +224,8 @@ def openapi_spec(max_body_bytes: int = 1_048_576, max_batch: int = MAX_BATCH) ->
                     },
                 }
             },
+            # Issue 12: the report exports, behind the same credential.
+            "/api/rapporter/{rapport}": report_path(err, auth_errors),
             "/api/jobordrer/{job_order_id}": {
                 "get": {
                     "operationId": "getJobOrder",
@@ -256,4 +258,50 @@ def openapi_spec(max_body_bytes: int = 1_048_576, max_batch: int = MAX_BATCH) ->
                 "ChangeFeed": feed,
             },
         },
+    }
+
+
+# --- the report exports (issue 12): GET /api/rapporter/{rapport} -------------------------------------
+
+
+def report_path(err: Any, auth_errors: dict[str, Any]) -> dict[str, Any]:
+    """``GET /api/rapporter/{rapport}``: CSV (default), Excel or JSON (``bot.features.reports_api``)."""
+    text = {"type": "string", "maxLength": 64}
+    return {
+        "get": {
+            "operationId": "getReport",
+            "summary": texts.OPENAPI_REPORT_SUMMARY,
+            "description": texts.OPENAPI_REPORT_DESCRIPTION,
+            "parameters": [
+                {
+                    "name": "rapport",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "enum": ["maaltal", "resultater", "tid", "klausuler"]},
+                },
+                {"name": "periode", "in": "query", "required": False, "schema": text},
+                {"name": "kontrakt", "in": "query", "required": False, "schema": text},
+                {
+                    "name": "format",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string", "enum": ["csv", "xlsx", "json"]},
+                },
+            ],
+            "responses": {
+                "200": {
+                    "description": texts.OPENAPI_REPORT_200,
+                    "content": {
+                        "text/csv": {"schema": {"type": "string"}},
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            "schema": {"type": "string", "format": "binary"}
+                        },
+                        "application/json": {"schema": {"type": "object"}},
+                    },
+                },
+                "400": err(texts.OPENAPI_REPORT_400),
+                "404": err(texts.OPENAPI_404),
+                **auth_errors,
+            },
+        }
     }
