@@ -398,7 +398,12 @@ class Demo:
             check = [d for d in self.connector.delivered[before:] if d.conversation_id == conv]
             data = cards.find_action(check[-1].card or {}, "status", to="i_job_3_mdr") if check else None
             if data is not None:
-                await day.teams.press(consultant, check[-1].conversation_id, check[-1].activity_id, data)
+                where = (check[-1].conversation_id, check[-1].activity_id)
+                answer = await day.teams.press(consultant, *where, data)
+                asked = self._invoke_card(answer) or {}
+                confirm = cards.find_action(asked, "status", to="i_job_3_mdr", ok=1)
+                if confirm is not None:  # the 3-month outcome is asked twice on the card
+                    await day.teams.press(consultant, *where, confirm)
             else:
                 command = f"status {day.job.id} {day.approvals[0]} i_job_3_mdr"
                 await day.teams.say(consultant, first.conversation_id, command)
@@ -518,7 +523,12 @@ class Demo:
             return card
         if when is not None:
             data["dato"] = when.isoformat()
-        return await self._press(teams, user, post, card, data, STATE_LABELS.get(to, to))
+        card = await self._press(teams, user, post, card, data, STATE_LABELS.get(to, to))
+        confirm = cards.find_action(card, "status", to=to, ok=1)  # an irreversible step is confirmed
+        if confirm is not None:
+            label = texts.CONFIRM_BUTTON.format(label=STATE_LABELS.get(to, to))
+            card = await self._press(teams, user, post, card, confirm, label)
+        return card
 
     def _show_card(self, post: Delivered, card: dict[str, Any]) -> None:
         """The refreshed card the presser sees (Teams swaps it in from the invoke response)."""

@@ -13,12 +13,13 @@ from datetime import UTC, date, datetime, time
 
 from bot.commands import CardAction, action, command
 from bot.domain.clock import Clock, utc_now
+from bot.domain.confirm import needs_confirmation
 from bot.domain.cover import Absence, check_may_change
 from bot.domain.dates import parse_date
 from bot.domain.errors import DomainError, FollowUpNotFound, LeadsOnly
 from bot.domain.leads import Leads
 from bot.domain.models import FollowUp, Funnel
-from bot.domain.states import FollowUpState, parse_state
+from bot.domain.states import FollowUpState, check_transition, parse_state
 from bot.features.pool import PoolIndex
 from bot.features.shortlist import ShortlistService
 from bot.features.standins import StandIns
@@ -140,6 +141,12 @@ class FollowUpService:
 
     @action(cards.VERB_STATUS, record=True)
     async def status_pressed(self, turn: Turn, pressed: CardAction) -> ActionResult:
+        if pressed.data.get("fortryd"):  # the confirm step's "Fortryd": the card as it stands
+            current = await self.store.get_followup(pressed.job, pressed.cand)
+            if current is None:
+                return ActionResult(text=texts.ACTION_UNKNOWN)
+            card = await self._consultant_card(pressed.job, pressed.cand, current, None)
+            return ActionResult(card=card, text=texts.CONFIRM_CANCELLED)
         if not pressed.data.get("to"):
             return ActionResult(text=texts.ACTION_UNKNOWN)
         job_id, cand_id = pressed.job, pressed.cand
@@ -152,6 +159,8 @@ class FollowUpService:
         at = parse_time(typed_time)
         if typed_time and at is None:
             return ActionResult(text=texts.BAD_TIME.format(value=texts.echo(str(typed_time))))
+        if needs_confirmation(target, bool(pressed.data.get("ok"))):
+            return ActionResult(card=await self.confirmation(job_id, cand_id, target, turn.actor, when))
         try:
             fu, note = await self.set_status(
                 job_id, cand_id, target, turn.actor, version=pressed.version, when=when, at=at
@@ -220,13 +229,25 @@ class FollowUpService:
         note = texts.CARD_STATUS_SET.format(label=fu.label, actor=actor, when=cards.when(self.clock()))
         return fu, note
 
-    async def check_may_change(self, job_order_id: str, candidate_id: str, actor: str) -> None:
+    async def confirmation(
+        self, job_order_id: str, candidate_id: str, to: FollowUpState, actor: str, when: date | None
+    ) -> cards.Card:
+        """The record's card asking to confirm the irreversible step ``to``; raises a DomainError when the
+        actor may not change the record or the step is not allowed now (nothing to confirm then)."""
+        record = await self.check_may_change(job_order_id, candidate_id, actor)
+        check_transition(record.state, to, start_date=when if to is FollowUpState.ANSAT else None)
+        card = await self._consultant_card(job_order_id, candidate_id, record, None)
+        date_text = cards.when(when) if when else None
+        return cards.confirm_card(card, status_view(record), to.value, to.label, date_text)
+
+    async def check_may_change(self, job_order_id: str, candidate_id: str, actor: str) -> FollowUp:
         """The candidate's consultant, their stand-in today, or a lead; else :class:`NotYourCase`."""
         record = await self.store.get_followup(job_order_id, candidate_id)
         if record is None:
             raise FollowUpNotFound(job_order_id, candidate_id)
         stand_in = await self.stand_ins.current(record.consultant) if self.stand_ins else None
         check_may_change(actor, record.consultant, stand_in, self.leads)
+        return record
 
     async def mine(self, upn: str) -> list[FollowUp]:
         """The consultant's own follow-ups; candidates still waiting for a lead are not theirs yet."""

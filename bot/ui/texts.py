@@ -1233,3 +1233,13 @@ CARD_HANDOVER_WAITING = (
     "{count} venter, fordi jobkonsulenten ikke kan nås i Teams endnu (de sendes, så snart jobkonsulenten "
     "åbner Matchbot)."
 )
+
+# --- confirming irreversible steps (issue 14.4) ------------------------------------------------------
+
+CONFIRM_STEP = (
+    "Bekræft: {candidate_id} på {job_order_id} sættes til **{label}**{date}. Det kan ikke fortrydes."
+)
+CONFIRM_STEP_DATE = " ({date})"
+CONFIRM_BUTTON = "Bekræft: {label}"
+CONFIRM_CANCEL = "Fortryd"
+CONFIRM_CANCELLED = "Intet er ændret."

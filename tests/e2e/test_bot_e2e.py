@@ -564,6 +564,16 @@ async def test_status_buttons_follow_the_record_and_the_channel_keeps_the_leads_
             status=200,
         )
         card = answer["value"]
+        if to == "ansat":  # irreversible: the card asks to confirm, with the date chosen kept
+            assert [a["title"] for a in card["actions"]] == ["Bekræft: Ansat", "Fortryd"]
+            confirm = find_action(card, "status", to="ansat", ok=1)
+            answer = await bot.post(
+                fc.invoke_action(
+                    bot.service_url, consultant, handover.conversation_id, handover.activity_id, confirm
+                ),
+                status=200,
+            )
+            card = answer["value"]
         assert [a["title"] for a in card.get("actions", [])] == buttons, to
     assert not any(b.get("type") == "Input.Date" for b in card["body"])  # no next step needs a date
     # the dates given are on the card, the interview without an invented time

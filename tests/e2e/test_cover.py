@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -192,3 +193,56 @@ async def test_overdrag_one_case_and_all_open_cases_audited_and_only_by_the_cons
     # The new consultant's reminders and status buttons are theirs now: kons.a may not change it any more.
     refused = await say(bot, KONS_A, f"status {JO} {A_CAND2} kontaktet")
     assert refused.startswith("Kun kandidatens jobkonsulent (kons.b@kk.dk)")
+
+
+async def test_irreversible_steps_ask_for_confirmation_on_the_card_and_forged_presses_are_refused(
+    bot: RunningBot,
+) -> None:
+    await install(bot, KONS_A, KONS_B, LEAD2)
+    await approve_and_send(bot, A_CAND)
+    [handover] = handovers_to(bot, KONS_A)
+    where = (handover.conversation_id, handover.activity_id)
+
+    async def press(user: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+        answer = await bot.post(fc.invoke_action(bot.service_url, user, *where, data), status=200)
+        value = answer["value"]
+        assert isinstance(value, dict)
+        return value
+
+    card = handover.card or {}
+    for to, dato in (("kontaktet", None), ("ansoegt", None), ("samtale", "2026-11-30")):
+        data = find_action(card, "status", to=to)
+        card = await press(KONS_A, {**data, "dato": dato} if dato else data)
+    # Ansat (with its start date) is asked twice: the card shows the step, nothing is stored yet.
+    ansat = {**find_action(card, "status", to="ansat"), "dato": "04.01.2027"}
+    asked = await press(KONS_A, ansat)
+    assert "Bekræft: K-1001 på JO-2026-0101 sættes til **Ansat** (04.01.2027)" in card_text(asked)
+    assert [a["title"] for a in asked["actions"]] == ["Bekræft: Ansat", "Fortryd"]
+    assert not any(b.get("type") == "Input.Date" for b in asked["body"])
+    fu = await bot.services.stores.followups.get_followup(JO, A_CAND)
+    assert fu is not None and fu.state is FollowUpState.SAMTALE
+    # Fortryd: the card as it was, nothing changed.
+    back = await press(KONS_A, find_action(asked, "status", fortryd=1))
+    assert texts.CONFIRM_CANCELLED in card_text(back) and find_action(back, "status", to="ansat")
+    # The confirm data pressed (or replayed) by someone who may not change the record: refused.
+    confirm = find_action(asked, "status", to="ansat", ok=1)
+    refused = await press(LEAD2, confirm)
+    assert "Kun kandidatens jobkonsulent (kons.a@kk.dk)" in json.dumps(refused, ensure_ascii=False)
+    fu = await bot.services.stores.followups.get_followup(JO, A_CAND)
+    assert fu is not None and fu.state is FollowUpState.SAMTALE
+    # Bekræft: stored with the start date; pressed again (a double click) it is applied once.
+    done = await press(KONS_A, confirm)
+    assert "Status nu: **Ansat**" in card_text(done)
+    await press(KONS_A, confirm)
+    fu = await bot.services.stores.followups.get_followup(JO, A_CAND)
+    assert fu is not None and fu.state is FollowUpState.ANSAT and fu.start_date == date(2027, 1, 4)
+    hires = [
+        a for a in await bot.services.stores.followups.audit(JO, A_CAND) if a.to_state is FollowUpState.ANSAT
+    ]
+    assert len(hires) == 1
+    # A confirmation from a card drawn before the record moved on is refused like any old button.
+    stale = {**confirm, "to": "ophoert"}
+    again = await press(KONS_A, stale)
+    assert texts.TRANSITION_CONFLICT.format(current="Ansat") in json.dumps(again, ensure_ascii=False)
+    fu = await bot.services.stores.followups.get_followup(JO, A_CAND)
+    assert fu is not None and fu.state is FollowUpState.ANSAT

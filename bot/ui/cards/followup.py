@@ -207,3 +207,24 @@ def funnel_card(job_order_id: str, funnel: Funnel) -> Card:
         text_block(texts.CARD_FUNNEL_NOTE, isSubtle=True, size="Small"),
     ]
     return adaptive_card(body, fallback=title)
+
+
+def confirm_card(card: Card, status: StatusView, to: str, label: str, date_text: str | None) -> Card:
+    """``card`` (the consultant's card of the record) asking to confirm an irreversible step: a notice,
+    no date input (the date already chosen travels in the button's data), and two buttons: *Bekræft*
+    (the same step with ``ok``, the same version) and *Fortryd* (the card as it was)."""
+    date = texts.CONFIRM_STEP_DATE.format(date=date_text) if date_text else ""
+    notice = texts.CONFIRM_STEP.format(
+        candidate_id=status.candidate_id, job_order_id=status.job_order_id, label=label, date=date
+    )
+    body = [b for b in card.get("body", []) if b.get("type") != "Input.Date"]
+    data: dict[str, Any] = {"job": status.job_order_id, "cand": status.candidate_id, "v": status.version}
+    confirm = {**data, "to": to, "ok": 1}
+    if date_text:
+        confirm[STATUS_DATE_INPUT] = date_text
+    actions = [
+        action(texts.CONFIRM_BUTTON.format(label=label), VERB_STATUS, confirm, style="positive"),
+        action(texts.CONFIRM_CANCEL, VERB_STATUS, {**data, "fortryd": 1}),
+    ]
+    head = text_block(notice, color="Attention", weight="Bolder")
+    return {**card, "body": [head, *body], "actions": actions}
