@@ -20,7 +20,7 @@ from tests.harness import RunningBot
 
 @pytest.fixture
 async def bot(redis_url: str, key_prefix: str) -> AsyncIterator[RunningBot]:
-    async with the_day(redis_url, key_prefix) as running:
+    async with the_day(redis_url, key_prefix, WEEK_POST_WEEKDAY="1") as running:
         yield running
 
 
