@@ -219,7 +219,7 @@ class EscalationRunner:
         claimed = await self.store.claim(jo, key, token, now)
         if claimed not in (CLAIMED, ALREADY_DONE):
             return 0  # another replica is taking this step now
-        recipients, message = await self._rung_recipients(step.to, fu, now)
+        recipients, message, buttons = await self._rung_recipients(step.to, fu, now)
         if following is None:
             then = Next(None, (field, ""))
         else:  # counted from now; with nobody to tell on this rung (no cover set) the next is due at once
@@ -229,7 +229,7 @@ class EscalationRunner:
             await self.store.advance(due, then)
             return 0
         try:
-            told = await self._tell(recipients, message, fu)
+            told = await self._tell(recipients, message, fu if buttons else None)
             if step.to == TO_UNIT_LEADS and not told:
                 await self._channel(self._reminder_text(texts.ESCALATION_REMINDER_CHANNEL, fu))
         except Exception:
@@ -240,12 +240,14 @@ class EscalationRunner:
         log.info("ignored reminder escalated", extra={"job_order_id": jo, "rung": rung, "to": step.to})
         return 1 if told else 0
 
-    async def _rung_recipients(self, to: str, fu: FollowUp, now: datetime) -> tuple[list[str], str]:
+    async def _rung_recipients(self, to: str, fu: FollowUp, now: datetime) -> tuple[list[str], str, bool]:
+        """Who is told on a rung, what they read, and whether the card carries the status buttons (not
+        for a team lead: a status change is the consultant's, their stand-in's or a lead's)."""
         consultant = fu.consultant.lower()
         stand_in = await self.stand_ins.current(consultant, local_date(now)) if consultant else None
         if to == TO_CONSULTANT:  # away: the stand-in has the case meanwhile, as with the reminders
             again = stand_in or consultant
-            return ([again] if again else []), self._reminder_text(texts.ESCALATION_REMINDER_AGAIN, fu)
+            return ([again] if again else []), self._reminder_text(texts.ESCALATION_REMINDER_AGAIN, fu), True
         if to == TO_STAND_IN_OR_TEAM_LEAD:
             team_lead = self.team_leads.get(consultant)
             who, role = (
@@ -254,8 +256,8 @@ class EscalationRunner:
                 else (team_lead, texts.ESCALATION_ROLE_TEAM_LEAD)
             )
             text = self._reminder_text(texts.ESCALATION_REMINDER_COVER, fu, role=role)
-            return ([who.lower()] if who else []), text
-        return list(self.leads.listed), self._reminder_text(texts.ESCALATION_REMINDER_LEADS, fu)
+            return ([who.lower()] if who else []), text, bool(stand_in)
+        return list(self.leads.listed), self._reminder_text(texts.ESCALATION_REMINDER_LEADS, fu), True
 
     def _reminder_text(self, template: str, fu: FollowUp, **extra: str) -> str:
         return template.format(

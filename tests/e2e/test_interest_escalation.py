@@ -280,6 +280,9 @@ async def test_an_ignored_reminder_climbs_consultant_team_lead_leads_once_each_a
         assert await round_at(datetime(2026, 12, 1, 7, 0, tzinfo=UTC)) == 1
         cover = to(TEAM_LEAD, "ignoreret to gange")
         assert len(cover) == 1 and "som teamleder" in card_text(cover[0].card or {})
+        # A team lead is told, not given the status buttons (a status is the consultant's, the stand-in's
+        # or a lead's to change).
+        assert cards.find_action(cover[0].card or {}, "status") is None
         # Thursday 08:00: still nothing -> the unit's leads; then the ladder is climbed.
         assert await round_at(datetime(2026, 12, 3, 7, 0, tzinfo=UTC)) == 1
         assert len(to(LEAD, "Ingen har fulgt op")) == 1 and len(to(LEAD2, "Ingen har fulgt op")) == 1
@@ -295,4 +298,44 @@ async def test_an_ignored_reminder_climbs_consultant_team_lead_leads_once_each_a
             "escalation_consultant",
             "escalation_stand_in_or_team_lead",
             "escalation_unit_leads",
+        ]
+
+
+async def test_while_the_consultant_is_away_the_ladder_goes_to_the_stand_in(
+    redis_url: str, key_prefix: str
+) -> None:
+    async with unit(redis_url, key_prefix, INTEREST_BEFORE_REVIEW=False) as bot:
+        post = await post_shortlist(bot)
+        ids = rows_in_order(channel_card(bot, post))
+        owners = {c: (await bot.services.stores.followups.get_followup(JO, c)) for c in ids}
+        ignored = next(c for c, fu in owners.items() if fu is not None and fu.consultant == "kons.a@kk.dk")
+        for cand in ids:
+            data = find_action(channel_card(bot, post), "godkend", cand=cand)
+            await press(bot, LEAD, post, data)
+        away = "fravær fra 23.11.2026 til 18.12.2026 stedfortræder kons.b@kk.dk"
+        await bot.post(fc.message(bot.service_url, KONS_A, away), status=201)
+
+        def to_b(phrase: str) -> list[fc.Sent]:
+            return [
+                s
+                for s in bot.connector.sent
+                if s.conversation_id == f"a:personal-{KONS_B['id']}"
+                and phrase in card_text(s.card or {})
+                and ignored in card_text(s.card or {})
+            ]
+
+        for moment in (
+            datetime(2026, 11, 25, 7, 0, tzinfo=UTC),  # the reminder (to the stand-in, by the cover feature)
+            datetime(2026, 11, 27, 7, 0, tzinfo=UTC),  # ignored once: again, to the stand-in
+            datetime(2026, 12, 1, 7, 0, tzinfo=UTC),  # ignored twice: the stand-in as such, with the buttons
+        ):
+            bot.clock.now = moment
+            await bot.services.scheduler.run_once(moment)
+            await bot.services.escalation.run_once(moment)
+        assert len(to_b("Påmindelsen er ikke fulgt op")) == 1
+        cover = to_b("ignoreret to gange")
+        assert len(cover) == 1 and cards.find_action(cover[0].card or {}, "status", to="kontaktet")
+        assert "Du får den som stedfortræder" in card_text(cover[0].card or {})
+        assert not [
+            s for s in bot.connector.sent if s.conversation_id == f"a:personal-{TEAM_LEAD['id']}" and s.card
         ]
