@@ -26,6 +26,7 @@ from bot.features.intake import IntakeWorker
 from bot.features.interest import ShortlistFollowUp
 from bot.features.pool import PoolIndex
 from bot.features.shortlist import ShortlistService
+from bot.features.standins import StandIns
 from bot.observability import Metrics, Readiness, add_ops_routes, request_id_middleware, setup_logging
 from bot.store import Stores
 from bot.store.connection import Redis, check_durability, client_from_url, embedded_client
@@ -135,6 +136,7 @@ def create_worker(
         escalation_rules,
         WorkingHours(escalation_rules, stores.context.rules),
         ask=settings.interest_before_review,
+        stand_ins=StandIns(stores.cover, now),
         clock=now,
     )
     shortlists = ShortlistService(

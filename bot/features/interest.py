@@ -24,6 +24,7 @@ from bot.domain.escalation import ANSWERS, EscalationRules, Interest, InterestSt
 from bot.domain.leads import Leads
 from bot.domain.states import FollowUpState
 from bot.features.shortlist import RowNote, ShortlistService
+from bot.features.standins import StandIns
 from bot.store import FollowUpRecords, ShortlistStore
 from bot.store.codec import SYSTEM_ACTOR
 from bot.store.conversations import ConversationStore
@@ -51,9 +52,11 @@ class ShortlistFollowUp:
         hours: WorkingHours,
         *,
         ask: bool,
+        stand_ins: StandIns | None = None,
         clock: Clock = utc_now,
     ) -> None:
         self.interest = interest
+        self.stand_ins = stand_ins
         self.escalation = escalation
         self.shortlists = shortlists
         self.conversations = conversations
@@ -123,7 +126,10 @@ class ShortlistFollowUp:
         return asked
 
     async def _send(self, job: JobOrder, candidate_id: str, consultant: str, now: datetime) -> int:
-        user = await self.conversations.user_by_upn(consultant) if consultant else None
+        # While the consultant is away, the stand-in has their cases (``fravær … stedfortræder …``).
+        covering = await self.stand_ins.current(consultant) if self.stand_ins and consultant else None
+        recipient = covering or consultant
+        user = await self.conversations.user_by_upn(recipient) if recipient else None
         closes = self.hours.add(now, self.rules.interest.answer_within_working_hours)
         try:
             if user is None:
@@ -170,14 +176,17 @@ class InterestService:
             return ActionResult(text=texts.INTEREST_UNKNOWN_ANSWER)
         return await self.answer(pressed.job, pressed.cand, answer, turn.actor)
 
-    def _may_answer(self, actor: str, consultant: str) -> bool:
-        """The candidate's consultant, or one of the unit's leads (when they are listed)."""
+    async def _may_answer(self, actor: str, consultant: str) -> bool:
+        """The candidate's consultant, their stand-in today, or one of the unit's leads (when listed)."""
         who = actor.strip().lower()
-        return (
+        if (
             not consultant
             or who == consultant.strip().lower()
             or (bool(self.leads.upns) and self.leads.allows(who))
-        )
+        ):
+            return True
+        stand_ins = self.follow.stand_ins
+        return stand_ins is not None and await stand_ins.current(consultant.strip().lower()) == who
 
     async def answer(
         self, job_order_id: str, candidate_id: str, answer: Interest, actor: str
@@ -186,7 +195,7 @@ class InterestService:
         job = await self.followups.get_job_order(job_order_id)
         if fu is None or job is None:
             raise FollowUpNotFound(job_order_id, candidate_id)
-        if not self._may_answer(actor, fu.consultant):
+        if not await self._may_answer(actor, fu.consultant):
             return ActionResult(text=texts.INTEREST_ONLY_CONSULTANT.format(consultant=fu.consultant))
         now = self.clock()
         result = await self.interest.answer(job_order_id, candidate_id, answer, actor, now)

@@ -1136,7 +1136,9 @@ INTEREST_ALREADY_NO = (
     "{candidate_id} er allerede meldt ikke interesseret til jobordre {job_order_id}, "
     "og pladsen er givet videre."
 )
-INTEREST_ONLY_CONSULTANT = "Kun kandidatens jobkonsulent ({consultant}) eller matchenhedens ledere kan svare."
+INTEREST_ONLY_CONSULTANT = (
+    "Kun kandidatens jobkonsulent ({consultant}), dennes stedfortræder eller matchenhedens ledere kan svare."
+)
 INTEREST_THANKS = "Tak, dit svar er gemt: {answer}."
 INTEREST_THANKS_NO = "Tak, dit svar er gemt: Nej. Næste kandidat er sat på shortlisten."
 

@@ -339,3 +339,26 @@ async def test_while_the_consultant_is_away_the_ladder_goes_to_the_stand_in(
         assert not [
             s for s in bot.connector.sent if s.conversation_id == f"a:personal-{TEAM_LEAD['id']}" and s.card
         ]
+
+
+async def test_while_the_consultant_is_away_the_stand_in_is_asked_and_may_answer(
+    redis_url: str, key_prefix: str
+) -> None:
+    async with unit(redis_url, key_prefix) as bot:
+        away = "fravær fra 23.11.2026 til 18.12.2026 stedfortræder kons.b@kk.dk"
+        await bot.post(fc.message(bot.service_url, KONS_A, away), status=201)
+        await post_shortlist(bot)
+        asked = questions(bot)
+        assert asked and {owner(s)["id"] for s in asked} == {KONS_B["id"]}  # kons.a's cases too
+        a_question = None
+        for sent in asked:
+            cand = card_text(sent.card or {}).split("**")[1]
+            fu = await bot.services.stores.followups.get_followup(JO, cand)
+            if fu is not None and fu.consultant == "kons.a@kk.dk":
+                a_question = (sent, cand)
+        assert a_question is not None
+        sent, cand = a_question
+        answer = await press(bot, KONS_B, sent, find_action(sent.card or {}, "interesse", answer="nej"))
+        assert "Dit svar: Nej" in card_text(answer["value"])
+        fu = await bot.services.stores.followups.get_followup(JO, cand)
+        assert fu is not None and fu.state is FollowUpState.IKKE_INTERESSERET
