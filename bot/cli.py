@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from bot import cli_commands as run
 from bot import cli_reports
@@ -65,6 +66,17 @@ def _intake(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=run.cmd_demo)
 
 
+def _moment(value: str) -> datetime:
+    """An ISO moment with its time zone (``--now``); a naive one would be read as UTC by nobody's intent."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(texts.CLI_BAD_MOMENT.format(value=value))
+    return moment
+
+
 def _operations(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("purge", help=texts.CLI_HELP_PURGE)
     p.add_argument("--candidate", required=True, help=texts.CLI_HELP_CANDIDATE_ID)
@@ -75,6 +87,7 @@ def _operations(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--host", help=texts.CLI_HELP_HOST)
     p.add_argument("--port", type=int, help=texts.CLI_HELP_PORT)
     p.add_argument("--sample-data", action="store_true", help=texts.CLI_HELP_SERVE_SAMPLE_DATA)
+    p.add_argument("--now", type=_moment, help=texts.CLI_HELP_SERVE_NOW)
     p.set_defaults(handler=run.cmd_serve)
 
     p = sub.add_parser("teams-package", help=texts.CLI_HELP_TEAMS_PACKAGE)

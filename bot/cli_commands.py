@@ -246,7 +246,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         settings = Settings()
         if args.sample_data and settings.redis_url:  # never mix sample candidates into a real pool
             return _err(texts.SERVE_SAMPLE_DATA_NEEDS_EMBEDDED)
-        app = create_app(settings)
+        if args.now is not None and not args.sample_data:  # a real bot never runs on a made-up clock
+            return _err(texts.SERVE_NOW_NEEDS_SAMPLE_DATA)
+        clock = None
+        if args.now is not None:
+            from bot.demo.sample import clock_from  # noqa: PLC0415
+
+            clock = clock_from(args.now)
+        app = create_app(settings, clock=clock)
     except (ConfigError, ValueError) as exc:
         return _err(str(exc))
     if args.sample_data:

@@ -15,7 +15,7 @@ set -a
 # shellcheck source=/dev/null
 . "$PLAYGROUND/playground.env"
 set +a
-.venv/bin/matchbot serve --sample-data --host 127.0.0.1 --port "$BOT_PORT" &
+.venv/bin/matchbot serve --sample-data --now "$PLAYGROUND_NOW" --host 127.0.0.1 --port "$BOT_PORT" &
 bot=$!
 trap 'kill "$bot" 2>/dev/null || true' EXIT INT TERM
 # The port opens once the sample data is loaded (it is loaded while the app starts).

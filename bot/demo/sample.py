@@ -10,12 +10,15 @@ orders are saved without entering the intake queue, so nothing is posted until s
 from __future__ import annotations
 
 import logging
+import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from aiohttp import web
 
 from bot.app import SERVICES_KEY
 from bot.demo.run import data_dir
+from bot.domain.clock import Clock
 from bot.features.imports import import_candidates
 from bot.store.pool import PoolSwapper
 from matching.io import load_job_order
@@ -44,3 +47,11 @@ def attach_sample_data(app: web.Application) -> None:
         await load_sample_data(app)
 
     app.on_startup.append(on_startup)
+
+
+def clock_from(start: datetime) -> Clock:
+    """``matchbot serve --sample-data --now …``: the bot's time starts at ``start`` and runs on, so a
+    try-out or a browser test sees the sample job orders as on that day (open, not expired) on any
+    later date."""
+    began = time.monotonic()
+    return lambda: start + timedelta(seconds=time.monotonic() - began)

@@ -1245,3 +1245,13 @@ CONFIRM_STEP_DATE = " ({date})"
 CONFIRM_BUTTON = "Bekræft: {label}"
 CONFIRM_CANCEL = "Fortryd"
 CONFIRM_CANCELLED = "Intet er ændret."
+
+
+# --- Agents Playground try-out, continued (issue 14: `matchbot serve --sample-data --now …`) ---
+
+CLI_HELP_SERVE_NOW = (
+    "kun med --sample-data: bottens ur starter på dette tidspunkt (ÅÅÅÅ-MM-DDTTT:MM med tidszone), "
+    "så eksempeljobordrerne er åbne som på den dag"
+)
+SERVE_NOW_NEEDS_SAMPLE_DATA = "--now bruges kun sammen med --sample-data (lokal afprøvning og browsertests)."
+CLI_BAD_MOMENT = "ugyldigt tidspunkt: {value} (brug fx 2026-12-04T09:00+01:00)"
