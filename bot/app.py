@@ -161,10 +161,13 @@ def create_app(
         clock=core.clock,
         interval_seconds=reminder_interval,
     )
+    keh = KehService(
+        stores.lifecycle, core.keh_cards, stores.followups, shortlists, core.clock, leads=core.leads
+    )
     router = Router(
         stores.job_orders,
         stores.pool,
-        [job_orders, shortlists, handovers, followups, cover, reports, interest, week],
+        [job_orders, shortlists, handovers, followups, cover, reports, interest, week, keh],
         reachable=handovers.retry_pending,
     )
     edge = TeamsEdge(settings, messenger, router)
@@ -194,7 +197,6 @@ def create_app(
         max_batch=settings.intake_max_batch,
         changes=stores.lifecycle,
     )
-    keh = KehService(stores.lifecycle, core.clock)
     webhooks = WebhookDispatcher(
         stores.webhooks,
         settings.keh_webhook_url,

@@ -24,6 +24,7 @@ from bot.domain.leads import Leads
 from bot.domain.reminders import load_reminder_rules
 from bot.features.intake import IntakeWorker
 from bot.features.interest import ShortlistFollowUp
+from bot.features.keh import KehCards
 from bot.features.pool import PoolIndex
 from bot.features.shortlist import ShortlistService
 from bot.features.standins import StandIns
@@ -34,6 +35,7 @@ from bot.store.conversations import ConversationStore
 from bot.store.escalation import EscalationStore
 from bot.store.intake import IntakeQueue
 from bot.store.interest import InterestStore
+from bot.store.keh_cards import KehCardStore
 from bot.teams.messenger import TeamsMessenger
 from bot.ui import texts
 from config.settings import Settings
@@ -64,6 +66,7 @@ class Worker:
     shortlists: ShortlistService
     intake: IntakeWorker
     follow: ShortlistFollowUp  # interest before review and the escalation schedule (issue 11)
+    keh_cards: KehCards  # KEH's 1:1 card per job order (issue 11): the shortlist publisher updates it
 
     async def start(self) -> None:
         """Tell the operator at start-up what is not set up for production."""
@@ -139,6 +142,14 @@ def create_worker(
         stand_ins=StandIns(stores.cover, now),
         clock=now,
     )
+    keh_cards = KehCards(
+        stores.job_orders,
+        stores.followups,
+        stores.lifecycle,
+        KehCardStore(redis, prefix),
+        conversations,
+        messenger,
+    )
     shortlists = ShortlistService(
         stores.shortlists,
         stores.job_orders,
@@ -153,6 +164,7 @@ def create_worker(
         leads=leads,
         posting_lease_ms=settings.intake_claim_idle_ms,
         companion=follow,
+        on_change=keh_cards.refresh,
     )
     intake = IntakeWorker(
         queue=IntakeQueue(redis, prefix, claim_idle_ms=settings.intake_claim_idle_ms),
@@ -191,6 +203,7 @@ def create_worker(
         shortlists,
         intake,
         follow,
+        keh_cards,
     )
 
 

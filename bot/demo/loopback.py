@@ -336,6 +336,10 @@ class Teams:
     async def install_in_team(self, installer: dict[str, Any]) -> None:
         await self._post(self.activities.install_in_team(self.connector_url, installer))
 
+    async def install_personal(self, user: dict[str, Any]) -> None:
+        """The user adds the app for themselves (a 1:1 chat the bot can then write to)."""
+        await self._post(self.activities.install_personal(self.connector_url, user))
+
     async def press(
         self, user: dict[str, Any], conversation_id: str, activity_id: str, data: dict[str, Any]
     ) -> dict[str, Any]:

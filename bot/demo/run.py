@@ -62,6 +62,9 @@ STATUS_STEPS = (
     ("samtale", date(2026, 11, 26), datetime(2026, 11, 24, 9, 30, tzinfo=CPH)),
 )
 FALLBACK_START = date(2027, 1, 4)  # a job order without a start date: the hire starts then
+# Issue 11: KEH's virksomhedskonsulent and the job order they follow on their own card.
+KEH = {"id": "29:keh", "aadObjectId": "aad-keh", "name": "KEH", "upn": "vk@erhvervshus.kk.dk"}
+KEH_JOB_ID = "JO-2026-KEH1"
 
 
 class DemoClock:
@@ -447,6 +450,60 @@ class Demo:
         sheets = ", ".join(openpyxl.load_workbook(out, read_only=True).sheetnames)
         self.console.print(texts.DEMO_EXPORT_WRITTEN.format(path=out, size=len(body), sheets=sheets))
 
+    # --- issue 11: a job order from arrival to "besat" with KEH's card --------------------------------
+    async def _keh(self, day: Day) -> None:
+        """KEH's virksomhedskonsulent follows a job order on their own 1:1 card and reports the hire."""
+        self.step(texts.DEMO_STEP_KEH, texts.DEMO_STEP_KEH_TEXT)
+        self.connector.add_member(KEH["id"], KEH["aadObjectId"], KEH["upn"])
+        await day.teams.install_personal(KEH)
+        keh_side = {"keh_consultant": KEH["upn"], "company_contact_role": "HR"}
+        update = {"id": KEH_JOB_ID, "positions": 1, "deadline": None, "start_date": None, **keh_side}
+        job = day.job.model_copy(update=update)
+        payload = json.loads(job.model_dump_json())
+        headers = {"Authorization": f"Bearer {API_KEY}"}
+        async with day.http.post(day.bot_url + "api/jobordrer", json=payload, headers=headers) as resp:
+            self.console.print(Text(f"POST /api/jobordrer → {resp.status}", style="bold"))
+        conv = PERSONAL_PREFIX + KEH["id"]
+        self.quiet = True
+        arrived = await self._wait(lambda: self._keh_cards(conv), 1)
+        self.quiet = False
+        self._show(arrived[KEH_JOB_ID])  # KEH's card as it arrives with the shortlist
+        self.quiet = True
+        rows = await day.services.shortlists.rows(KEH_JOB_ID)
+        cand = rows[0].candidate_id
+        interview = cards.local(self.clock()).date() + timedelta(days=3)
+        for step in ("godkendt", "kontaktet", "henvist", f"samtale {interview.isoformat()}"):
+            await day.teams.say(LEAD, CHANNEL_ID, f"status {KEH_JOB_ID} {cand} {step}")
+        self.quiet = False
+        card_post = self._keh_cards(conv)[KEH_JOB_ID]
+        self._show_latest(conv)
+        latest = [d for d in self.connector.delivered if d.conversation_id == conv and d.card][-1].card or {}
+        hired = cards.find_action(latest, "keh_ansat", cand=cand)
+        if hired is not None:
+            start = interview + timedelta(days=11)
+            hired[f"keh_start_{cand}"] = start.isoformat()
+            self.quiet = True
+            card = await self._press(day.teams, KEH, card_post, latest, hired, texts.KEH_BUTTON_HIRED)
+            self.quiet = False
+            self._show_card(card_post, card)
+        async with day.http.get(day.bot_url + f"api/jobordrer/{KEH_JOB_ID}", headers=headers) as resp:
+            state = await resp.json()
+        line = texts.DEMO_KEH_STATE.format(
+            job_order_id=KEH_JOB_ID,
+            status=state.get("jobordre_status_tekst", "?"),
+            filled=state.get("besatte", 0),
+            positions=state.get("stillinger", 0),
+        )
+        self.console.print(Text(line, style="bold green"))
+
+    def _keh_cards(self, conversation_id: str) -> dict[str, Delivered]:
+        """KEH's job order cards in their 1:1 chat, by job order id (the first post of each)."""
+        found: dict[str, Delivered] = {}
+        for d in self.connector.delivered:
+            if d.conversation_id == conversation_id and d.card is not None and d.kind != "update":
+                found.setdefault(KEH_JOB_ID, d)
+        return found
+
     STEPS: tuple[Callable[[Demo, Day], Awaitable[None]], ...] = (
         _pool,
         _install,
@@ -462,6 +519,8 @@ class Demo:
         _three_months,
         _funnel,
         _monthly_status,
+        # issue 11 (KEH): appended steps
+        _keh,
     )
 
     # helpers ------------------------------------------------------------------------------------

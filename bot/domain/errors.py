@@ -239,3 +239,10 @@ class NotForOthers(DomainError):
     """Only the unit's leads (``leads``) may do this for another consultant."""
 
     leads: tuple[str, ...]
+
+
+@dataclass(eq=False)
+class KehOnly(DomainError):
+    """Only the job order's KEH virksomhedskonsulent (``keh``, by UPN) or a lead may report for it."""
+
+    keh: str

@@ -132,7 +132,8 @@ def transitioned(
         interview_at=interview_at or current.interview_at,
         start_date=start_date or current.start_date,
         ends_on=ends_on,
-        reason=reason if to is S.AFVIST else current.reason,
+        # The lead's reason for afvist, and the company's for afslag (reported by KEH, issue 11).
+        reason=reason if to in (S.AFVIST, S.AFSLAG) and reason else current.reason,
         closed_at=now if to in CLOSED_STATES else None,
         history=(*current.history, HistoryItem(current.state, to, actor, now, note)),
     )

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Protocol, TypeVar
 
@@ -103,6 +103,7 @@ class ShortlistService:
         leads: Leads | None = None,
         posting_lease_ms: int = keys.POSTING_LEASE_MS,
         companion: ShortlistCompanion | None = None,
+        on_change: Callable[[str], Awaitable[object]] | None = None,
     ) -> None:
         self.store = shortlists
         self.job_orders = job_orders
@@ -117,6 +118,8 @@ class ShortlistService:
         self.clock = clock
         self.posting_lease_ms = posting_lease_ms
         self.companion: ShortlistCompanion = companion or NoCompanion()
+        # Told the job order id whenever its card is posted or redrawn (KEH's card follows: issue 11).
+        self.on_change = on_change
 
     # --- commands and card actions ----------------------------------------------------------------
 
@@ -276,6 +279,8 @@ class ShortlistService:
             with contextlib.suppress(Exception):  # Redis away: the lease runs out by itself
                 await self.conversations.release_posting(job.id, token)
         self.metrics.shortlists_posted.inc()
+        if self.on_change is not None:
+            await self.on_change(job.id)
         return posted
 
     async def _keep_lease(self, job_order_id: str, token: str) -> None:
@@ -422,6 +427,8 @@ class ShortlistService:
         # there is nothing to update in place; the presser still gets the card as the answer.
         if location is not None and location.activity_id:
             await self.messenger.update(Posted(location.reference, location.activity_id), card)
+        if self.on_change is not None:
+            await self.on_change(job_order_id)
         return card
 
     # --- decisions ------------------------------------------------------------------------------------

@@ -209,6 +209,12 @@ class FollowUpRecords(RecordWriter):
                 reached[step] += 1
         return Funnel(current, reached)
 
+    async def on_job_order(self, job_order_id: str) -> list[FollowUp]:
+        """Every record on the job order (KEH's card lists the candidates the company has had)."""
+        members = await self.r.smembers(keys.by_job_order(self.prefix, job_order_id))
+        records = await self._load_many([(job_order_id, cid) for cid in sorted(members)])
+        return records
+
     async def _count_states(self, job_order_id: str, members: Iterable[str]) -> dict[FollowUpState, int]:
         if not members:
             return tally_states(())

@@ -1255,3 +1255,64 @@ CLI_HELP_SERVE_NOW = (
 )
 SERVE_NOW_NEEDS_SAMPLE_DATA = "--now bruges kun sammen med --sample-data (lokal afprøvning og browsertests)."
 CLI_BAD_MOMENT = "ugyldigt tidspunkt: {value} (brug fx 2026-12-04T09:00+01:00)"
+
+
+# KEH's card (bot/ui/cards/keh.py) and its buttons (bot/features/keh.py).
+KEH_CARD_TITLE = "Jobordre {job_order_id}: {title}"
+KEH_FACT_COMPANY = "Virksomhed"
+KEH_FACT_STATUS = "Status"
+KEH_FACT_FILLED = "Besat"
+KEH_FILLED_OF = "{filled} af {of}"
+KEH_FACT_CONTACT_ROLE = "Kontakt hos virksomheden"
+KEH_FACT_DEADLINE = "Ansøgningsfrist"
+KEH_CARD_NO_SHORTLIST = "Matchenheden har endnu ikke lavet en shortliste."
+KEH_CARD_PROGRESS = (
+    "Shortliste: {proposed} foreslået · {approved} godkendt · {referred} henvist/ansøgt · "
+    "{interview} til samtale · {hired} ansat"
+)
+KEH_CARD_REFERRED = "Kandidater hos virksomheden – hvad svarede virksomheden?"
+KEH_CARD_CANDIDATE = "{candidate_id}: {label}"
+KEH_CARD_START_LABEL = "Startdato (ved Ansat)"
+KEH_CARD_REASON_LABEL = "Årsag (ved Afslag)"
+KEH_CARD_REASON_PLACEHOLDER = "Vælg årsag"
+KEH_CARD_FILLED_LABEL = "Antal besatte stillinger i alt"
+KEH_CARD_CLOSED = "Jobordren er {status}. Tak for samarbejdet."
+KEH_BUTTON_FILLED = "Besat"
+KEH_BUTTON_CANCEL = "Annulleret"
+KEH_BUTTON_MORE = "Ønsker flere kandidater"
+KEH_BUTTON_HIRED = "Ansat"
+KEH_BUTTON_REJECTED = "Afslag"
+KEH_REJECTION_LABELS: dict[str, str] = {
+    "kvalifikationer": "Kvalifikationer",
+    "sprog": "Sprog",
+    "erfaring": "Erfaring",
+    "kemi": "Kemi",
+    "stillingen_besat": "Stillingen er besat",
+    "andet": "Andet",
+}
+KEH_REJECTION_REASON = "Virksomhedens afslag (via KEH): {reason}"
+KEH_NOTE_FILLED = "Besat: {filled} af {of} – meldt af {actor} {when}"
+KEH_NOTE_CANCELLED = "Annulleret – meldt af {actor} {when}"
+KEH_NOTE_MORE = "Ønske om flere kandidater sendt til matchenheden {when}"
+KEH_NOTE_HIRED = "{candidate_id} ansat – meldt af {actor} {when}"
+KEH_NOTE_REJECTED = "{candidate_id}: afslag ({reason}) – meldt af {actor} {when}"
+KEH_MORE_TO_CHANNEL = (
+    "KEH ønsker flere kandidater til jobordre {job_order_id} ({title}): {filled} af {positions} besat. "
+    "Skriv `match {job_order_id}` for en ny shortliste."
+)
+KEH_START_REQUIRED = "Vælg virksomhedens startdato for kandidaten, og tryk Ansat igen."
+KEH_ONLY = "Kun KEH's virksomhedskonsulent på jobordren ({keh}) og matchenhedens ledere kan melde dette."
+
+
+@_error_text.register
+def _(err: errors.KehOnly) -> str:
+    return KEH_ONLY.format(keh=err.keh)
+
+# The demo's KEH step (bot/demo/run.py, issue 11).
+DEMO_STEP_KEH = "12. Københavns Erhvervshus: fra jobordre til besat"
+DEMO_STEP_KEH_TEXT = (
+    "En ny jobordre med KEH's virksomhedskonsulent: hun får sit eget kort 1:1, der opdateres ved hvert "
+    "skridt (shortliste, godkendt, henvist, samtale). Virksomheden ansætter kandidaten, hun trykker Ansat, "
+    "og jobordren er besat – KEH's system får besked med en signeret webhook."
+)
+DEMO_KEH_STATE = "GET /api/jobordrer/{job_order_id}: {status} ({filled} af {positions} besat)"

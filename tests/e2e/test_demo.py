@@ -71,6 +71,10 @@ def test_demo_runs_the_day_to_the_funnel_without_redis_or_teams(tmp_path: Path) 
     first = apprentice[apprentice.index("1. K-") : apprentice.index("2. K-")]
     assert "ufaglært" in first and "18–24 år" not in first
     assert "er allerede uddannet i faget" in apprentice  # the trained electricians are counted out
+    # Issue 11: a job order from arrival to "besat" on KEH's own 1:1 card.
+    keh_part = out[out.index(texts.DEMO_STEP_KEH) :]
+    assert "1:1-chat med vk@erhvervshus.kk.dk" in keh_part and "Status: Åben" in keh_part
+    assert "Til jobsamtale" in keh_part and "Status: Besat" in keh_part and "Besat: 1 af 1" in keh_part
 
 
 def _card(out: str, title: str) -> str:

@@ -11,9 +11,11 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
+import jsonschema
 import pytest
 
 from bot.ui import texts
+from tests.e2e.test_intake_api import _check
 from tests.fake_connector import message
 from tests.followup_support import cph
 from tests.harness import Clock, RunningBot, running_bot, wait_until
@@ -63,6 +65,15 @@ async def _candidates_on(bot: RunningBot, job_id: str, n: int) -> list[str]:
     return [r.candidate_id for r in await bot.services.shortlists.rows(job_id)][:n]
 
 
+async def _spec(bot: RunningBot) -> dict[str, Any]:
+    spec: dict[str, Any] = await (await bot.http.get(bot.url("/api/openapi.json"))).json()
+    return spec
+
+
+def _schema_of(spec: dict[str, Any], name: str) -> dict[str, Any]:
+    return {**spec["components"]["schemas"][name], "components": spec["components"]}
+
+
 async def _get(bot: RunningBot, path: str) -> tuple[int, Any]:
     resp = await bot.http.get(bot.url(path), headers={"Authorization": f"Bearer {API_KEY}"})
     return resp.status, await resp.json()
@@ -104,8 +115,11 @@ async def test_hires_fill_the_job_order_and_every_change_reaches_keh_signed(
         assert "@" not in str(receiver.events)  # no e-mail, no names in what leaves the unit
 
         # The feed tells a polling system the same, and nothing more after its cursor.
-        status, page = await _get(bot, "/api/jobordrer?since=0")
-        assert status == 200
+        resp = await bot.http.get(bot.url("/api/jobordrer?since=0"), headers={"X-API-Key": API_KEY})
+        page = await _check(bot, resp, "/api/jobordrer", "get")  # the shape the OpenAPI description promises
+        assert resp.status == 200
+        for event in receiver.events.values():  # webhook bodies are StatusChange objects too
+            jsonschema.validate(event, _schema_of(await _spec(bot), "StatusChange"))
         assert [e["status"] for e in page["aendringer"]] == ["delvist_besat", "besat"]
         status, after = await _get(bot, f"/api/jobordrer?since={page['naeste']}")
         assert (status, after["aendringer"], after["naeste"]) == (200, [], page["naeste"])
