@@ -19,11 +19,11 @@ import logging
 
 from bot.commands import CardAction, action
 from bot.domain.clock import Clock, utc_now
+from bot.domain.dates import parse_date
 from bot.domain.errors import JobOrderNotFound, KehOnly, UnknownRejectionReason
 from bot.domain.job_order_states import REJECTION_REASONS
 from bot.domain.leads import Leads
 from bot.domain.states import FollowUpState
-from bot.features.followup import parse_date
 from bot.features.shortlist import ShortlistService
 from bot.store import FollowUpRecords, JobOrderStore
 from bot.store.conversations import ConversationStore
