@@ -101,6 +101,15 @@ class NotAllowed(TransitionError):
 
 
 @dataclass(eq=False)
+class WrongKindOfStart(TransitionError):
+    """``to_state`` is the start of the other kind of job order: "ansat" on a forløb, or "startet i
+    forløb" on a job; ``fits`` is the step that fits."""
+
+    to_state: str
+    fits: str
+
+
+@dataclass(eq=False)
 class DetailRequired(TransitionError):
     """``to_state`` needs a detail that is missing: a reason (afvist), an interview date (samtale) or a
     start date (ansat)."""

@@ -17,7 +17,7 @@ from bot.domain.clock import local_date
 from bot.domain.errors import CheckTooEarly, StartTooFarAhead
 from bot.domain.models import FollowUp, HistoryItem
 from bot.domain.reminders import add_months
-from bot.domain.states import CLOSED_STATES, FollowUpState, check_transition
+from bot.domain.states import CHECK_OUTCOMES, CLOSED_STATES, STARTED_STATES, FollowUpState, check_transition
 from matching.models import FORLOEB_TYPES, JobOrder
 
 S = FollowUpState
@@ -114,14 +114,17 @@ def transitioned(
     """
     if interview_at is not None and interview_at.tzinfo is None:
         interview_at = interview_at.replace(tzinfo=zone)
-    check_transition(current.state, to, reason=reason, interview_at=interview_at, start_date=start_date)
+    forloeb = None if job is None else job.employment_type in FORLOEB_TYPES
+    check_transition(
+        current.state, to, reason=reason, interview_at=interview_at, start_date=start_date, forloeb=forloeb
+    )
     today = local_date(now, zone)
-    if to is S.ANSAT and start_date is not None:
+    if to in STARTED_STATES and start_date is not None:
         _check_start(start_date, today)
-    if to is S.I_JOB_3_MDR:
+    if to in CHECK_OUTCOMES:  # a job's or a forløb's "in job/education after 3 months"
         _check_not_too_early(current, today, months_to_check)
     ends_on = current.ends_on
-    if to is S.ANSAT:
+    if to in STARTED_STATES:
         ends_on = forloeb_end(job, start_date) if job is not None else None
     return replace(
         current,
@@ -152,7 +155,7 @@ def noted(current: FollowUp, note: str, *, actor: str, now: datetime) -> FollowU
 
 def rescheduled(current: FollowUp, job: JobOrder) -> FollowUp:
     """``current`` after its job order was revised: the new deadline, and a hire's forløb end anew."""
-    hired = current.state is S.ANSAT
+    hired = current.state in STARTED_STATES
     ends_on = forloeb_end(job, current.start_date) if hired else None
     return replace(current, deadline=job.deadline, ends_on=ends_on, version=current.version + 1)
 
@@ -180,7 +183,7 @@ def retention_from(record: FollowUp, months_to_check: int) -> datetime:
     """The moment retention counts from: an open record's last change; a hire waits for its 3-month
     check, so it counts from the check date (a 26-week løntilskud is not "untouched" after 180 days)."""
     touched = record.updated_at
-    check = check_from(record, months_to_check) if record.state is S.ANSAT else None
+    check = check_from(record, months_to_check) if record.state in STARTED_STATES else None
     if check is not None:
         touched = max(touched, datetime.combine(check, datetime.min.time(), UTC))
     return touched

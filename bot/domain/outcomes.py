@@ -3,9 +3,11 @@
 Why: the administration counts a placement's outcome as the share *in job or education in the 3rd
 month after* it, per scheme (virksomhedspraktik, løntilskud, nytteindsats …), and the match unit's
 leads report that figure monthly. The follow-up records already hold it: a hire (``ansat``) is
-closed by the 3-month check as ``i_job_3_mdr`` or ``ophoert``. Pure: records in, rows out; the
-store reads, the card renders. The administration's own figures to compare with are data in
-``config/outcomes.toml``.
+closed by the 3-month check as ``i_job_3_mdr`` or ``ophoert``; a forløb (``startet_forloeb``) as
+``i_job`` or ``i_uddannelse`` (both count) or ``hverken``, or it is ``afbrudt`` before its end. A share
+from fewer than ``min_count_for_share`` checked records is flagged, not shown as a bare percentage.
+Pure: records in, rows out; the store reads, the card renders. The administration's own figures to
+compare with are data in ``config/outcomes.toml``.
 """
 
 from __future__ import annotations
@@ -22,7 +24,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.domain.clock import local_date
 from bot.domain.models import FollowUp
 from bot.domain.reminders import add_months
-from bot.domain.states import HIRED_STATES, FollowUpState
+from bot.domain.states import (
+    HIRED_STATES,
+    IN_JOB_OR_EDUCATION,
+    NOT_IN_JOB_OR_EDUCATION,
+    STARTED_STATES,
+    FollowUpState,
+)
 from config import config_path, validate_file
 from matching.models import EmploymentType, JobOrder
 
@@ -41,6 +49,9 @@ class OutcomeConfig(BaseModel):
     reference_label: str = Field(min_length=1, max_length=40)
     reference_source: str = Field(min_length=1)
     reference: dict[EmploymentType, Percent] = {}
+    # Below this many checked records a share is not a percentage but a count with a marker.
+    min_count_for_share: Annotated[int, Field(ge=1, le=100)] = 5
+    min_count_source: str = ""
 
 
 def load_outcome_config(path: Path | None = None) -> OutcomeConfig:
@@ -79,10 +90,10 @@ class OutcomeRow:
 
     employment_type: EmploymentType | None
     hired: int = 0
-    in_job: int = 0  # i_job_3_mdr: still in job at the 3-month check
-    stopped: int = 0  # ophoert: left before the 3-month check
-    pending: int = 0  # still ansat: the check is not due yet
-    check_overdue: int = 0  # still ansat although the check date has passed
+    in_job: int = 0  # i_job_3_mdr, i_job, i_uddannelse: in job or education at the 3-month check
+    stopped: int = 0  # ophoert, hverken, afbrudt: not in job or education (or left before the check)
+    pending: int = 0  # still ansat / startet i forløb: the check is not due yet
+    check_overdue: int = 0  # still ansat / startet i forløb although the check date has passed
     reference: float | None = None
 
     @property
@@ -105,14 +116,21 @@ class OutcomeReport:
     # Hires on job orders with a beskæftigelsesklausul: the administration has no count of its own.
     clause_hired: int = 0
     clause_in_job: int = 0
+    min_count_for_share: int = 5
+    few_source: str = ""
+
+    def too_few(self, row: OutcomeRow) -> bool:
+        """The share rests on so few checked records that a percentage would mislead ("100 %" for one)."""
+        return 0 < row.checked < self.min_count_for_share
 
 
 def hire_date(record: FollowUp) -> date | None:
-    """The start date the consultant gave; after retention (start date purged) the day ``ansat`` was set."""
+    """The start date the consultant gave; after retention (start date purged) the day ``ansat`` (or
+    ``startet_forloeb``) was set."""
     if record.start_date is not None:
         return record.start_date
     for step in record.history:
-        if step.to_state is FollowUpState.ANSAT:
+        if step.to_state in STARTED_STATES:
             return local_date(step.at)
     return None
 
@@ -141,10 +159,10 @@ def outcome_report(
         row["hired"] += 1
         if job.employment_clause:
             clause_hired += 1
-            clause_in_job += record.state is FollowUpState.I_JOB_3_MDR
-        if record.state is FollowUpState.I_JOB_3_MDR:
+            clause_in_job += record.state in IN_JOB_OR_EDUCATION
+        if record.state in IN_JOB_OR_EDUCATION:
             row["in_job"] += 1
-        elif record.state is FollowUpState.OPHOERT:
+        elif record.state in NOT_IN_JOB_OR_EDUCATION or record.state is FollowUpState.AFBRUDT:
             row["stopped"] += 1
         elif add_months(record.check_base or hired_on, months_to_check) < today:  # a forløb: from its end
             row["overdue"] += 1
@@ -172,5 +190,13 @@ def outcome_report(
         check_overdue=sum(r.check_overdue for r in rows),
     )
     return OutcomeReport(
-        period, rows, total, config.reference_label, config.reference_source, clause_hired, clause_in_job
+        period,
+        rows,
+        total,
+        config.reference_label,
+        config.reference_source,
+        clause_hired,
+        clause_in_job,
+        config.min_count_for_share,
+        config.min_count_source,
     )

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.domain.clock import ZONE_NAME, local_date
 from bot.domain.models import FollowUp, Reminder
-from bot.domain.states import FollowUpState
+from bot.domain.states import STARTED_STATES, FollowUpState
 from config import config_path, validate_file
 
 RULE_NO_PROGRESS = "no_progress"
@@ -221,7 +221,7 @@ def compute_reminders(
                 due(cal.add_working_days(day, rules.interview_outcome.working_days_after)),
             )
         )
-    if rules.three_month_check.enabled and state is FollowUpState.ANSAT and start_date is not None:
+    if rules.three_month_check.enabled and state in STARTED_STATES and start_date is not None:
         check = cal.on_or_after(add_months(start_date, rules.three_month_check.months_after_start))
         out.append((RULE_THREE_MONTH_CHECK, due(check)))
     return out

@@ -24,10 +24,19 @@ from bot.domain.followup import forloeb_end
 from bot.domain.models import FollowUp
 from bot.domain.outcomes import Period, hire_date
 from bot.domain.reminders import add_months
-from bot.domain.states import HIRED_STATES, FollowUpState
+from bot.domain.states import (
+    HIRED_STATES,
+    IN_JOB_OR_EDUCATION,
+    NOT_IN_JOB_OR_EDUCATION,
+    STARTED_STATES,
+    FollowUpState,
+)
 from bot.domain.targets import TargetConfig
 from matching.models import FORVALTNINGER, EmployerSector, EmploymentType, JobOrder
 
+# A hire or a forløb started (the first time either was reached), and a hire or forløb that stopped.
+_STARTS: tuple[FollowUpState, ...] = (FollowUpState.ANSAT, FollowUpState.STARTET_FORLOEB)
+_ENDED: tuple[FollowUpState, ...] = (FollowUpState.OPHOERT, FollowUpState.AFBRUDT)
 SMALL_N = 5  # a cell standing for fewer people than this is marked (and never a basis for conclusions)
 UNKNOWN = "ukendt"  # a candidate's target group or centre when the profile does not say (or is gone)
 P80 = 0.8
@@ -136,7 +145,7 @@ def _days(first: date, last: date, period: Period) -> int:
 
 def _ended_on(record: FollowUp) -> date | None:
     """The day a hire stopped (``ophoert``), for counting employed at a month's end."""
-    at = first_step(record, (FollowUpState.OPHOERT,))
+    at = first_step(record, _ENDED)
     return local_date(at) if at is not None else None
 
 
@@ -168,7 +177,7 @@ def target_report(data: ReportData, *, month: Period, config: TargetConfig) -> T
             continue
         unit = config.schemes[scheme].unit
         if unit == "ansatte":
-            stopped = _ended_on(record) if record.state is FollowUpState.OPHOERT else None
+            stopped = _ended_on(record) if record.state in _ENDED else None
             active = stopped is None or stopped > month_last
             amount = 1 if active else 0
         else:
@@ -273,8 +282,8 @@ class ResultsReport:
 
 def results_report(data: ReportData, *, period: Period | None = None) -> ResultsReport:
     """Hires (hire date in ``period``) and their 3-month outcome, per scheme × target group × centre ×
-    employer sector. In job = ``i_job_3_mdr`` (in job or education in the 3rd month); the share is
-    among the checked."""
+    employer sector. In job = ``i_job_3_mdr``, ``i_job`` or ``i_uddannelse`` (in job or education in the
+    3rd month); the share is among the checked."""
     cells: dict[tuple[EmploymentType, str, str, EmployerSector | None], list[int]] = {}
     anonymised = missing = 0
     for record in data.records:
@@ -291,9 +300,9 @@ def results_report(data: ReportData, *, period: Period | None = None) -> Results
         key = (job.employment_type, facts.target_group, facts.centre, job.employer_sector)
         cell = cells.setdefault(key, [0, 0, 0, 0])
         cell[0] += 1
-        if record.state is FollowUpState.I_JOB_3_MDR:
+        if record.state in IN_JOB_OR_EDUCATION:
             cell[1] += 1
-        elif record.state is FollowUpState.OPHOERT:
+        elif record.state in NOT_IN_JOB_OR_EDUCATION or record.state is FollowUpState.AFBRUDT:
             cell[2] += 1
         else:
             cell[3] += 1
@@ -312,7 +321,7 @@ TIME_STEPS: tuple[tuple[str, frozenset[FollowUpState]], ...] = (
     ("shortlist", frozenset()),  # the record's creation: the candidate is on the shortlist
     ("decision", frozenset({FollowUpState.GODKENDT, FollowUpState.AFVIST})),
     ("referral", frozenset({FollowUpState.HENVIST, FollowUpState.ANSOEGT})),
-    ("hire", frozenset({FollowUpState.ANSAT})),
+    ("hire", STARTED_STATES),  # a hire, or the start of a forløb
 )
 
 
@@ -482,7 +491,7 @@ def clause_report(data: ReportData, *, contract: str | None = None) -> ClauseRep
     anonymised = 0
     for record in data.records:
         found = job_key.get(record.job_order_id)
-        if found is not None and first_step(record, (FollowUpState.ANSAT,)) is not None:
+        if found is not None and first_step(record, _STARTS) is not None:
             hired[found].add(record.candidate_id)
             anonymised += record.anonymised
     rows: list[ClauseRow] = []

@@ -16,16 +16,17 @@ from bot.domain.clock import Clock, utc_now
 from bot.domain.confirm import needs_confirmation
 from bot.domain.cover import Absence, check_may_change
 from bot.domain.dates import parse_date
-from bot.domain.errors import DomainError, FollowUpNotFound, LeadsOnly
+from bot.domain.errors import DomainError, FollowUpNotFound, LeadsOnly, UnknownState
 from bot.domain.leads import Leads
 from bot.domain.models import FollowUp, Funnel
-from bot.domain.states import FollowUpState, check_transition, parse_state
+from bot.domain.states import STARTED_STATES, FollowUpState, check_transition, parse_state
 from bot.features.pool import PoolIndex
 from bot.features.shortlist import ShortlistService
 from bot.features.standins import StandIns
 from bot.store import FollowUpRecords
 from bot.turn import ActionResult, Reply, Turn
 from bot.ui import cards, texts
+from matching.models import FORLOEB_TYPES
 
 _CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")  # 10:30 (the time picker), 10.30
 
@@ -66,6 +67,27 @@ def status_view(
     )
 
 
+MAX_STATUS_WORDS = 6  # "hverken job eller uddannelse" + a date, with room to spare
+
+
+def status_words(words: tuple[str, ...]) -> tuple[FollowUpState, date | None] | str:
+    """The status and date typed after ``status <jobordre> <kandidat>``: the code or the label shown on
+    the buttons, in several words ("ikke interesseret", "til jobsamtale 01.12.2026"). Returns the word
+    that should have been a date when the rest names a state; raises ``UnknownState`` otherwise."""
+    text = " ".join(words)
+    try:
+        return parse_state(text, texts.STATUS_BUTTON_LABELS), None
+    except UnknownState:
+        if len(words) < 2:
+            raise
+    try:
+        target = parse_state(" ".join(words[:-1]), texts.STATUS_BUTTON_LABELS)  # the last word: a date
+    except UnknownState:
+        raise UnknownState(text) from None
+    when = parse_date(words[-1])
+    return (target, when) if when is not None else words[-1]
+
+
 class FollowUpService:
     """Status changes, the consultant's own list, the funnel and "why (not)"."""
 
@@ -101,16 +123,16 @@ class FollowUpService:
         "status",
         usage=texts.USAGE_STATUS,
         help=texts.CMD_STATUS,
-        args=(3, 4),
+        args=(3, 3 + MAX_STATUS_WORDS),
         ids=("job", "candidate"),
         changes_state=True,
     )
     async def status_command(self, turn: Turn, args: tuple[str, ...]) -> Reply:
-        job_id, cand_id, state_text = args[0], args[1], args[2]
-        when = parse_date(args[3]) if len(args) > 3 else None
-        if len(args) > 3 and when is None:
-            return Reply(texts.BAD_DATE.format(value=texts.echo(args[3])))
-        target = parse_state(state_text)
+        job_id, cand_id = args[0], args[1]
+        found = status_words(args[2:])
+        if isinstance(found, str):
+            return Reply(texts.BAD_DATE.format(value=texts.echo(found)))
+        target, when = found
         if await self.store.get_followup(job_id, cand_id) is None and await self.store.get_followup(
             cand_id, job_id
         ):
@@ -135,7 +157,9 @@ class FollowUpService:
         funnel = await self.funnel(args[0])
         if funnel is None:
             return Reply(texts.JOB_ORDER_NOT_FOUND.format(job_order_id=args[0]))
-        return Reply(card=cards.funnel_card(args[0], funnel))
+        job = await self.store.get_job_order(args[0])
+        forloeb = job is not None and job.employment_type in FORLOEB_TYPES
+        return Reply(card=cards.funnel_card(args[0], funnel, forloeb=forloeb))
 
     # --- the status button on a consultant's card -------------------------------------------------------
 
@@ -150,7 +174,7 @@ class FollowUpService:
         if not pressed.data.get("to"):
             return ActionResult(text=texts.ACTION_UNKNOWN)
         job_id, cand_id = pressed.job, pressed.cand
-        target = parse_state(str(pressed.data["to"]))
+        target = parse_state(str(pressed.data["to"]), texts.STATUS_BUTTON_LABELS)
         typed = pressed.data.get(cards.STATUS_DATE_INPUT)
         when = parse_date(typed)
         if typed and when is None:
@@ -224,7 +248,7 @@ class FollowUpService:
             idempotency_key=key,
             expected_version=version,
             interview_at=interview_at if to is FollowUpState.SAMTALE else None,
-            start_date=when if to is FollowUpState.ANSAT else None,
+            start_date=when if to in STARTED_STATES else None,
         )
         note = texts.CARD_STATUS_SET.format(label=fu.label, actor=actor, when=cards.when(self.clock()))
         return fu, note

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from bot.domain.errors import Conflict, EmptyNote
 from bot.domain.followup import noted, tally_states, transitioned
 from bot.domain.models import AuditEntry, FollowUp, Funnel
-from bot.domain.states import HIRED_STATES, FollowUpState, check_text
+from bot.domain.states import HIRED_STATES, STARTED_STATES, FollowUpState, check_text
 from bot.store import keys
 from bot.store.codec import MAX_CAS_ATTEMPTS, check_actor, split_members
 from bot.store.job_order_states import JobOrderLifecycle
@@ -68,7 +68,7 @@ class FollowUpRecords(RecordWriter):
         note = check_text(note)
         reason = check_text(reason)
         job: JobOrder | None = None
-        if to is FollowUpState.ANSAT and start_date is not None:  # a forløb's end comes from the job order
+        if to in STARTED_STATES:  # job or forløb decides the step; a forløb's end comes from the job order
             job = await self.get_job_order(job_order_id)
 
         def change(current: FollowUp) -> FollowUp:
@@ -98,7 +98,7 @@ class FollowUpRecords(RecordWriter):
             new_reminders=True,
             retry=expected_version is None,
         )
-        if to is FollowUpState.ANSAT and fu.state is FollowUpState.ANSAT:
+        if to in STARTED_STATES and fu.state is to:
             # The job order's filled count: an idempotent follow-on (a hire counts once), so a retried
             # "ansat" (same idempotency key, after a crash in between) completes it.
             await JobOrderLifecycle(self.context).count_hire(job_order_id, candidate_id, actor)

@@ -182,7 +182,7 @@ CARD_HANDOVER_DO_BY_REFERRAL = (
     "'Henvist med mødepligt'."
 )
 CARD_STATUS_NOW = "Status nu: **{label}** (opdateret {when})"
-CARD_STATUS_SET = "Status sat til **{label}** af {actor} {when}."
+CARD_STATUS_SET = "{actor} registrerede **{label}** {when}."
 CARD_REMINDER_TITLE = "Påmindelse: {candidate_id} på {job_order_id}"
 CARD_REMINDER_TEXT = "{message}"
 CARD_FORM_TITLE = "Opret jobordre"
@@ -232,25 +232,33 @@ CARD_FUNNEL_NOTE = (
 CARD_JOB_LIST_TITLE = "Seneste jobordrer"
 CARD_JOB_LIST_EMPTY = "Der er ingen jobordrer endnu."
 CARD_JOB_LIST_NOTE = (
-    "Afventer = foreslået, venter på en leders beslutning; I forløb = godkendt og endnu ikke ansat eller "
-    "afsluttet; Ansat = ansat, også dem der siden er tjekket efter 3 måneder. Skriv **overblik «jobordre»** "
-    "for hele tragten."
+    "Til beslutning = foreslået, venter på en leders beslutning; i gang = godkendt og endnu ikke ansat, "
+    "startet eller afsluttet; ansat/startet = ansat i job eller startet i forløb, også dem der siden er "
+    "tjekket efter 3 måneder. Skriv **overblik «jobordre»** for hele tragten."
 )
 CARD_REPORT_TITLE = "Resultater pr. ordning"
-CARD_REPORT_PERIOD = "Ansættelser med start i {period}"
-CARD_REPORT_ALL = "Alle ansættelser indtil nu"
-CARD_REPORT_EMPTY = "Ingen ansættelser i perioden endnu."
+CARD_REPORT_PERIOD = "Ansættelser og forløb med start i {period}"
+CARD_REPORT_ALL = "Alle ansættelser og forløb indtil nu"
+CARD_REPORT_EMPTY = "Ingen ansættelser eller forløb i perioden endnu."
 CARD_REPORT_TOTAL = "I alt"
 CARD_REPORT_NONE = "–"
-CARD_REPORT_CLAUSE = "Heraf via beskæftigelsesklausul: {hired} ansat, {in_job} i job efter 3 måneder."
+CARD_REPORT_CLAUSE = (
+    "Heraf via beskæftigelsesklausul: {hired} ansat, {in_job} i job eller uddannelse efter 3 måneder."
+)
+# Few checked records: the count instead of a percentage, with a marker and the footnote below.
+CARD_REPORT_FEW = "{in_job} af {checked} *"
+CARD_REPORT_FEW_NOTE = (
+    "* Under {min} tjekkede: for få til at vise en andel i procent ({source})."
+)
 CARD_REPORT_OVERDUE = (
-    "{count} 3-måneders-tjek er ikke registreret til tiden (står stadig som Ansat): "
+    "{count} 3-måneders-tjek er ikke registreret til tiden (står stadig som Ansat eller Startet i forløb): "
     "jobkonsulenterne har fået en påmindelse."
 )
 CARD_REPORT_NOTE = (
-    "Andel = i job ved 3-måneders-tjekket blandt de tjekkede (3 måneder efter start; for et forløb med "
-    "varighed på jobordren 3 måneder efter forløbets afslutning, som forvaltningen måler); Afventer = "
-    "ansat, tjekket er ikke gjort endnu. {reference}: {source}."
+    "Andel = i job eller uddannelse i 3. måned blandt de tjekkede (3 måneder efter start; for et forløb "
+    "med varighed på jobordren 3 måneder efter forløbets afslutning, som forvaltningen måler); et afbrudt "
+    "forløb og 'Hverken job eller uddannelse' tæller som ikke i job/uddannelse; Tjek mangler = ansat "
+    "eller startet, 3-måneders-tjekket er ikke registreret endnu. {reference}: {source}."
 )
 BAD_PERIOD = "'{value}' er ikke en periode. Skriv en måned som ÅÅÅÅ-MM (fx 2026-11) eller et år (fx 2026)."
 CARD_MINE_TITLE = "Dine opfølgninger"
@@ -289,6 +297,11 @@ STATUS_BUTTON_LABELS = {
     "i_job_3_mdr": "I job efter 3 mdr.",
     "ophoert": "Ophørt",
     "udeblevet": "Udeblevet",
+    "startet_forloeb": "Startet i forløb",
+    "afbrudt": "Afbrudt",
+    "i_job": "I job",
+    "i_uddannelse": "I uddannelse",
+    "hverken": "Hverken job eller uddannelse",
 }
 CARD_ROW_STATUS = "Status: {label} (opdateret {when} af {actor})"
 CARD_STATUS_CLOSED = "Opfølgningen er afsluttet: der er ikke flere trin at registrere."
@@ -317,6 +330,7 @@ TRANSITION_SAME = "Opfølgningen står allerede som '{current}'."
 TRANSITION_NEEDS_REASON = "En afvisning kræver en begrundelse."
 TRANSITION_NEEDS_INTERVIEW = "Status 'Til jobsamtale' kræver en dato for jobsamtalen."
 TRANSITION_NEEDS_START = "Status 'Ansat' kræver en startdato."
+TRANSITION_NEEDS_FORLOEB_START = "Status 'Startet i forløb' kræver en startdato."
 TRANSITION_CHECK_TOO_EARLY = (
     "'I job efter 3 måneder' kan først registreres fra {earliest} (3 måneder efter start {start}). "
     "Stopper kandidaten før, så registrér 'Ophørt'."
@@ -326,8 +340,13 @@ TRANSITION_START_TOO_FAR = (
     "startdatoen er aftalt."
 )
 TRANSITION_FORLOEB_TOO_EARLY = (
-    "'I job efter 3 måneder' kan først registreres fra {earliest} (3 måneder efter forløbets afslutning "
-    "{start}). Er kandidaten ikke i job eller uddannelse, så registrér 'Ophørt'."
+    "Resultatet 3 måneder efter forløbet ('I job', 'I uddannelse' eller 'Hverken job eller uddannelse') "
+    "kan først registreres fra {earliest} (3 måneder efter forløbets afslutning {start}). Stopper "
+    "forløbet før tid, så registrér 'Afbrudt'."
+)
+TRANSITION_WRONG_START = (
+    "'{target}' passer ikke til jobordren: et job ender i 'Ansat', et forløb (virksomhedspraktik, "
+    "løntilskud, nytteindsats …) i 'Startet i forløb'. Registrér '{fits}'."
 )
 TRANSITION_TEXT_TOO_LONG = "Noten må højst have {max} tegn."
 TRANSITION_BAD_ACTOR = "Ugyldig bruger: '{actor}'."
@@ -659,6 +678,7 @@ _DETAIL_REQUIRED = {
     FollowUpState.AFVIST: TRANSITION_NEEDS_REASON,
     FollowUpState.SAMTALE: TRANSITION_NEEDS_INTERVIEW,
     FollowUpState.ANSAT: TRANSITION_NEEDS_START,
+    FollowUpState.STARTET_FORLOEB: TRANSITION_NEEDS_FORLOEB_START,
 }
 
 
@@ -736,6 +756,11 @@ def _(err: errors.NotAllowed) -> str:
     return TRANSITION_NOT_ALLOWED.format(
         current=_label(err.from_state), target=_label(err.to_state), allowed=allowed
     )
+
+
+@_error_text.register
+def _(err: errors.WrongKindOfStart) -> str:
+    return TRANSITION_WRONG_START.format(target=_label(err.to_state), fits=_label(err.fits))
 
 
 @_error_text.register
@@ -1225,12 +1250,15 @@ CARD_TIME = "%H:%M"
 CARD_STATUS_TIME = "Tidspunkt for jobsamtalen (valgfrit)"
 BAD_TIME = "'{value}' er ikke et tidspunkt. Skriv det som TT:MM, fx 10:30."
 CARD_JOB_LIST_ITEM = "{job_order_id} · {title} · {company}"
-CARD_JOB_LIST_COUNTS = "{deadline} · {waiting} afventer · {in_progress} i forløb · {hired} ansat"
+CARD_JOB_LIST_COUNTS = "{deadline} · {waiting} til beslutning · {in_progress} i gang · {hired} ansat/startet"
 CARD_JOB_LIST_DEADLINE = "Frist {deadline}"
 CARD_JOB_LIST_DEADLINE_EXPIRED = "Frist {deadline} (udløbet)"
 CARD_JOB_LIST_NO_DEADLINE = "Ingen frist"
-CARD_REPORT_COUNTS = "{hired} ansat · {in_job} i job efter 3 mdr. · {stopped} ophørt · {waiting} afventer"
-CARD_REPORT_SHARE = "Andel i job efter 3 mdr.: {share} · {reference}: {reference_share}"
+CARD_REPORT_COUNTS = (
+    "{hired} ansat/startet · {in_job} i job el. uddannelse · {stopped} ikke i job/uddannelse · "
+    "{waiting} tjek mangler"
+)
+CARD_REPORT_SHARE = "Andel i job el. uddannelse i 3. måned: {share} · {reference}: {reference_share}"
 CARD_HANDOVER_WAITING = (
     "{count} venter, fordi jobkonsulenten ikke kan nås i Teams endnu (de sendes, så snart jobkonsulenten "
     "åbner Matchbot)."

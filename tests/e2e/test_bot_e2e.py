@@ -870,8 +870,9 @@ async def test_rapport_shows_hires_and_the_share_in_job_in_the_3rd_month_per_sch
     del praktik["employment_clause"]  # the sender did not say: the description does
     await store.job_orders.save_job_order(JobOrder.model_validate(praktik))
     await store.shortlists.save_shortlist("JO-PRAKTIK", [_Ranked("K-1001"), _Ranked("K-1003")])
-    for cid, last in (("K-1001", "i_job_3_mdr"), ("K-1003", "ophoert")):
-        for step in ("godkendt", "kontaktet", "henvist", "samtale 26.11.2026", "ansat 1.12.2026", last):
+    for cid, last in (("K-1001", "i_job"), ("K-1003", "hverken")):
+        steps = ("godkendt", "kontaktet", "ansoegt", "samtale 26.11.2026", "startet_forloeb 1.12.2026", last)
+        for step in steps:
             await bot.post(fc.message(bot.service_url, LEAD, f"status JO-PRAKTIK {cid} {step}"), status=201)
 
     # The job order's funnel counts the steps reached: the hired candidate was approved, contacted …
@@ -890,36 +891,40 @@ async def test_rapport_shows_hires_and_the_share_in_job_in_the_3rd_month_per_sch
     ]
     await bot.post(fc.message(bot.service_url, LEAD, "rapport", channel=True), status=201)
     card = bot.connector.cards(fc.CHANNEL_ID)[-1]
-    assert "Resultater pr. ordning" in card_text(card) and "Alle ansættelser indtil nu" in card_text(card)
+    assert "Resultater pr. ordning" in card_text(card)
+    assert "Alle ansættelser og forløb indtil nu" in card_text(card)
     assert not any(n.get("type") == "Table" for n in card["body"])  # seven columns do not fit a phone
+    share = "Andel i job el. uddannelse i 3. måned"
     assert list_items(card) == [
         [
             "Ordinært job",
-            "1 ansat · 1 i job efter 3 mdr. · 0 ophørt · 0 afventer",
-            "Andel i job efter 3 mdr.: 100 % · BIF 2017: –",
+            "1 ansat/startet · 1 i job el. uddannelse · 0 ikke i job/uddannelse · 0 tjek mangler",
+            f"{share}: 1 af 1 * · BIF 2017: –",
         ],
         [
             "Virksomhedspraktik",
-            "2 ansat · 1 i job efter 3 mdr. · 1 ophørt · 0 afventer",
-            "Andel i job efter 3 mdr.: 50 % · BIF 2017: 16 %",
+            "2 ansat/startet · 1 i job el. uddannelse · 1 ikke i job/uddannelse · 0 tjek mangler",
+            f"{share}: 1 af 2 * · BIF 2017: 16 %",
         ],
         [
             "I alt",
-            "3 ansat · 2 i job efter 3 mdr. · 1 ophørt · 0 afventer",
-            "Andel i job efter 3 mdr.: 67 % · BIF 2017: –",
+            "3 ansat/startet · 2 i job el. uddannelse · 1 ikke i job/uddannelse · 0 tjek mangler",
+            f"{share}: 2 af 3 * · BIF 2017: –",
         ],
     ]
-    assert "Heraf via beskæftigelsesklausul: 2 ansat, 1 i job efter 3 måneder." in card_text(card)
+    assert "Heraf via beskæftigelsesklausul: 2 ansat, 1 i job eller uddannelse efter 3 måneder." in card_text(
+        card
+    )
 
     await bot.post(fc.message(bot.service_url, LEAD, "rapport 2026-11", channel=True), status=201)
     card = bot.connector.cards(fc.CHANNEL_ID)[-1]
-    assert "Ansættelser med start i november 2026" in card_text(card)
-    assert "Ingen ansættelser i perioden endnu." in card_text(card)
+    assert "Ansættelser og forløb med start i november 2026" in card_text(card)
+    assert "Ingen ansættelser eller forløb i perioden endnu." in card_text(card)
     await bot.post(fc.message(bot.service_url, LEAD, "rapprt 2026-12", channel=True), status=201)
     assert "Mente du **rapport 2026-12**?" in bot.connector.texts(fc.CHANNEL_ID)[-1]
     assert list_items(bot.connector.cards(fc.CHANNEL_ID)[-1])[-1][:2] == [
         "I alt",
-        "3 ansat · 2 i job efter 3 mdr. · 1 ophørt · 0 afventer",
+        "3 ansat/startet · 2 i job el. uddannelse · 1 ikke i job/uddannelse · 0 tjek mangler",
     ]
     await bot.post(fc.message(bot.service_url, LEAD, "rapport 12-2026", channel=True), status=201)
     assert bot.connector.texts(fc.CHANNEL_ID)[-1] == texts.BAD_PERIOD.format(value="12-2026")
@@ -939,7 +944,7 @@ async def test_jobordrer_lists_the_latest_job_orders_with_what_waits_for_the_lea
     # not matched yet; a short date and no six-column table (it broke words at 360 px)
     assert list_items(card)[0] == [
         "JO-2026-0101 · Lagermedarbejder · Nordlager ApS",
-        "Frist 15.12.26 · 0 afventer · 0 i forløb · 0 ansat",
+        "Frist 15.12.26 · 0 til beslutning · 0 i gang · 0 ansat/startet",
     ]
     assert not any(n.get("type") == "Table" for n in card["body"])
     post = await post_shortlist(bot)
@@ -949,7 +954,8 @@ async def test_jobordrer_lists_the_latest_job_orders_with_what_waits_for_the_lea
     bot.clock.now = datetime(2026, 12, 16, 9, 0, tzinfo=UTC)  # after the deadline
     await bot.post(fc.message(bot.service_url, LEAD, "liste", channel=True), status=201)
     card = bot.connector.cards(fc.CHANNEL_ID)[-1]
-    assert list_items(card)[0][1] == "Frist 15.12.26 (udløbet) · 7 afventer · 1 i forløb · 0 ansat"
+    expired = "Frist 15.12.26 (udløbet) · 7 til beslutning · 1 i gang · 0 ansat/startet"
+    assert list_items(card)[0][1] == expired
     await bot.post(fc.message(bot.service_url, LEAD, "jobordrer JO-2026-0101", channel=True), status=201)
     assert "Nordlager ApS" in card_text(bot.connector.cards(fc.CHANNEL_ID)[-1])  # that job order's card
 

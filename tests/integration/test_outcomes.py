@@ -22,6 +22,7 @@ from bot.domain.states import FollowUpState as S
 from bot.store import Stores
 from bot.ui.texts import period_text
 from config import ConfigError
+from matching.models import FORLOEB_TYPES
 from matching.models import EmploymentType as E
 from tests.followup_support import Clock, Ranked, job_order
 
@@ -79,7 +80,9 @@ async def _hire(store: Stores, jo: str, cid: str, start: date, outcome: S | None
     await store.followups.transition(
         jo, cid, S.SAMTALE, "jk@kk.dk", interview_at=store.context.clock() + timedelta(days=1)
     )
-    await store.followups.transition(jo, cid, S.ANSAT, "jk@kk.dk", start_date=start)
+    job = await store.job_orders.get_job_order(jo)
+    started = S.STARTET_FORLOEB if job is not None and job.employment_type in FORLOEB_TYPES else S.ANSAT
+    await store.followups.transition(jo, cid, started, "jk@kk.dk", start_date=start)
     if outcome is not None:  # registered on the day of the 3-month check (never earlier), then back
         clock, today = store.context.clock, store.context.clock()
         clock.now = max(today, datetime.combine(add_months(start, 3), time(12), UTC))  # type: ignore[attr-defined]
@@ -100,8 +103,9 @@ async def test_report_counts_hires_and_3_month_outcomes_per_scheme(store: Stores
     await store.shortlists.save_shortlist(
         "JO-O", [Ranked(f"K-O{i}", 90 - i) for i in range(3)], consultants={}
     )
-    # Virksomhedspraktik: 3 checked in job, 1 stopped, 1 still waiting; 1 never hired.
-    for i, outcome in enumerate((S.I_JOB_3_MDR, S.I_JOB_3_MDR, S.I_JOB_3_MDR, S.OPHOERT)):
+    # Virksomhedspraktik: 2 in job and 1 in education at the check (all three count), 1 in neither,
+    # 1 still waiting; 1 never started.
+    for i, outcome in enumerate((S.I_JOB, S.I_JOB, S.I_UDDANNELSE, S.HVERKEN)):
         await _hire(store, "JO-P", f"K-P{i}", date(2026, 9, 1), outcome)
     await _hire(store, "JO-P", "K-P4", date(2026, 11, 2))
     await store.followups.transition("JO-P", "K-P5", S.AFVIST, "leder@kk.dk", reason="andet")

@@ -402,7 +402,8 @@ async def test_the_three_month_check_of_a_forloeb_counts_from_its_end(store: Sto
         for to in (S.GODKENDT, S.KONTAKTET, S.ANSOEGT):
             await store.followups.transition(job.id, cid, to, JK)
         await store.followups.transition(job.id, cid, S.SAMTALE, JK, interview_at=cph(2026, 12, 3, 10))
-        await store.followups.transition(job.id, cid, S.ANSAT, JK, start_date=date(2027, 1, 4))
+        start = S.STARTET_FORLOEB if job is praktik else S.ANSAT  # a praktik is a forløb, not a hire
+        await store.followups.transition(job.id, cid, start, JK, start_date=date(2027, 1, 4))
 
     fu = await store.followups.get_followup("JO-PRAKTIK", "K-1")
     assert fu is not None and fu.ends_on == date(2027, 1, 31)  # four weeks from Monday 4 January
@@ -427,12 +428,12 @@ async def test_the_three_month_check_of_a_forloeb_counts_from_its_end(store: Sto
 
     clock.set(cph(2027, 4, 29, 12))  # the day before: too early for the forløb, not for the job
     with pytest.raises(CheckTooEarly) as err:
-        await store.followups.transition("JO-PRAKTIK", "K-1", S.I_JOB_3_MDR, JK)
+        await store.followups.transition("JO-PRAKTIK", "K-1", S.I_JOB, JK)
     assert err.value.after_forloeb and err.value.counted_from == date(2027, 1, 31)
     assert re.search(r"3 måneder efter forløbets afslutning 31\.01\.2027", error_text(err.value))
     await store.followups.transition("JO-JOB", "K-2", S.I_JOB_3_MDR, JK)
     clock.set(cph(2027, 4, 30, 12))
-    assert (await store.followups.transition("JO-PRAKTIK", "K-1", S.I_JOB_3_MDR, JK)).state is S.I_JOB_3_MDR
+    assert (await store.followups.transition("JO-PRAKTIK", "K-1", S.I_JOB, JK)).state is S.I_JOB
 
 
 async def test_a_long_forloeb_keeps_its_check_through_retention_and_follows_a_revision(
@@ -448,7 +449,7 @@ async def test_a_long_forloeb_keeps_its_check_through_retention_and_follows_a_re
     for to in (S.GODKENDT, S.KONTAKTET, S.ANSOEGT):
         await store.followups.transition(job.id, "K-1", to, JK)
     await store.followups.transition(job.id, "K-1", S.SAMTALE, JK, interview_at=cph(2026, 12, 3, 10))
-    await store.followups.transition(job.id, "K-1", S.ANSAT, JK, start_date=date(2027, 1, 4))
+    await store.followups.transition(job.id, "K-1", S.STARTET_FORLOEB, JK, start_date=date(2027, 1, 4))
 
     assert (
         await store.retention.purge_expired(cph(2027, 6, 1, 9)) == 0

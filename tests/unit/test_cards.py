@@ -188,6 +188,7 @@ def test_handover_and_reminder_cards_have_the_status_buttons() -> None:
 WITHDRAW = ["Ikke interesseret", "Trukket tilbage"]
 INTERVIEW_DATE = "Dato (kræves for 'Til jobsamtale')"
 OUTCOMES = ("Afslag", "Udeblevet")  # after a referral or an interview date
+FORLOEB_OUTCOMES = ["I job", "I uddannelse", "Hverken job eller uddannelse", "Afbrudt"]
 
 
 @pytest.mark.parametrize(
@@ -196,6 +197,7 @@ OUTCOMES = ("Afslag", "Udeblevet")  # after a referral or an interview date
         ("ansoegt", "Ansøgt", ["Til jobsamtale", "Afslag", *WITHDRAW], INTERVIEW_DATE),
         ("henvist", "Henvist med mødepligt", ["Til jobsamtale", *OUTCOMES, *WITHDRAW], INTERVIEW_DATE),
         ("samtale", "Til jobsamtale", ["Ansat", *OUTCOMES, *WITHDRAW], "Dato (kræves for 'Ansat')"),
+        ("startet_forloeb", "Startet i forløb", FORLOEB_OUTCOMES, None),
         ("ansat", "Ansat", ["I job efter 3 mdr.", "Ophørt"], None),
         ("i_job_3_mdr", "I job efter 3 måneder", [], None),
         ("afslag", "Afslag fra virksomheden", [], None),
@@ -205,9 +207,10 @@ def test_status_buttons_follow_the_state_machine(
     state: str, label: str, buttons: list[str], date_label: str | None
 ) -> None:
     """At 'samtale' no Kontaktet/Ansøgt/Henvist; after 'ansat' the 3-month outcomes; closed: nothing."""
+    job_kind = job(employment_type="ordinaert_job")  # a job: "Ansat", not "Startet i forløb"
     for card in (
-        cards.handover_card(job(), row(1, state), status(state, label)),
-        cards.reminder_card(status(state, label), "Opdatér status."),
+        cards.handover_card(job_kind, row(1, state), status(state, label)),
+        cards.reminder_card(replace(status(state, label), forloeb=False), "Opdatér status."),
     ):
         assert_valid(card)
         assert [t for t, _ in _buttons(card)] == buttons
@@ -215,6 +218,13 @@ def test_status_buttons_follow_the_state_machine(
         date_input = _date_input(card)
         assert (date_input["label"] if date_input else None) == date_label
         assert (texts.CARD_STATUS_CLOSED in card_text(card)) == (not buttons)  # no buttons: says why
+
+
+def test_a_forloeb_starts_in_forloeb_not_as_a_hire() -> None:
+    """On a løntilskud job order the interview is followed by 'Startet i forløb', never 'Ansat'."""
+    card = cards.handover_card(job(), row(1, "samtale"), status("samtale", "Til jobsamtale"))
+    buttons = [t for t, _ in _buttons(card)]
+    assert buttons[0] == "Startet i forløb" and "Ansat" not in buttons
 
 
 def test_handover_card_says_refer_with_obligation_when_the_company_wants_referrals() -> None:

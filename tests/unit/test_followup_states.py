@@ -47,16 +47,19 @@ def test_the_pipeline_of_the_issue() -> None:
     assert S.SAMTALE in TRANSITIONS[S.ANSOEGT] and S.SAMTALE in TRANSITIONS[S.HENVIST]
     assert set(TRANSITIONS[S.SAMTALE]) >= {S.ANSAT, S.AFSLAG}
     assert set(TRANSITIONS[S.ANSAT]) == {S.I_JOB_3_MDR, S.OPHOERT}
-    for state in OPEN_STATES - {S.ANSAT}:
+    assert set(TRANSITIONS[S.STARTET_FORLOEB]) == {S.I_JOB, S.I_UDDANNELSE, S.HVERKEN, S.AFBRUDT}
+    for state in OPEN_STATES - {S.ANSAT, S.STARTET_FORLOEB}:
         assert {S.IKKE_INTERESSERET, S.TRUKKET} <= set(TRANSITIONS[state]), state
     # A no-show after a referral (or an interview date) is an outcome of its own, not an afslag.
     assert S.UDEBLEVET in TRANSITIONS[S.HENVIST] and S.UDEBLEVET in TRANSITIONS[S.SAMTALE]
     assert S.UDEBLEVET not in TRANSITIONS[S.ANSOEGT]
     closed = {S.AFVIST, S.AFSLAG, S.IKKE_INTERESSERET, S.TRUKKET, S.I_JOB_3_MDR, S.OPHOERT, S.UDEBLEVET}
+    closed |= {S.AFBRUDT, S.I_JOB, S.I_UDDANNELSE, S.HVERKEN}
     assert closed == CLOSED_STATES
     assert [s.value for s in S] == [
         "foreslaaet", "godkendt", "afvist", "kontaktet", "ansoegt", "henvist", "samtale", "ansat",
         "afslag", "ikke_interesseret", "trukket", "i_job_3_mdr", "ophoert", "udeblevet",
+        "startet_forloeb", "afbrudt", "i_job", "i_uddannelse", "hverken",
     ]
 
 

@@ -8,13 +8,20 @@ The quick status buttons offer exactly the steps the state machine allows from t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Any
 
 from bot.domain.followup import offered_now
 from bot.domain.models import Funnel
-from bot.domain.states import FUNNEL_EXITS, FUNNEL_PATH, NEEDS_DATE, FollowUpState, consultant_next
+from bot.domain.states import (
+    FORLOEB_STARTED_STATES,
+    FUNNEL_EXITS,
+    FUNNEL_PATH,
+    NEEDS_DATE,
+    FollowUpState,
+    consultant_next,
+)
 from bot.ui import texts
 from bot.ui.cards.base import (
     NOTICE_GOOD,
@@ -35,7 +42,7 @@ from bot.ui.cards.base import (
 )
 from bot.ui.cards.job_orders import job_facts
 from bot.ui.cards.shortlist import CandidateRow
-from matching.models import JobOrder
+from matching.models import FORLOEB_TYPES, JobOrder
 
 # Date input on consultant cards: interview date for "samtale", start date for "ansat".
 STATUS_DATE_INPUT = "dato"
@@ -57,8 +64,9 @@ class StatusView:
     version: int
     updated_at: datetime | None = None
     deadline: date | None = None
-    note: str | None = None  # last change, e.g. "Status sat til Kontaktet af … "
+    note: str | None = None  # last change, e.g. "jk@kk.dk registrerede Kontaktet …"
     referred: bool = False  # the candidate was henvist med mødepligt on this job order
+    forloeb: bool | None = None  # the job order is a forløb ("Startet i forløb", not "Ansat"); None: unknown
     covering_for: str | None = None  # sent to a stand-in: the absent consultant (UPN) …
     covering_until: date | None = None  # … and the last day of their absence
     interview_at: datetime | None = None  # the interview as given (00:00 Copenhagen time: no time given)
@@ -78,7 +86,7 @@ def _cover_lines(status: StatusView) -> list[dict[str, Any]]:
 def _next_states(status: StatusView) -> tuple[FollowUpState, ...]:
     """The state machine is the only source of what may come next; an unknown code offers nothing."""
     try:
-        steps = consultant_next(FollowUpState(status.state))
+        steps = consultant_next(FollowUpState(status.state), status.forloeb)
     except ValueError:
         return ()
     return offered_now(steps, status.check_from, status.today)
@@ -142,6 +150,7 @@ def _do_next(job: JobOrder, deadline: date | None) -> list[dict[str, Any]]:
 
 
 def handover_card(job: JobOrder, row: CandidateRow, status: StatusView) -> Card:
+    status = replace(status, forloeb=job.employment_type in FORLOEB_TYPES)  # the buttons fit the job order
     deadline = job.deadline or status.deadline
     body: list[dict[str, Any]] = [
         title_block(texts.CARD_HANDOVER_TITLE.format(candidate_id=row.candidate_id)),
@@ -193,12 +202,29 @@ def mine_card(lines: Sequence[StatusView]) -> Card:
     return adaptive_card(body, fallback=texts.CARD_MINE_TITLE)
 
 
-def funnel_card(job_order_id: str, funnel: Funnel) -> Card:
-    """The way to a job step by step (how many reached it, how many stand there now), then the ways out."""
+_JOB_STEPS = frozenset({FollowUpState.ANSAT, FollowUpState.I_JOB_3_MDR, FollowUpState.OPHOERT})
+_FORLOEB_STEPS = frozenset(FORLOEB_STARTED_STATES)
+
+
+def _shown(state: FollowUpState, funnel: Funnel, forloeb: bool) -> bool:
+    """A job's steps on a job order that is a job, a forløb's on a forløb; the other kind only when a
+    record reached it (a forløb recorded as "Ansat" before forløb had their own states)."""
+    other = _JOB_STEPS if forloeb else _FORLOEB_STEPS
+    return state not in other or funnel.reached[state] > 0
+
+
+def funnel_card(job_order_id: str, funnel: Funnel, *, forloeb: bool = False) -> Card:
+    """The way to a job (or through a forløb) step by step (how many reached it, how many stand there
+    now), then the ways out."""
     title = texts.CARD_FUNNEL_TITLE.format(job_order_id=job_order_id)
     path = [list(texts.CARD_FUNNEL_COLUMNS)]
-    path += [[s.label, str(funnel.reached[s]), str(funnel.current[s])] for s in FUNNEL_PATH]
-    exits = [list(texts.CARD_FUNNEL_EXIT_COLUMNS)] + [[s.label, str(funnel.current[s])] for s in FUNNEL_EXITS]
+    path += [
+        [s.label, str(funnel.reached[s]), str(funnel.current[s])]
+        for s in FUNNEL_PATH
+        if _shown(s, funnel, forloeb)
+    ]
+    exits = [list(texts.CARD_FUNNEL_EXIT_COLUMNS)]
+    exits += [[s.label, str(funnel.current[s])] for s in FUNNEL_EXITS if _shown(s, funnel, forloeb)]
     body = [
         title_block(title),
         table(path, [2, 1, 1]),  # the counts' columns fit their headers at 360 px

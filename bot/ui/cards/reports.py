@@ -63,14 +63,23 @@ def _percent(value: float | None) -> str:
     return texts.CARD_REPORT_NONE if value is None else texts.CARD_PERCENT.format(value=value)
 
 
-def _report_item(row: OutcomeRow, name: str, reference: str, *, total: bool = False) -> dict[str, Any]:
+def _share(report: OutcomeReport, row: OutcomeRow) -> str:
+    """The share in percent, or "1 af 1 *" when too few were checked for a percentage to mean much."""
+    if report.too_few(row):
+        return texts.CARD_REPORT_FEW.format(in_job=row.in_job, checked=row.checked)
+    return _percent(row.share)
+
+
+def _report_item(
+    report: OutcomeReport, row: OutcomeRow, name: str, reference: str, *, total: bool = False
+) -> dict[str, Any]:
     """One scheme as a title and two lines (seven columns do not fit a phone): counts, then the share
     next to the administration's figure."""
     counts = texts.CARD_REPORT_COUNTS.format(
         hired=row.hired, in_job=row.in_job, stopped=row.stopped, waiting=row.pending + row.check_overdue
     )
     share = texts.CARD_REPORT_SHARE.format(
-        share=_percent(row.share), reference=reference, reference_share=_percent(row.reference)
+        share=_share(report, row), reference=reference, reference_share=_percent(row.reference)
     )
     item = list_item(name, [counts, share])
     if total:
@@ -92,14 +101,18 @@ def report_card(report: OutcomeReport) -> Card:
         body.append(text_block(texts.CARD_REPORT_EMPTY))
         return adaptive_card(body, fallback=texts.CARD_REPORT_TITLE)
     reference = report.reference_label
-    body += [_report_item(r, r.employment_type.label, reference) for r in report.rows if r.employment_type]
-    body.append(_report_item(report.total, texts.CARD_REPORT_TOTAL, reference, total=True))
+    named = [(r, r.employment_type.label) for r in report.rows if r.employment_type]
+    body += [_report_item(report, r, name, reference) for r, name in named]
+    body.append(_report_item(report, report.total, texts.CARD_REPORT_TOTAL, reference, total=True))
     if report.clause_hired:
         clause = texts.CARD_REPORT_CLAUSE.format(hired=report.clause_hired, in_job=report.clause_in_job)
         body.append(text_block(clause))
     if report.total.check_overdue:
         overdue = texts.CARD_REPORT_OVERDUE.format(count=report.total.check_overdue)
         body.append(notice(NOTICE_WARNING, overdue))
+    if any(report.too_few(r) for r in (*report.rows, report.total)):
+        few = texts.CARD_REPORT_FEW_NOTE.format(min=report.min_count_for_share, source=report.few_source)
+        body.append(text_block(few, isSubtle=True, size="Small"))
     note = texts.CARD_REPORT_NOTE.format(reference=report.reference_label, source=report.reference_source)
     body.append(text_block(note, isSubtle=True, size="Small"))
     return adaptive_card(body, fallback=texts.CARD_REPORT_TITLE)
