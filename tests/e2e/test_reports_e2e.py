@@ -23,6 +23,7 @@ from bot.domain.states import FollowUpState as S
 from bot.store import Stores
 from bot.ui import texts
 from bot.ui.charts import CHART_HEIGHT_PX, CHART_WIDTH_PX
+from matching.models import FORLOEB_TYPES
 from tests import fake_connector as fc
 from tests.followup_support import Ranked, candidate, job_order
 from tests.harness import Clock, RunningBot, running_bot
@@ -36,7 +37,9 @@ async def _hire(store: Stores, jo: str, cid: str, start: date) -> None:
     for step in (S.GODKENDT, S.KONTAKTET, S.HENVIST):
         await store.followups.transition(jo, cid, step, "leder@kk.dk")
     await store.followups.transition(jo, cid, S.SAMTALE, "jk@kk.dk", interview_at=NOW - timedelta(days=60))
-    await store.followups.transition(jo, cid, S.ANSAT, "jk@kk.dk", start_date=start)
+    job = await store.job_orders.get_job_order(jo)
+    started = S.STARTET_FORLOEB if job is not None and job.employment_type in FORLOEB_TYPES else S.ANSAT
+    await store.followups.transition(jo, cid, started, "jk@kk.dk", start_date=start)
 
 
 async def _history(store: Stores) -> None:

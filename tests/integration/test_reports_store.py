@@ -13,7 +13,7 @@ from bot.domain.reports import clause_report, results_report, target_report, tim
 from bot.domain.states import FollowUpState as S
 from bot.domain.targets import load_targets
 from bot.store import Stores, keys
-from matching.models import EmployerSector
+from matching.models import FORLOEB_TYPES, EmployerSector
 from tests.followup_support import Clock, Ranked, StoreFactory, candidate, job_order
 from tests.harness import wait_until
 
@@ -26,7 +26,9 @@ async def _hire(store: Stores, jo: str, cid: str, start: date) -> None:
     await store.followups.transition(
         jo, cid, S.SAMTALE, "jk@kk.dk", interview_at=store.context.clock() + timedelta(days=1)
     )
-    await store.followups.transition(jo, cid, S.ANSAT, "jk@kk.dk", start_date=start)
+    job = await store.job_orders.get_job_order(jo)
+    started = S.STARTET_FORLOEB if job is not None and job.employment_type in FORLOEB_TYPES else S.ANSAT
+    await store.followups.transition(jo, cid, started, "jk@kk.dk", start_date=start)
 
 
 async def test_reports_read_sector_contract_and_anonymised_records(store: Stores, clock: Clock) -> None:
