@@ -12,11 +12,12 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Protocol, TypeVar
 
 from bot.commands import CardAction, action, command
+from bot.domain.busy import BUSY_FILTER, BusyElsewhere, BusyRule, busy_elsewhere, load_busy_rule
 from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import DomainError, JobOrderNotFound, LeadsOnly
 from bot.domain.leads import Leads
@@ -36,6 +37,7 @@ from bot.store.conversations import (
 )
 from bot.turn import ActionResult, Messenger, Posted, Reply, Turn
 from bot.ui import cards, texts
+from matching.index import MatchIndex
 from matching.models import JobOrder, job_digest
 from matching.results import Shortlist
 from matching.schemes import candidate_notes, profile_facts
@@ -44,6 +46,7 @@ log = logging.getLogger("matchbot.services")
 
 T = TypeVar("T")
 
+MAX_BUSY_ROUNDS = 3  # "exclude": re-rank deeper at most this often to fill the list (then shorter)
 MAX_SHOWN = 500  # rows a "Vis flere" can ask for: more than any shortlist has
 
 
@@ -104,6 +107,7 @@ class ShortlistService:
         posting_lease_ms: int = keys.POSTING_LEASE_MS,
         companion: ShortlistCompanion | None = None,
         on_change: Callable[[str], Awaitable[object]] | None = None,
+        busy_rule: BusyRule | None = None,
     ) -> None:
         self.store = shortlists
         self.job_orders = job_orders
@@ -120,6 +124,8 @@ class ShortlistService:
         self.companion: ShortlistCompanion = companion or NoCompanion()
         # Told the job order id whenever its card is posted or redrawn (KEH's card follows: issue 11).
         self.on_change = on_change
+        # Candidates busy on another job order: marked on the card or left out (config/cross_job_orders.toml).
+        self.busy_rule = busy_rule or load_busy_rule()
 
     # --- commands and card actions ----------------------------------------------------------------
 
@@ -158,6 +164,8 @@ class ShortlistService:
         top = self.top + await self.companion.extra_places(job.id)  # a "Nej" frees its place
         with self.metrics.match_latency.time():
             shortlist = index.match(job, top=top)
+        if self.busy_rule.excludes:
+            shortlist = await self._without_busy(job, shortlist, index, top)
         # The consultants come from the index just checked against pool_version, and the job order is
         # in hand: the store need not read either again.
         consultants: dict[str, str] = {}
@@ -390,6 +398,7 @@ class ShortlistService:
         if job is None:
             raise JobOrderNotFound(job_order_id)
         rows = self._with_scheme_notes(job, rows)
+        rows = await self._with_busy_notes(job, rows)
         if shown is None:
             shown = location.shown if location else cards.SHOW_FIRST
         view = cards.ShortlistView(
@@ -418,6 +427,47 @@ class ShortlistService:
             notes = candidate_notes(index.schemes, job, profile)
             out.append(replace(row, profile=profile_facts(profile), notes=tuple(notes)))
         return out
+
+    async def _busy(self, job_order_id: str, candidate_ids: Iterable[str]) -> dict[str, BusyElsewhere]:
+        engagements = await self.followups.engagements(candidate_ids)
+        return busy_elsewhere(engagements, job_order_id, self.busy_rule)
+
+    async def _with_busy_notes(
+        self, job: JobOrder, rows: list[cards.CandidateRow]
+    ) -> list[cards.CandidateRow]:
+        """A candidate busy on another job order says so on the card: "I gang med JO-…: Til jobsamtale"."""
+        busy = await self._busy(job.id, [r.candidate_id for r in rows])
+        if not busy:
+            return rows
+        out = []
+        for row in rows:
+            found = busy.get(row.candidate_id)
+            if found is not None:
+                label = found.state.label
+                note = texts.CARD_BUSY_ELSEWHERE.format(job_order_id=found.job_order_id, label=label)
+                row = replace(row, notes=(note, *row.notes))
+            out.append(row)
+        return out
+
+    async def _without_busy(
+        self, job: JobOrder, shortlist: Shortlist, index: MatchIndex, wanted: int
+    ) -> Shortlist:
+        """The shortlist without candidates busy elsewhere ("exclude"), filled up to ``wanted`` from
+        further down the ranking; how many were left out is counted like a hard filter on the card."""
+        top, rounds = wanted, 1
+        while True:
+            busy = await self._busy(job.id, [r.candidate_id for r in shortlist.results])
+            kept = [r for r in shortlist.results if r.candidate_id not in busy]
+            nobody_further = len(shortlist.results) < top
+            if len(kept) >= wanted or nobody_further or rounds >= MAX_BUSY_ROUNDS:
+                break
+            top += wanted - len(kept)
+            shortlist = index.match(job, top=top)
+            rounds += 1
+        excluded = dict(shortlist.excluded)
+        if busy:
+            excluded[BUSY_FILTER] = len(busy)
+        return replace(shortlist, results=kept[:wanted], excluded=excluded)
 
     async def refresh(self, job_order_id: str, card: cards.Card | None = None) -> cards.Card:
         """Redraw the card and update the posted one in place, so every lead sees the same state."""

@@ -224,6 +224,35 @@ class FollowUpRecords(RecordWriter):
             states: list[str | None] = await pipe.execute()
         return tally_states(states)
 
+    async def engagements(self, candidate_ids: Iterable[str]) -> dict[str, list[tuple[str, FollowUpState]]]:
+        """Each candidate's records on any job order: [(job order, state)] ("I gang med JO-…" on a
+        shortlist, ``bot.domain.busy``).
+
+        Why no index of its own: ``by_candidate`` (written with the record, in the apply script that
+        creates it) lists the job orders, and the state is read from the record itself, which every
+        transition writes in the same script: the answer is never staler than the records, and records
+        from before this feature count too. Two pipelined round trips for a whole shortlist.
+        """
+        ids = sorted(set(candidate_ids))
+        if not ids:
+            return {}
+        async with self.r.pipeline(transaction=False) as pipe:
+            for cid in ids:
+                pipe.smembers(keys.by_candidate(self.prefix, cid))
+            job_sets: list[set[str]] = await pipe.execute()
+        pairs = [(cid, jo) for cid, jobs in zip(ids, job_sets, strict=True) for jo in sorted(jobs)]
+        if not pairs:
+            return {}
+        async with self.r.pipeline(transaction=False) as pipe:
+            for cid, jo in pairs:
+                pipe.hget(keys.followup(self.prefix, jo, cid), "state")
+            states: list[str | None] = await pipe.execute()
+        out: dict[str, list[tuple[str, FollowUpState]]] = {}
+        for (cid, jo), state in zip(pairs, states, strict=True):
+            if state:  # a record erased meanwhile: nothing to say
+                out.setdefault(cid, []).append((jo, FollowUpState(state)))
+        return out
+
     async def for_consultant(self, consultant_upn: str, now: datetime | None = None) -> list[FollowUp]:
         """The consultant's open follow-ups, overdue first, then by due date and urgency."""
         members = await self.r.smembers(keys.by_consultant(self.prefix, consultant_upn.lower()))

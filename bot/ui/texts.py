@@ -414,14 +414,14 @@ CLI_FILTER_LABELS = {
     "inaktiv": "ikke aktive",
     "ydelse": "har en ydelse, der ikke passer til ordningen",
     "certifikat": "mangler certifikat",
-    "timer": "kan arbejde for få timer",
+    "timer": "for lavt timetal",
     "afstand": "for langt væk",
-    "tilgaengelig": "ikke ledige ved start",
+    "tilgaengelig": "kan ikke starte til tiden",
 }
 
 
 def excluded_summary(excluded: Mapping[str, int]) -> str:
-    """'359 mangler certifikat, 37 for få timer': the hard filters' counts in words, largest first."""
+    """'359 mangler certifikat, 37 for lavt timetal': the hard filters' counts in words, largest first."""
     if not excluded:
         return CLI_NOBODY_EXCLUDED
     ranked = sorted(excluded.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -1344,3 +1344,8 @@ DEMO_STEP_KEH_TEXT = (
     "og jobordren er besat – KEH's system får besked med en signeret webhook."
 )
 DEMO_KEH_STATE = "GET /api/jobordrer/{job_order_id}: {status} ({filled} af {positions} besat)"
+# --- candidates busy on another job order (issue 10, item 5; config/cross_job_orders.toml) -----------
+
+# On the shortlist card, first among the candidate's notes: where else the candidate is in progress.
+CARD_BUSY_ELSEWHERE = "I gang med {job_order_id}: {label}"
+CLI_FILTER_LABELS["optaget"] = "i gang på en anden jobordre"  # "exclude": left out, not marked

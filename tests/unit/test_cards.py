@@ -309,7 +309,7 @@ def test_help_funnel_and_mine_cards() -> None:
 def test_shortlist_card_explains_exclusions_in_words_largest_first() -> None:
     view = cards.ShortlistView(job(), [row(1)], considered=2585, excluded={"timer": 37, "certifikat": 359})
     text = card_text(cards.shortlist_card(view))
-    assert "Frasorteret: 359 mangler certifikat, 37 kan arbejde for få timer" in text
+    assert "Frasorteret: 359 mangler certifikat, 37 for lavt timetal" in text
     assert "certifikat: 359" not in text
 
 
