@@ -33,12 +33,13 @@ BENEFIT_LABELS: dict[str, str] = {
 # Title reasons, strongest first: exact wish > same occupation > trainee > related > spelling.
 TITLE_EXACT_WISH = "{kind} '{title}': ønsker præcis dette job"
 TITLE_EXACT_EXPERIENCE = "{kind} '{title}': har haft præcis dette job"
-TITLE_SYNONYM = "{kind} '{title}': samme fag som jobordren ({occupation})"
-TITLE_SAME_OCCUPATION = "{kind} '{title}': samme fag som jobordren"
+# "Samme slags arbejde", not "samme fag": most job orders are unskilled work, which has no fag.
+TITLE_SYNONYM = "{kind} '{title}': samme slags arbejde som jobordren ({occupation})"
+TITLE_SAME_OCCUPATION = "{kind} '{title}': samme slags arbejde som jobordren"
 TITLE_TRAINEE = "{kind} '{title}': elev/lærling i samme fag ({occupation})"
 TITLE_TRAINED = "{kind} '{title}': samme fag som lærepladsen ({occupation})"
-TITLE_RELATED_STRONG = "Beslægtet fag (stærk): {occupation} ({kind_lower} '{title}')"
-TITLE_RELATED = "Beslægtet fag: {occupation} ({kind_lower} '{title}')"
+TITLE_RELATED_STRONG = "Nært beslægtet arbejde: {occupation} ({kind_lower} '{title}')"
+TITLE_RELATED = "Beslægtet arbejde: {occupation} ({kind_lower} '{title}')"
 TITLE_FUZZY_CLOSE = "{kind} '{title}' staves næsten som '{job}'"
 TITLE_FUZZY = "{kind} '{title}' ligner '{job}'"
 TITLE_NONE = "Ingen {kind_plural} ligner '{job}'"
@@ -59,7 +60,9 @@ AND = " og "
 
 EXCLUDED_INACTIVE = "Kandidaten er ikke aktiv i puljen"
 EXCLUDED_FLEKSJOB_ONLY = "Fleksjob er kun for kandidater på ledighedsydelse (kandidaten får {benefit})"
-EXCLUDED_LEDIGHEDSYDELSE = "Kandidater på ledighedsydelse matches kun til fleksjob (jobbet er {etype})"
+EXCLUDED_LEDIGHEDSYDELSE = (
+    "Kandidater på ledighedsydelse matches til fleksjob og virksomhedspraktik (ordningen er {etype})"
+)
 EXCLUDED_BENEFIT = "{benefit} giver ikke adgang til {etype}"
 EXCLUDED_CERTIFICATES = "Mangler {labels}"
 EXCLUDED_HOURS = "Kan arbejde {cand} timer om ugen; jobbet er på {job} timer"

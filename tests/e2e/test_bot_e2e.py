@@ -934,7 +934,7 @@ async def test_rapport_shows_hires_and_the_share_in_job_in_the_3rd_month_per_sch
 class _Ranked:
     candidate_id: str
     score: float = 90.0
-    reasons: tuple[str, ...] = ("Jobønske 'Lagermedarbejder': samme fag som jobordren",)
+    reasons: tuple[str, ...] = ("Jobønske 'Lagermedarbejder': samme slags arbejde som jobordren",)
 
 
 async def test_jobordrer_lists_the_latest_job_orders_with_what_waits_for_the_leads(bot: RunningBot) -> None:

@@ -75,7 +75,7 @@ def test_match_json_best_first_with_reasons(
     assert scores == sorted(scores, reverse=True) and all(0 < s <= 100 for s in scores)
     assert out["candidates"][0]["reasons"][0].startswith("Jobønske 'Lagerarbejder'")
     related = out["candidates"][2]["reasons"]
-    assert any(r.startswith("Beslægtet fag (stærk): Pakkerimedarbejder") for r in related)
+    assert any(r.startswith("Nært beslægtet arbejde: Pakkerimedarbejder") for r in related)
     assert set(out["candidates"][0]) == {"candidate_id", "score", "reasons"}
 
 
@@ -108,7 +108,7 @@ def test_explain_on_the_list_shows_every_part(
     assert main(["explain", "--job-order", str(job), "--candidates", str(pool), "--candidate", "K-100"]) == 0
     out = capsys.readouterr().out
     assert "er nr. 2 på listen" in out
-    assert "point · Jobønske 'Lager medarb.': samme fag som jobordren (Lagermedarbejder)" in out
+    assert "point · Jobønske 'Lager medarb.': samme slags arbejde som jobordren (Lagermedarbejder)" in out
     assert "Har 1 af 2 ønskede kompetencer: plukning" in out
 
 

@@ -322,9 +322,10 @@ def test_spellings_of_the_job_wish_rank_above_related_and_unrelated() -> None:
     by_id = {r.candidate_id: r for r in shortlist.results}
     assert by_id["K00002"].reasons[0] == "Jobønske 'Lagerarbejder': ønsker præcis dette job"
     assert (
-        by_id["K00001"].reasons[0] == "Jobønske 'Lager medarb.': samme fag som jobordren (Lagermedarbejder)"
+        by_id["K00001"].reasons[0]
+        == "Jobønske 'Lager medarb.': samme slags arbejde som jobordren (Lagermedarbejder)"
     )
-    assert by_id["K00003"].reasons[0] == "Beslægtet fag: Pakkerimedarbejder (jobønske 'Pakker')"
+    assert by_id["K00003"].reasons[0] == "Beslægtet arbejde: Pakkerimedarbejder (jobønske 'Pakker')"
     assert "Under 1 km fra arbejdsstedet" in by_id["K00003"].reasons
     assert "11 km fra arbejdsstedet" in [c.reason for c in by_id["K00005"].contributions]
 
@@ -352,7 +353,8 @@ def test_synonym_credit_through_the_taxonomy() -> None:
     assert [r.candidate_id for r in shortlist.results] == ["K00001"]
     top = shortlist.results[0]
     assert top.contributions[0].name == "synonym"
-    assert top.reasons[0] == "Jobønske 'Hjemmehjælper': samme fag som jobordren (Social- og sundhedshjælper)"
+    expected = "Jobønske 'Hjemmehjælper': samme slags arbejde som jobordren (Social- og sundhedshjælper)"
+    assert top.reasons[0] == expected
 
 
 def test_contributions_add_up_to_the_score_and_name_skills_certificates_languages() -> None:
@@ -376,7 +378,7 @@ def test_contributions_add_up_to_the_score_and_name_skills_certificates_language
     assert reasons["certificates"] == "Har truckcertifikat"
     assert reasons["languages"] == "Taler dansk"
     assert reasons["distance"] == "4,1 km fra arbejdsstedet"
-    assert reasons["experience"] == "Beslægtet fag: Pakkerimedarbejder (erfaring som 'Pakker')"
+    assert reasons["experience"] == "Beslægtet arbejde: Pakkerimedarbejder (erfaring som 'Pakker')"
     assert 0 < result.score <= 100 and result.distance_km == 4.1
 
 
@@ -410,7 +412,7 @@ def test_top_n_min_score_and_explain_below_the_list() -> None:
     weak = idx.explain(j, "K00098")
     assert weak.status == "below_cutoff" and "under grænsen 30,0" in weak.message
     assert weak.result is not None and weak.result.contributions[1].reason.startswith(
-        "Beslægtet fag: Pakkeri"
+        "Beslægtet arbejde: Pakkeri"
     )
     unrelated = idx.explain(j, "K00099")
     assert unrelated.status == "below_cutoff"

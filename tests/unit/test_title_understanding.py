@@ -87,7 +87,7 @@ def test_a_function_that_is_an_occupation_is_matched_as_the_same_occupation() ->
     # "til truckkørsel": the function is the occupation Truckfører; a Plukker is merely related.
     order = ranked("Lagermedarbejder til truckkørsel", "Plukker", "Truckfører")
     assert [t for t, _ in order] == ["Truckfører", "Plukker"]
-    assert order[0][1].startswith("Jobønske 'Truckfører': samme fag")
+    assert order[0][1].startswith("Jobønske 'Truckfører': samme slags arbejde")
 
 
 def test_a_place_after_til_is_context_not_an_occupation() -> None:
@@ -100,9 +100,9 @@ def test_exact_wish_before_same_occupation_before_strong_before_related() -> Non
     assert [t for t, _ in order] == ["Lagermedarbejder", "Lagerarbejder", "Plukker", "Varemodtager"]
     reasons = [r for _, r in order]
     assert reasons[0] == "Jobønske 'Lagermedarbejder': ønsker præcis dette job"
-    assert reasons[1] == "Jobønske 'Lagerarbejder': samme fag som jobordren (Lagermedarbejder)"
-    assert reasons[2] == "Beslægtet fag (stærk): Plukker (jobønske 'Plukker')"
-    assert reasons[3] == "Beslægtet fag: Varemodtager (jobønske 'Varemodtager')"
+    assert reasons[1] == "Jobønske 'Lagerarbejder': samme slags arbejde som jobordren (Lagermedarbejder)"
+    assert reasons[2] == "Nært beslægtet arbejde: Plukker (jobønske 'Plukker')"
+    assert reasons[3] == "Beslægtet arbejde: Varemodtager (jobønske 'Varemodtager')"
 
 
 def test_trained_before_trainee_for_an_ordinary_job() -> None:
@@ -125,8 +125,9 @@ def test_trainee_before_trained_for_an_apprenticeship() -> None:
 def test_an_everyday_name_finds_the_official_title() -> None:
     order = ranked("Udsmider til natklub, weekend", "Vagt", "Udsender")
     assert order[0][0] == "Vagt"
-    assert order[0][1] == "Beslægtet fag (stærk): Vagt (jobønske 'Vagt')"
-    assert ranked("Vægter søges", "Sikkerhedsvagt")[0][1].startswith("Jobønske 'Sikkerhedsvagt': samme fag")
+    assert order[0][1] == "Nært beslægtet arbejde: Vagt (jobønske 'Vagt')"
+    guard = ranked("Vægter søges", "Sikkerhedsvagt")[0][1]
+    assert guard.startswith("Jobønske 'Sikkerhedsvagt': samme slags arbejde")
 
 
 def test_title_reasons_carry_no_raw_scores() -> None:
