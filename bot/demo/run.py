@@ -44,7 +44,7 @@ from bot.store.pool import PoolSwapper
 from bot.ui import cards, texts
 from config.settings import Settings
 from matching.io import load_job_order
-from matching.models import EmployerSector, JobOrder, da_number
+from matching.models import FORLOEB_TYPES, EmployerSector, JobOrder, da_number
 
 API_KEY = "demo-noegle-kun-til-demo"
 CPH = cards.LOCAL_ZONE  # the same zone every card renders its times in
@@ -106,6 +106,8 @@ class Day:
     handovers: list[Delivered] = field(default_factory=list)  # the 1:1 cards to the consultants
     current: dict[str, Any] = field(default_factory=dict)  # the first hand-over card, as last seen
     consultant: dict[str, Any] = field(default_factory=lambda: dict(LEAD))
+    # The forløb of the day (issue 10): its hand-over card, the candidate and the job order.
+    forloeb: tuple[Delivered, str, JobOrder] | None = None
 
     @property
     def job(self) -> JobOrder:
@@ -384,6 +386,79 @@ class Demo:
             await day.teams.press(self._member_of(conv), conv, nudges[-1].activity_id, close)
         await self.pause()
 
+    async def _forloeb_start(self, day: Day) -> None:
+        """A virksomhedspraktik is a forløb, not a hire: the lead approves, the consultant's buttons
+        end in "Startet i forløb" (never "Ansat")."""
+        job = next((j for j in day.jobs if j.employment_type in FORLOEB_TYPES), None)
+        post = self._shortlist_posts(day.jobs).get(job.id) if job is not None else None
+        approve = cards.find_action(post.card or {}, "godkend") if post is not None else None
+        if job is None or post is None or approve is None:
+            return
+        self.step(texts.DEMO_STEP_FORLOEB, texts.DEMO_STEP_FORLOEB_TEXT.format(job_order_id=job.id))
+        self.clock.set(datetime(2026, 11, 27, 15, 0, tzinfo=CPH))
+        self.quiet = True
+        card = await self._press(day.teams, LEAD, post, post.card or {}, approve, texts.CARD_APPROVE)
+        before = len(self.connector.delivered)
+        send = cards.find_action(card, "send_godkendte")
+        if send is not None:
+            await day.teams.press(LEAD, post.conversation_id, post.activity_id, send)
+        handover = next(
+            (
+                d
+                for d in self.connector.delivered[before:]
+                if not d.conversation_id.startswith(CHANNEL_ID) and d.card is not None
+            ),
+            None,
+        )
+        self.quiet = False
+        if handover is None:
+            return
+        consultant, current = self._member_of(handover.conversation_id), handover.card or {}
+        start = job.start_date or FALLBACK_START
+        steps = (
+            ("kontaktet", None),
+            ("ansoegt", None),
+            ("samtale", date(2026, 12, 2)),
+            ("startet_forloeb", start),
+        )
+        self.quiet = True
+        for to, when in steps:
+            current = await self._status(day.teams, consultant, handover, current, to, when)
+        self.quiet = False
+        self._show_card(handover, current)
+        day.forloeb = (handover, str(approve["cand"]), job)
+        await self.pause()
+
+    async def _forloeb_outcome(self, day: Day) -> None:
+        """Three months after the praktik ended, its outcome in the forløb's own words: the reminder
+        offers "I job", "I uddannelse", "Hverken job eller uddannelse" (BIF's measure)."""
+        if day.forloeb is None:
+            return
+        handover, cand, job = day.forloeb
+        record = await day.services.stores.followups.get_followup(job.id, cand)
+        if record is None or record.check_base is None:
+            return
+        self.step(texts.DEMO_STEP_FORLOEB_END, texts.DEMO_STEP_FORLOEB_END_TEXT)
+        rules = day.services.stores.context.rules
+        months = rules.three_month_check.months_after_start
+        check_day = rules.calendar().on_or_after(add_months(record.check_base, months))
+        self.clock.set(datetime.combine(check_day, clock_time(rules.deliver_at_hour), CPH))
+        before = len(self.connector.delivered)
+        sent = await day.services.scheduler.run_once(self.clock())
+        self.console.print(texts.DEMO_REMINDERS_SENT.format(count=sent))
+        conv = handover.conversation_id
+        check = [d for d in self.connector.delivered[before:] if d.conversation_id == conv]
+        consultant = self._member_of(conv)
+        data = cards.find_action(check[-1].card or {}, "status", to="i_uddannelse") if check else None
+        if data is not None:
+            card = await self._press(
+                day.teams, consultant, check[-1], check[-1].card or {}, data, "I uddannelse"
+            )
+            self._show_card(check[-1], card)
+        else:
+            await day.teams.say(consultant, conv, f"status {job.id} {cand} i uddannelse")
+        await self.pause()
+
     async def _three_months(self, day: Day) -> None:
         """Three months after the start date the consultant confirms the candidate is still in the job."""
         self.step(texts.DEMO_STEP_3MDR, texts.DEMO_STEP_3MDR_TEXT)
@@ -515,8 +590,10 @@ class Demo:
         _reminder,
         _escalation,
         _hired,
+        _forloeb_start,
         _deadline,
         _three_months,
+        _forloeb_outcome,
         _funnel,
         _monthly_status,
         # issue 11 (KEH): appended steps

@@ -1349,3 +1349,17 @@ DEMO_KEH_STATE = "GET /api/jobordrer/{job_order_id}: {status} ({filled} af {posi
 # On the shortlist card, first among the candidate's notes: where else the candidate is in progress.
 CARD_BUSY_ELSEWHERE = "I gang med {job_order_id}: {label}"
 CLI_FILTER_LABELS["optaget"] = "i gang på en anden jobordre"  # "exclude": left out, not marked
+
+
+# --- the demo's forløb (issue 10, item 4) ------------------------------------------------------------
+
+DEMO_STEP_FORLOEB = "8b. En virksomhedspraktik er et forløb, ikke en ansættelse"
+DEMO_STEP_FORLOEB_TEXT = (
+    "Lederen godkender en kandidat til praktikken {job_order_id}. Efter samtalen tilbyder knapperne "
+    "'Startet i forløb' – ikke 'Ansat' – og forløbet får en slutdato ud fra jobordrens varighed."
+)
+DEMO_STEP_FORLOEB_END = "10b. Tre måneder efter praktikken: i job, i uddannelse eller hverken?"
+DEMO_STEP_FORLOEB_END_TEXT = (
+    "Forvaltningen måler forløb på andelen i job eller uddannelse 3 måneder efter forløbets afslutning; "
+    "påmindelsen tilbyder netop de udfald."
+)

@@ -48,6 +48,12 @@ def test_demo_runs_the_day_to_the_funnel_without_redis_or_teams(tmp_path: Path) 
         "ikke svaret inden for 8 arbejdstimer",  # silence is shown as such
         texts.ESCALATION_TITLE,  # an undecided shortlist reaches the lead 1:1 …
         "Påmindelse til lederne: jobordre",  # … and the channel
+        # Issue 10, item 4: the praktik is a forløb; it starts as one and ends in a forløb outcome.
+        texts.DEMO_STEP_FORLOEB,
+        "trykkede [Startet i forløb]",
+        "[I job]  [I uddannelse]  [Hverken job eller uddannelse]  [Afbrudt]",
+        texts.DEMO_STEP_FORLOEB_END,
+        "Status nu: I uddannelse",
     ):
         assert expected in out, expected
     assert "Traceback" not in out + result.stderr
