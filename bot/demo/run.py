@@ -593,11 +593,11 @@ class Demo:
         _forloeb_start,
         _deadline,
         _three_months,
-        _forloeb_outcome,
         _funnel,
         _monthly_status,
         # issue 11 (KEH): appended steps
         _keh,
+        _forloeb_outcome,  # last: it moves the clock past the praktik's check date (May 2027)
     )
 
     # helpers ------------------------------------------------------------------------------------
