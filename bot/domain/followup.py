@@ -45,11 +45,12 @@ def offered_now(
     steps: tuple[FollowUpState, ...], check_from: date | None, today: date | None
 ) -> tuple[FollowUpState, ...]:
     """Of ``steps`` (the state machine's next steps), those the rules would accept ``today``: 'I job
-    efter 3 måneder' only from ``check_from`` on, so a card never offers a button that is then refused
-    for three months. ``today`` None: all of them (the caller does not know the day)."""
+    efter 3 måneder' (a forløb's 'I job', 'I uddannelse', 'Hverken …') only from ``check_from`` on, so
+    a card never offers a button that is then refused for three months. ``today`` None: all of them
+    (the caller does not know the day)."""
     if today is None or check_from is None or today >= check_from:
         return steps
-    return tuple(s for s in steps if s is not S.I_JOB_3_MDR)
+    return tuple(s for s in steps if s not in CHECK_OUTCOMES)  # a job's and a forløb's 3-month outcomes
 
 
 def tally_states(states: Iterable[str | None]) -> dict[FollowUpState, int]:
