@@ -110,8 +110,8 @@ def test_no_table_is_wider_than_a_phone_and_list_dates_are_short() -> None:
     assert "JO-2026-0042 · Rengøringsassistent · Skinne A/S" in card_text(listed)
     assert "Frist 11.12.26 · 2 til beslutning · 1 i gang · 0 ansat/startet" in card_text(listed)
     assert "Løntilskud, privat arbejdsgiver" in card_text(report)
-    counts = "3 ansat/startet · 2 i job el. uddannelse · 1 ikke i job/uddannelse · 0 tjek mangler"
-    assert counts in card_text(report)
+    report_counts = "3 ansat/startet · 2 i job el. uddannelse · 1 ikke i job/uddannelse · 0 tjek mangler"
+    assert report_counts in card_text(report)
     assert "Andel i job el. uddannelse i 3. måned: 2 af 3 * · BIF 2017: 55 %" in card_text(report)
     assert cards.date_text(date(2026, 12, 11), short=True) == "11.12.26"
     assert cards.date_text(datetime(2026, 12, 31, 23, 30, tzinfo=UTC)) == "01.01.2027"  # the Copenhagen day
