@@ -72,6 +72,9 @@ def test_channel_shortlist_and_handover_through_hired(page: Page) -> None:
             picker.fill(day)
             picker.press("Tab")  # commits the typed date and closes the calendar
         pg.press(handover, label)
+        if state == "ansat":  # irreversible: the card asks first, the step is taken on "Bekræft"
+            pg.shot("status-ansat-bekraeft")
+            pg.press(handover, texts.CONFIRM_BUTTON.format(label=label))
         status_now = texts.CARD_STATUS_NOW.split("{")[0].replace("*", "")  # "Status nu: " as rendered
         expect(handover).to_contain_text(status_now + STATE_LABELS[state])
         handover = pg.card(texts.CARD_HANDOVER_TITLE.format(candidate_id=FIRST))
