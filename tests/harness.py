@@ -40,6 +40,8 @@ BASE_SETTINGS: dict[str, Any] = {
     # No automatic Monday post of "uge" (tests that are about it turn it on): the day's clock starts on
     # a Monday morning, and a week card among the channel's cards would confuse every other test.
     "WEEK_POST_WEEKDAY": 0,
+    # Nor the monthly status: a test day on a month's first working day would see it among its cards.
+    "MONTHLY_STATUS": False,
 }
 
 

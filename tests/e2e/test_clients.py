@@ -155,7 +155,7 @@ async def test_the_interview_time_is_kept_when_given_and_a_refusal_is_red(
             {**find_action(card, "status", to="samtale"), "dato": "2026-11-30", "tid": "10:30"}
         )
         assert "Jobsamtale 30.11.2026 kl. 10:30" in card_text(card).splitlines()
-        done = next(n for n in card["body"] if str(n.get("text", "")).startswith("Status sat til"))
+        done = next(n for n in card["body"] if "registrerede **Til jobsamtale**" in str(n.get("text", "")))
         assert done["color"] == "Good"
         fu = await bot.services.stores.followups.get_followup("JO-2026-0101", cand)
         assert fu is not None and fu.interview_at == datetime(2026, 11, 30, 9, 30, tzinfo=UTC)

@@ -51,7 +51,13 @@ async def bot(redis_url: str, key_prefix: str) -> Any:
 async def test_openapi_description_is_valid_and_served(bot: RunningBot) -> None:
     spec = await (await bot.http.get(bot.url("/api/openapi.json"))).json()
     validate_openapi(spec)
-    assert set(spec["paths"]) == {"/api/jobordrer", "/api/jobordrer/{job_order_id}"}
+    assert set(spec["paths"]) == {
+        "/api/jobordrer",
+        "/api/jobordrer/{job_order_id}",
+        "/api/rapporter/{rapport}",
+    }
+    # the feed KEH polls and the intake share one path: both are described
+    assert set(spec["paths"]["/api/jobordrer"]) == {"get", "post"}
     assert spec == json.loads(json.dumps(openapi_spec(64 * 1024)))
 
 

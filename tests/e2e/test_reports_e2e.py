@@ -62,7 +62,7 @@ async def _history(store: Stores) -> None:
 @pytest.fixture
 async def bot(redis_url: str, key_prefix: str) -> AsyncIterator[RunningBot]:
     async with running_bot(
-        redis_url, key_prefix, clock=Clock(NOW), PUBLIC_BASE_URL="https://bot.example"
+        redis_url, key_prefix, clock=Clock(NOW), PUBLIC_BASE_URL="https://bot.example", MONTHLY_STATUS=True
     ) as b:
         b.clock.now = NOW - timedelta(days=45)  # the history happens in October/November
         await _history(b.services.stores)
@@ -185,7 +185,9 @@ async def test_monthly_status_is_posted_once_on_the_first_working_day(
     assert monthly.due(datetime(2026, 11, 30, 9, 0, tzinfo=UTC)) is None  # only on the first working day
     assert monthly.due(datetime(2026, 12, 2, 9, 0, tzinfo=UTC)) is None  # not the day after either
     assert not await monthly.run_once(datetime(2026, 12, 1, 6, 0, tzinfo=UTC))  # 07:00 in Copenhagen
-    async with running_bot(redis_url, key_prefix, install=False, clock=Clock(NOW)) as replica:
+    async with running_bot(
+        redis_url, key_prefix, install=False, clock=Clock(NOW), MONTHLY_STATUS=True
+    ) as replica:
         posted = [await monthly.run_once(NOW), await replica.services.monthly.run_once(NOW)]
         assert posted == [True, False]
         assert not await monthly.run_once(NOW + timedelta(days=3))

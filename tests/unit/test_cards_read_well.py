@@ -51,7 +51,8 @@ def status(state: FollowUpState, **extra: Any) -> cards.StatusView:
 def test_the_help_card_shows_every_commands_arguments_after_html_is_stripped() -> None:
     card = cards.help_card(commands.help_lines())
     assert_valid(card)
-    usages = [fact["title"] for fact in nodes(card, "FactSet")[0]["facts"]]
+    # each command is a list entry whose first (bold) line is its usage
+    usages = [c["items"][0]["text"] for c in nodes(card, "Container")]
     for usage in usages:
         assert _TAG.sub("", usage) == usage, usage  # nothing a renderer would take for a tag
     assert "match «jobordre»" in usages

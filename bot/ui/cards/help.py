@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.ui import texts
-from bot.ui.cards.base import Card, adaptive_card, text_block, title_block
+from bot.ui.cards.base import Card, adaptive_card, list_item, text_block, title_block
 
 
 def help_card(commands: Sequence[tuple[str, str]], intro: str | None = None) -> Card:
@@ -15,5 +15,7 @@ def help_card(commands: Sequence[tuple[str, str]], intro: str | None = None) -> 
     if intro:
         body.append(text_block(intro, weight="Bolder"))
     body.append(text_block(texts.HELP_INTRO, isSubtle=True))
-    body.append({"type": "FactSet", "facts": [{"title": u, "value": h} for u, h in commands]})
+    # One list entry per command, not a FactSet: a FactSet's title column breaks long usage lines
+    # mid-word at phone width (360 px); a list entry wraps between words at any width.
+    body += [list_item(usage, [help_text]) for usage, help_text in commands]
     return adaptive_card(body, fallback=texts.HELP_TITLE)
