@@ -84,8 +84,25 @@ def parse_period(text: str) -> Period | None:
     return Period(start, add_months(start, 1))
 
 
+class CheckedShare:
+    """The 3-month share of a row of counts, one definition for ``rapport`` and ``rapport resultater``:
+    in job or education among the hires whose check is done (None before the first check)."""
+
+    __slots__ = ()
+    in_job: int
+    stopped: int
+
+    @property
+    def checked(self) -> int:
+        return self.in_job + self.stopped
+
+    @property
+    def share(self) -> float | None:
+        return 100.0 * self.in_job / self.checked if self.checked else None
+
+
 @dataclass(frozen=True, slots=True)
-class OutcomeRow:
+class OutcomeRow(CheckedShare):
     """One scheme's hires and their 3-month outcome; ``employment_type`` None is the total."""
 
     employment_type: EmploymentType | None
@@ -95,15 +112,6 @@ class OutcomeRow:
     pending: int = 0  # still ansat / startet i forløb: the check is not due yet
     check_overdue: int = 0  # still ansat / startet i forløb although the check date has passed
     reference: float | None = None
-
-    @property
-    def checked(self) -> int:
-        return self.in_job + self.stopped
-
-    @property
-    def share(self) -> float | None:
-        """Share in job in the 3rd month among the checked hires (None before the first check)."""
-        return 100.0 * self.in_job / self.checked if self.checked else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from statistics import median
 from bot.domain.clock import local_date
 from bot.domain.followup import forloeb_end
 from bot.domain.models import FollowUp
-from bot.domain.outcomes import Period, hire_date
+from bot.domain.outcomes import CheckedShare, Period, hire_date
 from bot.domain.reminders import add_months
 from bot.domain.states import (
     HIRED_STATES,
@@ -250,7 +250,7 @@ def target_report(data: ReportData, *, month: Period, config: TargetConfig) -> T
 
 
 @dataclass(frozen=True, slots=True)
-class ResultRow:
+class ResultRow(CheckedShare):
     employment_type: EmploymentType
     target_group: str
     centre: str
@@ -259,14 +259,6 @@ class ResultRow:
     in_job: int = 0  # i job eller uddannelse i 3. måned
     stopped: int = 0
     pending: int = 0
-
-    @property
-    def checked(self) -> int:
-        return self.in_job + self.stopped
-
-    @property
-    def share(self) -> float | None:
-        return 100.0 * self.in_job / self.checked if self.checked else None
 
     @property
     def small(self) -> bool:
