@@ -129,6 +129,7 @@ class Demo:
         self.clock = DemoClock(DEMO_START)
         self.connector = DemoConnector(self._show)
         self.quiet = False
+        self.steps = 0
         self.questions = 0  # interest questions delivered: the first is shown, the rest counted
 
     # rendering ----------------------------------------------------------------------------------
@@ -161,8 +162,10 @@ class Demo:
         self.console.print(Panel(body, title=title, title_align="left", border_style=style))
 
     def step(self, title: str, text: str = "") -> None:
+        """A numbered section: numbered here, in the order the story runs, not in the titles."""
+        self.steps += 1
         self.console.print()
-        self.console.print(Rule(f"[bold]{title}"))
+        self.console.print(Rule(f"[bold]{self.steps}. {title}"))
         if text:
             self.console.print(Text(text, style="italic"))
 

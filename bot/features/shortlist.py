@@ -541,7 +541,8 @@ def _sent_note(last: LastSend | None) -> str | None:
     """The card's footer: the last "Send godkendte" ("2 godkendte sendt … af … <when>")."""
     if last is None:
         return None
-    return texts.CARD_SENT_COUNT.format(count=last.sent, actor=last.actor, when=cards.when(last.at))
+    note = texts.CARD_SENT_ONE if last.sent == 1 else texts.CARD_SENT_COUNT
+    return note.format(count=last.sent, actor=last.actor, when=cards.when(last.at))
 
 
 def _counts(shortlist: Shortlist) -> ShortlistCounts:

@@ -155,7 +155,8 @@ CARD_REJECT_REASONS = {
 }
 CARD_SHOW_MORE = "Vis flere"
 CARD_SEND_APPROVED = "Send godkendte til jobkonsulenterne"
-CARD_SENT_COUNT = "{count} godkendte sendt til jobkonsulenterne af {actor} {when}."
+CARD_SENT_ONE = "1 godkendt kandidat sendt til sin jobkonsulent af {actor} {when}."
+CARD_SENT_COUNT = "{count} godkendte kandidater sendt til deres jobkonsulenter af {actor} {when}."
 CARD_REVISED = "Revideret jobordre {when}: indholdet er ændret, og shortlisten er lavet igen."
 CARD_DECIDERS = "Kun matchenhedens ledere kan godkende og afvise: {leads}."
 CARD_UNREACHABLE = "Jobkonsulenten kan ikke nås i Teams endnu"
@@ -586,23 +587,23 @@ DEMO_NO_DATA = (
     "(eller MATCHBOT_DATA_DIR)."
 )
 DEMO_TIMEOUT = "Demoen ventede forgæves på botten."
-DEMO_STEP_POOL = "1. Kandidatpuljen importeres"
+DEMO_STEP_POOL = "Kandidatpuljen importeres"
 DEMO_STEP_POOL_TEXT = "Eksporten fra jobcentrenes sagssystemer læses ind (matchbot import candidates)."
 DEMO_POOL_DONE = "{accepted} af {rows} kandidater i puljen ({seconds} s)."
-DEMO_STEP_INSTALL = "2. Matchbot installeres i matchenhedens kanal"
-DEMO_STEP_JOB_ORDERS = "3. Jobordrer fra Københavns Erhvervshus ankommer"
+DEMO_STEP_INSTALL = "Matchbot installeres i matchenhedens kanal"
+DEMO_STEP_JOB_ORDERS = "Jobordrer fra Københavns Erhvervshus ankommer"
 DEMO_STEP_JOB_ORDERS_TEXT = (
     "Erhvervshusets system sender jobordrerne til API'et; botten poster en shortlist pr. jobordre."
 )
-DEMO_STEP_DECISIONS = "4. Lederen gennemgår shortlisten"
+DEMO_STEP_DECISIONS = "Lederen gennemgår shortlisten"
 DEMO_STEP_DECISIONS_TEXT = "Lederen godkender to kandidater og afviser én på kortet for {job_order_id}."
-DEMO_STEP_HANDOVER = "5. De godkendte sendes til deres egne jobkonsulenter"
+DEMO_STEP_HANDOVER = "De godkendte sendes til deres egne jobkonsulenter"
 DEMO_STEP_HANDOVER_TEXT = (
     "Hver jobkonsulent får en personlig besked i Teams med jobordren og en besked om, hvad de skal gøre."
 )
-DEMO_STEP_STATUS = "6. Jobkonsulenten opdaterer status"
+DEMO_STEP_STATUS = "Jobkonsulenten opdaterer status"
 DEMO_STEP_STATUS_TEXT = "Mandag og tirsdag: Kontaktet → Ansøgt → Til jobsamtale, fra knapperne på kortet."
-DEMO_STEP_HIRED = "8. Efter samtalen: kandidaten er ansat"
+DEMO_STEP_HIRED = "Efter samtalen: kandidaten er ansat"
 DEMO_STEP_HIRED_TEXT = (
     "Fredag melder jobkonsulenten Ansat med startdato; kortet i kanalen opdateres for alle."
 )
@@ -612,21 +613,21 @@ MONTHS = (
     "juli", "august", "september", "oktober", "november", "december",
 )  # fmt: skip
 DEMO_WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
-DEMO_STEP_REMINDER = "7. Påmindelse efter to arbejdsdage"
+DEMO_STEP_REMINDER = "Påmindelse efter to arbejdsdage"
 DEMO_STEP_REMINDER_TEXT = (
     "Den anden kandidat blev godkendt fredag, og status er ikke ændret: påmindelsen kommer tirsdag, "
     "2 arbejdsdage "
     "senere (weekenden tæller ikke)."
 )
 DEMO_REMINDERS_SENT = "Påmindelser sendt: {count}."
-DEMO_STEP_DEADLINE = "9. Ansøgningsfristen nærmer sig"
+DEMO_STEP_DEADLINE = "Ansøgningsfristen nærmer sig"
 DEMO_STEP_DEADLINE_TEXT = (
     "To arbejdsdage før fristen {deadline} står den anden kandidat stadig som Godkendt: jobkonsulenten får "
     "en påmindelse og afslutter opfølgningen (kandidaten er ikke interesseret)."
 )
-DEMO_STEP_3MDR = "10. Tre måneder efter start: er kandidaten stadig i job?"
+DEMO_STEP_3MDR = "Tre måneder efter start: er kandidaten stadig i job?"
 DEMO_STEP_3MDR_TEXT = "Forvaltningen måler andelen i job i 3. måned; jobkonsulenten bekræfter."
-DEMO_STEP_FUNNEL = "11. Overblik: jobordrerne, tragten og resultaterne"
+DEMO_STEP_FUNNEL = "Overblik: jobordrerne, tragten og resultaterne"
 DEMO_FUNNEL_TITLE = "Tragt pr. jobordre"
 DEMO_FUNNEL_JOB = "Jobordre"
 DEMO_FUNNEL_STATE = "Status"
@@ -1127,7 +1128,7 @@ CLI_METAVAR_REPORT_ARG = "periode|kontrakt"
 CLI_HELP_REPORT_OUT = "filen, der skrives"
 CLI_REPORT_WRITTEN = "Rapporten er skrevet til {path} ({size} bytes)."
 CLI_REPORT_UNWRITABLE = "Rapporten kan ikke skrives til {path}: {reason}"
-DEMO_STEP_MONTHLY = "12. Månedlig status på måltal og eksport"
+DEMO_STEP_MONTHLY = "Månedlig status på måltal og eksport"
 DEMO_STEP_MONTHLY_TEXT = (
     "Jobordren {job_order_id} registreres med SOF som arbejdsgiver. Første arbejdsdag i måneden poster "
     "botten status på måltal for sidste måned i kanalen (én gang, også med flere kørende bots), og "
@@ -1337,7 +1338,7 @@ def _(err: errors.KehOnly) -> str:
     return KEH_ONLY.format(keh=err.keh)
 
 # The demo's KEH step (bot/demo/run.py, issue 11).
-DEMO_STEP_KEH = "12. Københavns Erhvervshus: fra jobordre til besat"
+DEMO_STEP_KEH = "Københavns Erhvervshus: fra jobordre til besat"
 DEMO_STEP_KEH_TEXT = (
     "En ny jobordre med KEH's virksomhedskonsulent: hun får sit eget kort 1:1, der opdateres ved hvert "
     "skridt (shortliste, godkendt, henvist, samtale). Virksomheden ansætter kandidaten, hun trykker Ansat, "
@@ -1353,12 +1354,12 @@ CLI_FILTER_LABELS["optaget"] = "i gang på en anden jobordre"  # "exclude": left
 
 # --- the demo's forløb (issue 10, item 4) ------------------------------------------------------------
 
-DEMO_STEP_FORLOEB = "8b. En virksomhedspraktik er et forløb, ikke en ansættelse"
+DEMO_STEP_FORLOEB = "En virksomhedspraktik er et forløb, ikke en ansættelse"
 DEMO_STEP_FORLOEB_TEXT = (
     "Lederen godkender en kandidat til praktikken {job_order_id}. Efter samtalen tilbyder knapperne "
     "'Startet i forløb' – ikke 'Ansat' – og forløbet får en slutdato ud fra jobordrens varighed."
 )
-DEMO_STEP_FORLOEB_END = "10b. Tre måneder efter praktikken: i job, i uddannelse eller hverken?"
+DEMO_STEP_FORLOEB_END = "Tre måneder efter praktikken: i job, i uddannelse eller hverken?"
 DEMO_STEP_FORLOEB_END_TEXT = (
     "Forvaltningen måler forløb på andelen i job eller uddannelse 3 måneder efter forløbets afslutning; "
     "påmindelsen tilbyder netop de udfald."

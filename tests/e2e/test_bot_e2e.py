@@ -697,7 +697,7 @@ async def test_every_time_on_the_cards_is_copenhagen_time_in_winter_and_summer(b
     answer = await bot.post(
         fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, send), status=200
     )
-    assert "sendt til jobkonsulenterne af lead1@kk.dk 23.11.2026 kl. 10:00" in card_text(answer["value"])
+    assert "sendt til sin jobkonsulent af lead1@kk.dk 23.11.2026 kl. 10:00" in card_text(answer["value"])
     handover = next(s for s in bot.connector.sent if "Ny kandidat til dig" in card_text(s.card or {}))
     assert "(opdateret 23.11.2026 kl. 10:00)" in card_text(handover.card or {})
     bot.clock.now += timedelta(days=14)  # no progress: the reminder card says when the status was set

@@ -124,7 +124,7 @@ async def test_empty_2xx_answers_from_the_connector_do_not_break_sending(
             fc.invoke_action(bot.service_url, LEAD, conv, posted.activity_id, send), status=200
         )
         assert answer["type"] == cards.CARD_CONTENT_TYPE, answer  # not "Beklager, noget gik galt"
-        assert "1 godkendte sendt" in card_text(answer["value"])
+        assert "1 godkendt kandidat sendt" in card_text(answer["value"])
         assert "Ny kandidat til dig" in card_text(_handover(bot).card or {})
         assert not [t for t in bot.connector.texts() if t == texts.ERROR_GENERIC]
 
@@ -196,7 +196,7 @@ async def test_send_approved_answers_and_updates_with_one_rendering_that_the_nex
         answer = await press({"verb": "send_godkendte", "job": "JO-2026-0101"})
         in_place = bot.connector.of_kind("update", post.conversation_id)[-1].card
         assert answer == in_place  # one rendering: no warning only the presser saw
-        footer = f"1 godkendte sendt til jobkonsulenterne af {LEAD_UPN} {cards.when(bot.clock.now)}."
+        footer = f"1 godkendt kandidat sendt til sin jobkonsulent af {LEAD_UPN} {cards.when(bot.clock.now)}."
         waiting = texts.CARD_HANDOVER_WAITING.format(count=1)
         lines = card_text(answer).splitlines()
         assert footer in lines and waiting in lines
