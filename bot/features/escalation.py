@@ -24,6 +24,7 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
@@ -83,6 +84,21 @@ class NoStandIns:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class UndecidedClaim:
+    """A shortlist this replica claimed to escalate in this round."""
+
+    due: Due
+    token: str
+    job_order_id: str
+    title: str
+    waiting: int
+
+    @property
+    def waiting_text(self) -> str:
+        return texts.count_candidates(self.waiting)
+
+
 class EscalationRunner:
     """Takes due escalation steps; safe to run in several processes."""
 
@@ -126,18 +142,25 @@ class EscalationRunner:
     async def run_once(self, now: datetime) -> int:
         """Take every step due at ``now``; returns how many escalations this process sent."""
         sent = 0
+        undecided: list[UndecidedClaim] = []
         for due in await self.store.due(now):
             try:
                 if due.kind == KIND_INTEREST:
                     await self._interest_window(due, now)
                 elif due.kind == KIND_UNDECIDED:
-                    sent += await self._undecided(due, now)
+                    if claim := await self._claim_undecided(due, now):
+                        undecided.append(claim)
                 elif due.kind == KIND_REMINDER:
                     sent += await self._ignored_reminder(due, now)
             except Exception:  # one step failing must not hold up the others; it is tried next round
                 log.exception(
                     "escalation step failed", extra={"job_order_id": due.job_order_id, "kind": due.kind}
                 )
+        if undecided:
+            try:
+                sent += await self._send_undecided(undecided, now)
+            except Exception:  # released: the next round (or another replica) sends them
+                log.exception("undecided shortlists not escalated", extra={"job_orders": len(undecided)})
         return sent
 
     async def run_forever(self, stop: asyncio.Event) -> None:
@@ -165,38 +188,60 @@ class EscalationRunner:
 
     # --- an undecided shortlist ---------------------------------------------------------------------
 
-    async def _undecided(self, due: Due, now: datetime) -> int:
+    async def _claim_undecided(self, due: Due, now: datetime) -> UndecidedClaim | None:
+        """Claim the escalation of a shortlist still undecided (exactly once across replicas); None when
+        it was decided in time, is done already or another replica has it."""
         jo = due.job_order_id
         waiting = [e for e in await self.entries.get_shortlist(jo) if e.state is FollowUpState.FORESLAAET]
         if not waiting:  # decided in time: nothing to escalate
             await self.store.advance(due, Next(None))
-            return 0
+            return None
         job = await self.followups.get_job_order(jo)
         token = uuid.uuid4().hex
         claimed = await self.store.claim(jo, STEP_UNDECIDED, token, now)
         if claimed == ALREADY_DONE:
             await self.store.advance(due, Next(None))
-            return 0
+            return None
         if claimed != CLAIMED or job is None:
-            return 0
-        rule = self.rules.undecided_shortlist
-        facts = {
-            "job_order_id": jo,
-            "title": job.title,
-            "count": len(waiting),
-            "hours": rule.after_working_hours,
-        }
+            return None
+        return UndecidedClaim(due, token, jo, job.title, len(waiting))
+
+    async def _send_undecided(self, claims: Sequence[UndecidedClaim], now: datetime) -> int:
+        """One note per lead and one channel line for all the shortlists of a round (a lead gets one
+        message on a Tuesday morning, not one per job order); each claim finished with its audit."""
+        hours = self.rules.undecided_shortlist.after_working_hours
+        if len(claims) == 1:
+            (one,) = claims
+            facts = {"job_order_id": one.job_order_id, "title": one.title, "waiting": one.waiting_text}
+            message, lines = texts.ESCALATION_UNDECIDED.format(hours=hours, **facts), []
+            channel = texts.ESCALATION_UNDECIDED_CHANNEL.format(hours=hours, **facts)
+        else:
+            message = texts.ESCALATION_UNDECIDED_MANY.format(count=len(claims), hours=hours)
+            lines = [
+                texts.ESCALATION_UNDECIDED_LINE.format(
+                    job_order_id=c.job_order_id, title=c.title, waiting=c.waiting_text
+                )
+                for c in claims
+            ]
+            listed = ", ".join(f"{c.job_order_id} ({c.waiting_text})" for c in claims)
+            channel = texts.ESCALATION_UNDECIDED_CHANNEL_MANY.format(
+                count=len(claims), hours=hours, job_orders=listed
+            )
         try:
-            told = await self._tell(self.leads.listed, texts.ESCALATION_UNDECIDED.format(**facts))
-            if rule.channel_line or not told:
-                await self._channel(texts.ESCALATION_UNDECIDED_CHANNEL.format(**facts))
+            told = await self._tell(self.leads.listed, message, lines=lines)
+            if self.rules.undecided_shortlist.channel_line or not told:
+                await self._channel(channel)
         except Exception:
-            await self.store.release(jo, STEP_UNDECIDED, token)
+            for c in claims:
+                await self.store.release(c.job_order_id, STEP_UNDECIDED, c.token)
             raise
         audit = AuditLine("escalation_undecided_shortlist", to=",".join(told))
-        await self.store.finish(due, STEP_UNDECIDED, token, now, audit, Next(None))
-        log.info("undecided shortlist escalated", extra={"job_order_id": jo, "leads": len(told)})
-        return 1
+        for c in claims:
+            await self.store.finish(c.due, STEP_UNDECIDED, c.token, now, audit, Next(None))
+            log.info(
+                "undecided shortlist escalated", extra={"job_order_id": c.job_order_id, "leads": len(told)}
+            )
+        return len(claims)
 
     # --- an ignored reminder ------------------------------------------------------------------------
 
@@ -271,13 +316,17 @@ class EscalationRunner:
 
     # --- sending ------------------------------------------------------------------------------------
 
-    async def _tell(self, upns: Sequence[str], message: str, fu: FollowUp | None = None) -> list[str]:
+    async def _tell(
+        self, upns: Sequence[str], message: str, fu: FollowUp | None = None, *, lines: Sequence[str] = ()
+    ) -> list[str]:
         """1:1 to each; with a record, the reminder card with its status buttons. Returns who got it
         (an unreachable person is skipped and logged; any other failure raises: the step is retried)."""
         told = []
         for upn in upns:
             user = await self.conversations.user_by_upn(upn)
-            card = cards.reminder_card(status_view(fu), message) if fu else cards.escalation_card(message)
+            card = (
+                cards.reminder_card(status_view(fu), message) if fu else cards.escalation_card(message, lines)
+            )
             try:
                 if user is None:
                     raise Unreachable(upn)

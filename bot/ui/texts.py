@@ -1170,13 +1170,30 @@ INTEREST_THANKS_NO = "Tak, dit svar er gemt: Nej. Næste kandidat er sat på sho
 
 ESCALATION_TITLE = "Eskalering: ingen har handlet"
 ESCALATION_UNDECIDED = (
-    "Shortlisten til jobordre **{job_order_id}** ({title}) har stadig {count} kandidat(er) uden beslutning, "
+    "Shortlisten til jobordre **{job_order_id}** ({title}) har stadig {waiting} uden beslutning, "
     "{hours} arbejdstimer efter den blev postet. Beslut på kortet i matchenhedens kanal."
 )
+# Several shortlists in one round: one note per lead, a line per job order (not one message each).
+ESCALATION_UNDECIDED_MANY = (
+    "{count} shortlister har stadig kandidater uden beslutning, {hours} arbejdstimer efter de blev "
+    "postet. Beslut på kortene i matchenhedens kanal:"
+)
+ESCALATION_UNDECIDED_LINE = "**{job_order_id}** ({title}): {waiting}"
 ESCALATION_UNDECIDED_CHANNEL = (
-    "Påmindelse til lederne: jobordre {job_order_id} ({title}) har stadig {count} kandidat(er) uden "
+    "Påmindelse til lederne: jobordre {job_order_id} ({title}) har stadig {waiting} uden "
     "beslutning efter {hours} arbejdstimer."
 )
+ESCALATION_UNDECIDED_CHANNEL_MANY = (
+    "Påmindelse til lederne: {count} shortlister har stadig kandidater uden beslutning efter {hours} "
+    "arbejdstimer: {job_orders}."
+)
+
+
+def count_candidates(n: int) -> str:
+    """'1 kandidat' / '3 kandidater'."""
+    return f"{n} kandidat" if n == 1 else f"{n} kandidater"
+
+
 ESCALATION_REMINDER_AGAIN = (
     "Påmindelsen er ikke fulgt op: {candidate_id} på jobordre {job_order_id} står stadig som '{label}' "
     "siden {since}. Opdatér status herunder."
@@ -1210,7 +1227,7 @@ DEMO_STEP_ESCALATION_TEXT = (
     "kandidater på en beslutning: lederen får besked 1:1, og kanalen får en linje. Spørgsmål uden svar "
     "står nu som 'ikke svaret' på kortene."
 )
-DEMO_ESCALATIONS_SENT = "{count} eskalering(er) sendt."
+DEMO_ESCALATIONS_SENT = "Eskaleringer sendt: {count}."
 
 
 # --- the lead's week: uge (issue 11.7) --------------------------------------------------------------

@@ -47,7 +47,7 @@ def test_demo_runs_the_day_to_the_funnel_without_redis_or_teams(tmp_path: Path) 
         "pladsen er givet til næste kandidat",  # … and the card in the channel shows it, in place
         "ikke svaret inden for 8 arbejdstimer",  # silence is shown as such
         texts.ESCALATION_TITLE,  # an undecided shortlist reaches the lead 1:1 …
-        "Påmindelse til lederne: jobordre",  # … and the channel
+        "Påmindelse til lederne: 4 shortlister",  # … and the channel
         # Issue 10, item 4: the praktik is a forløb; it starts as one and ends in a forløb outcome.
         texts.DEMO_STEP_FORLOEB,
         "trykkede [Startet i forløb]",

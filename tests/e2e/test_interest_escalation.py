@@ -210,7 +210,7 @@ async def test_an_undecided_shortlist_reaches_the_leads_once_across_two_replicas
         assert sum(rounds) == 1
         sent = escalations()
         assert sorted(s.conversation_id for s in sent) == ["a:personal-29:lead-1", "a:personal-29:lead-2"]
-        assert "2 kandidat(er) uden beslutning" in card_text(sent[0].card or {})
+        assert "har stadig 2 kandidater uden beslutning" in card_text(sent[0].card or {})
         line = [t for t in bot.channel_texts() if "Påmindelse til lederne" in t]
         assert len(line) == 1 and JO in line[0]
         bot.clock.now += timedelta(days=7)
@@ -220,6 +220,37 @@ async def test_an_undecided_shortlist_reaches_the_leads_once_across_two_replicas
             e for e in await bot.services.stores.followups.audit(JO) if e.action.startswith("escalation")
         ]
         assert [e.action for e in audit] == ["escalation_undecided_shortlist"]
+
+
+async def test_several_undecided_shortlists_reach_a_lead_as_one_note_and_one_channel_line(
+    redis_url: str, key_prefix: str
+) -> None:
+    """Tuesday morning with three undecided shortlists: each lead gets one note listing all three, the
+    channel one line, and each job order's escalation is still recorded (and taken) once."""
+    second = job_order().model_copy(update={"id": "JO-2026-0102", "title": "Lagerarbejder, aften"})
+    third = job_order().model_copy(update={"id": "JO-2026-0103", "title": "Truckfører"})
+    async with unit(redis_url, key_prefix) as bot:
+        await bot.services.stores.job_orders.save_job_order(second)
+        await bot.services.stores.job_orders.save_job_order(third)
+        for jo in (JO, second.id, third.id):
+            await bot.post(fc.message(bot.service_url, LEAD, f"match {jo}", channel=True), status=201)
+        post = next(p for p in bot.connector.of_kind("create") if JO in card_text(p.card or {}))
+        await press(bot, LEAD, post, find_action(channel_card(bot, post), "godkend"))  # 2 left on JO
+        bot.clock.now = MONDAY + timedelta(days=2)
+        assert await bot.services.escalation.run_once(bot.clock.now) == 3
+        notes = [s for s in bot.connector.sent if texts.ESCALATION_TITLE in card_text(s.card or {})]
+        assert sorted(s.conversation_id for s in notes) == ["a:personal-29:lead-1", "a:personal-29:lead-2"]
+        lines = card_text(notes[0].card or {}).splitlines()
+        assert "3 shortlister har stadig kandidater uden beslutning" in lines[1]
+        assert f"• **{JO}** (Lagermedarbejder): 2 kandidater" in lines
+        assert f"• **{third.id}** (Truckfører): 3 kandidater" in lines
+        channel = [t for t in bot.channel_texts() if "Påmindelse til lederne" in t]
+        assert len(channel) == 1 and all(jo in channel[0] for jo in (JO, second.id, third.id))
+        bot.clock.now += timedelta(days=1)
+        assert await bot.services.escalation.run_once(bot.clock.now) == 0
+        for jo in (JO, second.id, third.id):
+            actions = [e.action for e in await bot.services.stores.followups.audit(jo)]
+            assert actions.count("escalation_undecided_shortlist") == 1, jo
 
 
 async def test_a_decided_shortlist_is_not_escalated(redis_url: str, key_prefix: str) -> None:

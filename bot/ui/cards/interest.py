@@ -3,6 +3,7 @@ consultant (the job's facts, no names), and the 1:1 note a lead gets when a shor
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ from bot.ui.cards.base import (
     Card,
     action,
     adaptive_card,
+    bullet,
     no_links,
     text_block,
     title_block,
@@ -68,8 +70,8 @@ def interest_card(
     return adaptive_card(body, actions, fallback=texts.INTEREST_TITLE)
 
 
-def escalation_card(message: str) -> Card:
-    """A 1:1 note to a lead: what has waited too long, and where to act."""
-    return adaptive_card(
-        [title_block(texts.ESCALATION_TITLE), text_block(message)], [], fallback=texts.ESCALATION_TITLE
-    )
+def escalation_card(message: str, lines: Sequence[str] = ()) -> Card:
+    """A 1:1 note to a lead: what has waited too long (one line each when several), and where to act."""
+    body = [title_block(texts.ESCALATION_TITLE), text_block(message)]
+    body += [text_block(bullet(line), spacing="None") for line in lines]
+    return adaptive_card(body, [], fallback=texts.ESCALATION_TITLE)
