@@ -99,7 +99,8 @@ class ShortlistFollowUp:
             return RowNote(texts.INTEREST_ROW_UNREACHABLE, warning=True)
         if status.unanswered_after(self.closes_at(status), now):
             hours = self.rules.interest.answer_within_working_hours
-            return RowNote(texts.INTEREST_ROW_UNANSWERED.format(hours=hours), warning=True)
+            text = texts.INTEREST_ROW_UNANSWERED.format(hours=hours)
+            return RowNote(text, warning=True, until_decided=texts.INTEREST_ROW_LEAD_MAY_DECIDE)
         if answer is Interest.ASKED:
             return RowNote(texts.INTEREST_ROW_ASKED)
         actor, at = status.by or texts.CARD_UNKNOWN_ACTOR, cards.when(status.at)

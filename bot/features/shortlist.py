@@ -62,6 +62,7 @@ class RowNote:
     text: str
     declined: bool = False  # the candidate said no: the row goes last
     warning: bool = False
+    until_decided: str = ""  # added while the lead has not decided ("; lederen kan beslutte uden")
 
 
 class ShortlistCompanion(Protocol):
@@ -368,7 +369,7 @@ class ShortlistService:
                     reason=e.reason,
                     handed_over=handed.get(e.candidate_id) == HANDOVER_SENT,
                     unreachable=handed.get(e.candidate_id) == HANDOVER_PENDING,
-                    interest=note.text if note else None,
+                    interest=note.text + (note.until_decided if decision is None else "") if note else None,
                     interest_declined=note.declined if note else False,
                     interest_warning=note.warning if note else False,
                 )

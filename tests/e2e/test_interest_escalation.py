@@ -176,6 +176,10 @@ async def test_interest_asked_answered_a_nej_refills_the_list_and_silence_reads_
         approve = find_action(channel_card(bot, post), "godkend", cand=third)
         answer = await press(bot, LEAD, post, approve)
         assert "Godkendt af lead1@kk.dk" in card_text(answer["value"])
+        # decided: the row keeps "ikke svaret" but no longer says the lead may decide without it
+        after = card_text(answer["value"])
+        assert after.count("ikke svaret inden for 8 arbejdstimer") == 2
+        assert after.count("lederen kan beslutte uden") == 1
 
 
 async def test_interest_can_be_turned_off(redis_url: str, key_prefix: str) -> None:
