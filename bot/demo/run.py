@@ -507,7 +507,6 @@ class Demo:
                 if count:
                     table.add_row(j.id, STATE_LABELS.get(code, code), str(count))
         self.console.print(table)
-        self.console.print(Panel(texts.DEMO_DONE, border_style="green"))
 
     async def _monthly_status(self, day: Day) -> None:
         """Issue 12: the monthly måltal status in the channel on the first working day, and its export."""
@@ -527,6 +526,9 @@ class Demo:
         out.write_bytes(body)
         sheets = ", ".join(openpyxl.load_workbook(out, read_only=True).sheetnames)
         self.console.print(texts.DEMO_EXPORT_WRITTEN.format(path=out, size=len(body), sheets=sheets))
+
+    async def _done(self, day: Day) -> None:
+        self.console.print(Panel(texts.DEMO_DONE, border_style="green"))
 
     # --- issue 11: a job order from arrival to "besat" with KEH's card --------------------------------
     async def _keh(self, day: Day) -> None:
@@ -596,11 +598,11 @@ class Demo:
         _forloeb_start,
         _deadline,
         _three_months,
-        _funnel,
-        _monthly_status,
-        # issue 11 (KEH): appended steps
         _keh,
-        _forloeb_outcome,  # last: it moves the clock past the praktik's check date (May 2027)
+        _forloeb_outcome,  # moves the clock past the praktik's check date (May 2027)
+        _funnel,  # issue 10: the day ends with jobordrer, overblik and rapport …
+        _monthly_status,  # … issue 12: and the monthly status with its export, the next month
+        _done,
     )
 
     # helpers ------------------------------------------------------------------------------------

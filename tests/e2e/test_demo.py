@@ -59,7 +59,16 @@ def test_demo_runs_the_day_to_the_funnel_without_redis_or_teams(tmp_path: Path) 
     assert "Traceback" not in out + result.stderr
     # Issue 12: the demo ends with the monthly måltal status in the channel and its Excel export.
     assert texts.DEMO_STEP_MONTHLY in out and texts.MAALTAL_TITLE in out
-    assert "januar-april 2027" in out and "ark: Måltal, " in re.sub(r"\s+", " ", out)
+    assert "januar-maj 2027" in out and "ark: Måltal, " in re.sub(r"\s+", " ", out)
+    # … after the rest of the story (KEH, the forløb's outcome) and the overview (issue 10: jobordrer,
+    # overblik, rapport), in the order the clock runs.
+    order = [
+        texts.DEMO_STEP_KEH,
+        texts.DEMO_STEP_FORLOEB_END,
+        texts.DEMO_STEP_FUNNEL,
+        texts.DEMO_STEP_MONTHLY,
+    ]
+    assert [out.index(step) for step in order] == sorted(out.index(step) for step in order)
     # The lead decides on Friday 20 November at 09:00 Copenhagen time, and the cards say 09:00 (not UTC).
     assert "Godkendt af leder.matchenhed@kk.dk 20.11.2026 kl. 09:00" in out
     assert "20.11.2026 kl. 08:00" not in out
