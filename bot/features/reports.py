@@ -52,6 +52,9 @@ CARD_BUDGET_BYTES = 24_000
 CHART_URL_SECONDS = 3600  # a signed chart URL works this long (the PNG is kept as long: keys.py)
 CHART_PATH = "/api/rapporter/graf/{chart_id}"
 MONTHLY_CHECK_SECONDS = 300.0
+# A bot that was down all of the month's first working day posts the status on its return, up to this
+# many working days later (the claim's "done" outlives the month: never twice); later it would be stale.
+MONTHLY_CATCH_UP_WORKING_DAYS = 2
 _CONTRACT_ID = re.compile(
     r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 )  # the job order model's id rule  # how often a replica looks whether the monthly status is due
@@ -219,14 +222,21 @@ class MonthlyStatus:
         self.clock = clock
 
     def due(self, now: datetime) -> Period | None:
-        """The month to report when ``now`` is the first working day, at or after the hour; else None.
+        """The month to report from the first working day at the hour on; else None.
 
-        Only that day: a bot started (or restarted) later in the month does not post a stale status."""
+        A bot down all that day catches up on its return, on a working day at most
+        MONTHLY_CATCH_UP_WORKING_DAYS later (the claim makes it once); later in the month it does not
+        post a stale status."""
         local = cards.local(now)
-        first = self.calendar.on_or_after(local.date().replace(day=1))
-        if not self.schedule.enabled or local.date() != first or local.hour < self.schedule.hour:
+        today = local.date()
+        first = self.calendar.on_or_after(today.replace(day=1))
+        if not self.schedule.enabled or today < first or not self.calendar.is_working_day(today):
             return None
-        return previous_month(local.date())
+        if today == first and local.hour < self.schedule.hour:
+            return None
+        if self.calendar.working_days_between(first, today) > MONTHLY_CATCH_UP_WORKING_DAYS:
+            return None
+        return previous_month(today)
 
     async def run_once(self, now: datetime | None = None) -> bool:
         """Post the status if it is due and nobody has; True when this replica posted it."""

@@ -183,13 +183,17 @@ async def test_monthly_status_is_posted_once_on_the_first_working_day(
 ) -> None:
     monthly = bot.services.monthly
     assert monthly.due(datetime(2026, 11, 30, 9, 0, tzinfo=UTC)) is None  # only on the first working day
-    assert monthly.due(datetime(2026, 12, 2, 9, 0, tzinfo=UTC)) is None  # not the day after either
+    # A bot down on the 1st catches up on its return, up to two working days later; not after that.
+    assert monthly.due(datetime(2026, 12, 3, 9, 0, tzinfo=UTC)) == monthly.due(NOW)
+    assert monthly.due(datetime(2026, 12, 4, 9, 0, tzinfo=UTC)) is None
+    assert monthly.due(datetime(2026, 12, 5, 9, 0, tzinfo=UTC)) is None  # a Saturday: never
     assert not await monthly.run_once(datetime(2026, 12, 1, 6, 0, tzinfo=UTC))  # 07:00 in Copenhagen
     async with running_bot(
         redis_url, key_prefix, install=False, clock=Clock(NOW), MONTHLY_STATUS=True
     ) as replica:
         posted = [await monthly.run_once(NOW), await replica.services.monthly.run_once(NOW)]
         assert posted == [True, False]
+        assert not await monthly.run_once(NOW + timedelta(days=1))  # in the catch-up window, but done
         assert not await monthly.run_once(NOW + timedelta(days=3))
     cards = [s.card for s in bot.connector.of_kind("create") if s.card and "Måltal" in fc.card_text(s.card)]
     assert len(cards) == 1 and "januar-november 2026" in fc.card_text(cards[0])
