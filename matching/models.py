@@ -21,6 +21,8 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -56,7 +58,7 @@ EMPLOYMENT_TYPE_LABELS: dict[EmploymentType, str] = {
 class Benefit(StrEnum):
     DAGPENGE = "dagpenge"
     KONTANTHJAELP_JOBPARAT = "kontanthjaelp_jobparat"
-    UDDANNELSESHJAELP_JOBPARAT = "uddannelseshjaelp_jobparat"
+    UDDANNELSESHJAELP = "uddannelseshjaelp"
     LEDIGHEDSYDELSE = "ledighedsydelse"
 
     @property
@@ -560,7 +562,13 @@ def _optional(parse: Any) -> Any:
     return parse_optional
 
 
-_parse_benefit = _enum_parser(Benefit, BENEFIT_LABELS)
+# The id and label of earlier versions: uddannelseshjælp was wrongly called "jobparat" (there is no
+# jobparat uddannelseshjælp, domain.md). Stored pools and case-system exports keep working.
+BENEFIT_ALIASES: dict[str, Benefit] = {
+    "uddannelseshjaelp_jobparat": Benefit.UDDANNELSESHJAELP,
+    "Uddannelseshjælp (jobparat)": Benefit.UDDANNELSESHJAELP,
+}
+_parse_benefit = _enum_parser(Benefit, BENEFIT_LABELS, BENEFIT_ALIASES)
 
 
 class CandidateProfile(_Model):
@@ -612,7 +620,7 @@ class CandidateProfile(_Model):
             return data  # the benefit field reports it
         filled = dict(data)
         if filled.get("target_group") in (None, ""):
-            young = benefit is Benefit.UDDANNELSESHJAELP_JOBPARAT
+            young = benefit is Benefit.UDDANNELSESHJAELP
             filled["target_group"] = TargetGroup.UDDANNELSESPARAT if young else TargetGroup.JOBPARAT
         if filled.get("flex_approved") in (None, ""):
             filled["flex_approved"] = benefit is Benefit.LEDIGHEDSYDELSE
@@ -624,14 +632,28 @@ class CandidateProfile(_Model):
             raise ValueError(texts.NO_TITLE)
         return self
 
+    @field_validator("target_group")
+    @classmethod
+    def _no_jobparat_uddannelseshjaelp(cls, value: TargetGroup, info: ValidationInfo) -> TargetGroup:
+        """Uddannelseshjælp is uddannelsesparat/aktivitetsparat, never jobparat (domain.md).
+
+        A field validator (benefit is declared first), so an import's report line names the field
+        to correct, ``target_group``, not the whole row.
+        """
+        if info.data.get("benefit") is Benefit.UDDANNELSESHJAELP and value is TargetGroup.JOBPARAT:
+            raise ValueError(texts.NO_JOBPARAT_UDDANNELSESHJAELP)
+        return value
+
+    @field_validator("age_band")
+    @classmethod
+    def _uddannelseshjaelp_under_30(cls, value: AgeBand | None, info: ValidationInfo) -> AgeBand | None:
+        if info.data.get("benefit") is Benefit.UDDANNELSESHJAELP and value is not None and value.lowest >= 30:
+            raise ValueError(texts.UDDANNELSESHJAELP_UNDER_30)
+        return value
+
     @model_validator(mode="after")
     def _consistent_scheme_fields(self) -> CandidateProfile:
         """Combinations the law does not have: refused with a sentence naming the fields."""
-        if self.benefit is Benefit.UDDANNELSESHJAELP_JOBPARAT:
-            if self.target_group is TargetGroup.JOBPARAT:
-                raise ValueError(texts.NO_JOBPARAT_UDDANNELSESHJAELP)
-            if self.age_band is not None and self.age_band.lowest >= 30:
-                raise ValueError(texts.UDDANNELSESHJAELP_UNDER_30)
         if self.benefit is Benefit.LEDIGHEDSYDELSE and not self.flex_approved:
             raise ValueError(texts.LEDIGHEDSYDELSE_IS_FLEX_APPROVED)
         return self

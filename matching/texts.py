@@ -24,7 +24,7 @@ EMPLOYMENT_TYPE_LABELS: dict[str, str] = {
 BENEFIT_LABELS: dict[str, str] = {
     "dagpenge": "Dagpenge",
     "kontanthjaelp_jobparat": "Kontanthjælp (jobparat)",
-    "uddannelseshjaelp_jobparat": "Uddannelseshjælp",
+    "uddannelseshjaelp": "Uddannelseshjælp",
     "ledighedsydelse": "Ledighedsydelse",
 }
 

@@ -60,7 +60,7 @@ TRAP_FILTERS = (
 NON_FLEX_BENEFITS = (
     Benefit.DAGPENGE,
     Benefit.KONTANTHJAELP_JOBPARAT,
-    Benefit.UDDANNELSESHJAELP_JOBPARAT,
+    Benefit.UDDANNELSESHJAELP,
 )
 
 
@@ -804,14 +804,14 @@ def draw_person(rng: random.Random) -> Person:
         if rng.random() < DAGPENGE_SHARE_UNDER_30:
             benefit = Benefit.DAGPENGE
         elif rng.random() < UDDANNELSESHJAELP_OF_OTHER_UNDER_30:
-            benefit = Benefit.UDDANNELSESHJAELP_JOBPARAT
+            benefit = Benefit.UDDANNELSESHJAELP
         else:
             benefit = Benefit.KONTANTHJAELP_JOBPARAT
     else:
         dagpenge = rng.random() < DAGPENGE_SHARE_30_PLUS
         benefit = Benefit.DAGPENGE if dagpenge else Benefit.KONTANTHJAELP_JOBPARAT
     target = TargetGroup.JOBPARAT
-    if benefit is Benefit.UDDANNELSESHJAELP_JOBPARAT:
+    if benefit is Benefit.UDDANNELSESHJAELP:
         target = TargetGroup.UDDANNELSESPARAT if rng.random() < 0.8 else TargetGroup.AKTIVITETSPARAT
     academic = benefit is Benefit.DAGPENGE and age is not AgeBand.A18_24 and (
         rng.random() < ACADEMIC_SHARE_OF_DAGPENGE / (1 - AGE_WEIGHTS[AgeBand.A18_24] / 100 * 0.64)
@@ -822,7 +822,7 @@ def draw_person(rng: random.Random) -> Person:
 def draw_education(rng: random.Random, person: Person, occ: Occupation) -> tuple[EducationLevel, str | None]:
     if person.academic:
         return EducationLevel.VIDEREGAAENDE, rng.choice(ACADEMIC_DEGREES.get(occ.id, ("Cand.mag.",)))
-    if person.benefit is Benefit.UDDANNELSESHJAELP_JOBPARAT or person.age is AgeBand.A18_24:
+    if person.benefit is Benefit.UDDANNELSESHJAELP or person.age is AgeBand.A18_24:
         return EducationLevel.UFAGLAERT, None
     unskilled = (
         UNSKILLED_SHARE_OF_KONTANTHJAELP if person.benefit is Benefit.KONTANTHJAELP_JOBPARAT else 0.45
@@ -1034,7 +1034,7 @@ class Generator:
             age = rng.choice((AgeBand.A30_49, AgeBand.A30_49, AgeBand.A50))
             return Person(Benefit.DAGPENGE, age, TargetGroup.JOBPARAT, True)
         benefit = benefit or rng.choices(NON_FLEX_BENEFITS, weights=(70, 22, 8))[0]  # as the pool
-        if benefit is Benefit.UDDANNELSESHJAELP_JOBPARAT:
+        if benefit is Benefit.UDDANNELSESHJAELP:
             apprentice = t.employment_type is EmploymentType.VOKSENLAERLING
             young = (AgeBand.A25_29,) if apprentice else (AgeBand.A18_24, AgeBand.A25_29)
             return Person(benefit, rng.choice(young), TargetGroup.UDDANNELSESPARAT, False)
@@ -1128,7 +1128,7 @@ class Generator:
             reason = "Ikke visiteret til fleksjob"
         elif kind == "maalgruppe":
             changes.update(
-                benefit=Benefit.UDDANNELSESHJAELP_JOBPARAT, target_group="aktivitetsparat", age_band="25-29"
+                benefit=Benefit.UDDANNELSESHJAELP, target_group="aktivitetsparat", age_band="25-29"
             )
             reason = f"Aktivitetsparat: ikke til {t.employment_type.label.lower()}"
         elif kind == "alder":

@@ -40,7 +40,7 @@ POOL = [
     person(
         "K-E1E006",
         "Elektrikerlærling",
-        benefit="uddannelseshjaelp_jobparat",
+        benefit="uddannelseshjaelp",
         age_band="25-29",
         education_level="ufaglaert",
     ),

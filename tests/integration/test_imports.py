@@ -525,6 +525,7 @@ K-12;Jobcenter København – Ungecenter;c@kk.dk;Lagermedarbejder;2200;37;Uddann
 K-13;Jobcenter København – Valby;d@kk.dk;Kontorassistent;2500;15;ledighedsydelse;;50+;80;;;
 K-14;Jobcenter Aarhus;e@aarhus.dk;Kok;8000;37;dagpenge;;;;;;
 K-15;Jobcenter København – Amager;f@kk.dk;Tjener;2300;37;Uddannelseshjælp;jobparat;25–29;;;;
+K-16;Jobcenter København – Ungecenter;g@kk.dk;Tjener;2300;37;uddannelseshjaelp_jobparat;;25–29;;;;
 """
 
 
@@ -535,16 +536,22 @@ async def test_import_refuses_other_municipalities_and_reads_the_scheme_fields(
     path.write_text(SCHEME_CSV, encoding="utf-8")
     store = Stores.open(redis, key_prefix)
     report = await import_candidates(PoolSwapper(redis, key_prefix), path, "replace")
-    assert (report.rows, report.accepted) == (6, 3)
+    assert (report.rows, report.accepted) == (7, 4)
     problems = {(p.line, p.field): p.message for p in report.problems}
     assert problems[(3, "jobcenter")] == (
         "'Jobcenter Brøndby' hører til Brøndby Kommune; matchenheden matcher kun borgere i "
         "Jobcenter Københavns egne centre"
     )
     assert problems[(6, "jobcenter")].startswith("'Jobcenter Aarhus' hører til Aarhus Kommune")
-    assert "ikke jobparate" in problems[(7, "(hele objektet)")]
+    # the report line names the field to correct (uddannelseshjælp is never jobparat, domain.md)
+    assert problems[(7, "target_group")] == (
+        "uddannelseshjælp gives til uddannelsesparate og aktivitetsparate, ikke jobparate "
+        "('target_group' skal være uddannelsesparat eller aktivitetsparat)"
+    )
     pool = {p.id: p for p in await store.pool.all_candidates()}
-    assert set(pool) == {"K-10", "K-12", "K-13"}
+    assert set(pool) == {"K-10", "K-12", "K-13", "K-16"}
+    # the id of earlier versions is still read, as the new one, with the safe default target group
+    assert pool["K-16"].benefit == "uddannelseshjaelp" and pool["K-16"].target_group == "uddannelsesparat"
     academic, young, flex = pool["K-10"], pool["K-12"], pool["K-13"]
     assert (academic.age_band, academic.weeks_unemployed, academic.trade) == ("30-49", 40, "Cand.oecon.")
     assert academic.education_level == "videregaaende" and not academic.flex_approved

@@ -202,7 +202,7 @@ def test_each_hard_filter_excludes_with_a_danish_reason(
         "smaajob",
     ],
 )
-@pytest.mark.parametrize("benefit", ["dagpenge", "kontanthjaelp_jobparat", "uddannelseshjaelp_jobparat"])
+@pytest.mark.parametrize("benefit", ["dagpenge", "kontanthjaelp_jobparat", "uddannelseshjaelp"])
 def test_subsidised_jobs_are_for_dagpenge_kontanthjaelp_and_uddannelseshjaelp(
     etype: str, benefit: str
 ) -> None:
@@ -251,16 +251,16 @@ def test_scheme_rules_agree_with_the_index_on_every_field_combination() -> None:
     pool = []
     for i in range(300):
         benefit = rng.choice(
-            ["dagpenge", "kontanthjaelp_jobparat", "uddannelseshjaelp_jobparat", "ledighedsydelse"]
+            ["dagpenge", "kontanthjaelp_jobparat", "uddannelseshjaelp", "ledighedsydelse"]
         )
         group = (
             rng.choice(["uddannelsesparat", "aktivitetsparat"])
-            if benefit == "uddannelseshjaelp_jobparat"
+            if benefit == "uddannelseshjaelp"
             else rng.choice(["jobparat", "jobparat", "aktivitetsparat"])
         )
         age = rng.choice(
             [None, "18-24", "25-29"]
-            if benefit == "uddannelseshjaelp_jobparat"
+            if benefit == "uddannelseshjaelp"
             else [None, "18-24", "30-49", "50+"]
         )
         edu = rng.choice([None, "ufaglaert", "faglaert", "videregaaende"])

@@ -191,7 +191,7 @@ def test_pool_is_copenhagens_and_has_the_seeds_figures(candidates: dict[str, Can
     assert 25 <= pct(under, ready) <= 40
     # uddannelseshjælp is uddannelsesparat/aktivitetsparat and under 30; ledighedsydelse is visiteret
     for c in pool:
-        if c.benefit is Benefit.UDDANNELSESHJAELP_JOBPARAT:
+        if c.benefit is Benefit.UDDANNELSESHJAELP:
             assert c.target_group is not TargetGroup.JOBPARAT and c.age_band in (
                 AgeBand.A18_24,
                 AgeBand.A25_29,

@@ -101,6 +101,16 @@ def test_profile_fields_are_read_in_the_case_systems_spellings() -> None:
     assert profile_facts(p) == "Jobparat · dagpenge · 30–49 år · faglært (Elektriker) · ledig i 34 uger"
 
 
+@pytest.mark.parametrize("old", ["uddannelseshjaelp_jobparat", "Uddannelseshjælp (jobparat)"])
+def test_uddannelseshjaelp_is_never_called_jobparat_but_the_old_id_is_still_read(old: str) -> None:
+    p = cand(benefit=old, target_group="aktivitetsparat")
+    assert p.benefit == "uddannelseshjaelp" and p.benefit.label == "Uddannelseshjælp"
+    assert '"benefit":"uddannelseshjaelp"' in p.model_dump_json()  # stored under the new id
+    stored_before = p.model_dump_json().replace('"uddannelseshjaelp"', f'"{old}"')
+    assert CandidateProfile.model_validate_json(stored_before) == p  # a pool stored before the rename
+    assert cand(benefit=old).target_group is TargetGroup.UDDANNELSESPARAT
+
+
 def test_missing_fields_have_the_documented_safe_defaults() -> None:
     p = cand()
     assert p.target_group is TargetGroup.JOBPARAT and not p.flex_approved
@@ -110,8 +120,12 @@ def test_missing_fields_have_the_documented_safe_defaults() -> None:
 
 
 def test_combinations_the_law_does_not_have_are_refused() -> None:
+    line = "target_group: uddannelseshjælp gives til uddannelsesparate og aktivitetsparate, ikke jobparate"
+    assert line in refusal(benefit="uddannelseshjaelp", target_group="jobparat")
     assert "ikke jobparate" in refusal(benefit="uddannelseshjaelp_jobparat", target_group="jobparat")
-    assert "under 30 år" in refusal(benefit="uddannelseshjaelp_jobparat", age_band="50+")
+    assert "age_band: uddannelseshjælp er for unge under 30 år" in refusal(
+        benefit="uddannelseshjaelp", age_band="50+"
+    )
     assert "visiteret til fleksjob" in refusal(benefit="ledighedsydelse", flex_approved=False)
     assert "age_band: ukendt værdi '1990-01-01'" in refusal(age_band="1990-01-01")  # never a birth date
     assert "weeks_unemployed: skal være mindst 0" in refusal(weeks_unemployed=-1)
@@ -135,7 +149,7 @@ def test_every_scheme_has_a_source_note_and_the_corrected_rules() -> None:
     [
         (
             (
-                'benefits = ["dagpenge", "kontanthjaelp_jobparat", "uddannelseshjaelp_jobparat"]\ntarget',
+                'benefits = ["dagpenge", "kontanthjaelp_jobparat", "uddannelseshjaelp"]\ntarget',
                 'benefits = ["dagpenge", "kontantjælp"]\ntarget',
             ),
             "scheme.ordinaert_job.benefits",
@@ -188,7 +202,7 @@ def test_a_forloeb_longer_than_the_rules_allow_is_warned_on_the_job_order_and_th
 
 
 def test_uddannelsesparate_are_marked_and_an_unknown_age_is_noted_for_an_apprenticeship() -> None:
-    young = cand(benefit="uddannelseshjaelp_jobparat", age_band="25-29")
+    young = cand(benefit="uddannelseshjaelp", age_band="25-29")
     assert candidate_notes(default_schemes(), job(), young) == [
         "Uddannelsesparat (uddannelseshjælp): uddannelse går forud for job"
     ]
