@@ -38,7 +38,7 @@ _Memo = dict[int, npt.NDArray[np.int64]]
 _SCALARS = ("present", "active", "hours", "pc", "commute", "benefit", "certs", "avail", "changed", "wide")
 # The scheme fields (issue 10), copied from the profile store; trade_occ: the occupation index of a
 # faglært's trade (-1: none), so "already skilled in the job's trade" is one comparison per row.
-_SCHEME_SCALARS = ("target", "age", "education", "flex", "trade_occ")
+_SCHEME_SCALARS = ("target", "age", "education", "flex", "trade_occ", "weeks")
 TRADE = 8  # the profile store's reference column of the trade
 NARROW = 2  # slot columns read for every row; the rest only for rows with more entries
 
@@ -203,6 +203,7 @@ class CandidateColumns:
         self.education = np.zeros(capacity, dtype=np.int8)
         self.flex = np.zeros(capacity, dtype=bool)
         self.trade_occ = np.full(capacity, -1, dtype=np.int32)
+        self.weeks = np.full(capacity, -1, dtype=np.int16)  # weeks unemployed, -1 = not recorded
         self.slots: dict[str, IntArray] = {
             k: np.zeros((capacity, w), dtype=np.int32, order="F") for k, w in widths.items()
         }
@@ -285,6 +286,7 @@ class CandidateColumns:
         self.age[r] = store.age[r]
         self.education[r] = store.education[r]
         self.flex[r] = store.flex[r]
+        self.weeks[r] = store.weeks[r]
 
     def _encode(self, p: CandidateProfile) -> EncodedProfile:
         certs = self._cert_mask(p.certificates)

@@ -35,12 +35,19 @@ from matching.columns import (
 )
 from matching.explain import Evidence, Overlap, Relation, TitleEvidence
 from matching.geo import PostcodeTable, postcodes
-from matching.models import CandidateProfile, EmploymentType, JobOrder
+from matching.models import Benefit, CandidateProfile, EmploymentType, JobOrder
 from matching.normalize import language_key
 from matching.profile_store import AGE_BANDS, EDUCATION_CODE, TARGET_CODE
 from matching.results import Exclusion, Explanation, MatchResult, Shortlist
 from matching.rules import MatchRules, load_rules
-from matching.schemes import SKILLED, SchemeRules, candidate_notes, default_schemes
+from matching.schemes import (
+    LEDIGHEDSYDELSE_GROUP,
+    SKILLED,
+    Scheme,
+    SchemeRules,
+    candidate_notes,
+    default_schemes,
+)
 from matching.taxonomy import Taxonomy, default_taxonomy
 
 MAX_BITS = 63  # skills/languages of one job order are bits of an int64
@@ -385,12 +392,28 @@ class MatchIndex:
         if scheme.min_age is not None:  # an age band not recorded (code 0) passes, noted on the card
             old_enough = np.array([a is None or a.lowest >= scheme.min_age for a in AGE_BANDS])
             masks.append(("alder", old_enough[cols.age[rows]]))
+        if scheme.min_weeks_unemployed:  # weeks not recorded (-1) pass, noted on the card
+            masks.append(("ledighed", self._unemployed_long_enough(scheme, rows)))
         if scheme.not_trained_in_trade and ctx.job_occ:
             skilled = np.zeros(len(EDUCATION_CODE), dtype=bool)
             skilled[[EDUCATION_CODE[e] for e in SKILLED]] = True
             own_trade = np.isin(cols.trade_occ[rows], np.fromiter(ctx.job_occ, dtype=np.int32))
             masks.append(("uddannet", ~(skilled[cols.education[rows]] & own_trade)))
         return masks
+
+    def _unemployed_long_enough(self, scheme: Scheme, rows: RowArray) -> BoolArray:
+        """Per row: weeks unemployed not recorded, or at least the scheme's minimum for the row's group
+        (ledighedsydelse for people on it, else the target group, as :func:`schemes.candidate_group`)."""
+        cols = self._cols
+        need_by_target = np.zeros(len(TARGET_CODE), dtype=np.int16)
+        for group, code in TARGET_CODE.items():
+            need_by_target[code] = scheme.min_weeks_unemployed.get(group.value, 0)
+        need = need_by_target[cols.target[rows]]
+        on_ly = cols.benefit[rows] == BENEFIT_CODE[Benefit.LEDIGHEDSYDELSE]
+        need = np.where(on_ly, scheme.min_weeks_unemployed.get(LEDIGHEDSYDELSE_GROUP, 0), need)
+        weeks = cols.weeks[rows]
+        ok: BoolArray = (weeks < 0) | (weeks >= need)
+        return ok
 
     def trained_in_trade(self, job: JobOrder, p: CandidateProfile) -> bool:
         """Skilled (faglært/videregående) in the job order's own trade, by the taxonomy."""

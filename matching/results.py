@@ -12,11 +12,13 @@ from typing import Literal
 # The hard filters, in the order their reason is reported (the first failing one wins).
 FILTERS = (
     "inaktiv",
-    # the scheme rules (config/schemes.toml): benefit, target group, visitation, age, already skilled
+    # the scheme rules (config/schemes.toml): benefit, target group, visitation, age, length of
+    # unemployment, already skilled
     "ydelse",
     "maalgruppe",
     "visitation",
     "alder",
+    "ledighed",
     "uddannet",
     "certifikat",
     "timer",

@@ -3,7 +3,8 @@
 The law as data (issue 10, corrected rules in ``shared/docs/domain.md``): eligibility per scheme by
 benefit, target group and visitation (fleksjob needs *visiteret til fleksjob*, not a benefit;
 ledighedsydelse also to virksomhedspraktik), voksenlærling 25+ and not already skilled in the
-trade, the longest forløb per group, and henvisning med mødepligt only on real jobs.
+trade, the shortest unemployment before løntilskud for some groups, the longest forløb per group,
+and henvisning med mødepligt only on real jobs.
 
 Pure: the hard filters read :meth:`SchemeRules.failure` (the index vectorises the same rules and the
 tests check they agree); :func:`candidate_notes` and :func:`job_warnings` are the Danish sentences
@@ -44,15 +45,25 @@ class Scheme(BaseModel):
     not_trained_in_trade: bool = False
     referral: bool = True
     max_weeks: dict[str, Weeks] = {}
+    # The shortest unemployment before the scheme may be offered, per group (løntilskud for jobparate):
+    # a recorded weeks_unemployed below it is a hard filter; an unrecorded one is kept with a note.
+    min_weeks_unemployed: dict[str, Weeks] = {}
+    min_weeks_source: Annotated[str, Field(min_length=10)] | None = None
 
     @model_validator(mode="after")
     def _groups(self) -> Scheme:
         known = {g.value for g in TargetGroup} | {LEDIGHEDSYDELSE_GROUP}
-        unknown = sorted(set(self.max_weeks) - known)
-        if unknown:
-            raise ValueError(
-                texts.CONFIG_UNKNOWN_GROUP.format(groups=", ".join(unknown), valid=", ".join(sorted(known)))
-            )
+        by_field = {"max_weeks": self.max_weeks, "min_weeks_unemployed": self.min_weeks_unemployed}
+        for name, limits in by_field.items():
+            unknown = sorted(set(limits) - known)
+            if unknown:
+                raise ValueError(
+                    texts.CONFIG_UNKNOWN_GROUP.format(
+                        field=name, groups=", ".join(unknown), valid=", ".join(sorted(known))
+                    )
+                )
+        if self.min_weeks_unemployed and self.min_weeks_source is None:
+            raise ValueError(texts.CONFIG_MIN_WEEKS_SOURCE)
         if not self.benefits or not self.target_groups:
             raise ValueError(texts.CONFIG_SCHEME_EMPTY)
         return self
@@ -102,6 +113,11 @@ class SchemeRules(BaseModel):
             return "visitation", texts.EXCLUDED_NOT_FLEX_APPROVED
         if s.min_age is not None and p.age_band is not None and p.age_band.lowest < s.min_age:
             return "alder", texts.EXCLUDED_AGE.format(band=p.age_band.label, scheme=scheme, age=s.min_age)
+        need = s.min_weeks_unemployed.get(candidate_group(p))
+        if need is not None and p.weeks_unemployed is not None and p.weeks_unemployed < need:
+            return "ledighed", texts.EXCLUDED_UNEMPLOYMENT.format(
+                weeks=p.weeks_unemployed, scheme=scheme, group=group_label(candidate_group(p)), need=need
+            )
         if s.not_trained_in_trade and trained_in_trade:
             return "uddannet", texts.EXCLUDED_TRAINED.format(trade=p.trade or "", scheme=scheme)
         return None
@@ -110,6 +126,10 @@ class SchemeRules(BaseModel):
 
     def max_weeks_for(self, etype: EmploymentType, p: CandidateProfile) -> int | None:
         return self.of(etype).max_weeks.get(candidate_group(p))
+
+    def min_unemployment_for(self, etype: EmploymentType, p: CandidateProfile) -> int | None:
+        """Weeks of unemployment ``p``'s group needs before this scheme (None: no condition)."""
+        return self.of(etype).min_weeks_unemployed.get(candidate_group(p))
 
     def job_warnings(self, job: JobOrder) -> list[str]:
         """Danish warnings about the job order itself: a forløb longer than the rules allow."""
@@ -160,6 +180,13 @@ def candidate_notes(rules: SchemeRules, job: JobOrder, p: CandidateProfile) -> l
         notes.append(texts.NOTE_EDUCATION_FIRST.format(group=p.target_group.label))
     if s.min_age is not None and p.age_band is None:
         notes.append(texts.NOTE_AGE_UNKNOWN.format(scheme=etype.label.lower(), age=s.min_age))
+    need = rules.min_unemployment_for(etype, p)
+    if need is not None and p.weeks_unemployed is None:
+        notes.append(
+            texts.NOTE_UNEMPLOYMENT_UNKNOWN.format(
+                scheme=etype.label.lower(), group=group_label(candidate_group(p)), need=need
+            )
+        )
     limit = rules.max_weeks_for(etype, p)
     if job.duration_weeks is not None and limit is not None and job.duration_weeks > limit:
         notes.append(

@@ -240,13 +240,20 @@ EXCLUDED_AGE = "Er {band}; {scheme} er for personer på {age} år eller derover"
 EXCLUDED_TRAINED = "Er allerede uddannet i faget ({trade}); {scheme} skal løfte ufaglærte til faglærte"
 NOTE_EDUCATION_FIRST = "{group} (uddannelseshjælp): uddannelse går forud for job"
 NOTE_AGE_UNKNOWN = "Alder ikke oplyst: {scheme} kræver {age} år eller derover"
+EXCLUDED_UNEMPLOYMENT = (
+    "Har været ledig i {weeks} uger; {scheme} kræver for {group} mindst {need} ugers ledighed"
+)
+NOTE_UNEMPLOYMENT_UNKNOWN = (
+    "Ledighedens længde er ikke registreret: {scheme} kræver for {group} mindst {need} ugers ledighed"
+)
 NOTE_DURATION = "Forløbet er {weeks} uger; for {group} højst {limit} uger"
 WARN_DURATION = "Forløbet er {weeks} uger, længere end {scheme} må vare for {limits}"
 GROUP_WEEKS = "{group} ({weeks} uger)"
 FACT_FLEX_APPROVED = "visiteret til fleksjob"
 FACT_WEEKS_UNEMPLOYED = "ledig i {weeks} uger"
 FACT_SEPARATOR = " · "
-CONFIG_UNKNOWN_GROUP = "ukendte grupper i max_weeks: {groups}; gyldige: {valid}"
+CONFIG_UNKNOWN_GROUP = "ukendte grupper i {field}: {groups}; gyldige: {valid}"
+CONFIG_MIN_WEEKS_SOURCE = "min_weeks_unemployed kræver en kildenote i min_weeks_source (fx 'Tjek LAB § 55')"
 CONFIG_SCHEME_EMPTY = "benefits og target_groups må ikke være tomme"
 CONFIG_OWN_MUNICIPALITY = "'{name}' står også blandt other_municipalities"
 CONFIG_CENTRE_TWICE = "et centernavn eller alias bruges to gange"

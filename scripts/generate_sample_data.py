@@ -45,6 +45,7 @@ from matching.models import (  # noqa: E402
     certificate_label,
 )
 from matching.privacy import contains_cpr  # noqa: E402
+from matching.schemes import default_schemes  # noqa: E402
 from matching.taxonomy import Occupation, default_taxonomy  # noqa: E402
 
 DEFAULT_SEED = 20261123
@@ -1070,7 +1071,7 @@ class Generator:
             education, trade = draw_education(rng, person, occ)
             if trade and SKILLED_TRADES.get(occ.id):
                 trade = SKILLED_TRADES[occ.id]
-        return CandidateProfile(
+        profile = CandidateProfile(
             id=self.ids.new(),
             jobcenter=jobcenter,
             consultant=self.pool.consultant(jobcenter, domain),
@@ -1092,6 +1093,12 @@ class Generator:
             trade=trade,
             flex_approved=person.benefit is Benefit.LEDIGHEDSYDELSE,
         )
+        # Eligible on the scheme's unemployment-length condition too (løntilskud for jobparate).
+        need = default_schemes().min_unemployment_for(t.employment_type, profile)
+        if need is not None and (profile.weeks_unemployed or 0) < need:
+            weeks = need + (profile.weeks_unemployed or 0) % 27  # no draw: the rest of the data stays
+            profile = profile.model_copy(update={"weeks_unemployed": weeks})
+        return profile
 
     def trap(self, t: JobTemplate, job: JobOrder, kind: str) -> tuple[CandidateProfile, str]:
         """A look-alike of a planted candidate that fails exactly one hard filter, and why (Danish)."""

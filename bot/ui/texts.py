@@ -808,6 +808,7 @@ CLI_FILTER_LABELS.update(
         "maalgruppe": "hører til en målgruppe, ordningen ikke er for",
         "visitation": "er ikke visiteret til fleksjob",
         "alder": "er under ordningens alder",
+        "ledighed": "har ikke været ledig længe nok til ordningen",
         "uddannet": "er allerede uddannet i faget",
     }
 )

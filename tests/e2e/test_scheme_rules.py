@@ -37,6 +37,10 @@ POOL = [
     person("K-E1E003", "Elektriker", age_band="30-49", education_level="faglaert", trade="Elektriker"),
     person("K-E1E004", "Elektriker", age_band="30-49", education_level="ufaglaert"),
     person("K-E1E005", "Elektriker", age_band="18-24", education_level="ufaglaert"),
+    # a private løntilskud in a warehouse: 10 weeks unemployed, 30 weeks, not recorded
+    person("K-A1E007", "Lagermedarbejder", age_band="30-49", weeks_unemployed=10),
+    person("K-A1E008", "Lagermedarbejder", age_band="30-49", weeks_unemployed=30),
+    person("K-A1E009", "Lagermedarbejder", age_band="30-49"),
     person(
         "K-E1E006",
         "Elektrikerlærling",
@@ -137,3 +141,29 @@ async def test_fleksjob_follows_the_visitation_not_the_benefit(bot: RunningBot) 
     )
     assert "K-F1E001" in text and "K-D1E002" not in text
     assert "1 er ikke visiteret til fleksjob" in text
+
+
+async def test_loentilskud_leaves_out_the_recently_unemployed_and_notes_an_unrecorded_length(
+    bot: RunningBot,
+) -> None:
+    text = await _card_for(
+        bot,
+        job_order_json(
+            "JO-LOENTILSKUD",
+            title="Lagermedarbejder i løntilskud",
+            employment_type="loentilskud_privat",
+            postcode="2500",
+            duration_weeks=26,
+        ),
+    )
+    assert "K-A1E007" not in text and "K-A1E008" in text and "K-A1E009" in text
+    assert "1 har ikke været ledig længe nok til ordningen" in text
+    assert (
+        "Ledighedens længde er ikke registreret: løntilskud, privat arbejdsgiver kræver for jobparate "
+        "mindst 26 ugers ledighed"
+    ) in text
+    await bot.post(fc.message(bot.service_url, LEAD, "hvorfor JO-LOENTILSKUD K-A1E007"), status=201)
+    assert bot.connector.texts()[-1] == (
+        "Kandidaten 'K-A1E007' er frasorteret: Har været ledig i 10 uger; løntilskud, privat arbejdsgiver "
+        "kræver for jobparate mindst 26 ugers ledighed."
+    )

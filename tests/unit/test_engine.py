@@ -274,6 +274,7 @@ def test_scheme_rules_agree_with_the_index_on_every_field_combination() -> None:
                 trade=rng.choice([None, "Lagermedarbejder", "Buschauffør"]),
                 flex_approved=benefit == "ledighedsydelse" or rng.random() < 0.1,
                 hours_per_week=37,
+                weeks_unemployed=rng.choice([None, 4, 25, 26, 40]),
             )
         )
     idx = index(*pool)
@@ -284,6 +285,8 @@ def test_scheme_rules_agree_with_the_index_on_every_field_combination() -> None:
         "voksenlaerling",
         "nytteindsats",
         "smaajob",
+        "loentilskud_privat",
+        "loentilskud_offentlig",
     ]:
         j = job(employment_type=etype, title="Lagermedarbejder")
         shown = {r.candidate_id for r in idx.match(j, top=400).results}

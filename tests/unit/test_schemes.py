@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from config import ConfigError
 from matching.centres import centre_catalog
+from matching.evaluation import LabelledSet, evaluate
 from matching.index import MatchIndex
 from matching.models import AgeBand, CandidateProfile, EducationLevel, JobOrder, TargetGroup, describe_errors
 from matching.schemes import candidate_notes, default_schemes, load_schemes, profile_facts
@@ -156,6 +157,11 @@ def test_every_scheme_has_a_source_note_and_the_corrected_rules() -> None:
         ),
         (("min_age = 25", "min_age = 5"), "scheme.voksenlaerling.min_age"),
         (("jobparat = 4,", "jobparate = 4,"), "scheme.virksomhedspraktik"),
+        (("min_weeks_unemployed = { jobparat = 26 }", "min_weeks_unemployed = { jobparat = 0 }"),
+         "scheme.loentilskud_privat.min_weeks_unemployed.jobparat"),
+        (("min_weeks_unemployed = { jobparat = 26 }", "min_weeks_unemployed = { ledige = 26 }"),
+         "scheme.loentilskud_privat"),
+        (("min_weeks_source = ", "min_weeks_kilde = "), "scheme.loentilskud_privat"),
     ],
 )
 def test_a_wrong_rule_names_the_file_and_the_field(
@@ -226,3 +232,54 @@ def test_hvorfor_says_what_the_rules_flag_for_a_candidate_on_the_list() -> None:
         "Kandidaten 'K-AAAA02' er frasorteret: Er allerede uddannet i faget (Kontorassistent); "
         "voksenlærling skal løfte ufaglærte til faglærte."
     )
+
+
+# --- løntilskud's unemployment-length condition ------------------------------------------------------
+
+
+def test_loentilskud_for_jobparate_needs_26_weeks_of_unemployment_with_a_source_to_check() -> None:
+    privat = default_schemes().of("loentilskud_privat")  # type: ignore[arg-type]
+    assert privat.min_weeks_unemployed == {"jobparat": 26}
+    assert privat.min_weeks_source is not None and "tjek LAB § 55" in privat.min_weeks_source
+    assert "måneder" in privat.source  # løntilskud is limited in months (domain.md)
+
+
+def test_a_recorded_short_unemployment_is_filtered_and_an_unknown_one_is_kept_with_a_note() -> None:
+    loentilskud = job(employment_type="loentilskud_privat", hours_per_week=37)
+    short = cand(id="K-AAAA11", weeks_unemployed=10)
+    enough = cand(id="K-AAAA12", weeks_unemployed=26)
+    unknown = cand(id="K-AAAA13")
+    young = cand(id="K-AAAA14", benefit="uddannelseshjaelp", weeks_unemployed=3)  # no condition for them
+    idx = MatchIndex.build([short, enough, unknown, young])
+    shortlist = idx.match(loentilskud, top=10)
+    assert {r.candidate_id for r in shortlist.results} == {"K-AAAA12", "K-AAAA13", "K-AAAA14"}
+    assert shortlist.excluded == {"ledighed": 1}
+    assert idx.explain(loentilskud, "K-AAAA11").message == (
+        "Kandidaten 'K-AAAA11' er frasorteret: Har været ledig i 10 uger; løntilskud, privat arbejdsgiver "
+        "kræver for jobparate mindst 26 ugers ledighed."
+    )
+    note = (
+        "Ledighedens længde er ikke registreret: løntilskud, privat arbejdsgiver kræver for jobparate "
+        "mindst 26 ugers ledighed"
+    )
+    assert candidate_notes(default_schemes(), loentilskud, unknown) == [note]
+    assert candidate_notes(default_schemes(), loentilskud, enough) == []
+    assert note in idx.explain(loentilskud, "K-AAAA13").message  # hvorfor says it too
+    # an ordinary job has no such condition
+    assert "K-AAAA11" in {r.candidate_id for r in idx.match(job(hours_per_week=37), top=10).results}
+
+
+def test_the_evaluation_counts_a_shown_candidate_below_the_unemployment_condition_as_a_violation() -> None:
+    loentilskud = job(id="JO-LT", employment_type="loentilskud_privat", hours_per_week=37)
+    pool = [cand(id="K-AAAA21", weeks_unemployed=10), cand(id="K-AAAA22", weeks_unemployed=30)]
+    labels = {"K-AAAA21": "kontor", "K-AAAA22": "kontor"}
+    data = LabelledSet([loentilskud], pool, {"JO-LT": ["kontor"]}, labels)
+    report = evaluate(data)
+    assert report.violations == 0 and report.outcomes[0].expected == ("K-AAAA22",)
+
+    class Lenient(MatchIndex):  # an index that forgot the rule: the evaluation must notice
+        def _scheme_masks(self, ctx, rows):  # type: ignore[no-untyped-def]
+            return [m for m in super()._scheme_masks(ctx, rows) if m[0] != "ledighed"]
+
+    lenient = Lenient.build(pool)
+    assert evaluate(data, index=lenient).outcomes[0].violations == ("K-AAAA21",)
