@@ -168,7 +168,7 @@ def create_app(
         stores.job_orders,
         stores.pool,
         [job_orders, shortlists, handovers, followups, cover, reports, interest, week, keh],
-        reachable=handovers.retry_pending,
+        reachable=[handovers.retry_pending, interest.retry_unreached],
     )
     edge = TeamsEdge(settings, messenger, router)
     scheduler = ReminderScheduler(

@@ -96,10 +96,11 @@ class Router:
         pool: PoolReads,
         features: Sequence[object],
         *,
-        reachable: Callable[[str], Awaitable[int]],
+        reachable: Sequence[Callable[[str], Awaitable[int]]],
     ) -> None:
         """``features`` are the objects whose decorated methods handle commands and buttons;
-        ``reachable`` delivers what waited for a consultant who just got a 1:1 conversation."""
+        ``reachable`` deliver what waited for a consultant who just got a 1:1 conversation (hand-overs,
+        interest questions)."""
         self.job_orders = job_orders
         self.pool = pool
         self._reachable = reachable
@@ -199,8 +200,8 @@ class Router:
         return [Reply(welcome.get(turn.conversation_type, texts.WELCOME_CHANNEL))]
 
     async def on_reachable(self, upn: str) -> int:
-        """A consultant just got a 1:1 conversation: deliver the hand-overs that waited for them."""
-        return await self._reachable(upn)
+        """A consultant just got a 1:1 conversation: deliver what waited for them; how many went out."""
+        return sum([await deliver(upn) for deliver in self._reachable])
 
 
 _TABLE = CommandTable(spec for feature in (Router, *FEATURES) for spec, _ in declared_commands(feature))

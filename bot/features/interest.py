@@ -13,6 +13,7 @@ an undecided shortlist is escalated whether interest is asked or not (``INTEREST
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Mapping
 from datetime import datetime
@@ -126,6 +127,24 @@ class ShortlistFollowUp:
             await self.escalation.schedule(KIND_INTEREST, job.id, closes)
         return asked
 
+    async def ask_again(self, upn: str, job: JobOrder, candidate_id: str, consultant: str) -> bool:
+        """``upn`` just installed the bot: ask the question that could not reach them, if the candidate
+        still waits for the leads (claimed, so two replicas or two installs ask once)."""
+        now = self.clock()
+        waiting = any(
+            e.candidate_id == candidate_id and e.state is FollowUpState.FORESLAAET
+            for e in await self.shortlists.get_shortlist(job.id)
+        )
+        if not waiting or not await self.interest.claim_reask(job.id, candidate_id, now):
+            await self.interest.reached(upn, job.id, candidate_id)
+            return False
+        if not await self._send(job, candidate_id, consultant, now):
+            return False  # still not reachable (or a passing failure): it stays waiting
+        await self.interest.reached(upn, job.id, candidate_id)
+        closes = self.hours.add(now, self.rules.interest.answer_within_working_hours)
+        await self.escalation.schedule(KIND_INTEREST, job.id, closes)
+        return True
+
     async def _send(self, job: JobOrder, candidate_id: str, consultant: str, now: datetime) -> int:
         # While the consultant is away, the stand-in has their cases (``fravær … stedfortræder …``).
         covering = await self.stand_ins.current(consultant) if self.stand_ins and consultant else None
@@ -138,6 +157,8 @@ class ShortlistFollowUp:
             await self.messenger.send_to_user(user, cards.interest_card(job, candidate_id, closes))
         except Unreachable:
             await self.interest.answer(job.id, candidate_id, Interest.UNREACHABLE, SYSTEM_ACTOR, now)
+            if recipient:
+                await self.interest.wait_for_reach(recipient, job.id, candidate_id)
             log.warning("interest question: consultant unreachable", extra={"job_order_id": job.id})
             return 0
         except Exception as exc:  # noqa: BLE001 - given back: the next post or refresh asks again
@@ -168,6 +189,22 @@ class InterestService:
         self.follow = follow
         self.leads = leads
         self.clock = clock
+
+    async def retry_unreached(self, upn: str) -> int:
+        """A consultant just got a 1:1 conversation: ask the interest questions that waited for them and
+        redraw those shortlist cards ("spurgt, afventer svar" instead of "ikke nået")."""
+        asked = 0
+        for job_order_id, candidate_id in await self.follow.interest.unreached(upn):
+            fu = await self.followups.get_followup(job_order_id, candidate_id)
+            job = await self.followups.get_job_order(job_order_id)
+            if fu is None or job is None:
+                await self.follow.interest.reached(upn, job_order_id, candidate_id)
+                continue
+            if await self.follow.ask_again(upn, job, candidate_id, fu.consultant):
+                asked += 1
+                with contextlib.suppress(Exception):  # no card posted (yet): nothing to redraw
+                    await self.shortlists.refresh(job_order_id)
+        return asked
 
     @action(cards.VERB_INTEREST, record=True)
     async def interest_pressed(self, turn: Turn, pressed: CardAction) -> ActionResult:

@@ -48,6 +48,21 @@ redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', unpack(fields))
 return 'new'
 """
 
+# KEYS[1] interest hash, KEYS[2] audit stream. ARGV[1] candidate, ARGV[2] asked_at (iso), ARGV[3] audit
+# maxlen, ARGV[4..] audit fields. Turns an unreachable question back into an asked one: 1, else 0 (it
+# was answered, or asked again by another replica meanwhile).
+REASK_LUA = """
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return 0 end
+local entry = cjson.decode(raw)
+if entry['answer'] ~= 'ikke_naaet' then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode({answer = 'spurgt', asked_at = ARGV[2]}))
+local fields = {}
+for i = 4, #ARGV do fields[#fields + 1] = ARGV[i] end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', unpack(fields))
+return 1
+"""
+
 ANSWER_NEW = "new"
 ANSWER_SAME = "same"
 ANSWER_FINAL = "final"
@@ -118,6 +133,30 @@ class InterestStore(StoreBase):
         args = [candidate_id, answer.value, by, iso(at), keys.AUDIT_MAXLEN, *audit]
         result = await self._script(ANSWER_LUA)(keys=self._keys(job_order_id), args=args)
         return str(result)
+
+    # --- questions that could not reach the consultant ---------------------------------------------
+
+    async def wait_for_reach(self, upn: str, job_order_id: str, candidate_id: str) -> None:
+        """Remember a question ``upn`` could not get: it is asked again when they install the bot."""
+        key = keys.interest_unreached(self.prefix, upn)
+        async with self.r.pipeline(transaction=True) as pipe:
+            pipe.sadd(key, f"{job_order_id}|{candidate_id}")
+            pipe.expire(key, keys.INTEREST_UNREACHED_SECONDS)
+            await pipe.execute()
+
+    async def unreached(self, upn: str) -> list[tuple[str, str]]:
+        """(job order, candidate) of the questions waiting for ``upn``."""
+        members = await self.r.smembers(keys.interest_unreached(self.prefix, upn))
+        return sorted(tuple(m.split("|", 1)) for m in members if "|" in m)  # type: ignore[misc]
+
+    async def reached(self, upn: str, job_order_id: str, candidate_id: str) -> None:
+        await self.r.srem(keys.interest_unreached(self.prefix, upn), f"{job_order_id}|{candidate_id}")
+
+    async def claim_reask(self, job_order_id: str, candidate_id: str, at: datetime) -> bool:
+        """True for the one caller that may ask again a question that could not be delivered."""
+        audit = _audit(job_order_id, candidate_id, SYSTEM_ACTOR, AUDIT_ASKED, at)
+        args: list[str | int] = [candidate_id, iso(at), keys.AUDIT_MAXLEN, *audit]
+        return await self._eval_int(REASK_LUA, self._keys(job_order_id), args) == 1
 
     async def statuses(self, job_order_id: str) -> dict[str, InterestStatus]:
         """Candidate id -> what is known of their interest (only candidates who were asked)."""

@@ -339,6 +339,17 @@ def interest(prefix: str, job_order_id: str) -> str:
     return f"{_fu(prefix)}:interest:{job_order_id}"
 
 
+# A question that could not reach a consultant waits this long for them to install the bot (then the
+# shortlist has long been decided or expired).
+INTEREST_UNREACHED_SECONDS = 30 * 24 * 3600
+
+
+def interest_unreached(prefix: str, upn: str) -> str:
+    """Set of "<job order>|<candidate>": interest questions that could not reach this person (no 1:1
+    chat with the bot yet), asked again when they install it. Lifetime INTEREST_UNREACHED_SECONDS."""
+    return f"{_fu(prefix)}:interest:unreached:{upn.lower()}"
+
+
 def escalation_steps(prefix: str, job_order_id: str) -> str:
     """Hash: step key -> "lease|<token>|<expiry epoch>" while a process takes it, "done|<iso time>" once
     taken (each step once, across replicas)."""

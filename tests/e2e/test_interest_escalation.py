@@ -182,6 +182,32 @@ async def test_interest_asked_answered_a_nej_refills_the_list_and_silence_reads_
         assert after.count("lederen kan beslutte uden") == 1
 
 
+async def test_a_question_that_could_not_reach_the_consultant_is_asked_when_they_install_the_bot(
+    redis_url: str, key_prefix: str
+) -> None:
+    """kons.b has not installed the bot: their candidates read "kan ikke nås"; when kons.b installs it,
+    the questions go out (once, also when Teams announces the install twice) and the card says so."""
+    async with unit(redis_url, key_prefix, install=False) as bot:
+        bot.connector.unreachable.add(KONS_B["id"])  # no 1:1 chat can be created: 403
+        await bot.post(fc.install_in_team(bot.service_url, LEAD), status=201)
+        for user in (KONS_A, LEAD, LEAD2, TEAM_LEAD):
+            await bot.post(fc.install_personal(bot.service_url, user), status=201)
+        post = await post_shortlist(bot)
+        waiting = card_text(channel_card(bot, post)).count(texts.INTEREST_ROW_UNREACHABLE)
+        assert waiting >= 1 and not [q for q in questions(bot) if owner(q) is KONS_B]
+
+        bot.connector.unreachable.clear()
+        for _ in range(2):
+            await bot.post(fc.install_personal(bot.service_url, KONS_B), status=201)
+        asked = [q for q in questions(bot) if owner(q) is KONS_B]
+        assert len(asked) == waiting
+        text = card_text(channel_card(bot, post))
+        assert texts.INTEREST_ROW_UNREACHABLE not in text and texts.INTEREST_ROW_ASKED in text
+        yes = find_action(asked[0].card or {}, "interesse", answer="ja")
+        answer = await press(bot, KONS_B, asked[0], yes)
+        assert texts.INTEREST_THANKS.format(answer="Ja") in card_text(answer["value"])
+
+
 async def test_interest_can_be_turned_off(redis_url: str, key_prefix: str) -> None:
     async with unit(redis_url, key_prefix, INTEREST_BEFORE_REVIEW=False) as bot:
         post = await post_shortlist(bot)

@@ -127,7 +127,7 @@ async def logic(redis_url: str, key_prefix: str) -> AsyncIterator[Dialogue]:
         interest,
         week,
     ]
-    router = Router(store.job_orders, store.pool, features, reachable=handovers.retry_pending)
+    router = Router(store.job_orders, store.pool, features, reachable=[handovers.retry_pending])
     yield Dialogue(router, store, shortlists)
     await redis.aclose()
 
