@@ -38,7 +38,9 @@ from matching.models import (  # noqa: E402
     AgeBand,
     Benefit,
     CandidateProfile,
+    ClauseContract,
     EducationLevel,
+    EmployerSector,
     EmploymentType,
     JobOrder,
     TargetGroup,
@@ -102,6 +104,33 @@ class JobTemplate:
 
 E = EmploymentType
 D = date
+
+# Who employs (rapport måltal counts forløb and fleksjob per Københavns Kommune forvaltning; rapport
+# resultater splits by sector): Københavns Kommune's workplaces by the forvaltning they belong to, other
+# public employers, and everyone else private.
+S = EmployerSector
+SECTOR_BY_COMPANY: dict[str, EmployerSector] = {
+    "Københavns Kommune, Beskæftigelses- og Integrationsforvaltningen": S.BIF,
+    "Københavns Kommune, Børne- og Ungdomsforvaltningen": S.BUF,
+    "Københavns Kommune, Børnehuset Fælledhaven": S.BUF,
+    "Københavns Kommune, Borgerservice Amager": S.KFF,  # Borgerservice is Kultur- og Fritid's
+    "Københavns Kommune, Hjemmeplejen Amager": S.SUF,
+    "Københavns Kommune, Hjemmesygeplejen Valby": S.SUF,
+    "Københavns Kommune, Plejecenter Sundholm": S.SUF,
+    "Københavns Kommune, Sundheds- og Omsorgsforvaltningen": S.SUF,
+    "Københavns Kommune, Teknik- og Miljøforvaltningen": S.TMF,
+    "Københavns Kommune, Økonomiforvaltningen": S.OEKF,
+    "Københavns Ejendomme og Indkøb": S.OEKF,  # KEID is part of Økonomiforvaltningen
+    "Region Hovedstaden, Bispebjerg Hospital": S.OFFENTLIG_ANDEN,
+    "Region Hovedstaden, Amager og Hvidovre Hospital": S.OFFENTLIG_ANDEN,
+}
+# The municipal contracts behind the clause job orders (synthetic ids; rapport klausuler counts
+# required against filled positions per contract).
+CONTRACT_BY_COMPANY: dict[str, ClauseContract] = {
+    "Sjællands Byg A/S": ClauseContract(id="BYK-2025-031", forvaltning=S.OEKF, required_positions=6),
+    "Nordvest Entreprise A/S": ClauseContract(id="BYK-2026-012", forvaltning=S.OEKF, required_positions=4),
+    "Grøn Anlæg Entreprise A/S": ClauseContract(id="TMF-2026-004", forvaltning=S.TMF, required_positions=5),
+}
 
 JOBS: tuple[JobTemplate, ...] = (
     JobTemplate(
@@ -999,6 +1028,8 @@ class Generator:
             referral_with_obligation=t.referral,
             employment_clause=t.clause,
             duration_weeks=t.duration,
+            employer_sector=SECTOR_BY_COMPANY.get(t.company, EmployerSector.PRIVAT),
+            contract=CONTRACT_BY_COMPANY.get(t.company) if t.clause else None,
         )
 
     # ---- planted candidates and traps ---------------------------------------------------------

@@ -44,7 +44,7 @@ from bot.store.pool import PoolSwapper
 from bot.ui import cards, texts
 from config.settings import Settings
 from matching.io import load_job_order
-from matching.models import FORLOEB_TYPES, EmployerSector, JobOrder, da_number
+from matching.models import FORLOEB_TYPES, JobOrder, da_number
 
 API_KEY = "demo-noegle-kun-til-demo"
 CPH = cards.LOCAL_ZONE  # the same zone every card renders its times in
@@ -510,10 +510,9 @@ class Demo:
 
     async def _monthly_status(self, day: Day) -> None:
         """Issue 12: the monthly måltal status in the channel on the first working day, and its export."""
-        self.step(texts.DEMO_STEP_MONTHLY, texts.DEMO_STEP_MONTHLY_TEXT.format(job_order_id=day.job.id))
+        praktik = day.forloeb[2].id if day.forloeb else "–"
+        self.step(texts.DEMO_STEP_MONTHLY, texts.DEMO_STEP_MONTHLY_TEXT.format(job_order_id=praktik))
         services = day.services
-        sof_job = day.job.model_copy(update={"employer_sector": EmployerSector.SOF})
-        await services.stores.job_orders.save_job_order(sof_job)
         today = cards.local(self.clock()).date()
         first = services.stores.context.rules.calendar().on_or_after(add_months(today.replace(day=1), 1))
         self.clock.set(datetime.combine(first, clock_time(9), CPH))

@@ -1131,9 +1131,9 @@ CLI_REPORT_WRITTEN = "Rapporten er skrevet til {path} ({size} bytes)."
 CLI_REPORT_UNWRITABLE = "Rapporten kan ikke skrives til {path}: {reason}"
 DEMO_STEP_MONTHLY = "Månedlig status på måltal og eksport"
 DEMO_STEP_MONTHLY_TEXT = (
-    "Jobordren {job_order_id} registreres med SOF som arbejdsgiver. Første arbejdsdag i måneden poster "
-    "botten status på måltal for sidste måned i kanalen (én gang, også med flere kørende bots), og "
-    "rapporten hentes som Excel fra GET /api/rapporter/maaltal."
+    "Første arbejdsdag i måneden poster botten status på måltal for sidste måned i kanalen (én gang, "
+    "også med flere kørende bots): praktikken i Borgerservice ({job_order_id}) tæller for Kultur- og "
+    "Fritidsforvaltningen. Rapporten hentes som Excel fra GET /api/rapporter/maaltal."
 )
 DEMO_EXPORT_WRITTEN = "Eksport: {path} ({size} bytes; ark: {sheets})"
 

@@ -23,10 +23,12 @@ import pytest
 from matching.centres import centre_catalog
 from matching.geo import postcodes
 from matching.models import (
+    FORVALTNINGER,
     AgeBand,
     Benefit,
     CandidateProfile,
     EducationLevel,
+    EmployerSector,
     EmploymentType,
     JobOrder,
     TargetGroup,
@@ -244,6 +246,23 @@ def test_job_orders_include_academic_public_praktik_for_ledighedsydelse_and_appr
         for j in jobs.values()
         if j.employment_type in (EmploymentType.VIRKSOMHEDSPRAKTIK, EmploymentType.NYTTEINDSATS)
     )
+
+
+def test_job_orders_say_who_employs_so_the_reports_have_something_to_count(jobs: dict[str, JobOrder]) -> None:
+    """rapport måltal counts per Københavns Kommune forvaltning and rapport klausuler per contract: every
+    job order names its employer sector, the city's own by forvaltning, and every clause job its contract."""
+    for j in jobs.values():
+        assert j.employer_sector is not None, j.id
+        if j.company.startswith("Københavns Kommune,"):
+            assert j.employer_sector.is_forvaltning, j.id
+        if j.company.startswith("Region Hovedstaden"):
+            assert j.employer_sector is EmployerSector.OFFENTLIG_ANDEN, j.id
+    schemes = {
+        j.employer_sector for j in jobs.values() if j.employment_type is not EmploymentType.ORDINAERT_JOB
+    }
+    assert len(schemes & set(FORVALTNINGER)) >= 3  # måltal has forløb and fleksjob to count
+    clause = [j for j in jobs.values() if j.employment_clause]
+    assert clause and all(j.contract is not None for j in clause)
 
 
 def test_job_wishes_are_recorded_as_jobcentres_record_them(candidates: dict[str, CandidateProfile]) -> None:
