@@ -60,6 +60,8 @@ def test_demo_runs_the_day_to_the_funnel_without_redis_or_teams(tmp_path: Path) 
     # Issue 12: the demo ends with the monthly måltal status in the channel and its Excel export.
     assert texts.DEMO_STEP_MONTHLY in out and texts.MAALTAL_TITLE in out
     assert "januar-maj 2027" in out and "ark: Måltal, " in re.sub(r"\s+", " ", out)
+    # the praktik at Borgerservice (KFF) counts: 6 weeks of January-May 2027 in helårspersoner
+    assert "KFF *: Ordning Løntilskud, praktik og nytteindsats, Status 0,3" in re.sub(r"[\s│]+", " ", out)
     # … after the rest of the story (KEH, the forløb's outcome) and the overview (issue 10: jobordrer,
     # overblik, rapport), in the order the clock runs.
     order = [
