@@ -31,13 +31,11 @@ from bot.features.handover import HandoverService
 from bot.features.intake import IntakeApi, WorkerLifecycle
 from bot.features.interest import InterestService
 from bot.features.job_orders import JobOrderService
-from bot.features.keh import KehService
 from bot.features.pool import PoolIndex
 from bot.features.reminders import BotNotifier, ReminderScheduler
 from bot.features.reports import ChartLinks, MonthlySchedule, MonthlyStatus, ReportService, chart_secret
 from bot.features.reports_api import ReportsApi
 from bot.features.standins import StandIns
-from bot.features.webhooks import WebhookDispatcher
 from bot.features.week import WeekService
 from bot.observability import add_ops_routes, request_id_middleware, setup_logging
 from bot.router import Router
@@ -63,8 +61,6 @@ class Services(Worker):
     router: Router
     edge: TeamsEdge
     scheduler: ReminderScheduler
-    keh: KehService
-    webhooks: WebhookDispatcher
     stand_ins: StandIns
     cover: CoverService
     reports: ReportService  # rapport …, the API's exports, the monthly status
@@ -161,9 +157,7 @@ def create_app(
         clock=core.clock,
         interval_seconds=reminder_interval,
     )
-    keh = KehService(
-        stores.lifecycle, core.keh_cards, stores.followups, shortlists, core.clock, leads=core.leads
-    )
+    keh = core.keh  # its expiry loop runs in every process (Worker.background)
     router = Router(
         stores.job_orders,
         stores.pool,
@@ -197,14 +191,6 @@ def create_app(
         max_batch=settings.intake_max_batch,
         changes=stores.lifecycle,
     )
-    webhooks = WebhookDispatcher(
-        stores.webhooks,
-        settings.keh_webhook_url,
-        settings.keh_webhook_signing_keys,
-        clock=core.clock,
-        timeout_seconds=settings.keh_webhook_timeout_seconds,
-        max_backoff_seconds=settings.keh_webhook_max_backoff_seconds,
-    )
     services = Services(
         **{f.name: getattr(core, f.name) for f in fields(Worker)},
         handovers=handovers,
@@ -213,8 +199,6 @@ def create_app(
         router=router,
         edge=edge,
         scheduler=scheduler,
-        keh=keh,
-        webhooks=webhooks,
         stand_ins=stand_ins,
         cover=cover,
         reports=reports,
@@ -245,9 +229,7 @@ def create_app(
         tasks = []
         if run_scheduler:
             tasks.append(asyncio.create_task(scheduler.run_forever(stop), name="reminder-scheduler"))
-            every = settings.keh_webhook_interval_seconds
-            tasks.append(asyncio.create_task(keh.run_forever(stop, every), name="job-order-expiry"))
-            tasks.append(asyncio.create_task(webhooks.run_forever(stop, every), name="keh-webhooks"))
+            tasks += core.background(stop)  # job order expiry and KEH's webhooks, as `matchbot worker`
             tasks.append(asyncio.create_task(monthly.run_forever(stop), name="monthly-status"))
             tasks.append(asyncio.create_task(escalation.run_forever(stop), name="escalation"))
             tasks.append(asyncio.create_task(week.run_forever(stop), name="weekly-post"))

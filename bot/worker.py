@@ -24,10 +24,11 @@ from bot.domain.leads import Leads
 from bot.domain.reminders import load_reminder_rules
 from bot.features.intake import IntakeWorker
 from bot.features.interest import ShortlistFollowUp
-from bot.features.keh import KehCards
+from bot.features.keh import KehCards, KehService
 from bot.features.pool import PoolIndex
 from bot.features.shortlist import ShortlistService
 from bot.features.standins import StandIns
+from bot.features.webhooks import WebhookDispatcher
 from bot.observability import Metrics, Readiness, add_ops_routes, request_id_middleware, setup_logging
 from bot.store import Stores
 from bot.store.connection import Redis, check_durability, client_from_url, embedded_client
@@ -67,6 +68,24 @@ class Worker:
     intake: IntakeWorker
     follow: ShortlistFollowUp  # interest before review and the escalation schedule (issue 11)
     keh_cards: KehCards  # KEH's 1:1 card per job order (issue 11): the shortlist publisher updates it
+    keh: KehService  # KEH's buttons (in the app's router) and the job order expiry loop
+    webhooks: WebhookDispatcher  # signed status changes to KEH's system, from the outbox
+
+    def background(self, stop: asyncio.Event) -> list[asyncio.Task[None]]:
+        """Start the loops every process runs, ``serve`` and ``worker`` alike, until ``stop``: job order
+        expiry and KEH's webhooks.
+
+        Why in both: an operator who runs the worker apart from the web process (or the web process
+        with ``INTAKE_WORKER=false``) must still get expiry and deliveries. Safe on any number of
+        replicas: an expiry is a version-checked write with an idempotency key per job order
+        (``JobOrderLifecycle.expire_due``), and a webhook event is claimed by one Lua script with a
+        lease (``WebhookOutbox.claim``), so each change is expired and sent by one process.
+        """
+        every = self.settings.keh_webhook_interval_seconds
+        return [
+            asyncio.create_task(self.keh.run_forever(stop, every), name="job-order-expiry"),
+            asyncio.create_task(self.webhooks.run_forever(stop, every), name="keh-webhooks"),
+        ]
 
     async def start(self) -> None:
         """Tell the operator at start-up what is not set up for production."""
@@ -166,6 +185,15 @@ def create_worker(
         companion=follow,
         on_change=keh_cards.refresh,
     )
+    keh = KehService(stores.lifecycle, keh_cards, stores.followups, shortlists, now, leads=leads)
+    webhooks = WebhookDispatcher(
+        stores.webhooks,
+        settings.keh_webhook_url,
+        settings.keh_webhook_signing_keys,
+        clock=now,
+        timeout_seconds=settings.keh_webhook_timeout_seconds,
+        max_backoff_seconds=settings.keh_webhook_max_backoff_seconds,
+    )
     intake = IntakeWorker(
         queue=IntakeQueue(redis, prefix, claim_idle_ms=settings.intake_claim_idle_ms),
         store=stores.job_orders,
@@ -204,6 +232,8 @@ def create_worker(
         intake,
         follow,
         keh_cards,
+        keh,
+        webhooks,
     )
 
 
@@ -253,8 +283,24 @@ async def run_worker(settings: Settings) -> int:
         # Liveness answers meanwhile; /readyz says 503 until the pool is loaded and the consumer runs.
         await worker.pool.get()
         print(texts.WORKER_STARTED.format(consumer=worker.intake.consumer), flush=True)
-        await worker.intake.run(stop)
+        background = worker.background(stop)  # job order expiry and KEH's webhooks, as in `serve`
+        try:
+            await worker.intake.run(stop)
+        finally:
+            stop.set()
+            await _finish(background)
     finally:
         await ops_runner.cleanup()
         await worker.close()
     return 0
+
+
+async def _finish(tasks: list[asyncio.Task[None]], timeout: float = 10.0) -> None:
+    """Let the loops end their round after ``stop``; one that hangs is cancelled."""
+    for task in tasks:
+        try:
+            await asyncio.wait_for(task, timeout=timeout)
+        except (TimeoutError, asyncio.CancelledError):
+            task.cancel()
+        except Exception:  # a loop that failed must not keep the worker from stopping
+            log.warning("background loop failed", extra={"task": task.get_name()}, exc_info=True)
