@@ -1,4 +1,5 @@
-"""The lead's week: ``uge`` (every open job order by deadline, where each is stuck, overdue first) and
+"""The lead's week: ``uge`` (every open job order by deadline, where each is stuck, overdue first, and
+the candidates whose consultants have not answered "Er kandidaten interesseret?") and
 the automatic post of the same card in the match unit's channel once a week (Monday 08:00 Copenhagen
 time by default: ``WEEK_POST_WEEKDAY``, ``WEEK_POST_HOUR``).
 
@@ -19,7 +20,7 @@ from datetime import date, datetime
 
 from bot.commands import command
 from bot.domain.clock import Clock, utc_now
-from bot.domain.week import WeekLine, is_open, week_line, week_order
+from bot.domain.week import WeekLine, awaiting_interest, is_open, week_line, week_order
 from bot.store.conversations import ConversationStore
 from bot.store.week import WeekReads
 from bot.turn import Messenger, Reply, Turn
@@ -66,8 +67,17 @@ class WeekService:
     async def lines(self, today: date) -> list[WeekLine]:
         items = await self.store.job_orders_with_counts()
         lines = [
-            week_line(job.id, job.title, job.deadline, job.positions, state, counts, today)
-            for job, state, counts in items
+            week_line(
+                job.id,
+                job.title,
+                job.deadline,
+                job.positions,
+                state,
+                counts,
+                today,
+                awaiting_interest(records, answers),
+            )
+            for job, state, counts, records, answers in items
             if is_open(state)
         ]
         return week_order(lines)

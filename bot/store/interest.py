@@ -90,7 +90,8 @@ def _audit(job_order_id: str, candidate_id: str, actor: str, action: str, at: da
     return [x for kv in fields.items() for x in kv]
 
 
-def _status(candidate_id: str, raw: str) -> InterestStatus:
+def interest_status(candidate_id: str, raw: str) -> InterestStatus:
+    """One entry of the interest hash (``keys.interest``), as the domain knows it."""
     data = json.loads(raw)
     asked_at = parse_dt(data.get("asked_at"))
     assert asked_at is not None  # written by ASK_LUA with every entry
@@ -161,8 +162,8 @@ class InterestStore(StoreBase):
     async def statuses(self, job_order_id: str) -> dict[str, InterestStatus]:
         """Candidate id -> what is known of their interest (only candidates who were asked)."""
         raw = await self.r.hgetall(keys.interest(self.prefix, job_order_id))
-        return {cid: _status(cid, blob) for cid, blob in raw.items()}
+        return {cid: interest_status(cid, blob) for cid, blob in raw.items()}
 
     async def status(self, job_order_id: str, candidate_id: str) -> InterestStatus | None:
         raw = await self.r.hget(keys.interest(self.prefix, job_order_id), candidate_id)
-        return _status(candidate_id, raw) if raw else None
+        return interest_status(candidate_id, raw) if raw else None

@@ -9,24 +9,30 @@ holder, given back after a failed post) on a key of its own.
 
 from __future__ import annotations
 
+from bot.domain.escalation import InterestStatus
 from bot.domain.followup import tally_states
 from bot.domain.job_order_states import JobOrderState, JobOrderStatus
 from bot.domain.states import FollowUpState
 from bot.store import keys
 from bot.store.base import StoreBase
+from bot.store.interest import interest_status
 from bot.store.reports import CLAIM_MONTHLY_LUA, FINISH_MONTHLY_LUA, RELEASE_MONTHLY_LUA
 from matching.models import JobOrder
 
 READ_CHUNK = 500  # job orders per pipeline
 
-WeekItem = tuple[JobOrder, JobOrderState | None, dict[FollowUpState, int]]
+# Per job order: candidate id -> (state, consultant) of its records, and the interest answers.
+Records = dict[str, tuple[FollowUpState, str]]
+Answers = dict[str, InterestStatus]
+WeekItem = tuple[JobOrder, JobOrderState | None, dict[FollowUpState, int], Records, Answers]
 
 
 class WeekReads(StoreBase):
     """Job orders with their state and funnel counts; the weekly post's claim."""
 
     async def job_orders_with_counts(self) -> list[WeekItem]:
-        """Every stored job order, its lifecycle state (None before the lifecycle) and its record counts."""
+        """Every stored job order, its lifecycle state (None before the lifecycle), its record counts,
+        each record's state and consultant, and the interest answers ("Er kandidaten interesseret?")."""
         p = self.prefix
         ids = await self.r.zrevrange(keys.job_orders(p), 0, -1)
         out: list[WeekItem] = []
@@ -37,25 +43,33 @@ class WeekReads(StoreBase):
                     pipe.hmget(keys.job_order(p, jo), ["json", "status", "filled", "status_version"])
                     pipe.scard(keys.job_order_hires(p, jo))
                     pipe.smembers(keys.by_job_order(p, jo))
+                    pipe.hgetall(keys.interest(p, jo))
                 replies = await pipe.execute()
-            rows = list(zip(part, replies[::3], replies[1::3], replies[2::3], strict=True))
+            rows = list(zip(part, replies[::4], replies[1::4], replies[2::4], replies[3::4], strict=True))
             async with self.r.pipeline(transaction=False) as pipe:
-                for jo, _fields, _hires, members in rows:
+                for jo, _fields, _hires, members, _asked in rows:
                     for cid in sorted(members):
-                        pipe.hget(keys.followup(p, jo, cid), "state")
-                states: list[str | None] = await pipe.execute()
+                        pipe.hmget(keys.followup(p, jo, cid), ["state", "consultant"])
+                fetched: list[list[str | None]] = await pipe.execute()
             at = 0
-            for _jo, (raw, status, filled, version), hires, members in rows:
-                mine, at = states[at : at + len(members)], at + len(members)
+            for _jo, (raw, status, filled, version), hires, members, asked in rows:
+                ids = sorted(members)
+                mine, at = fetched[at : at + len(members)], at + len(members)
                 if not raw:
                     continue
+                records: Records = {
+                    cid: (FollowUpState(state), consultant or "")
+                    for cid, (state, consultant) in zip(ids, mine, strict=True)
+                    if state
+                }
+                answers = {cid: interest_status(cid, blob) for cid, blob in asked.items()}
                 job = JobOrder.model_validate_json(raw)
                 state = None
                 if status:
                     state = JobOrderState(
                         JobOrderStatus(status), int(filled or 0), job.positions, int(hires), int(version or 0)
                     )
-                out.append((job, state, tally_states(mine)))
+                out.append((job, state, tally_states([m[0] for m in mine]), records, answers))
         return out
 
     # --- the Monday post: once across replicas ---------------------------------------------------------

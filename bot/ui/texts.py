@@ -1248,10 +1248,18 @@ CARD_WEEK_FILLED = "Besat {filled}/{positions}"
 CARD_WEEK_STUCK = {
     "samtale": "Jobsamtale ({n})",
     "konsulent": "Afventer jobkonsulent ({n})",
+    "interesse": "Afventer svar om interesse ({n})",
     "beslutning": "Afventer beslutning ({n})",
     "intet": "Ingen kandidater i gang",
 }
 CARD_WEEK_LINE = "{deadline} · {stuck} · {filled}"
+# Interest before review (issue 11.4): candidates whose consultant has not answered "Er kandidaten
+# interesseret?" yet, per job order, oldest question first.
+CARD_WEEK_INTEREST_TITLE = "Afventer jobkonsulentens svar: Er kandidaten interesseret?"
+CARD_WEEK_INTEREST_HEAD = "**{job_order_id}** · {n} uden svar"
+CARD_WEEK_INTEREST_ITEM = "{candidate_id} ({consultant}, spurgt {asked})"
+CARD_WEEK_INTEREST_NO_CONSULTANT = "ingen jobkonsulent"
+CARD_WEEK_INTEREST_MORE = "og {n} flere"
 
 # --- cards that read well in every client (issue 14): placeholders, dates, notices, lists -----------
 # Command placeholders are written «jobordre»: Teams and Web Chat drop "<jobordre>" as an HTML tag.

@@ -423,3 +423,58 @@ async def test_while_the_consultant_is_away_the_stand_in_is_asked_and_may_answer
         assert "Dit svar: Nej" in card_text(answer["value"])
         fu = await bot.services.stores.followups.get_followup(JO, cand)
         assert fu is not None and fu.state is FollowUpState.IKKE_INTERESSERET
+
+
+async def test_uge_shows_the_candidates_whose_consultants_have_not_said_if_they_are_interested(
+    redis_url: str, key_prefix: str
+) -> None:
+    async with unit(redis_url, key_prefix) as bot:
+        post = await post_shortlist(bot)
+        first, second, third = rows_in_order(channel_card(bot, post))
+        by_cand = {card_text(s.card or {}).split("**")[1]: s for s in questions(bot)}
+        consultant = {cid: UPN[owner(by_cand[cid])["id"]] for cid in (first, second, third)}
+
+        async def week() -> tuple[str, str]:
+            """The job order's line and the interest section of the lead's ``uge`` card."""
+            await bot.post(fc.message(bot.service_url, LEAD, "uge"), status=201)
+            card = [
+                c
+                for c in bot.connector.cards(f"a:personal-{LEAD['id']}")
+                if texts.CARD_WEEK_TITLE in card_text(c)
+            ][-1]
+            assert_valid(card)
+            text = card_text(card)
+            line = next(n for n in card["body"] if n.get("type") == "Container")["items"][1]["text"]
+            section = (
+                text.split(texts.CARD_WEEK_INTEREST_TITLE)[1]
+                if texts.CARD_WEEK_INTEREST_TITLE in text
+                else ""
+            )
+            return line, section
+
+        # Nobody has answered: the list waits on the consultants, and the lead sees whom to chase.
+        line, section = await week()
+        assert "Afventer svar om interesse (3)" in line
+        assert f"**{JO}** · 3 uden svar" in section
+        for cid in (first, second, third):
+            assert f"{cid} ({consultant[cid]}, spurgt 23.11.2026)" in section
+
+        # Ja on the first, "Ved ikke endnu" on the second: the first is no longer waiting, the second is.
+        await press(
+            bot,
+            owner(by_cand[first]),
+            by_cand[first],
+            find_action(by_cand[first].card or {}, "interesse", answer="ja"),
+        )
+        not_yet = find_action(by_cand[second].card or {}, "interesse", answer="ved_ikke")
+        await press(bot, owner(by_cand[second]), by_cand[second], not_yet)
+        line, section = await week()
+        assert "Afventer beslutning (3)" in line
+        assert f"**{JO}** · 2 uden svar" in section and first not in section
+        assert second in section and third in section
+
+        # The lead decides on the third regardless: only the second is still awaited.
+        await press(bot, LEAD, post, find_action(channel_card(bot, post), "godkend", cand=third))
+        line, section = await week()
+        assert "Afventer jobkonsulent (1)" in line
+        assert f"**{JO}** · 1 uden svar" in section and third not in section and second in section
