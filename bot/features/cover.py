@@ -159,11 +159,19 @@ class CoverService:
         log.info("case handed over", extra={"job_order_id": jo, "candidate_id": cand})
         await self.shortlists.refresh(jo)
         text = texts.TRANSFER_DONE.format(candidate_id=cand, job_order_id=jo, old=before.consultant, new=to)
-        if after.state is not FollowUpState.FORESLAAET and not await self._send_handover(after, before, turn):
+        if after.state is FollowUpState.FORESLAAET:
+            return Reply(text)  # not handed over yet: the lead's "Send godkendte" sends it to ``to``
+        if await self._send_handover(after, before.consultant, turn):
+            # delivered: a hand-over still waiting for the old consultant, or a later "Send
+            # godkendte", must not send the same case again
+            await self.conversations.mark_sent(jo, cand, before.consultant)
+        else:  # the new consultant gets it when they install the bot
+            await self.conversations.move_pending([(jo, cand)], before.consultant, to)
+            await self.conversations.mark_pending(jo, cand, to)
             text += texts.TRANSFER_UNREACHABLE.format(new=to)
         return Reply(text)
 
-    async def _send_handover(self, record: FollowUp, before: FollowUp, turn: Turn) -> bool:
+    async def _send_handover(self, record: FollowUp, old: str, turn: Turn) -> bool:
         """The new consultant gets the case's hand-over card with its status buttons; False if unreachable."""
         user = await self.conversations.user_by_upn(record.consultant)
         job = await self.store.get_job_order(record.job_order_id)
@@ -171,9 +179,7 @@ class CoverService:
         row = rows.get(record.candidate_id)
         if user is None or job is None or row is None:
             return False
-        note = texts.CARD_TRANSFER_NOTE.format(
-            old=before.consultant, actor=turn.actor, when=cards.when(self.clock())
-        )
+        note = texts.CARD_TRANSFER_NOTE.format(old=old, actor=turn.actor, when=cards.when(self.clock()))
         try:
             await self.messenger.send_to_user(user, cards.handover_card(job, row, status_view(record, note)))
         except Unreachable:
@@ -194,12 +200,20 @@ class CoverService:
         card = cards.transfer_card(
             [status_view(m) for m in moved], old=old, actor=turn.actor, at=cards.when(self.clock())
         )
+        # Hand-overs that waited for the old consultant (not reachable in Teams) wait for the new one.
+        waiting = await self.conversations.move_pending(
+            [(m.job_order_id, m.candidate_id) for m in moved], old, new
+        )
         try:
             if user is None:
                 raise Unreachable(new)
             await self.messenger.send_to_user(user, card)
         except Unreachable:
-            text += texts.TRANSFER_UNREACHABLE.format(new=new)
+            return Reply(text + texts.TRANSFER_UNREACHABLE.format(new=new))
+        by_case = {(m.job_order_id, m.candidate_id): m for m in moved}
+        for jo, cand in waiting:  # reachable: they get those hand-over cards, with the status buttons
+            if await self._send_handover(by_case[(jo, cand)], old, turn):
+                await self.conversations.mark_sent(jo, cand, new)
         return Reply(text)
 
 

@@ -48,6 +48,20 @@ redis.call('EXPIRE', KEYS[1], ARGV[6])
 return 1
 """
 
+# KEYS[1] the old consultant's pending set, KEYS[2] the new one's. ARGV[1] TTL, ARGV[2..] record members.
+# Moves the members that wait for the old consultant to the new one; answers the members moved.
+MOVE_PENDING_LUA = """
+local moved = {}
+for i = 2, #ARGV do
+  if redis.call('SREM', KEYS[1], ARGV[i]) == 1 then
+    redis.call('SADD', KEYS[2], ARGV[i])
+    moved[#moved + 1] = ARGV[i]
+  end
+end
+if #moved > 0 then redis.call('EXPIRE', KEYS[2], ARGV[1]) end
+return moved
+"""
+
 RENEW_POSTING_LUA = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0
@@ -318,6 +332,23 @@ class ConversationStore:
         if not raw:
             return None
         return LastSend(int(raw.get("sent") or 0), raw.get("actor", ""), datetime.fromisoformat(raw["at"]))
+
+    async def move_pending(
+        self, cases: list[tuple[str, str]], old_upn: str, new_upn: str
+    ) -> list[tuple[str, str]]:
+        """Cases handed over to another consultant (``overdrag``): the hand-overs of them that waited
+        for the old consultant wait for the new one now. Answers the cases moved."""
+        if not cases:
+            return []
+        members = [keys.record_member(job, cand) for job, cand in cases]
+        script_keys = [
+            keys.handovers_pending(self._p, old_upn.lower()),
+            keys.handovers_pending(self._p, new_upn.lower()),
+        ]
+        moved = await self._script(MOVE_PENDING_LUA)(
+            keys=script_keys, args=[keys.HANDOVER_TTL_SECONDS, *members]
+        )
+        return [(job, cand) for job, _, cand in (str(m).partition(":") for m in moved)]
 
     async def pending_for(self, consultant_upn: str) -> list[tuple[str, str]]:
         members = await self._r.smembers(keys.handovers_pending(self._p, consultant_upn.lower()))

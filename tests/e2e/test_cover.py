@@ -246,3 +246,37 @@ async def test_irreversible_steps_ask_for_confirmation_on_the_card_and_forged_pr
     assert texts.TRANSITION_CONFLICT.format(current="Ansat") in json.dumps(again, ensure_ascii=False)
     fu = await bot.services.stores.followups.get_followup(JO, A_CAND)
     assert fu is not None and fu.state is FollowUpState.ANSAT
+
+
+async def test_a_case_handed_over_before_the_lead_sent_it_is_not_handed_over_twice(bot: RunningBot) -> None:
+    """Approved, then ``overdrag`` to kons.b before "Send godkendte": kons.b gets the hand-over at once,
+    and the lead's send afterwards does not send the same case again (to anyone)."""
+    await install(bot, KONS_A, KONS_B, LEAD)
+    post = await post_shortlist(bot)
+    approve = find_action(post.card or {}, "godkend", cand=A_CAND)
+    answer = await bot.post(
+        fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, approve), status=200
+    )
+    assert "overdraget" in await say(bot, LEAD, f"overdrag {JO} {A_CAND} kons.b@kk.dk")
+    assert len(handovers_to(bot, KONS_B)) == 1
+    send = find_action(answer["value"], "send_godkendte")
+    await bot.post(
+        fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, send), status=200
+    )
+    assert len(handovers_to(bot, KONS_B)) == 1 and not handovers_to(bot, KONS_A)
+
+
+async def test_hand_overs_waiting_for_an_unreachable_consultant_follow_their_cases(bot: RunningBot) -> None:
+    """kons.a never installed the bot, so the hand-over waits for them; ``overdrag alle`` to kons.b
+    delivers it to kons.b (with its status buttons), and kons.a installing later sends nothing more."""
+    bot.connector.unreachable.add(KONS_A["id"])
+    await install(bot, KONS_B, LEAD)
+    await approve_and_send(bot, A_CAND)
+    assert texts.CARD_UNREACHABLE in card_text(bot.connector.of_kind("update")[-1].card or {})
+    await say(bot, LEAD, "overdrag alle kons.a@kk.dk kons.b@kk.dk")
+    [handover] = handovers_to(bot, KONS_B)
+    assert A_CAND in card_text(handover.card or {})
+    assert find_action(handover.card or {}, "status", to="kontaktet")
+    bot.connector.unreachable.clear()
+    await bot.post(fc.install_personal(bot.service_url, KONS_A), status=201)
+    assert not handovers_to(bot, KONS_A) and len(handovers_to(bot, KONS_B)) == 1
