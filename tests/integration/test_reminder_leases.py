@@ -67,10 +67,13 @@ async def test_two_schedulers_with_a_slow_notifier_and_a_short_lease_send_each_r
     await _approved(store, 6)  # 12 reminders: no progress + application deadline each
     assert len(await store.reminders.scheduled_reminders()) == 12
     clock = running_clock(cph(2026, 12, 29, 9))
-    notifiers = [SlowNotifier(0.3) for _ in range(2)]
+    # Each send takes longer than the lease; the heartbeat (a third of the lease) keeps the claims. The
+    # lease is long enough that a loaded CI machine's event loop stalls (tenths of a second) do not
+    # lose it: with a 0.1 s lease a stall once let the other replica send a reminder again.
+    notifiers = [SlowNotifier(0.8) for _ in range(2)]
     schedulers = [
         scheduler_on(
-            stores.new(), n, RULES, batch=3, interval_seconds=0.02, clock=clock, lease=timedelta(seconds=0.1)
+            stores.new(), n, RULES, batch=3, interval_seconds=0.02, clock=clock, lease=timedelta(seconds=0.6)
         )
         for n in notifiers
     ]
@@ -85,7 +88,7 @@ async def test_two_schedulers_with_a_slow_notifier_and_a_short_lease_send_each_r
                 return False
             return await store.reminders.reminders_in_flight() == 0
 
-        await wait_until(settled, timeout=20)
+        await wait_until(settled, timeout=40)
     finally:
         stop.set()
         await asyncio.gather(*tasks)
