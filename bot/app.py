@@ -170,7 +170,7 @@ def create_app(
         stores.followups,
         stores.retention,
         LadderNotifier(
-            BotNotifier(conversations, messenger, core.metrics, rules, stand_ins),
+            BotNotifier(conversations, messenger, core.metrics, rules, stand_ins, stores.followups),
             follow.escalation,
             follow.rules,
             follow.hours,

@@ -457,6 +457,10 @@ class Demo:
             card = await self._press(
                 day.teams, consultant, check[-1], check[-1].card or {}, data, "I uddannelse"
             )
+            confirm = cards.find_action(card, "status", to="i_uddannelse", ok=1)
+            if confirm is not None:  # an outcome is asked twice on the card
+                label = texts.CONFIRM_BUTTON.format(label="I uddannelse")
+                card = await self._press(day.teams, consultant, check[-1], card, confirm, label)
             self._show_card(check[-1], card)
         else:
             await day.teams.say(consultant, conv, f"status {job.id} {cand} i uddannelse")

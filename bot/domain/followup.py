@@ -17,7 +17,14 @@ from bot.domain.clock import local_date
 from bot.domain.errors import CheckTooEarly, StartTooFarAhead
 from bot.domain.models import FollowUp, HistoryItem
 from bot.domain.reminders import add_months
-from bot.domain.states import CHECK_OUTCOMES, CLOSED_STATES, STARTED_STATES, FollowUpState, check_transition
+from bot.domain.states import (
+    CHECK_OUTCOMES,
+    CLOSED_STATES,
+    STARTED_STATES,
+    FollowUpState,
+    check_transition,
+    consultant_next,
+)
 from matching.models import FORLOEB_TYPES, JobOrder
 
 S = FollowUpState
@@ -51,6 +58,23 @@ def offered_now(
     if today is None or check_from is None or today >= check_from:
         return steps
     return tuple(s for s in steps if s not in CHECK_OUTCOMES)  # a job's and a forløb's 3-month outcomes
+
+
+def is_forloeb(job: JobOrder | None) -> bool | None:
+    """Whether ``job`` is a forløb (virksomhedspraktik, løntilskud, nytteindsats …): it starts with
+    "Startet i forløb", a job with "Ansat". None when the job order is unknown (deleted)."""
+    return None if job is None else job.employment_type in FORLOEB_TYPES
+
+
+def offered_steps(
+    state: FollowUpState, forloeb: bool | None, check_from: date | None, today: date | None
+) -> tuple[FollowUpState, ...]:
+    """The status buttons a consultant's card offers now, the one rule every card with status buttons
+    (hand-over, reminder, escalation) goes by: the state machine's next steps that fit the kind of job
+    order (``forloeb``, from :func:`is_forloeb`: on a forløb "Startet i forløb", never "Ansat"; on a
+    job the reverse; None, the job order unknown: both), and the 3-month outcomes only from
+    ``check_from`` on (:func:`offered_now`)."""
+    return offered_now(consultant_next(state, forloeb), check_from, today)
 
 
 def tally_states(states: Iterable[str | None]) -> dict[FollowUpState, int]:

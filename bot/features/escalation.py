@@ -324,9 +324,11 @@ class EscalationRunner:
         told = []
         for upn in upns:
             user = await self.conversations.user_by_upn(upn)
-            card = (
-                cards.reminder_card(status_view(fu), message) if fu else cards.escalation_card(message, lines)
-            )
+            if fu is not None:
+                job = await self.followups.get_job_order(fu.job_order_id)  # the buttons fit its kind
+                card = cards.reminder_card(status_view(fu, job=job), message)
+            else:
+                card = cards.escalation_card(message, lines)
             try:
                 if user is None:
                     raise Unreachable(upn)

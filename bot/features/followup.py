@@ -17,6 +17,7 @@ from bot.domain.confirm import needs_confirmation
 from bot.domain.cover import Absence, check_may_change
 from bot.domain.dates import parse_date
 from bot.domain.errors import DomainError, FollowUpNotFound, LeadsOnly, UnknownState
+from bot.domain.followup import is_forloeb
 from bot.domain.leads import Leads
 from bot.domain.models import FollowUp, Funnel
 from bot.domain.states import STARTED_STATES, FollowUpState, check_transition, parse_state
@@ -26,7 +27,7 @@ from bot.features.standins import StandIns
 from bot.store import FollowUpRecords
 from bot.turn import ActionResult, Reply, Turn
 from bot.ui import cards, texts
-from matching.models import FORLOEB_TYPES
+from matching.models import JobOrder
 
 _CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")  # 10:30 (the time picker), 10.30
 
@@ -44,10 +45,11 @@ def status_view(
     cover: Absence | None = None,
     check_from: date | None = None,
     today: date | None = None,
+    job: JobOrder | None = None,
 ) -> cards.StatusView:
     """The record as its card shows it; ``cover``: the absence when the card goes to a stand-in;
-    ``check_from`` and ``today`` decide whether 'I job efter 3 mdr.' is offered yet
-    (``bot.domain.followup.offered_now``)."""
+    ``check_from`` and ``today`` decide whether 'I job efter 3 mdr.' is offered yet, ``job`` whether
+    the start is "Ansat" or "Startet i forløb" (``bot.domain.followup.offered_steps``)."""
     return cards.StatusView(
         job_order_id=fu.job_order_id,
         candidate_id=fu.candidate_id,
@@ -64,6 +66,7 @@ def status_view(
         start_date=fu.start_date,
         check_from=check_from,
         today=today,
+        forloeb=is_forloeb(job),
     )
 
 
@@ -158,8 +161,7 @@ class FollowUpService:
         if funnel is None:
             return Reply(texts.JOB_ORDER_NOT_FOUND.format(job_order_id=args[0]))
         job = await self.store.get_job_order(args[0])
-        forloeb = job is not None and job.employment_type in FORLOEB_TYPES
-        return Reply(card=cards.funnel_card(args[0], funnel, forloeb=forloeb))
+        return Reply(card=cards.funnel_card(args[0], funnel, forloeb=bool(is_forloeb(job))))
 
     # --- the status button on a consultant's card -------------------------------------------------------
 
@@ -204,7 +206,7 @@ class FollowUpService:
         job = await self.store.get_job_order(job_id)
         rows = {r.candidate_id: r for r in await self.shortlists.rows(job_id)}
         row = rows.get(cand_id)
-        view = status_view(fu, note, check_from=self.store.check_from(fu), today=self.today())
+        view = status_view(fu, note, check_from=self.store.check_from(fu), today=self.today(), job=job)
         if job is None or row is None:
             return cards.reminder_card(view, "")
         return cards.handover_card(job, row, view)
@@ -259,7 +261,9 @@ class FollowUpService:
         """The record's card asking to confirm the irreversible step ``to``; raises a DomainError when the
         actor may not change the record or the step is not allowed now (nothing to confirm then)."""
         record = await self.check_may_change(job_order_id, candidate_id, actor)
-        check_transition(record.state, to, start_date=when if to is FollowUpState.ANSAT else None)
+        job = await self.store.get_job_order(job_order_id)
+        start = when if to in STARTED_STATES else None
+        check_transition(record.state, to, start_date=start, forloeb=is_forloeb(job))
         card = await self._consultant_card(job_order_id, candidate_id, record, None)
         date_text = cards.when(when) if when else None
         return cards.confirm_card(card, status_view(record), to.value, to.label, date_text)

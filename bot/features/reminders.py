@@ -234,8 +234,10 @@ class BotNotifier:
         metrics: Metrics,
         rules: ReminderRules,
         stand_ins: StandIns | None = None,
+        job_orders: FollowUpRecords | None = None,
     ) -> None:
         self.rules = rules
+        self.job_orders = job_orders  # the record's job order: a forløb's card offers "Startet i forløb"
         self.stand_ins = stand_ins  # while a consultant is away, their stand-in gets the reminders
         self.conversations = conversations
         self.messenger = messenger
@@ -251,7 +253,8 @@ class BotNotifier:
             raise Unreachable(to)
         message = texts.reminder_text(reminder, followup, self.rules)
         months = self.rules.three_month_check.months_after_start
-        view = status_view(followup, cover=cover, check_from=check_from(followup, months))
+        job = await self.job_orders.get_job_order(followup.job_order_id) if self.job_orders else None
+        view = status_view(followup, cover=cover, check_from=check_from(followup, months), job=job)
         card = cards.reminder_card(view, message)
         try:
             await self.messenger.send_to_user(user, card)

@@ -18,7 +18,7 @@ from tenacity import wait_none
 
 from bot.domain.states import FollowUpState
 from bot.ui import texts
-from matching.models import JobOrder
+from matching.models import EmploymentType, JobOrder
 from tests import fake_connector as fc
 from tests.e2e.test_bot_e2e import (
     KONS_A,
@@ -106,6 +106,13 @@ async def test_a_praktik_starts_in_forloeb_and_ends_in_a_forloeb_outcome(bot: Ru
         )
         answer = await bot.post(press, status=200)
         card = answer["value"]
+        if to == "startet_forloeb":  # irreversible: asked on the card first, the date chosen kept
+            assert [a["title"] for a in card["actions"]] == ["Bekræft: Startet i forløb", "Fortryd"]
+            confirm = find_action(card, "status", to=to, ok=1)
+            press = fc.invoke_action(
+                bot.service_url, consultant, handover.conversation_id, handover.activity_id, confirm
+            )
+            card = (await bot.post(press, status=200))["value"]
         assert [a["title"] for a in card.get("actions", [])] == buttons, to
     assert "Startet i forløb" in card_text(card) and "Ansat" not in card_text(card)
 
@@ -162,3 +169,79 @@ async def test_a_praktik_cannot_be_recorded_as_a_hire(bot: RunningBot) -> None:
     await bot.post(fc.message(bot.service_url, consultant, f"status {JO} {cand} Afbrudt"), status=201)
     fu = await bot.services.stores.followups.get_followup(JO, cand)
     assert fu is not None and fu.state is FollowUpState.AFBRUDT
+
+
+@pytest.mark.parametrize(
+    ("employment_type", "start", "other"),
+    [
+        ("virksomhedspraktik", "Startet i forløb", "Ansat"),
+        ("loentilskud_privat", "Startet i forløb", "Ansat"),
+        ("nytteindsats", "Startet i forløb", "Ansat"),
+        ("ordinaert_job", "Ansat", "Startet i forløb"),
+    ],
+)
+async def test_the_reminder_after_the_interview_offers_the_start_that_fits_the_job_order(
+    redis_url: str, key_prefix: str, employment_type: str, start: str, other: str
+) -> None:
+    """The reminder that the interview has passed offers the same start as the hand-over card: on a
+    forløb "Startet i forløb" only, on a job "Ansat" only (one rule: ``offered_steps``)."""
+    job = praktik().model_copy(update={"employment_type": EmploymentType(employment_type)})
+    async with running_bot(
+        redis_url,
+        key_prefix,
+        pool=candidates(),
+        job_orders=[job],
+        members=MEMBERS,
+        install=False,
+        clock=Clock(START),
+        retry_wait=wait_none(),
+        INTAKE_WORKER=False,
+    ) as bot:
+        handover, consultant, cand = await _handover(bot)
+        for step in ("kontaktet", "ansøgt", "til jobsamtale 30.11.2026"):
+            await bot.post(fc.message(bot.service_url, consultant, f"status {JO} {cand} {step}"), status=201)
+        bot.clock.now = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)  # the interview (Monday) passed
+        assert await bot.services.scheduler.run_once(bot.clock.now) >= 1
+        reminder = [s for s in bot.connector.sent if "Påmindelse" in card_text(s.card or {})][-1]
+        titles = [a["title"] for a in (reminder.card or {}).get("actions", [])]
+        assert titles == [start, "Afslag", "Udeblevet", *WITHDRAW]
+        assert other not in titles
+        assert reminder.conversation_id == handover.conversation_id
+        assert_valid(reminder.card or {})
+
+
+async def test_a_forloeb_outcome_is_confirmed_on_the_card_before_it_is_stored(bot: RunningBot) -> None:
+    """The outcomes "I job", "I uddannelse", "Hverken …" and "Afbrudt" close the record and count in
+    rapport: like "Ansat", a press asks "Bekræft: …" / "Fortryd" first and stores nothing until then."""
+    _, consultant, cand = await _handover(bot)
+    for step in ("kontaktet", "ansøgt", "til jobsamtale 30.11.2026", "startet i forløb 07.12.2026"):
+        await bot.post(fc.message(bot.service_url, consultant, f"status {JO} {cand} {step}"), status=201)
+    bot.clock.now = datetime(2027, 4, 5, 9, 0, tzinfo=UTC)  # the 4-week praktik's check date has passed
+    assert await bot.services.scheduler.run_once(bot.clock.now) >= 1
+    reminder = [s for s in bot.connector.sent if "Påmindelse" in card_text(s.card or {})][-1]
+    assert [a["title"] for a in (reminder.card or {})["actions"]] == FORLOEB_OUTCOMES
+
+    async def press(data: dict[str, Any]) -> dict[str, Any]:
+        activity = fc.invoke_action(
+            bot.service_url, consultant, reminder.conversation_id, reminder.activity_id, data
+        )
+        answer: dict[str, Any] = (await bot.post(activity, status=200))["value"]
+        return answer
+
+    async def state() -> FollowUpState:
+        fu = await bot.services.stores.followups.get_followup(JO, cand)
+        assert fu is not None
+        return fu.state
+
+    for label, code in zip(FORLOEB_OUTCOMES, ("i_job", "i_uddannelse", "hverken", "afbrudt"), strict=True):
+        asked = await press(find_action(reminder.card or {}, "status", to=code))
+        assert [a["title"] for a in asked["actions"]] == [f"Bekræft: {label}", "Fortryd"], label
+        assert f"sættes til **{label}**" in card_text(asked) and "Det kan ikke fortrydes" in card_text(asked)
+        assert await state() is FollowUpState.STARTET_FORLOEB  # nothing stored yet
+        undone = await press(find_action(asked, "status", fortryd=1))
+        assert [a["title"] for a in undone["actions"]] == FORLOEB_OUTCOMES
+        assert await state() is FollowUpState.STARTET_FORLOEB
+    asked = await press(find_action(reminder.card or {}, "status", to="i_uddannelse"))
+    done = await press(find_action(asked, "status", to="i_uddannelse", ok=1))
+    assert await state() is FollowUpState.I_UDDANNELSE
+    assert "Status nu: **I uddannelse**" in card_text(done) and not done.get("actions")

@@ -1,8 +1,8 @@
 """The consultant's follow-up cards: the hand-over, the reminder, their open follow-ups (``mine``) and a
 job order's funnel (``overblik``).
 
-The quick status buttons offer exactly the steps the state machine allows from the current state
-(``bot.domain.states.consultant_next``); their labels are ``texts.STATUS_BUTTON_LABELS``.
+The quick status buttons offer exactly the steps the rules allow now (``bot.domain.followup.offered_steps``,
+the one rule for every card with status buttons); their labels are ``texts.STATUS_BUTTON_LABELS``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Any
 
-from bot.domain.followup import offered_now
+from bot.domain.followup import is_forloeb, offered_steps
 from bot.domain.models import Funnel
 from bot.domain.states import (
     FORLOEB_STARTED_STATES,
@@ -20,7 +20,6 @@ from bot.domain.states import (
     FUNNEL_PATH,
     NEEDS_DATE,
     FollowUpState,
-    consultant_next,
 )
 from bot.ui import texts
 from bot.ui.cards.base import (
@@ -42,7 +41,7 @@ from bot.ui.cards.base import (
 )
 from bot.ui.cards.job_orders import job_facts
 from bot.ui.cards.shortlist import CandidateRow
-from matching.models import FORLOEB_TYPES, JobOrder
+from matching.models import JobOrder
 
 # Date input on consultant cards: interview date for "samtale", start date for "ansat".
 STATUS_DATE_INPUT = "dato"
@@ -84,12 +83,12 @@ def _cover_lines(status: StatusView) -> list[dict[str, Any]]:
 
 
 def _next_states(status: StatusView) -> tuple[FollowUpState, ...]:
-    """The state machine is the only source of what may come next; an unknown code offers nothing."""
+    """The domain's rule is the only source of what may come next; an unknown code offers nothing."""
     try:
-        steps = consultant_next(FollowUpState(status.state), status.forloeb)
+        state = FollowUpState(status.state)
     except ValueError:
         return ()
-    return offered_now(steps, status.check_from, status.today)
+    return offered_steps(state, status.forloeb, status.check_from, status.today)
 
 
 def _status_actions(status: StatusView) -> list[dict[str, Any]]:
@@ -150,7 +149,7 @@ def _do_next(job: JobOrder, deadline: date | None) -> list[dict[str, Any]]:
 
 
 def handover_card(job: JobOrder, row: CandidateRow, status: StatusView) -> Card:
-    status = replace(status, forloeb=job.employment_type in FORLOEB_TYPES)  # the buttons fit the job order
+    status = replace(status, forloeb=is_forloeb(job))  # the buttons fit the job order
     deadline = job.deadline or status.deadline
     body: list[dict[str, Any]] = [
         title_block(texts.CARD_HANDOVER_TITLE.format(candidate_id=row.candidate_id)),
