@@ -163,6 +163,7 @@ def create_app(
         stores.pool,
         [job_orders, shortlists, handovers, followups, cover, reports, interest, week, keh],
         reachable=[handovers.retry_pending, interest.retry_unreached],
+        signer=core.signer,
     )
     edge = TeamsEdge(settings, messenger, router)
     scheduler = ReminderScheduler(

@@ -38,6 +38,7 @@ from bot.commands import (
     declared_commands,
 )
 from bot.domain.errors import DomainError
+from bot.domain.signing import CardSigner, Verdict
 from bot.features.cover import CoverService
 from bot.features.followup import FollowUpService
 from bot.features.handover import HandoverService
@@ -97,11 +98,13 @@ class Router:
         features: Sequence[object],
         *,
         reachable: Sequence[Callable[[str], Awaitable[int]]],
+        signer: CardSigner,
     ) -> None:
         """``features`` are the objects whose decorated methods handle commands and buttons;
         ``reachable`` deliver what waited for a consultant who just got a 1:1 conversation (hand-overs,
-        interest questions)."""
+        interest questions); ``signer`` checks that a button's data is what the bot drew on a card."""
         self.job_orders = job_orders
+        self.signer = signer
         self.pool = pool
         self._reachable = reachable
         self._commands: dict[str, tuple[CommandSpec, CommandHandler]] = {}
@@ -182,6 +185,14 @@ class Router:
         if found is None:
             return ActionResult(text=texts.ACTION_UNKNOWN)
         spec, handler = found
+        # Only data the bot drew on a card (bot.domain.signing): a forged job order, candidate or
+        # target, or a field added (``ok``), is refused before any handler reads it; nothing changes.
+        verdict = self.signer.verify(data)
+        if verdict is not Verdict.OK:
+            log.warning(
+                "card action refused: signature", extra={"verb": pressed.verb, "signature": verdict.value}
+            )
+            return ActionResult(text=texts.ACTION_NOT_SIGNED)
         if spec.job and not _valid_id(pressed.job):
             return ActionResult(text=texts.ACTION_UNKNOWN)
         # A decision or status always names the candidate and the version the card was drawn from.

@@ -22,6 +22,7 @@ from bot.domain.clock import Clock, utc_now
 from bot.domain.escalation import WorkingHours, load_escalation_rules
 from bot.domain.leads import Leads
 from bot.domain.reminders import load_reminder_rules
+from bot.domain.signing import KEY_RANDOM, CardSigner, signing_keys
 from bot.features.intake import IntakeWorker
 from bot.features.interest import ShortlistFollowUp
 from bot.features.keh import KehCards, KehService
@@ -70,6 +71,7 @@ class Worker:
     keh_cards: KehCards  # KEH's 1:1 card per job order (issue 11): the shortlist publisher updates it
     keh: KehService  # KEH's buttons (in the app's router) and the job order expiry loop
     webhooks: WebhookDispatcher  # signed status changes to KEH's system, from the outbox
+    signer: CardSigner  # signs every button's data the messenger sends; the router checks it (issue 14.4)
 
     def background(self, stop: asyncio.Event) -> list[asyncio.Task[None]]:
         """Start the loops every process runs, ``serve`` and ``worker`` alike, until ``stop``: job order
@@ -103,6 +105,14 @@ class Worker:
             log.warning(
                 "MATCH_LEADS is empty: everyone in the match channel may approve and reject candidates"
             )
+        if self.signer.source == KEY_RANDOM:
+            log.warning(
+                "CARD_SIGNING_KEYS and REPORT_URL_SECRET are empty: card buttons are signed with a key of "
+                "this process only; buttons on cards sent before a restart, or by another replica or "
+                "`matchbot worker`, are refused until the card is opened again (set CARD_SIGNING_KEYS)"
+            )
+        else:
+            log.info("card buttons signed", extra={"key_source": self.signer.source})
         if settings.redis_url:  # the embedded demo store has warned already and has no CONFIG
             await _check_redis(self.redis)
 
@@ -143,8 +153,9 @@ def create_worker(
         redis, prefix, now, rules=load_reminder_rules(), retention_days=settings.retention_days
     )
     conversations = ConversationStore(redis, prefix)
+    signer = card_signer(settings)
     messenger = TeamsMessenger(
-        settings, conversations, retry_wait=retry_wait, stock_transport=stock_transport
+        settings, conversations, signer=signer, retry_wait=retry_wait, stock_transport=stock_transport
     )
     pool = PoolIndex(stores.pool)
     leads = Leads.of(settings.match_leads)
@@ -234,7 +245,16 @@ def create_worker(
         keh_cards,
         keh,
         webhooks,
+        signer,
     )
+
+
+def card_signer(settings: Settings) -> CardSigner:
+    """The key(s) for button data: ``CARD_SIGNING_KEYS``, else derived from ``REPORT_URL_SECRET`` (which
+    replicas share already), else one random key for this process (``Worker.start`` warns)."""
+    configured = [k.get_secret_value() for k in settings.card_signing_keys]
+    keys, source = signing_keys(configured, settings.report_url_secret.get_secret_value())
+    return CardSigner(keys, source)
 
 
 async def _check_redis(redis: Redis) -> None:

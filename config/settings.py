@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+MIN_CARD_KEY_CHARS = 16  # a card signing key shorter than this is a typo or a placeholder
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
@@ -98,6 +100,13 @@ class Settings(BaseSettings):
     report_url_secret: SecretStr = Field(
         SecretStr(""), validation_alias=AliasChoices("REPORT_URL_SECRET"),
         description="HMAC-nøgle til diagramlinks (samme på alle replikaer; tom = én pr. proces)",
+    )
+    card_signing_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list,
+        validation_alias=AliasChoices("CARD_SIGNING_KEYS", "CARD_SIGNING_KEY"),
+        description="HMAC-nøgler (kommasepareret, mindst 16 tegn) til knappernes data på kortene; den "
+        "første underskriver, alle godtages (rotation). Samme på alle replikaer og `matchbot worker`. "
+        "Tom: afledt af REPORT_URL_SECRET, ellers én pr. proces (kort fra før en genstart må åbnes igen)",
     )
     monthly_status: bool = Field(
         True, validation_alias=AliasChoices("MONTHLY_STATUS"),
@@ -204,6 +213,21 @@ class Settings(BaseSettings):
         3600.0, ge=1, validation_alias=AliasChoices("KEH_WEBHOOK_MAX_BACKOFF_SECONDS"),
         description="Længste pause (s) mellem to forsøg (5 s, 10 s, 20 s … op til denne)",
     )
+
+    @field_validator("card_signing_keys", mode="before")
+    @classmethod
+    def _split_card_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("card_signing_keys")
+    @classmethod
+    def _card_keys(cls, value: list[SecretStr]) -> list[SecretStr]:
+        for n, item in enumerate(value, 1):
+            if len(item.get_secret_value()) < MIN_CARD_KEY_CHARS:
+                raise ValueError(f"nøgle nr. {n} skal være mindst {MIN_CARD_KEY_CHARS} tegn")
+        return value
 
     @field_validator("keh_webhook_keys", mode="before")
     @classmethod

@@ -98,6 +98,11 @@ class RunningBot:
         """The fake connector's URL: the ``serviceUrl`` of every activity a test posts."""
         return self.connector.url
 
+    def sign(self, data: dict[str, Any]) -> dict[str, Any]:
+        """``data`` signed as if the bot had drawn it on a card: for a test that writes a button's data
+        by hand because the card is not its subject (tests/e2e/test_signed_buttons.py is about that)."""
+        return self.services.signer.sign(data)
+
     def url(self, path: str) -> str:
         """The bot's own URL for ``path``."""
         return str(self.client.make_url(path))

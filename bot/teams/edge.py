@@ -163,7 +163,7 @@ class TeamsEdge(TeamsActivityHandler):  # type: ignore[misc]
             return invoke_message(texts.ERROR_GENERIC)
         if result.card is not None:
             card = cards.with_notice(result.card, result.text, result.notice) if result.text else result.card
-            body = {"statusCode": 200, "type": cards.CARD_CONTENT_TYPE, "value": card}
+            body = {"statusCode": 200, "type": cards.CARD_CONTENT_TYPE, "value": self.messenger.signed(card)}
             return InvokeResponse(status=200, body=body)
         return invoke_message(result.text or texts.ACTION_UNKNOWN)
 

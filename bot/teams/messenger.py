@@ -28,6 +28,7 @@ from botbuilder.schema import (
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 from tenacity.wait import WaitBaseT
 
+from bot.domain.signing import CardSigner
 from bot.store.conversations import ConversationStore, TeamsUser
 from bot.teams.activity import TEAMS_CHANNEL, answer_turn_error, card_activity, reply_activity
 from bot.teams.references import KnownUsers
@@ -56,10 +57,12 @@ class TeamsMessenger:
         settings: Settings,
         conversations: ConversationStore,
         *,
+        signer: CardSigner,
         retry_wait: WaitBaseT | None = None,
         stock_transport: bool = False,
     ) -> None:
         self.settings = settings
+        self.signer = signer  # every card sent is signed here (or by ``signed`` for invoke answers)
         self.bot_app_id = settings.app_id
         self.conversations = conversations
         self.users = KnownUsers(conversations)
@@ -75,10 +78,16 @@ class TeamsMessenger:
 
     # --- building and sending activities -----------------------------------------------------------
 
+    def signed(self, card: cards.Card) -> cards.Card:
+        """``card`` with its buttons' data signed: what the router accepts back (``bot.domain.signing``)."""
+        return cards.sign_card(card, self.signer)
+
     def card_activity(self, card: cards.Card) -> Activity:
-        return card_activity(card, shared=self._fast)
+        return card_activity(self.signed(card), shared=self._fast)
 
     def reply_activity(self, reply: Reply) -> Activity:
+        if reply.card is not None:
+            reply = replace(reply, card=self.signed(reply.card))
         return reply_activity(reply, shared=self._fast)
 
     async def retry(self, call: Callable[[], Awaitable[T]]) -> T:

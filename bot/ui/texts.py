@@ -273,6 +273,13 @@ ALREADY_DECIDED = "{candidate_id} er allerede {label} af {actor}."
 STATUS_UPDATED = "{candidate_id} på {job_order_id}: status er nu **{label}**."
 STATUS_UNKNOWN = "'{value}' er ikke en status. Gyldige: {valid}."
 ACTION_UNKNOWN = "Knappen er forældet eller ukendt. Skriv **hjælp**."
+# Button data without the bot's signature (forged, changed, or from a card drawn before a new key or a
+# restart): refused, to the presser only, and nothing changes (issue 14.4).
+ACTION_NOT_SIGNED = (
+    "Knappen kunne ikke genkendes som en af Matchbots egne, så intet er ændret. Er kortet fra før en "
+    "opdatering af botten, så skriv **status** med jobordre, kandidat og ny status, eller **match** med "
+    "jobordren for at tegne shortlisten igen."
+)
 NOTHING_APPROVED = "Der er ingen godkendte kandidater at sende endnu."
 UNKNOWN_CONSULTANT = "ukendt"  # a hand-over waiting for a consultant nobody named
 MINE_NO_UPN = (

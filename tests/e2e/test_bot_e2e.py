@@ -218,7 +218,7 @@ async def test_match_approve_reject_in_place_handover_status_and_reminder(bot: R
     assert fu is not None and fu.state is FollowUpState.GODKENDT and fu.version == first["v"] + 1
 
     # A second lead rejecting the same candidate from a stale card is refused, with who decided.
-    stale = {**first, "verb": "afvis", f"reason_{cand}": "afstand"}
+    stale = {**find_action(post.card or {}, "afvis", cand=cand), f"reason_{cand}": "afstand"}
     before = len(bot.connector.sent)
     answer = await bot.post(
         fc.invoke_action(bot.service_url, LEAD2, post.conversation_id, post.activity_id, stale), status=200
@@ -346,7 +346,8 @@ async def test_match_in_a_personal_chat_without_the_channel_posts_there_and_noth
     assert all(s.text or s.card for s in bot.connector.sent)
     # The "Match nu" button there answers the presser too (it said "Knappen er forældet" before).
     await bot.services.stores.job_orders.save_job_order(job_order().model_copy(update={"id": "JO-2026-0102"}))
-    press = fc.invoke_action(bot.service_url, LEAD, conv, "x", {"verb": "match", "job": "JO-2026-0102"})
+    match = bot.sign({"verb": "match", "job": "JO-2026-0102"})
+    press = fc.invoke_action(bot.service_url, LEAD, conv, "x", match)
     answer = await bot.post(press, status=200)
     # The answer to Action.Execute is shown as it is: no Markdown stars around the id.
     assert answer["value"] == "Shortlisten for JO-2026-0102 er postet her i samtalen."
@@ -467,7 +468,7 @@ async def test_two_leads_deciding_at_once_change_the_record_once(bot: RunningBot
     post = await post_shortlist(bot)
     approve = find_action(post.card or {}, "godkend")
     cand = approve["cand"]
-    reject = {**approve, "verb": "afvis", f"reason_{cand}": "kompetencer"}
+    reject = {**find_action(post.card or {}, "afvis", cand=cand), f"reason_{cand}": "kompetencer"}
     answers = await asyncio.gather(
         bot.post(
             fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, approve),
@@ -503,7 +504,7 @@ async def test_an_internal_error_gives_the_user_a_danish_message_not_a_500(
     monkeypatch.setattr(bot.services.shortlists, "match_and_post", broken)
     await bot.post(fc.message(bot.service_url, LEAD, "match JO-2026-0101"), status=201)
     assert bot.connector.texts()[-1] == texts.ERROR_GENERIC
-    data = {"verb": "match", "job": "JO-2026-0101"}
+    data = bot.sign({"verb": "match", "job": "JO-2026-0101"})
     answer = await bot.post(
         fc.invoke_action(bot.service_url, LEAD, "a:personal-29:lead-1", "x", data), status=200
     )
@@ -535,7 +536,7 @@ async def test_status_buttons_follow_the_record_and_the_channel_keeps_the_leads_
     decide = fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, approve)
     await bot.post(decide, status=200)
     approved_at = cards.when(bot.clock.now)
-    send = {"verb": "send_godkendte", "job": "JO-2026-0101"}
+    send = bot.sign({"verb": "send_godkendte", "job": "JO-2026-0101"})
     await bot.post(
         fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, send), status=200
     )
@@ -598,7 +599,7 @@ async def test_status_buttons_follow_the_record_and_the_channel_keeps_the_leads_
     assert not any(s.text for s in bot.connector.sent[before:])
     # A lead deciding from the old shortlist card is told who decided (was: "allerede ansat af <consultant>").
     before = len(bot.connector.sent)
-    reject = {**approve, "verb": "afvis", f"reason_{cand}": "afstand"}
+    reject = {**find_action(post.card or {}, "afvis", cand=cand), f"reason_{cand}": "afstand"}
     answer = await bot.post(
         fc.invoke_action(bot.service_url, LEAD2, post.conversation_id, post.activity_id, reject), status=200
     )
@@ -640,7 +641,7 @@ async def test_job_order_from_the_api_becomes_a_card_in_the_channel_and_reminder
         approve = find_action(card, "godkend")
         activity = fc.invoke_action(connector.url, LEAD, post.conversation_id, post.activity_id, approve)
         assert (await client.post("/api/messages", json=activity)).status == 200
-        send = {"verb": "send_godkendte", "job": "JO-2026-0101"}
+        send = bot.sign({"verb": "send_godkendte", "job": "JO-2026-0101"})
         activity = fc.invoke_action(connector.url, LEAD, post.conversation_id, post.activity_id, send)
         assert (await client.post("/api/messages", json=activity)).status == 200
         # No progress for weeks: the scheduler running inside the app sends the reminder, once.
@@ -755,7 +756,7 @@ async def test_a_revised_job_order_says_so_on_every_redraw_of_its_card(
         bot.clock.now = datetime(2026, 11, 24, 8, 15, tzinfo=UTC)
         form = {**job_order().model_dump(mode="json"), "hours_per_week": 32}
         fields = ("id", "title", "company", "employment_type", "hours_per_week", "postcode", "deadline")
-        data = {"verb": "gem_jobordre", "then": "match", **{k: str(form[k]) for k in fields}}
+        data = {**bot.sign({"verb": "gem_jobordre", "then": "match"}), **{k: str(form[k]) for k in fields}}
         await bot.post(fc.invoke_action(bot.service_url, LEAD, "a:personal-29:lead-1", "x", data), status=200)
         posts = bot.connector.of_kind("create")
         assert len(posts) == 2
@@ -778,7 +779,7 @@ async def test_only_the_match_units_leads_may_approve_or_reject(redis_url: str, 
         )
         refusal = texts.DECISION_LEADS_ONLY.format(leads="lead1@kk.dk")
         assert answer["type"] == "application/vnd.microsoft.activity.message" and answer["value"] == refusal
-        reject = {**approve, "verb": "afvis", f"reason_{cand}": "afstand"}
+        reject = {**find_action(post.card or {}, "afvis", cand=cand), f"reason_{cand}": "afstand"}
         await bot.post(
             fc.submit(bot.service_url, LEAD2, post.conversation_id, post.activity_id, reject), status=201
         )
@@ -995,17 +996,21 @@ async def test_odd_input_gets_a_danish_answer_and_changes_nothing(bot: RunningBo
             fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, data), status=200
         )
 
-    assert (await press({**approve, "v": "abc"}))["value"] == cards.plain_text(texts.ACTION_UNKNOWN)
-    reject = {**approve, "verb": "afvis", f"reason_{cand}": "<script>alert(1)</script>"}
+    # Signed as a card would carry it (a version no card has): still checked after the signature.
+    assert (await press(bot.sign({**approve, "v": "abc"})))["value"] == cards.plain_text(texts.ACTION_UNKNOWN)
+    reject = {
+        **find_action(post.card or {}, "afvis", cand=cand),
+        f"reason_{cand}": "<script>alert(1)</script>",
+    }
     assert (await press(reject))["value"] == texts.REJECT_NEEDS_REASON
     fu = await bot.services.stores.followups.get_followup("JO-2026-0101", cand)
     assert fu is not None and fu.state is FollowUpState.FORESLAAET  # nothing applied
     more = find_action(post.card or {}, "vis_flere")
-    shown = card_text((await press({**more, "shown": -100}))["value"])
+    shown = card_text((await press(bot.sign({**more, "shown": -100})))["value"])
     assert all(f"**{rank}. K-" in shown for rank in range(1, 9))  # the next page, not one candidate
 
     await press(approve)
-    status = {"verb": "status", "job": "JO-2026-0101", "cand": cand, "v": approve["v"] + 1}
+    status = bot.sign({"verb": "status", "job": "JO-2026-0101", "cand": cand, "v": approve["v"] + 1})
     no_to = (await press(status))["value"]  # no "to": not a list of codes
     assert no_to == cards.plain_text(texts.ACTION_UNKNOWN)
     await bot.post(fc.message(bot.service_url, owner, f"status JO-2026-0101 {cand} kontaktet"), status=201)
@@ -1014,7 +1019,7 @@ async def test_odd_input_gets_a_danish_answer_and_changes_nothing(bot: RunningBo
     assert typed == texts.BAD_DATE.format(value="9999-12-31")
     fu = await bot.services.stores.followups.get_followup("JO-2026-0101", cand)
     assert fu is not None
-    to_interview = {**status, "to": "samtale", "v": fu.version, "dato": "31.02.2026"}
+    to_interview = {**bot.sign({**status, "to": "samtale", "v": fu.version}), "dato": "31.02.2026"}
     personal = f"a:personal-{owner['id']}"
     answer = await bot.post(fc.invoke_action(bot.service_url, owner, personal, "x", to_interview), status=200)
     assert answer["value"] == texts.BAD_DATE.format(value="31.02.2026")
@@ -1024,7 +1029,7 @@ async def test_odd_input_gets_a_danish_answer_and_changes_nothing(bot: RunningBo
 
 async def test_match_twice_keeps_one_card_and_a_double_click_posts_once(bot: RunningBot) -> None:
     await install(bot, KONS_A)
-    match = {"verb": "match", "job": "JO-2026-0101"}
+    match = bot.sign({"verb": "match", "job": "JO-2026-0101"})
     presses = [fc.invoke_action(bot.service_url, LEAD, "a:personal-29:lead-1", "x", match) for _ in range(2)]
     await asyncio.gather(*(bot.post(p, status=200) for p in presses))  # a double click on "Match nu"
     posts = bot.connector.of_kind("create")

@@ -26,7 +26,7 @@ async def _approve_and_send(bot: RunningBot, post: fc.Sent) -> tuple[str, dict[s
     approve = find_action(post.card or {}, "godkend")
     press = fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, approve)
     await bot.post(press, status=200)
-    send = {"verb": "send_godkendte", "job": "JO-2026-0101"}
+    send = bot.sign({"verb": "send_godkendte", "job": "JO-2026-0101"})
     answer = await bot.post(
         fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, send), status=200
     )
@@ -119,7 +119,7 @@ async def test_empty_2xx_answers_from_the_connector_do_not_break_sending(
             fc.invoke_action(bot.service_url, LEAD, conv, posted.activity_id, approve), status=200
         )
         assert f"Godkendt af {LEAD_UPN}" in card_text(answer["value"])
-        send = {"verb": "send_godkendte", "job": "JO-2026-0101"}
+        send = bot.sign({"verb": "send_godkendte", "job": "JO-2026-0101"})
         answer = await bot.post(
             fc.invoke_action(bot.service_url, LEAD, conv, posted.activity_id, send), status=200
         )
@@ -193,7 +193,7 @@ async def test_send_approved_answers_and_updates_with_one_rendering_that_the_nex
 
         for cand in ("K-1001", "K-1002"):  # kons.a's and kons.b's
             await press(find_action(post.card or {}, "godkend", cand=cand))
-        answer = await press({"verb": "send_godkendte", "job": "JO-2026-0101"})
+        answer = await press(bot.sign({"verb": "send_godkendte", "job": "JO-2026-0101"}))
         in_place = bot.connector.of_kind("update", post.conversation_id)[-1].card
         assert answer == in_place  # one rendering: no warning only the presser saw
         footer = f"1 godkendt kandidat sendt til sin jobkonsulent af {LEAD_UPN} {cards.when(bot.clock.now)}."

@@ -79,7 +79,7 @@ async def _handover(bot: RunningBot) -> tuple[fc.Sent, dict[str, Any], str]:
     await bot.post(
         fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, approve), status=200
     )
-    send = {"verb": "send_godkendte", "job": JO}
+    send = bot.sign({"verb": "send_godkendte", "job": JO})
     await bot.post(
         fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, send), status=200
     )

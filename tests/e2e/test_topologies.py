@@ -184,7 +184,7 @@ async def test_the_whole_day_runs_on_a_redis_cluster(
     rejected = await stores.followups.get_followup("JO-2026-0101", other)
     assert rejected is not None and rejected.state is S.AFVIST
 
-    send = {"verb": "send_godkendte", "job": "JO-2026-0101"}
+    send = bot.sign({"verb": "send_godkendte", "job": "JO-2026-0101"})
     await bot.post(
         fc.invoke_action(connector.url, LEAD, post.conversation_id, post.activity_id, send), status=200
     )

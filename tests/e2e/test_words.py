@@ -115,7 +115,7 @@ async def test_the_consultant_card_says_who_registered_the_step(bot: RunningBot)
     await bot.post(
         fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, approve), status=200
     )
-    send = {"verb": "send_godkendte", "job": JO}
+    send = bot.sign({"verb": "send_godkendte", "job": JO})
     await bot.post(
         fc.invoke_action(bot.service_url, LEAD, post.conversation_id, post.activity_id, send), status=200
     )

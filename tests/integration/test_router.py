@@ -12,6 +12,7 @@ import pytest
 
 from bot.domain.escalation import WorkingHours, load_escalation_rules
 from bot.domain.leads import Leads
+from bot.domain.signing import CardSigner
 from bot.features.cover import CoverService
 from bot.features.followup import FollowUpService
 from bot.features.handover import HandoverService
@@ -75,7 +76,9 @@ class Dialogue:
         return await self.router.on_message(turn, text)
 
     async def on_action(self, turn: Turn, data: dict[str, Any]) -> ActionResult:
-        return await self.router.on_action(turn, data)
+        """``data`` as a button the bot drew (signed): these tests are about what comes after the
+        signature check (tests/e2e/test_signed_buttons.py is about the check)."""
+        return await self.router.on_action(turn, self.router.signer.sign(data))
 
 
 @pytest.fixture
@@ -127,7 +130,10 @@ async def logic(redis_url: str, key_prefix: str) -> AsyncIterator[Dialogue]:
         interest,
         week,
     ]
-    router = Router(store.job_orders, store.pool, features, reachable=[handovers.retry_pending])
+    signer = CardSigner((b"router-test-key-0123456789",))
+    router = Router(
+        store.job_orders, store.pool, features, reachable=[handovers.retry_pending], signer=signer
+    )
     yield Dialogue(router, store, shortlists)
     await redis.aclose()
 

@@ -8,7 +8,9 @@ Buttons are ``Action.Execute`` (Teams sends an ``adaptiveCard/action`` invoke an
 we answer with) with an ``Action.Submit`` fallback (older clients send a message with ``value``).
 Both carry the same ``data``: ``{"verb": ..., "job": ..., "cand": ..., "v": <version>}``, so one
 handler serves both paths. ``v`` is the follow-up version the card was drawn from; together with
-the verb it forms the idempotency key that makes a double click harmless.
+the verb it forms the idempotency key that makes a double click harmless. Every card is signed as it
+leaves the bot (``sign_card``: ``sig`` in the data, ``bot.domain.signing``), and the router refuses
+data without a valid signature, so a forged job order, candidate or target is refused.
 
 Modules: ``base`` (the card, text, tables, buttons, Copenhagen time), ``job_orders`` (facts, the job
 order card and form), ``shortlist``, ``followup`` (hand-over, reminder, mine, funnel), ``reports``
@@ -43,6 +45,7 @@ from bot.ui.cards.base import (
     local,
     notice,
     plain_text,
+    sign_card,
     time_input,
     when,
     with_notice,
@@ -127,6 +130,7 @@ __all__ = [
     "reminder_card",
     "report_card",
     "shortlist_card",
+    "sign_card",
     "time_input",
     "transfer_card",
     "week_card",

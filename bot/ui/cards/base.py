@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from bot.domain.clock import ZONE
+from bot.domain.signing import CardSigner
 from bot.ui import texts
 
 Card = dict[str, Any]
@@ -113,7 +114,8 @@ def attachment(card: Card) -> dict[str, Any]:
 
 
 def action(title: str, verb: str, data: Mapping[str, Any], *, style: str | None = None) -> dict[str, Any]:
-    """An Action.Execute with an Action.Submit fallback carrying the same data."""
+    """An Action.Execute with an Action.Submit fallback carrying the same data. The data is signed
+    (``sign_card``) as the card leaves the bot, with the key of the running bot."""
     payload = {"verb": verb, **data}
     submit: dict[str, Any] = {"type": "Action.Submit", "title": title, "data": payload}
     execute: dict[str, Any] = {
@@ -127,6 +129,29 @@ def action(title: str, verb: str, data: Mapping[str, Any], *, style: str | None 
         execute["style"] = style
         submit["style"] = style
     return execute
+
+
+_SIGNED_ACTIONS = frozenset({"Action.Execute", "Action.Submit"})
+
+
+def sign_card(card: Card, signer: CardSigner) -> Card:
+    """``card`` with every button's data signed (``bot.domain.signing``): an Action.Execute, its
+    Action.Submit fallback, and the buttons inside an Action.ShowCard (the reject form). A copy: the
+    card a feature built (and may keep) is not changed. Called by the messenger and the edge, where
+    every card leaves the bot, so no card carries data the router would refuse."""
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out = {key: walk(value) for key, value in node.items()}
+        if out.get("type") in _SIGNED_ACTIONS and isinstance(out.get("data"), dict):
+            out["data"] = signer.sign(out["data"])
+        return out
+
+    signed: Card = walk(card)
+    return signed
 
 
 def find_action(card: dict[str, Any], verb: str, **match: Any) -> dict[str, Any] | None:
@@ -168,7 +193,6 @@ def table(rows: Sequence[Sequence[str]], widths: Sequence[int], *, bold_last: bo
 
 
 # --- shared by every card family (issue 14): notices, dates, date inputs, lists that fit a phone -----
-
 
 
 def notice(kind: NoticeKind, text: str, **extra: str | bool) -> dict[str, Any]:
