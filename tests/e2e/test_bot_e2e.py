@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -101,14 +101,22 @@ async def bot(redis_url: str, key_prefix: str) -> AsyncIterator[RunningBot]:
 
 
 @contextlib.asynccontextmanager
-async def the_day(redis_url: str, key_prefix: str, **extra_settings: Any) -> AsyncIterator[RunningBot]:
-    """The harness with the day's roster, job order, pool and clock; ``extra_settings`` as in the
-    environment. Every card the bot sent in the test (posted, updated, 1:1) is a valid Adaptive Card 1.5."""
+async def the_day(
+    redis_url: str,
+    key_prefix: str,
+    *,
+    pool: list[CandidateProfile] | None = None,
+    job_orders: Sequence[JobOrder] | None = None,
+    **extra_settings: Any,
+) -> AsyncIterator[RunningBot]:
+    """The harness with the day's roster, job order, pool and clock (or the ``pool`` and ``job_orders``
+    given); ``extra_settings`` as in the environment. Every card the bot sent in the test (posted,
+    updated, 1:1) is a valid Adaptive Card 1.5."""
     async with running_bot(
         redis_url,
         key_prefix,
-        pool=candidates(),
-        job_orders=[job_order()],
+        pool=candidates() if pool is None else pool,
+        job_orders=[job_order()] if job_orders is None else job_orders,
         members=MEMBERS,
         install=False,
         clock=Clock(START),

@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from tenacity import wait_none
 
 from bot.domain.states import FollowUpState
 from bot.ui import texts
@@ -24,15 +23,13 @@ from tests.e2e.test_bot_e2e import (
     KONS_A,
     KONS_B,
     LEAD,
-    MEMBERS,
-    START,
-    candidates,
     install,
     list_items,
     post_shortlist,
+    the_day,
 )
 from tests.fake_connector import card_text, find_action
-from tests.harness import Clock, RunningBot, running_bot
+from tests.harness import RunningBot
 from tests.unit.test_cards import assert_valid
 
 JO = "JO-2026-0101"
@@ -55,20 +52,8 @@ def praktik() -> JobOrder:
 
 @pytest.fixture
 async def bot(redis_url: str, key_prefix: str) -> AsyncIterator[RunningBot]:
-    async with running_bot(
-        redis_url,
-        key_prefix,
-        pool=candidates(),
-        job_orders=[praktik()],
-        members=MEMBERS,
-        install=False,
-        clock=Clock(START),
-        retry_wait=wait_none(),
-        INTAKE_WORKER=False,
-    ) as running:
+    async with the_day(redis_url, key_prefix, job_orders=[praktik()]) as running:
         yield running
-        for card in running.connector.cards():
-            assert_valid(card)
 
 
 async def _handover(bot: RunningBot) -> tuple[fc.Sent, dict[str, Any], str]:
@@ -186,17 +171,7 @@ async def test_the_reminder_after_the_interview_offers_the_start_that_fits_the_j
     """The reminder that the interview has passed offers the same start as the hand-over card: on a
     forløb "Startet i forløb" only, on a job "Ansat" only (one rule: ``offered_steps``)."""
     job = praktik().model_copy(update={"employment_type": EmploymentType(employment_type)})
-    async with running_bot(
-        redis_url,
-        key_prefix,
-        pool=candidates(),
-        job_orders=[job],
-        members=MEMBERS,
-        install=False,
-        clock=Clock(START),
-        retry_wait=wait_none(),
-        INTAKE_WORKER=False,
-    ) as bot:
+    async with the_day(redis_url, key_prefix, job_orders=[job]) as bot:
         handover, consultant, cand = await _handover(bot)
         for step in ("kontaktet", "ansøgt", "til jobsamtale 30.11.2026"):
             await bot.post(fc.message(bot.service_url, consultant, f"status {JO} {cand} {step}"), status=201)

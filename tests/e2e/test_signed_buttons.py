@@ -16,16 +16,15 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from tenacity import wait_none
 
 from bot.domain.signing import SIGNATURE_FIELD
 from bot.domain.states import FollowUpState
 from bot.ui import texts
 from matching.models import JobOrder
 from tests import fake_connector as fc
-from tests.e2e.test_bot_e2e import KONS_A, KONS_B, LEAD, MEMBERS, START, candidates, install, job_order
+from tests.e2e.test_bot_e2e import KONS_A, KONS_B, LEAD, candidates, install, job_order, the_day
 from tests.fake_connector import card_text, find_action
-from tests.harness import Clock, RunningBot, running_bot
+from tests.harness import RunningBot
 
 JO, OTHER_JO = "JO-2026-0101", "JO-2026-0102"
 REFUSED = texts.ACTION_NOT_SIGNED.replace("**", "")  # an invoke's answer is shown as it is
@@ -37,17 +36,8 @@ def other_job() -> JobOrder:
 
 @pytest.fixture
 async def bot(redis_url: str, key_prefix: str) -> AsyncIterator[RunningBot]:
-    async with running_bot(
-        redis_url,
-        key_prefix,
-        pool=candidates(),
-        job_orders=[job_order(), other_job()],
-        members=MEMBERS,
-        install=False,
-        clock=Clock(START),
-        retry_wait=wait_none(),
-        INTAKE_WORKER=False,
-        MATCH_LEADS="lead1@kk.dk",
+    async with the_day(
+        redis_url, key_prefix, job_orders=[job_order(), other_job()], MATCH_LEADS="lead1@kk.dk"
     ) as running:
         yield running
 

@@ -12,16 +12,14 @@ from collections.abc import AsyncIterator
 from datetime import date
 
 import pytest
-from tenacity import wait_none
 
 from bot.domain.states import FollowUpState
 from bot.ui import texts
 from matching.models import CandidateProfile, JobOrder
 from tests import fake_connector as fc
-from tests.e2e.test_bot_e2e import KONS_A, KONS_B, LEAD, MEMBERS, START, candidates, install, job_order
+from tests.e2e.test_bot_e2e import KONS_A, KONS_B, LEAD, candidates, install, job_order, the_day
 from tests.fake_connector import card_text, find_action
-from tests.harness import Clock, RunningBot, running_bot
-from tests.unit.test_cards import assert_valid
+from tests.harness import RunningBot
 
 JO = "JO-2026-0101"
 
@@ -36,20 +34,8 @@ def _pool() -> list[CandidateProfile]:
 @pytest.fixture
 async def bot(redis_url: str, key_prefix: str) -> AsyncIterator[RunningBot]:
     job = JobOrder.model_validate({**job_order().model_dump(), "start_date": date(2027, 1, 4)})
-    async with running_bot(
-        redis_url,
-        key_prefix,
-        pool=_pool(),
-        job_orders=[job],
-        members=MEMBERS,
-        install=False,
-        clock=Clock(START),
-        retry_wait=wait_none(),
-        INTAKE_WORKER=False,
-    ) as running:
+    async with the_day(redis_url, key_prefix, pool=_pool(), job_orders=[job]) as running:
         yield running
-        for card in running.connector.cards():
-            assert_valid(card)
 
 
 async def test_the_shortlist_card_says_it_the_way_a_jobcentre_does(bot: RunningBot) -> None:
