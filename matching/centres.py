@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -79,7 +79,12 @@ class CentreCatalog(BaseModel):
     def other_municipality(self, jobcenter: str) -> str | None:
         """The other municipality a jobcentre's name points to ("Jobcenter Brøndby" -> "Brøndby")."""
         words = {_key(w) for w in re.split(r"[\s,–—/()]+", jobcenter) if w}
-        return next((m for m in self.other_municipalities if _key(m) in words), None)
+        return next((m for key, m in self._other_keys if key in words), None)
+
+    @cached_property
+    def _other_keys(self) -> tuple[tuple[str, str], ...]:
+        """The other municipalities' keys, folded once (not once per validated profile)."""
+        return tuple((_key(m), m) for m in self.other_municipalities)
 
 
 @cache
@@ -88,9 +93,15 @@ def centre_catalog() -> CentreCatalog:
     return validate_file(CentreCatalog, config_path("centres.toml"))
 
 
+@lru_cache(maxsize=4096)
+def _other_municipality(jobcenter: str) -> str | None:
+    """Memoised: a pool names a handful of jobcentres, and every profile's is checked on import."""
+    return centre_catalog().other_municipality(jobcenter)
+
+
 def check_copenhagen_jobcenter(value: str) -> str:
     """Refuse a jobcentre of another municipality: the pool is Jobcenter København's citizens."""
-    other = centre_catalog().other_municipality(value)
+    other = _other_municipality(value)
     if other is not None:
         raise ValueError(texts.OTHER_MUNICIPALITY.format(jobcenter=value, municipality=other))
     return value

@@ -12,10 +12,11 @@ without a start date filters nobody. Consultants can then see exactly why with `
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from config import ConfigError
@@ -23,12 +24,14 @@ from matching import explain, texts
 from matching.columns import (
     BENEFIT_CODE,
     BENEFITS,
+    CATEGORIES,
     BitArray,
     BoolArray,
     CandidateColumns,
     FloatArray,
     IntArray,
     RowArray,
+    category_fields,
     colmax,
     color,
     popcount,
@@ -110,6 +113,7 @@ class MatchIndex:
             raise ConfigError(texts.CONFIG_ELIGIBILITY_INCOMPLETE)
         self._cols = CandidateColumns(self.taxonomy, self.postcodes, compact_after=compact_after)
         self._cert_texts = {code: explain.certificate_text(code) for code in self._cols.cert_bits}
+        self._category_tables: dict[EmploymentType, tuple[list[str], npt.NDArray[np.int8]]] = {}
 
     @classmethod
     def build(
@@ -358,7 +362,9 @@ class MatchIndex:
     def _filter_masks(self, ctx: _JobContext, rows: RowArray) -> list[tuple[str, BoolArray]]:
         """The hard filters over ``rows``, in the order their reason is reported (the first failing wins).
 
-        Must agree with :func:`matching.explain.exclusion`, which words the same rules.
+        The plain form: matching uses :meth:`_passing`, which must give what applying these in order
+        gives (tests/unit/test_candidate_generation.py). Must agree with
+        :func:`matching.explain.exclusion`, which words the same rules.
         """
         job, cols = ctx.job, self._cols
         req = 0
@@ -375,6 +381,85 @@ class MatchIndex:
             latest = job.start_date.toordinal() + self.rules.filters.availability_grace_days
             masks.append(("tilgaengelig", cols.avail[rows] <= latest))
         return masks
+
+    def _passing(self, ctx: _JobContext, rows: RowArray) -> tuple[RowArray, dict[str, int]]:
+        """The rows that pass every hard filter, and how many each filter excluded (the first failing
+        one counts), exactly as applying :meth:`_filter_masks` in order; cheaper at a million rows.
+
+        The filters on a row's categorical fields (active, benefit, target group, visitation, age)
+        are one lookup in a table over the field combinations (the row's category code), and each
+        later filter reads only the rows that passed the ones before it.
+        """
+        cols, job = self._cols, ctx.job
+        excluded: dict[str, int] = {}
+        names, table = self._category_table(EmploymentType(job.employment_type))
+        reason = table.take(cols.category.take(rows))
+        if reason.any():
+            counts = np.bincount(reason, minlength=len(names) + 1).tolist()
+            excluded = {name: counts[k] for k, name in enumerate(names, start=1) if counts[k]}
+            rows = rows[reason == 0]
+        for name, ok in self._row_filters(ctx):
+            passed = ok(rows)
+            failing = len(rows) - int(np.count_nonzero(passed))
+            if failing:
+                excluded[name] = failing
+                rows = rows[passed]
+        return rows, excluded
+
+    def _category_table(self, employment: EmploymentType) -> tuple[list[str], npt.NDArray[np.int8]]:
+        """Per category code, 0 when it passes the categorical filters, else 1 + the position in the
+        returned names of the first one it fails (in the order of :meth:`_filter_masks`)."""
+        found = self._category_tables.get(employment)
+        if found is not None:
+            return found
+        f, scheme = category_fields(), self.schemes.of(employment)
+        allowed = np.zeros(len(BENEFITS), dtype=bool)
+        allowed[[BENEFIT_CODE[b] for b in scheme.benefits]] = True
+        groups = np.zeros(len(TARGET_CODE), dtype=bool)
+        groups[[TARGET_CODE[g] for g in scheme.target_groups]] = True
+        tests: list[tuple[str, BoolArray]] = [
+            ("inaktiv", f["active"] == 1),
+            ("ydelse", allowed[f["benefit"]]),
+            ("maalgruppe", groups[f["target"]]),
+        ]
+        if scheme.flex_approval:
+            tests.append(("visitation", f["flex"] == 1))
+        if scheme.min_age is not None:
+            old_enough = np.array([a is None or a.lowest >= scheme.min_age for a in AGE_BANDS])
+            tests.append(("alder", old_enough[f["age"]]))
+        table = np.zeros(CATEGORIES, dtype=np.int8)
+        for k in range(len(tests), 0, -1):  # earlier filters overwrite later ones: the first wins
+            table[~tests[k - 1][1]] = k
+        found = self._category_tables[employment] = ([name for name, _ in tests], table)
+        return found
+
+    def _row_filters(self, ctx: _JobContext) -> list[tuple[str, Callable[[RowArray], BoolArray]]]:
+        """The filters after the categorical ones, in order, as tests over rows."""
+        job, cols = ctx.job, self._cols
+        scheme = self.schemes.of(EmploymentType(job.employment_type))
+        tests: list[tuple[str, Callable[[RowArray], BoolArray]]] = []
+        if scheme.not_trained_in_trade and ctx.job_occ:
+            skilled = np.zeros(len(EDUCATION_CODE), dtype=bool)
+            skilled[[EDUCATION_CODE[e] for e in SKILLED]] = True
+            own = np.zeros(len(self.taxonomy) + 1, dtype=bool)  # trade_occ -1 (none) reads the last
+            own[list(ctx.job_occ)] = True
+            tests.append(
+                ("uddannet", lambda r: ~(skilled.take(cols.education.take(r)) & own.take(cols.trade_occ.take(r))))
+            )
+        req = 0
+        for c in job.required_certificates:
+            req |= cols.cert_bits.get(c, 0)
+        if req:  # no certificate required: nobody fails it
+            tests.append(("certifikat", lambda r: (cols.certs.take(r) & req) == req))
+        hours = job.hours_per_week
+        tests.append(("timer", lambda r: cols.hours.take(r) >= hours))
+        tests.append(
+            ("afstand", lambda r: ctx.distances.take(cols.pc.take(r)) <= cols.commute.take(r) + 1e-9)
+        )
+        if job.start_date is not None:
+            latest = job.start_date.toordinal() + self.rules.filters.availability_grace_days
+            tests.append(("tilgaengelig", lambda r: cols.avail.take(r) <= latest))
+        return tests
 
     def _scheme_masks(self, ctx: _JobContext, rows: RowArray) -> list[tuple[str, BoolArray]]:
         """The scheme rules of ``config/schemes.toml`` over ``rows`` (as :meth:`SchemeRules.failure`)."""
@@ -467,14 +552,7 @@ class MatchIndex:
         relevant = known.copy()
         relevant[check] = (title > 0) | (experience > 0)  # also drops stale postings
         rows = rows[relevant]
-        excluded: dict[str, int] = {}
-        keep = np.ones(len(rows), dtype=bool)
-        for name, ok in self._filter_masks(ctx, rows):
-            failing = int(np.count_nonzero(keep & ~ok))
-            if failing:
-                excluded[name] = failing
-            keep &= ok
-        passing = rows[keep]
+        passing, excluded = self._passing(ctx, rows)
         title, experience = self._relevance(ctx, passing)
         parts = self._scores(ctx, passing, title, experience)
         scores = self._total(ctx, parts, len(passing))

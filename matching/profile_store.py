@@ -10,7 +10,9 @@ for ``explain``. So each row keeps small integer references into interned string
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -39,6 +41,29 @@ _REFS = (
     "languages",
     "trade",  # interned string, 0 = none
 )
+# The fields put_many reads, fetched per profile by one C call and then handled a column at a time.
+_ROW_FIELDS = attrgetter(
+    "id",
+    "jobcenter",
+    "consultant",
+    "postcode",
+    "desired_titles",
+    "experience_titles",
+    "skills",
+    "certificates",
+    "languages",
+    "trade",
+    "max_commute_km",
+    "hours_per_week",
+    "available_from",
+    "benefit",
+    "active",
+    "target_group",
+    "age_band",
+    "education_level",
+    "weeks_unemployed",
+    "flex_approved",
+)
 _LISTS = {
     "desired": "desired_titles",
     "experience": "experience_titles",
@@ -53,7 +78,7 @@ class _Interner:
 
     def __init__(self) -> None:
         self.values: list[Any] = [None]
-        self.index: dict[Any, int] = {}
+        self.index: dict[Any, int] = {None: 0}  # None (no trade) is reference 0
 
     def add(self, value: Any) -> int:
         i = self.index.get(value)
@@ -61,6 +86,16 @@ class _Interner:
             i = self.index[value] = len(self.values)
             self.values.append(value)
         return i
+
+    def codes(self, values: Sequence[Any]) -> list[int]:
+        """The ids of many values (new ones added in order of first appearance), looked up by
+        ``map`` in C rather than a Python call per value: a chunk repeats the same few values."""
+        out: list[int | None] = list(map(self.index.get, values))
+        if None in out:
+            for value in dict.fromkeys(v for v, i in zip(values, out, strict=True) if i is None):
+                self.add(value)
+            out = list(map(self.index.__getitem__, values))
+        return out  # type: ignore[return-value]
 
 
 class ProfileStore:
@@ -126,7 +161,14 @@ class ProfileStore:
             t(tuple(p.languages)),
             s(p.trade) if p.trade else 0,
         )
-        self._put_scheme_fields([row], [p])
+        self._put_scheme_fields(
+            np.asarray([row], dtype=np.int64),
+            [p.target_group],
+            [p.age_band],
+            [p.education_level],
+            [p.weeks_unemployed],
+            [p.flex_approved],
+        )
         self.commute[row] = p.max_commute_km
         self.hours[row] = p.hours_per_week
         self.avail[row] = p.available_from.toordinal() if p.available_from else 0
@@ -141,47 +183,71 @@ class ProfileStore:
         """
         if rows and max(rows) >= self._cap:
             self._grow(max(1024, self._cap * 2, max(rows) + 1))
-        ids = self.ids
-        for row, p in zip(rows, profiles, strict=True):
-            if row == len(ids):
-                ids.append(p.id)
-            else:
-                ids[row] = p.id
-        sg, sa, tg, ta = self._strings.index.get, self._strings.add, self._tuples.index.get, self._tuples.add
-        refs = np.asarray(
-            [
-                (
-                    sg(p.jobcenter) or sa(p.jobcenter),
-                    sg(p.consultant) or sa(p.consultant),
-                    sg(p.postcode) or sa(p.postcode),
-                    tg(d := tuple(p.desired_titles)) or ta(d),
-                    tg(e := tuple(p.experience_titles)) or ta(e),
-                    tg(k := tuple(p.skills)) or ta(k),
-                    tg(c := tuple(p.certificates)) or ta(c),
-                    tg(lg := tuple(p.languages)) or ta(lg),
-                    (sg(p.trade) or sa(p.trade)) if p.trade else 0,
-                )
-                for p in profiles
-            ],
-            dtype=np.int32,
-        ).reshape(len(profiles), len(_REFS))
+        if not profiles:
+            return np.zeros((0, len(_REFS)), dtype=np.int32)
+        (
+            ids,
+            jobcenter,
+            consultant,
+            postcode,
+            desired,
+            experience,
+            skills,
+            certificates,
+            languages,
+            trade,
+            commute,
+            hours,
+            avail,
+            benefit,
+            active,
+            target,
+            age,
+            education,
+            weeks,
+            flex,
+        ) = zip(*map(_ROW_FIELDS, profiles), strict=True)
+        if rows == list(range(len(self.ids), len(self.ids) + len(rows))):  # a load: rows appended
+            self.ids.extend(ids)
+        else:
+            for row, cid in zip(rows, ids, strict=True):
+                if row == len(self.ids):
+                    self.ids.append(cid)
+                else:
+                    self.ids[row] = cid
+        strings, tuples = self._strings.codes, self._tuples.codes
+        refs = np.empty((len(profiles), len(_REFS)), dtype=np.int32)
+        refs[:, 0] = strings(jobcenter)
+        refs[:, 1] = strings(consultant)
+        refs[:, 2] = strings(postcode)
+        for col, lists in ((3, desired), (4, experience), (5, skills), (6, certificates), (7, languages)):
+            refs[:, col] = tuples(list(map(tuple, lists)))
+        refs[:, 8] = strings(trade)  # None (no trade) is 0
         r = np.asarray(rows, dtype=np.int64)
         self._refs[r] = refs
-        self.commute[r] = [p.max_commute_km for p in profiles]
-        self.hours[r] = [p.hours_per_week for p in profiles]
-        self.avail[r] = [p.available_from.toordinal() if p.available_from else 0 for p in profiles]
-        self.benefit[r] = [_BENEFIT_CODE[p.benefit] for p in profiles]
-        self.active[r] = [p.active for p in profiles]
-        self._put_scheme_fields(rows, profiles)
+        self.commute[r] = commute
+        self.hours[r] = hours
+        ordinal = {d: d.toordinal() if d else 0 for d in set(avail)}
+        self.avail[r] = list(map(ordinal.__getitem__, avail))
+        self.benefit[r] = list(map(_BENEFIT_CODE.__getitem__, benefit))
+        self.active[r] = active
+        self._put_scheme_fields(r, target, age, education, weeks, flex)
         return refs
 
-    def _put_scheme_fields(self, rows: list[int], profiles: list[CandidateProfile]) -> None:
-        r = np.asarray(rows, dtype=np.int64)
-        self.target[r] = [TARGET_CODE[p.target_group] for p in profiles]
-        self.age[r] = [AGE_CODE[p.age_band] for p in profiles]
-        self.education[r] = [EDUCATION_CODE[p.education_level] for p in profiles]
-        self.weeks[r] = [NO_WEEKS if p.weeks_unemployed is None else p.weeks_unemployed for p in profiles]
-        self.flex[r] = [p.flex_approved for p in profiles]
+    def _put_scheme_fields(
+        self,
+        r: npt.NDArray[np.int64],
+        target: Sequence[TargetGroup],
+        age: Sequence[AgeBand | None],
+        education: Sequence[EducationLevel | None],
+        weeks: Sequence[int | None],
+        flex: Sequence[bool],
+    ) -> None:
+        self.target[r] = list(map(TARGET_CODE.__getitem__, target))
+        self.age[r] = list(map(AGE_CODE.__getitem__, age))
+        self.education[r] = list(map(EDUCATION_CODE.__getitem__, education))
+        self.weeks[r] = [NO_WEEKS if w is None else w for w in weeks]
+        self.flex[r] = flex
 
     def string(self, i: int) -> str:
         """The interned string with id ``i`` (a reference returned by ``put_many``)."""

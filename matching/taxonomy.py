@@ -111,6 +111,7 @@ class Taxonomy:
         self._group_occ = (
             [self._key_occ[i] for i in self._group_starts] if self._group_starts is not None else []
         )
+        self._key_group = np.cumsum(np.r_[False, occ_index[1:] != occ_index[:-1]]) if self._keys else None
         self._lookup_cache: dict[str, str | None] = {}
 
     # --- validation --------------------------------------------------------------------------
@@ -254,31 +255,38 @@ class Taxonomy:
             return
         floor = self.fuzzy_cutoff - self.fuzzy_margin
         raw = process.cdist(keys, self._keys, scorer=fuzz.ratio, dtype=np.float32, score_cutoff=floor)
-        hit = raw >= floor
-        capped = raw.copy()
+        # Sparse from here: a key has a handful of variants above the floor, not thousands, so the
+        # best score per occupation is taken over the hits only (a dense reduceat over every variant
+        # of every key cost more than the cdist itself at 70k distinct titles).
+        ki, vj = np.nonzero(raw >= floor)
+        hit_raw = raw[ki, vj]  # float32, as the rule was always computed
+        hit_cap = hit_raw.copy()
         # The first-part cap only where the whole key is a hit (a handful per key): no second cdist.
-        for i, j in zip(*np.nonzero(hit & self._key_has_head[None, :]), strict=True):
-            mod, head = self.normalizer.split_head(keys[i])
+        for h in np.flatnonzero(self._key_has_head.take(vj)).tolist():
+            mod, head = self.normalizer.split_head(keys[int(ki[h])])
             if head:
-                capped[i, j] = min(capped[i, j], fuzz.ratio(mod, self._key_mods[j]))
-        occ_raw = np.maximum.reduceat(np.where(hit, raw, -1.0), self._group_starts, axis=1)
-        occ_cap = np.maximum.reduceat(np.where(hit, capped, -1.0), self._group_starts, axis=1)
+                hit_cap[h] = min(hit_cap[h], fuzz.ratio(mod, self._key_mods[int(vj[h])]))
+        groups = len(self._group_starts)
+        cell = ki * groups + self._key_group.take(vj)  # (key, occupation) of each hit
+        occ_raw = np.full(len(keys) * groups, -1.0, dtype=np.float32)
+        occ_cap = np.full(len(keys) * groups, -1.0, dtype=np.float32)
+        np.maximum.at(occ_raw, cell, hit_raw)
+        np.maximum.at(occ_cap, cell, hit_cap)
+        occ_raw = occ_raw.reshape(len(keys), groups)
+        occ_cap = occ_cap.reshape(len(keys), groups)
         in_best = occ_raw >= floor
         margin = self.fuzzy_margin
-        for i, key in enumerate(keys):
-            occ: str | None = None
-            if in_best[i].any():
-                cand = np.where(in_best[i], occ_cap[i], -np.inf)
-                w = int(np.argmax(cand))
-                cap_top, raw_top = occ_cap[i, w], occ_raw[i, w]
-                others = in_best[i].copy()
-                others[w] = False
-                contested = bool(
-                    (others & ((occ_cap[i] >= cap_top - margin) | (occ_raw[i] >= raw_top - margin))).any()
-                )
-                if cap_top >= self.fuzzy_cutoff and not (contested and margin > 0):
-                    occ = self._group_occ[w]
-            self._lookup_cache[key] = occ
+        rows = np.arange(len(keys))
+        w = np.argmax(np.where(in_best, occ_cap, -np.inf), axis=1)  # the winner: best capped score
+        cap_top, raw_top = occ_cap[rows, w], occ_raw[rows, w]
+        others = in_best.copy()
+        others[rows, w] = False
+        contested = (
+            others & ((occ_cap >= (cap_top - margin)[:, None]) | (occ_raw >= (raw_top - margin)[:, None]))
+        ).any(axis=1)
+        found = in_best.any(axis=1) & (cap_top >= self.fuzzy_cutoff) & ~(contested & (margin > 0))
+        for key, ok, winner in zip(keys, found.tolist(), w.tolist(), strict=True):
+            self._lookup_cache[key] = self._group_occ[winner] if ok else None
 
     def lookup(self, title: str) -> Occupation | None:
         """The occupation a free-text title names, or None."""
