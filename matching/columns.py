@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +30,7 @@ RowArray = npt.NDArray[np.intp]  # row numbers: numpy's index type, so gathers n
 FloatArray = npt.NDArray[np.float64]
 BitArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+_Int = TypeVar("_Int", bound=np.integer[Any])
 
 BENEFITS = list(Benefit)
 BENEFIT_CODE = {b: i for i, b in enumerate(BENEFITS)}
@@ -175,7 +177,7 @@ def csr_gather(ptr: IntArray, post: IntArray, ids: IntArray) -> IntArray:
     return out
 
 
-def sorted_unique(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+def sorted_unique(values: npt.NDArray[_Int]) -> npt.NDArray[_Int]:
     """``np.unique`` by a sort: numpy 2's hashing ``unique`` is ≈ 100× slower on 2M integers."""
     out = np.sort(values)
     if len(out) > 1:
@@ -234,6 +236,7 @@ class CandidateColumns:
         # occupation at the last compaction, so a job order gathers whole occupations at once.
         self._occ_ptr: IntArray = np.zeros(1, dtype=np.int32)
         self._occ_rows: IntArray = np.zeros(0, dtype=np.int32)
+        self._changed_any = False  # some row upserted since the last compaction (see ``changed``)
         self._alloc(1024, {"desired": 2, "experience": 2, "skills": 4, "languages": 2})
 
     # --- storage ---------------------------------------------------------------------------------
@@ -565,6 +568,7 @@ class CandidateColumns:
         per_group = np.bincount(pairs // max(n, 1), minlength=len(self.taxonomy) + 1)
         self._occ_ptr = np.concatenate([[0], np.cumsum(per_group)]).astype(np.int32)
         self.changed[:] = False
+        self._changed_any = False
 
     def upsert(self, profile: CandidateProfile) -> None:
         """Add or replace one profile in place."""
@@ -584,6 +588,7 @@ class CandidateColumns:
         self._copy_scheme_fields(np.asarray([row], dtype=np.int64))
         self.trade_occ[row] = self.trade_occupation(profile.trade)
         self.changed[row] = True
+        self._changed_any = True
         for t in (*encoded.desired, *encoded.experience):
             self._post_extra.setdefault(t, []).append(row)
         self._post_extra_count += len(encoded.desired) + len(encoded.experience)
@@ -637,16 +642,25 @@ class CandidateColumns:
         if self._post_extra:
             extra = [r for t in title_ids.tolist() for r in self._post_extra.get(t, ())]
             parts.append(np.asarray(extra, dtype=np.int32))
-        mark = np.zeros(self.n, dtype=bool)  # a mask dedups faster than np.unique at this size
-        for part in parts:
-            mark[part] = True
+        parts = [part for part in parts if len(part)]
         sure_mark = np.zeros(self.n, dtype=bool)  # bool, not int8: flatnonzero is ≈ 4× faster on it
         for g in certain:
             sure_mark[occ_rows[ptr[g] : ptr[g + 1]]] = True
-        mark |= sure_mark
-        mark &= self.present[: self.n]
+        if parts:
+            mark = np.zeros(self.n, dtype=bool)  # a mask dedups faster than np.unique at this size
+            for part in parts:
+                mark[part] = True
+            mark |= sure_mark
+        else:  # every row comes from a sure block (common): one mask, and every row is known
+            mark = sure_mark
+        if self._free:  # removed rows (only they are not present) may still sit in blocks and postings
+            mark &= self.present[: self.n]
         rows: RowArray = np.flatnonzero(mark)
-        known: BoolArray = sure_mark.take(rows) & ~self.changed.take(rows)
+        if not parts and not self._free and not self._changed_any:
+            return rows, np.ones(len(rows), dtype=bool)
+        known: BoolArray = sure_mark.take(rows)
+        if self._changed_any:
+            known &= ~self.changed.take(rows)
         return rows, known
 
 

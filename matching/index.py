@@ -77,6 +77,16 @@ class _JobContext:
     groups: tuple[int, ...] = ()  # occupation groups scored (candidate generation); () = every title
 
 
+@dataclass(slots=True, frozen=True)
+class _CategoryTable:
+    """Per category code (a row's active, benefit, target group, visitation, age and education) what
+    the scheme of one employment type makes of it; built once per employment type."""
+
+    names: list[str]  # the categorical filters, in the order of MatchIndex._filter_masks
+    reason: npt.NDArray[np.int8]  # 0: passes them all, else 1 + the position of the first it fails
+    min_weeks: npt.NDArray[np.int16]  # weeks of unemployment the row's group needs (0: none)
+
+
 @dataclass(slots=True)
 class _Evaluation:
     ctx: _JobContext
@@ -113,7 +123,7 @@ class MatchIndex:
             raise ConfigError(texts.CONFIG_ELIGIBILITY_INCOMPLETE)
         self._cols = CandidateColumns(self.taxonomy, self.postcodes, compact_after=compact_after)
         self._cert_texts = {code: explain.certificate_text(code) for code in self._cols.cert_bits}
-        self._category_tables: dict[EmploymentType, tuple[list[str], npt.NDArray[np.int8]]] = {}
+        self._category_tables: dict[EmploymentType, _CategoryTable] = {}
 
     @classmethod
     def build(
@@ -392,13 +402,13 @@ class MatchIndex:
         """
         cols, job = self._cols, ctx.job
         excluded: dict[str, int] = {}
-        names, table = self._category_table(EmploymentType(job.employment_type))
-        reason = table.take(cols.category.take(rows))
+        table = self._category_table(EmploymentType(job.employment_type))
+        reason = table.reason.take(cols.category.take(rows))
         if reason.any():
-            counts = np.bincount(reason, minlength=len(names) + 1).tolist()
-            excluded = {name: counts[k] for k, name in enumerate(names, start=1) if counts[k]}
+            counts = np.bincount(reason, minlength=len(table.names) + 1).tolist()
+            excluded = {name: counts[k] for k, name in enumerate(table.names, start=1) if counts[k]}
             rows = rows[reason == 0]
-        for name, ok in self._row_filters(ctx):
+        for name, ok in self._row_filters(ctx, table):
             passed = ok(rows)
             failing = len(rows) - int(np.count_nonzero(passed))
             if failing:
@@ -406,9 +416,8 @@ class MatchIndex:
                 rows = rows[passed]
         return rows, excluded
 
-    def _category_table(self, employment: EmploymentType) -> tuple[list[str], npt.NDArray[np.int8]]:
-        """Per category code, 0 when it passes the categorical filters, else 1 + the position in the
-        returned names of the first one it fails (in the order of :meth:`_filter_masks`)."""
+    def _category_table(self, employment: EmploymentType) -> _CategoryTable:
+        """The categorical filters of ``employment``'s scheme over every category code (cached)."""
         found = self._category_tables.get(employment)
         if found is not None:
             return found
@@ -427,24 +436,46 @@ class MatchIndex:
         if scheme.min_age is not None:
             old_enough = np.array([a is None or a.lowest >= scheme.min_age for a in AGE_BANDS])
             tests.append(("alder", old_enough[f["age"]]))
-        table = np.zeros(CATEGORIES, dtype=np.int8)
+        reason = np.zeros(CATEGORIES, dtype=np.int8)
         for k in range(len(tests), 0, -1):  # earlier filters overwrite later ones: the first wins
-            table[~tests[k - 1][1]] = k
-        found = self._category_tables[employment] = ([name for name, _ in tests], table)
+            reason[~tests[k - 1][1]] = k
+        # The unemployment a row's group needs: ledighedsydelse for people on it, else the target
+        # group (as schemes.candidate_group and _unemployed_long_enough).
+        need_by_target = np.zeros(len(TARGET_CODE), dtype=np.int16)
+        for group, code in TARGET_CODE.items():
+            need_by_target[code] = scheme.min_weeks_unemployed.get(group.value, 0)
+        on_ly = f["benefit"] == BENEFIT_CODE[Benefit.LEDIGHEDSYDELSE]
+        ly_need = scheme.min_weeks_unemployed.get(LEDIGHEDSYDELSE_GROUP, 0)
+        min_weeks = np.where(on_ly, ly_need, need_by_target[f["target"]]).astype(np.int16)
+        found = _CategoryTable([name for name, _ in tests], reason, min_weeks)
+        self._category_tables[employment] = found
         return found
 
-    def _row_filters(self, ctx: _JobContext) -> list[tuple[str, Callable[[RowArray], BoolArray]]]:
+    def _row_filters(
+        self, ctx: _JobContext, table: _CategoryTable
+    ) -> list[tuple[str, Callable[[RowArray], BoolArray]]]:
         """The filters after the categorical ones, in order, as tests over rows."""
         job, cols = ctx.job, self._cols
         scheme = self.schemes.of(EmploymentType(job.employment_type))
         tests: list[tuple[str, Callable[[RowArray], BoolArray]]] = []
+        if scheme.min_weeks_unemployed:  # weeks not recorded (-1) pass, noted on the card
+
+            def long_enough(r: RowArray) -> BoolArray:
+                weeks = cols.weeks.take(r)
+                ok: BoolArray = (weeks < 0) | (weeks >= table.min_weeks.take(cols.category.take(r)))
+                return ok
+
+            tests.append(("ledighed", long_enough))
         if scheme.not_trained_in_trade and ctx.job_occ:
             skilled = np.zeros(len(EDUCATION_CODE), dtype=bool)
             skilled[[EDUCATION_CODE[e] for e in SKILLED]] = True
             own = np.zeros(len(self.taxonomy) + 1, dtype=bool)  # trade_occ -1 (none) reads the last
             own[list(ctx.job_occ)] = True
             tests.append(
-                ("uddannet", lambda r: ~(skilled.take(cols.education.take(r)) & own.take(cols.trade_occ.take(r))))
+                (
+                    "uddannet",
+                    lambda r: ~(skilled.take(cols.education.take(r)) & own.take(cols.trade_occ.take(r))),
+                )
             )
         req = 0
         for c in job.required_certificates:
@@ -536,11 +567,13 @@ class MatchIndex:
         result: FloatArray = np.round(100.0 * total / ctx.weight_total, 1)
         return result
 
-    def _evaluate(self, job: JobOrder) -> _Evaluation:
+    def _evaluate(self, job: JobOrder, top: int | None = None) -> _Evaluation:
         """Relevance by title, then the hard filters, then the score of everyone who is left.
 
         Rows from an occupation block whose every title earns credit are relevant without a look
         at their titles; the title columns are read for the other candidates and for those who pass.
+        With ``top``, only the rows that can still reach the best ``top`` are scored in full (see
+        :meth:`_contenders`); ``explain`` needs every score and passes none.
         """
         ctx = self._context(job)
         cols = self._cols
@@ -554,9 +587,41 @@ class MatchIndex:
         rows = rows[relevant]
         passing, excluded = self._passing(ctx, rows)
         title, experience = self._relevance(ctx, passing)
+        if top is not None:
+            passing, title, experience = self._contenders(ctx, passing, title, experience, top)
         parts = self._scores(ctx, passing, title, experience)
         scores = self._total(ctx, parts, len(passing))
         return _Evaluation(ctx, excluded, passing, scores, len(cols), len(rows))
+
+    def _contenders(
+        self, ctx: _JobContext, rows: RowArray, title: FloatArray, experience: FloatArray, top: int
+    ) -> tuple[RowArray, FloatArray, FloatArray]:
+        """The rows whose score can still reach the ``top`` best: most candidates of a broad job order
+        cannot, and their skills, languages and certificates need not be read.
+
+        Title, experience and distance give a lower bound of each score (the other parts are ≥ 0)
+        and, with the weight of the parts not read yet, an upper bound; a row whose upper bound is
+        below the ``top``-th best lower bound by more than the rounding to 0.1 cannot be shown or
+        tie with one shown, so the shortlist is exactly the one scoring every row gives.
+        """
+        if top <= 0 or len(rows) <= top:
+            return rows, title, experience
+        w, cols = self.rules.weights, self._cols
+        d = ctx.distances.take(cols.pc.take(rows))
+        low = (
+            w.title * title
+            + w.experience * experience
+            + w.distance * np.power(0.5, d / self.rules.distance.half_km)
+        )
+        rest = (
+            (w.skills if ctx.skill_bits is not None else 0.0)
+            + (w.languages if ctx.lang_bits is not None else 0.0)
+            + (w.certificates if ctx.wanted_certs else 0.0)
+        )
+        kth = float(np.partition(low, len(low) - top)[len(low) - top])
+        scale = 100.0 / ctx.weight_total
+        keep = (low + rest) * scale >= kth * scale - 0.2  # 0.1 rounding either side, and float slack
+        return rows[keep], title[keep], experience[keep]
 
     def _sure_groups(self, ctx: _JobContext) -> list[int]:
         """The groups of ``ctx.groups`` whose every title has credit > 0 (so each of its rows has)."""
@@ -591,7 +656,7 @@ class MatchIndex:
         are never shortlisted; ``Shortlist.excluded`` counts the hard-filter exclusions among the
         others ("of the people who fit by title, 12 live too far away"), which is what a lead acts on.
         """
-        ev = self._evaluate(job)
+        ev = self._evaluate(job, top)
         results = self._results(ev.ctx, self._ranked(ev.rows, ev.scores, top))
         return Shortlist(
             job_order_id=job.id,

@@ -222,5 +222,3 @@ def load_schemes(path: Path | None = None) -> SchemeRules:
 @cache
 def default_schemes() -> SchemeRules:
     return validate_file(SchemeRules, config_path("schemes.toml"))
-
-

@@ -111,7 +111,8 @@ class Taxonomy:
         self._group_occ = (
             [self._key_occ[i] for i in self._group_starts] if self._group_starts is not None else []
         )
-        self._key_group = np.cumsum(np.r_[False, occ_index[1:] != occ_index[:-1]]) if self._keys else None
+        # Per variant key: its group (occupation) number in _group_starts' order.
+        self._key_group = np.cumsum(np.r_[False, occ_index[1:] != occ_index[:-1]])[: len(self._keys)]
         self._lookup_cache: dict[str, str | None] = {}
 
     # --- validation --------------------------------------------------------------------------
@@ -268,12 +269,12 @@ class Taxonomy:
                 hit_cap[h] = min(hit_cap[h], fuzz.ratio(mod, self._key_mods[int(vj[h])]))
         groups = len(self._group_starts)
         cell = ki * groups + self._key_group.take(vj)  # (key, occupation) of each hit
-        occ_raw = np.full(len(keys) * groups, -1.0, dtype=np.float32)
-        occ_cap = np.full(len(keys) * groups, -1.0, dtype=np.float32)
-        np.maximum.at(occ_raw, cell, hit_raw)
-        np.maximum.at(occ_cap, cell, hit_cap)
-        occ_raw = occ_raw.reshape(len(keys), groups)
-        occ_cap = occ_cap.reshape(len(keys), groups)
+        flat_raw = np.full(len(keys) * groups, -1.0, dtype=np.float32)
+        flat_cap = np.full(len(keys) * groups, -1.0, dtype=np.float32)
+        np.maximum.at(flat_raw, cell, hit_raw)
+        np.maximum.at(flat_cap, cell, hit_cap)
+        occ_raw = flat_raw.reshape(len(keys), groups)
+        occ_cap = flat_cap.reshape(len(keys), groups)
         in_best = occ_raw >= floor
         margin = self.fuzzy_margin
         rows = np.arange(len(keys))

@@ -278,8 +278,8 @@ def test_the_evaluation_counts_a_shown_candidate_below_the_unemployment_conditio
     assert report.violations == 0 and report.outcomes[0].expected == ("K-AAAA22",)
 
     class Lenient(MatchIndex):  # an index that forgot the rule: the evaluation must notice
-        def _scheme_masks(self, ctx, rows):  # type: ignore[no-untyped-def]
-            return [m for m in super()._scheme_masks(ctx, rows) if m[0] != "ledighed"]
+        def _row_filters(self, ctx, table):  # type: ignore[no-untyped-def]
+            return [f for f in super()._row_filters(ctx, table) if f[0] != "ledighed"]
 
     lenient = Lenient.build(pool)
     assert evaluate(data, index=lenient).outcomes[0].violations == ("K-AAAA21",)
