@@ -35,6 +35,7 @@ from matching.columns import (
     colmax,
     color,
     popcount,
+    select,
 )
 from matching.explain import Evidence, Overlap, Relation, TitleEvidence
 from matching.geo import PostcodeTable, postcodes
@@ -180,12 +181,12 @@ class MatchIndex:
         cols = self._cols
         if not job_keys:
             return np.zeros(len(cols.titles))
-        if groups is not None:
-            at, keys = cols.title_group_subset(groups)
-            full = np.zeros(len(cols.titles))
-            full[at] = self._similarity_over(job_keys, keys, at)
-            return full
-        return self._similarity_over(job_keys, cols.titles.keys, None)
+        every = range(len(cols.title_group_ptr) - 1)
+        at = cols.titles_within_reach(job_keys, every if groups is None else groups, self.rules.title.floor)
+        keys = cols.titles.keys
+        full = np.zeros(len(cols.titles))
+        full[at] = self._similarity_over(job_keys, [keys[i] for i in at.tolist()], at)
+        return full
 
     def _similarity_over(self, job_keys: list[str], keys: Sequence[str], at: IntArray | None) -> FloatArray:
         """Similarities of the job keys to ``keys`` (vocabulary ids ``at``, or the whole vocabulary)."""
@@ -272,16 +273,22 @@ class MatchIndex:
         return job_keys, occ_ids, apprenticeship
 
     def _title_credit(
-        self, sim: FloatArray, occ_ids: list[str], apprenticeship: bool
+        self, sim: FloatArray, occ_ids: list[str], apprenticeship: bool, at: IntArray | None = None
     ) -> tuple[FloatArray, frozenset[int], frozenset[int], frozenset[int]]:
         """Graded credit per title vocabulary entry: exact > same occupation > trainee > related.
 
         The spelling gives (sim - floor) / (100 - floor), 1.0 for the exact title; the taxonomy raises
         it to the credit of the title's relation to the job's occupations, and caps it for a title the
-        taxonomy knows as another, unrelated occupation.
+        taxonomy knows as another, unrelated occupation. With ``at`` (the titles of the groups scored
+        in candidate generation) only those are computed: every other title has no similarity and
+        an occupation that earns nothing, so its credit is 0.
         """
         cols, t, tax = self._cols, self.rules.title, self.taxonomy
         floor = t.floor
+        title_occ = cols.title_occ if at is None else cols.title_occ.take(at)
+        title_trainee = cols.title_trainee if at is None else cols.title_trainee.take(at)
+        if at is not None:
+            sim = sim.take(at)
         val = np.clip((sim - floor) / (100.0 - floor), 0.0, 1.0)
         occ_set = set(occ_ids)
         related = set().union(*(tax.related(o) for o in occ_ids)) - occ_set if occ_ids else set()
@@ -303,9 +310,13 @@ class MatchIndex:
             cap = np.full(len(tax) + 1, t.other_occupation_cap)
             cap[list(job_idx | related_idx)] = 1.0
             cap[-1] = 1.0
-            val = np.minimum(val, cap[cols.title_occ])
-        occ_credit = np.where(cols.title_trainee, trainee[cols.title_occ], trained[cols.title_occ])
+            val = np.minimum(val, cap.take(title_occ))
+        occ_credit = np.where(title_trainee, trainee.take(title_occ), trained.take(title_occ))
         val = np.maximum(val, occ_credit)
+        if at is not None:
+            full = np.zeros(len(cols.title_occ))
+            full[at] = val
+            val = full
         val[0] = 0.0
         return val, job_idx, related_idx, strong_idx
 
@@ -323,7 +334,8 @@ class MatchIndex:
             groups = [0, *(tax.index_of[o] + 1 for o in near)]
         sim = self._title_similarity(job_keys, groups)
         sim[0] = 0.0
-        val, job_occ_idx, related_idx, strong_idx = self._title_credit(sim, occ_ids, apprenticeship)
+        at = cols.title_group_subset(groups) if groups is not None else None
+        val, job_occ_idx, related_idx, strong_idx = self._title_credit(sim, occ_ids, apprenticeship, at)
 
         skill_keys = list(dict.fromkeys(k for k in (self.normalizer.skill_key(s) for s in job.skills) if k))
         skill_keys = skill_keys[:MAX_BITS]
@@ -407,13 +419,13 @@ class MatchIndex:
         if reason.any():
             counts = np.bincount(reason, minlength=len(table.names) + 1).tolist()
             excluded = {name: counts[k] for k, name in enumerate(table.names, start=1) if counts[k]}
-            rows = rows[reason == 0]
+            rows = select(rows, reason == 0)
         for name, ok in self._row_filters(ctx, table):
             passed = ok(rows)
             failing = len(rows) - int(np.count_nonzero(passed))
             if failing:
                 excluded[name] = failing
-                rows = rows[passed]
+                rows = select(rows, passed)
         return rows, excluded
 
     def _category_table(self, employment: EmploymentType) -> _CategoryTable:
@@ -584,7 +596,8 @@ class MatchIndex:
         title, experience = self._relevance(ctx, rows[check])
         relevant = known.copy()
         relevant[check] = (title > 0) | (experience > 0)  # also drops stale postings
-        rows = rows[relevant]
+        if len(check):
+            rows = select(rows, relevant)
         passing, excluded = self._passing(ctx, rows)
         title, experience = self._relevance(ctx, passing)
         if top is not None:
@@ -621,7 +634,7 @@ class MatchIndex:
         kth = float(np.partition(low, len(low) - top)[len(low) - top])
         scale = 100.0 / ctx.weight_total
         keep = (low + rest) * scale >= kth * scale - 0.2  # 0.1 rounding either side, and float slack
-        return rows[keep], title[keep], experience[keep]
+        return select(rows, keep), select(title, keep), select(experience, keep)
 
     def _sure_groups(self, ctx: _JobContext) -> list[int]:
         """The groups of ``ctx.groups`` whose every title has credit > 0 (so each of its rows has)."""
