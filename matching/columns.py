@@ -53,6 +53,7 @@ _SCALARS = (
     "changed",
     "wide",
     "category",
+    "place",
 )
 # The scheme fields (issue 10), copied from the profile store; trade_occ: the occupation index of a
 # faglært's trade (-1: none), so "already skilled in the job's trade" is one comparison per row.
@@ -263,6 +264,11 @@ class CandidateColumns:
         self._occ_ptr: IntArray = np.zeros(1, dtype=np.int32)
         self._occ_rows: IntArray = np.zeros(0, dtype=np.int32)
         self._changed_any = False  # some row upserted since the last compaction (see ``changed``)
+        # Distinct (postcode index, commute limit) pairs: the distance filter of a job order is then
+        # one table over the pairs (few: postcodes times the usual limits) and one gather per row.
+        self._places: dict[tuple[int, float], int] = {}
+        self.place_pc: IntArray = np.zeros(0, dtype=np.int32)
+        self.place_commute: FloatArray = np.zeros(0)
         self._alloc(1024, {"desired": 2, "experience": 2, "skills": 4, "languages": 2})
 
     # --- storage ---------------------------------------------------------------------------------
@@ -280,6 +286,7 @@ class CandidateColumns:
         self.changed = np.zeros(capacity, dtype=bool)  # upserted since the last compaction
         self.wide = np.zeros(capacity, dtype=bool)  # some slot kind has more than NARROW entries
         self.category = np.zeros(capacity, dtype=np.uint16)  # see CATEGORY_FIELDS
+        self.place = np.zeros(capacity, dtype=np.int32)  # (postcode, commute limit): see _places
         self.target = np.zeros(capacity, dtype=np.int8)  # codes of matching.profile_store
         self.age = np.zeros(capacity, dtype=np.int8)
         self.education = np.zeros(capacity, dtype=np.int8)
@@ -395,6 +402,7 @@ class CandidateColumns:
         self.hours[row] = e.hours
         self.pc[row] = e.postcode
         self.commute[row] = e.commute
+        self.place[row] = self._place_ids([e.postcode], [e.commute])[0]
         self.benefit[row] = e.benefit
         self.certs[row] = e.certs
         self.avail[row] = e.available
@@ -410,6 +418,22 @@ class CandidateColumns:
             arr[row, : len(ids)] = ids
             arr[row, len(ids) :] = 0
         self.wide[row] = max(len(e.desired), len(e.experience), len(e.skills), len(e.languages)) > NARROW
+
+    def _place_ids(self, pcs: list[int], commutes: list[float]) -> list[int]:
+        """The place id of each (postcode index, commute limit) pair, new pairs added."""
+        pairs = list(zip(pcs, commutes, strict=True))
+        ids: list[int | None] = list(map(self._places.get, pairs))
+        if None in ids:
+            for pair in dict.fromkeys(p for p, i in zip(pairs, ids, strict=True) if i is None):
+                self._places[pair] = len(self._places)
+            self.place_pc = np.fromiter(
+                (pc for pc, _ in self._places), dtype=np.int32, count=len(self._places)
+            )
+            self.place_commute = np.fromiter(
+                (c for _, c in self._places), dtype=np.float64, count=len(self._places)
+            )
+            ids = list(map(self._places.__getitem__, pairs))
+        return ids  # type: ignore[return-value]
 
     def _resolve_titles(self) -> None:
         """Occupation and trainee flag of the new title keys, one batched taxonomy lookup."""
@@ -588,6 +612,7 @@ class CandidateColumns:
         self.benefit[r] = store.benefit[r]
         self.avail[r] = store.avail[r]
         self.pc[r] = self._encoded_column(refs[:, 2], 2, memo)
+        self.place[r] = self._place_ids(self.pc[r].tolist(), self.commute[r].tolist())
         self.certs[r] = self._encoded_column(refs[:, 6], 6, memo)
         self._copy_scheme_fields(r)
         self.trade_occ[r] = self._encoded_column(refs[:, TRADE], TRADE, memo) - 1

@@ -496,9 +496,8 @@ class MatchIndex:
             tests.append(("certifikat", lambda r: (cols.certs.take(r) & req) == req))
         hours = job.hours_per_week
         tests.append(("timer", lambda r: cols.hours.take(r) >= hours))
-        tests.append(
-            ("afstand", lambda r: ctx.distances.take(cols.pc.take(r)) <= cols.commute.take(r) + 1e-9)
-        )
+        near = ctx.distances.take(cols.place_pc) <= cols.place_commute + 1e-9  # per place, as per row
+        tests.append(("afstand", lambda r: near.take(cols.place.take(r))))
         if job.start_date is not None:
             latest = job.start_date.toordinal() + self.rules.filters.availability_grace_days
             tests.append(("tilgaengelig", lambda r: cols.avail.take(r) <= latest))
