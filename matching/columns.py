@@ -136,13 +136,19 @@ class EncodedProfile:
 
 
 def colmax(
-    values: FloatArray, slots: IntArray, n: int, rows: RowArray | None, wide: BoolArray | None = None
+    values: FloatArray,
+    slots: IntArray,
+    n: int,
+    rows: RowArray | None,
+    wide: BoolArray | None = None,
+    wide_at: RowArray | None = None,
 ) -> FloatArray:
     """Row-wise max of ``values[slots]``, one contiguous column at a time (fast for narrow slots).
 
     ``take`` on a column view: 2-D fancy indexing (``slots[rows, k]``) is ≈ 4× slower at 1M rows.
     Columns past the first ``NARROW`` are read only for the ``wide`` rows (more entries than that;
-    the others hold 0 there, and ``values[0]`` is 0).
+    the others hold 0 there, and ``values[0]`` is 0); ``wide_at``: the positions in ``rows`` of the
+    wide rows, when the caller has them already.
     """
     if rows is None:
         out: FloatArray = values.take(slots[:n, 0])
@@ -154,7 +160,7 @@ def colmax(
     for k in range(1, dense):
         np.maximum(out, values.take(slots[:, k].take(rows)), out=out)
     if dense < slots.shape[1] and wide is not None:
-        at = np.flatnonzero(wide.take(rows))
+        at = np.flatnonzero(wide.take(rows)) if wide_at is None else wide_at
         sub, part = rows.take(at), out.take(at)
         for k in range(dense, slots.shape[1]):
             np.maximum(part, values.take(slots[:, k].take(sub)), out=part)
@@ -249,7 +255,7 @@ class CandidateColumns:
         self._len_grouped: IntArray = self.title_len
         self.skills = Vocabulary()
         self.languages = Vocabulary()
-        self._memo_titles: dict[tuple[str, ...], list[int]] = {}
+        self._ids_of_title: dict[str, tuple[int, ...]] = {}
         self._memo_skills: dict[tuple[str, ...], list[int]] = {}
         self._memo_langs: dict[tuple[str, ...], list[int]] = {}
         self.n = 0  # rows in use (including freed ones)
@@ -315,26 +321,37 @@ class CandidateColumns:
     # --- encoding --------------------------------------------------------------------------------
 
     def _title_ids(self, titles: Sequence[str]) -> list[int]:
-        """Vocabulary ids of a title list; memoised per list (pools repeat the same lists a lot)."""
-        memo = self._memo_titles.get(tuple(titles))
-        if memo is not None:
-            return memo
+        """Vocabulary ids of a title list, memoised per title (a pool repeats the same titles; the
+        lists themselves are interned by the profile store, so each list comes here once)."""
+        memo = self._ids_of_title
+        if len(titles) == 1:
+            found = memo.get(titles[0])
+            return list(found if found is not None else self._new_title(titles[0]))
         ids: list[int] = []
         for title in titles:
-            for key in self.normalizer.title_keys(title):
-                before = len(self.titles)
-                i = self.titles.add(key)
-                if i == before:
-                    mod, head = self.normalizer.split_head(key)
-                    self.title_mods.append(mod)
-                    self._title_has_head.append(bool(head))
-                    self._title_occ.append(-1)  # resolved in a batch: _resolve_titles
-                    self._title_trainee.append(False)
-                    self._pending_titles.append(i)
+            found = memo.get(title)
+            for i in found if found is not None else self._new_title(title):
                 if i not in ids:
                     ids.append(i)
-        self._memo_titles[tuple(titles)] = ids
         return ids
+
+    def _new_title(self, title: str) -> tuple[int, ...]:
+        """The vocabulary ids of a title not seen before (its keys added to the vocabulary)."""
+        ids: list[int] = []
+        for key in self.normalizer.title_keys(title):
+            before = len(self.titles)
+            i = self.titles.add(key)
+            if i == before:
+                mod, head = self.normalizer.split_head(key)
+                self.title_mods.append(mod)
+                self._title_has_head.append(bool(head))
+                self._title_occ.append(-1)  # resolved in a batch: _resolve_titles
+                self._title_trainee.append(False)
+                self._pending_titles.append(i)
+            if i not in ids:
+                ids.append(i)
+        found = self._ids_of_title[title] = tuple(ids)
+        return found
 
     def _skill_ids(self, skills: Sequence[str]) -> list[int]:
         memo = self._memo_skills.get(tuple(skills))

@@ -376,9 +376,10 @@ class MatchIndex:
         Slot arrays are column-major, so each slot column is one contiguous gather.
         """
         cols = self._cols
+        wide = None if rows is None else np.flatnonzero(cols.wide.take(rows))  # read once for both
         return (
-            colmax(ctx.title_val, cols.slots["desired"], cols.n, rows, cols.wide),
-            colmax(ctx.title_val, cols.slots["experience"], cols.n, rows, cols.wide),
+            colmax(ctx.title_val, cols.slots["desired"], cols.n, rows, cols.wide, wide),
+            colmax(ctx.title_val, cols.slots["experience"], cols.n, rows, cols.wide, wide),
         )
 
     def _filter_masks(self, ctx: _JobContext, rows: RowArray) -> list[tuple[str, BoolArray]]:
@@ -591,11 +592,11 @@ class MatchIndex:
         rows, known = cols.candidate_rows(
             np.flatnonzero(ctx.title_val > 0).astype(np.int32), ctx.groups, self._sure_groups(ctx)
         )
-        check = np.flatnonzero(~known)
-        title, experience = self._relevance(ctx, rows[check])
-        relevant = known.copy()
-        relevant[check] = (title > 0) | (experience > 0)  # also drops stale postings
-        if len(check):
+        if not known.all():
+            check = np.flatnonzero(~known)
+            title, experience = self._relevance(ctx, rows[check])
+            relevant = known.copy()
+            relevant[check] = (title > 0) | (experience > 0)  # also drops stale postings
             rows = select(rows, relevant)
         passing, excluded = self._passing(ctx, rows)
         title, experience = self._relevance(ctx, passing)
