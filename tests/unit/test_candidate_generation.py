@@ -9,18 +9,20 @@ candidate would silently drop off (or onto) a shortlist.
 from __future__ import annotations
 
 import random
+from datetime import date
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from rapidfuzz import fuzz
 
 from matching import columns
 from matching.columns import CandidateColumns
 from matching.geo import postcodes
 from matching.index import MatchIndex
-from matching.models import JobOrder
-from tests.unit.test_engine import PROPS, RULES, TAX, TITLES, cand
+from matching.models import CandidateProfile, JobOrder
+from tests.unit.test_engine import CERTS, LOW_RULES, POSTCODES, PROPS, RULES, TAX, TITLES, cand, job
 
 TYPOS = ["Lagrmedarbejder", "Pakkker", "Truckføer", "Sosu hjælper", "Vinduespudser"]
 
@@ -121,3 +123,153 @@ def test_slot_columns_past_the_narrow_ones_are_read_for_exactly_the_rows_that_ne
         assert columns.colmax(values, slots, cols.n, rows, cols.wide).tolist() == full.tolist()
         full_bits = columns.color(bits, slots, rows)
         assert columns.color(bits, slots, rows, cols.wide).tolist() == full_bits.tolist()
+
+
+# --- the shortcuts of a match at a million rows give what the plain rules give --------------------
+
+
+@st.composite
+def scheme_profiles(draw: st.DrawFn, n: int) -> CandidateProfile:
+    """A profile with every field a hard filter reads, in the combinations the law allows."""
+    benefit = draw(
+        st.sampled_from(["dagpenge", "kontanthjaelp_jobparat", "uddannelseshjaelp", "ledighedsydelse"])
+    )
+    young = benefit == "uddannelseshjaelp"
+    return cand(
+        n,
+        desired_titles=draw(st.lists(st.sampled_from(TITLES + TYPOS), min_size=1, max_size=3)),
+        experience_titles=draw(st.lists(st.sampled_from(TITLES), max_size=2)),
+        certificates=draw(st.lists(st.sampled_from(CERTS), max_size=2)),
+        skills=draw(
+            st.lists(st.sampled_from(["plukning", "pakning", "truckkørsel", "rengøring"]), max_size=3)
+        ),
+        languages=draw(st.lists(st.sampled_from(["dansk", "engelsk", "polsk"]), max_size=2)),
+        postcode=draw(st.sampled_from(POSTCODES)),
+        max_commute_km=draw(st.sampled_from([5, 10, 12.5, 20, 40, 200])),
+        hours_per_week=draw(st.integers(8, 40)),
+        benefit=benefit,
+        active=draw(st.booleans()),
+        available_from=draw(st.sampled_from([None, date(2026, 1, 1), date(2026, 6, 1)])),
+        target_group=draw(
+            st.sampled_from(
+                ["uddannelsesparat", "aktivitetsparat"] if young else ["jobparat", "aktivitetsparat"]
+            )
+        ),
+        age_band=draw(
+            st.sampled_from([None, "18-24", "25-29"] if young else [None, "18-24", "30-49", "50+"])
+        ),
+        weeks_unemployed=draw(st.sampled_from([None, 3, 26, 60])),
+        education_level=draw(st.sampled_from([None, "ufaglaert", "faglaert", "videregaaende"])),
+        trade=draw(st.sampled_from([None, "Lagermedarbejder", "Buschauffør"])),
+        flex_approved=benefit == "ledighedsydelse" or draw(st.booleans()),
+    )
+
+
+@st.composite
+def scheme_pools(draw: st.DrawFn) -> list[CandidateProfile]:
+    return [draw(scheme_profiles(i)) for i in range(draw(st.integers(1, 30)))]
+
+
+@st.composite
+def any_jobs(draw: st.DrawFn) -> JobOrder:
+    etype = draw(
+        st.sampled_from(
+            [
+                "ordinaert_job",
+                "fleksjob",
+                "loentilskud_privat",
+                "virksomhedspraktik",
+                "voksenlaerling",
+                "smaajob",
+            ]
+        )
+    )
+    return job(
+        title=draw(st.sampled_from([*TITLES, "Lagerarbejdere til travlt lager i Brøndby"])),
+        employment_type=etype,
+        hours_per_week=draw(st.integers(5, 37)),
+        postcode=draw(st.sampled_from(POSTCODES)),
+        required_certificates=draw(st.lists(st.sampled_from(CERTS), max_size=1)),
+        skills=draw(st.lists(st.sampled_from(["plukning", "pakning", "truckkørsel"]), max_size=2)),
+        languages=draw(st.lists(st.sampled_from(["dansk", "polsk"]), max_size=1)),
+        start_date=draw(st.sampled_from([None, date(2026, 3, 1)])),
+    )
+
+
+def plain_filters(idx: MatchIndex, j: JobOrder, rows: np.ndarray) -> tuple[list[int], dict[str, int]]:
+    """The hard filters as written (``_filter_masks``, in order, the first failing one counts)."""
+    ctx = idx._context(j)
+    keep = np.ones(len(rows), dtype=bool)
+    excluded: dict[str, int] = {}
+    for name, ok in idx._filter_masks(ctx, rows):
+        failing = int(np.count_nonzero(keep & ~ok))
+        if failing:
+            excluded[name] = failing
+        keep &= ok
+    return rows[keep].tolist(), excluded
+
+
+@PROPS
+@given(
+    pool=scheme_pools(),
+    j=any_jobs(),
+    moves=st.lists(st.tuples(st.integers(0, 40), st.booleans()), max_size=8),
+)
+def test_category_and_place_tables_exclude_and_count_exactly_like_the_plain_filters(
+    pool: list[CandidateProfile], j: JobOrder, moves: list[tuple[int, bool]]
+) -> None:
+    """The counts a card shows ("3 bor for langt væk") and who passes: the filters through the
+    category table (active, benefit, target group, visitation, age) and the place table (postcode,
+    commute limit) equal the plain masks, after a bulk load and upserts that move people."""
+    idx = MatchIndex.build(pool, TAX, RULES)
+    for n, far in moves:  # upserts add new (postcode, commute) places and category codes
+        idx.upsert(cand(n, postcode="8000" if far else "2300", max_commute_km=7.5, active=not far))
+    rows = np.flatnonzero(idx._cols.present[: idx._cols.n])
+    passing, excluded = idx._passing(idx._context(j), rows)
+    assert (passing.tolist(), excluded) == plain_filters(idx, j, rows)
+
+
+@PROPS
+@given(pool=scheme_pools(), j=any_jobs(), top=st.sampled_from([1, 2, 3, 10]))
+def test_a_shortlist_is_the_top_of_every_candidate_scored_in_full(
+    pool: list[CandidateProfile], j: JobOrder, top: int
+) -> None:
+    """Leaving unscored the rows whose bound cannot reach the top changes no shortlist, ties included."""
+    idx = MatchIndex.build(pool, TAX, LOW_RULES)
+    full = idx._evaluate(j)  # no top: every passing row scored
+    expected = idx._results(full.ctx, idx._ranked(full.rows, full.scores, top))
+    assert idx.match(j, top=top).results == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    key=st.text(alphabet="aeiouyæøårnstdlkgm", min_size=1, max_size=14),
+    titles=st.lists(st.text(alphabet="aeiouyæøårnstdlkgm", min_size=1, max_size=16), min_size=1, max_size=40),
+)
+def test_the_character_bound_never_drops_a_title_that_reaches_the_floor(key: str, titles: list[str]) -> None:
+    """A title cut before rapidfuzz runs could never have reached the floor, so no candidate whose
+    title is a near spelling of the job's goes missing from a shortlist."""
+    cols = CandidateColumns(TAX, postcodes())
+    cols.load(cand(i, desired_titles=[t]) for i, t in enumerate(titles))
+    cols.sync_title_occ()
+    floor = RULES.title.floor
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(columns, "_REACH_MIN", 0)  # the bound on every group, however small
+        kept = set(cols.titles_within_reach([key], range(len(cols.title_group_ptr) - 1), floor).tolist())
+    for i, vocab_key in enumerate(cols.titles.keys):
+        if i and fuzz.ratio(key, vocab_key) >= floor:
+            assert i in kept, (key, vocab_key)
+
+
+def test_a_candidate_whose_skills_lift_them_past_a_nearer_one_is_not_left_unscored() -> None:
+    """Distance is read before skills: the nearer candidate has the better lower bound, but the one
+    with every skill the job asks for scores higher and must lead the list (and 200 more far away
+    without skills must not crowd them out)."""
+    near = cand("K-NEAR", postcode="2605", skills=[])
+    skilled = cand("K-SKILLED", postcode="2650", skills=["plukning", "pakning"])
+    others = [cand(f"K-{i:05d}", postcode="2770", skills=[]) for i in range(200)]
+    idx = MatchIndex.build([near, skilled, *others], TAX, RULES)
+    j = job(title="Lagermedarbejder", skills=["plukning", "pakning"], postcode="2605")
+    assert [r.candidate_id for r in idx.match(j, top=1).results] == ["K-SKILLED"]
+    full = idx._evaluate(j)
+    assert idx.match(j, top=3).results == idx._results(full.ctx, idx._ranked(full.rows, full.scores, 3))
