@@ -66,6 +66,7 @@ CATEGORY_FIELDS = ("active", "benefit", "target", "flex", "age", "education")
 CATEGORY_SIZES = (2, len(BENEFITS), len(TARGET_GROUPS), 2, len(AGE_BANDS), len(EDUCATION_LEVELS))
 CATEGORIES = int(np.prod(CATEGORY_SIZES))
 CHAR_BUCKETS = 32
+_SORT_OVER_MASK = 8  # candidate rows fewer than 1/8 of the pool: union by a sort, not a mask
 _REACH_MIN = 1024  # groups of fewer titles go to rapidfuzz whole (the bound costs more than it saves)
 
 
@@ -744,6 +745,17 @@ class CandidateColumns:
             extra = [r for t in title_ids.tolist() for r in self._post_extra.get(t, ())]
             parts.append(np.asarray(extra, dtype=np.int32))
         parts = [part for part in parts if len(part)]
+        if not parts and not self._changed_any:
+            sure_rows = [occ_rows[ptr[g] : ptr[g + 1]] for g in certain]
+            if sum(len(b) for b in sure_rows) * _SORT_OVER_MASK < self.n:
+                # Few rows, all from sure blocks: a sort of their union costs less than a mask
+                # over every row and its flatnonzero (≈ 0.8 ms at a million rows, however few).
+                found: RowArray = sorted_unique(
+                    np.concatenate([np.zeros(0, np.int32), *sure_rows]).astype(np.intp)
+                )
+                if self._free:
+                    found = found[self.present.take(found)]
+                return found, np.ones(len(found), dtype=bool)
         sure_mark = np.zeros(self.n, dtype=bool)  # bool, not int8: flatnonzero is ≈ 4× faster on it
         for g in certain:
             sure_mark[occ_rows[ptr[g] : ptr[g + 1]]] = True

@@ -35,9 +35,16 @@ TYPOS = ["Lagrmedarbejder", "Pakkker", "Truckføer", "Sosu hjælper", "Vinduespu
         max_size=30,
     ),
 )
+@pytest.mark.parametrize("sort_over_mask", [0, 10**9])  # sure rows: always by a sort, never by one
 def test_occupation_blocks_find_the_same_rows_as_per_title_postings(
-    first: list[list[str]], ops: list[tuple[bool, int, list[str]]]
+    first: list[list[str]], ops: list[tuple[bool, int, list[str]]], sort_over_mask: int
 ) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(columns, "_SORT_OVER_MASK", sort_over_mask)
+        check_blocks(first, ops)
+
+
+def check_blocks(first: list[list[str]], ops: list[tuple[bool, int, list[str]]]) -> None:
     cols = CandidateColumns(TAX, postcodes(), compact_after=5)
     cols.load(cand(i, desired_titles=titles) for i, titles in enumerate(first))
     for is_upsert, n, titles in ops:
