@@ -51,7 +51,10 @@ _SCALARS = (
     "certs",
     "avail",
     "changed",
-    "wide",
+    "wide_desired",
+    "wide_experience",
+    "wide_skills",
+    "wide_languages",
     "category",
     "place",
 )
@@ -291,7 +294,11 @@ class CandidateColumns:
         self.certs = np.zeros(capacity, dtype=np.int64)
         self.avail = np.zeros(capacity, dtype=np.int32)
         self.changed = np.zeros(capacity, dtype=bool)  # upserted since the last compaction
-        self.wide = np.zeros(capacity, dtype=bool)  # some slot kind has more than NARROW entries
+        # Per slot kind: the row has more than NARROW entries of it (so its later columns are read).
+        self.wide_desired = np.zeros(capacity, dtype=bool)
+        self.wide_experience = np.zeros(capacity, dtype=bool)
+        self.wide_skills = np.zeros(capacity, dtype=bool)
+        self.wide_languages = np.zeros(capacity, dtype=bool)
         self.category = np.zeros(capacity, dtype=np.uint16)  # see CATEGORY_FIELDS
         self.place = np.zeros(capacity, dtype=np.int32)  # (postcode, commute limit): see _places
         self.target = np.zeros(capacity, dtype=np.int8)  # codes of matching.profile_store
@@ -312,6 +319,11 @@ class CandidateColumns:
             getattr(self, name)[: len(arr)] = arr
         for k, v in slots.items():
             self.slots[k][: len(v)] = v
+
+    def wide_of(self, kind: str) -> BoolArray:
+        """Per row: more than ``NARROW`` entries of slot ``kind`` (the rows colmax/color read wholly)."""
+        wide: BoolArray = getattr(self, f"wide_{kind}")
+        return wide
 
     def _widen(self, kind: str, width: int) -> None:
         old = self.slots[kind]
@@ -435,7 +447,13 @@ class CandidateColumns:
             arr = self.slots[kind]
             arr[row, : len(ids)] = ids
             arr[row, len(ids) :] = 0
-        self.wide[row] = max(len(e.desired), len(e.experience), len(e.skills), len(e.languages)) > NARROW
+        for kind, ids in (
+            ("desired", e.desired),
+            ("experience", e.experience),
+            ("skills", e.skills),
+            ("languages", e.languages),
+        ):
+            self.wide_of(kind)[row] = len(ids) > NARROW
 
     def _place_ids(self, pcs: list[int], commutes: list[float]) -> list[int]:
         """The place id of each (postcode index, commute limit) pair, new pairs added."""
@@ -634,7 +652,6 @@ class CandidateColumns:
         self.certs[r] = self._encoded_column(refs[:, 6], 6, memo)
         self._copy_scheme_fields(r)
         self.trade_occ[r] = self._encoded_column(refs[:, TRADE], TRADE, memo) - 1
-        wide = np.zeros(len(rows), dtype=bool)
         for kind, col in (("desired", 3), ("experience", 4), ("skills", 5), ("languages", 7)):
             at = self._encoded_column(refs[:, col], col, memo)
             lists = memo[-col]
@@ -644,9 +661,7 @@ class CandidateColumns:
             self.slots[kind][r] = 0
             encoded = lists[at]
             self.slots[kind][r, :width] = encoded
-            if width > NARROW:
-                wide |= (encoded[:, NARROW:] != 0).any(axis=1)
-        self.wide[r] = wide
+            self.wide_of(kind)[r] = (encoded[:, NARROW:] != 0).any(axis=1) if width > NARROW else False
 
     def _compact_postings(self) -> None:
         """Rebuild the title -> rows CSR from the slot arrays (vectorised; no profile is re-read)."""

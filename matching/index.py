@@ -376,10 +376,9 @@ class MatchIndex:
         Slot arrays are column-major, so each slot column is one contiguous gather.
         """
         cols = self._cols
-        wide = None if rows is None else np.flatnonzero(cols.wide.take(rows))  # read once for both
         return (
-            colmax(ctx.title_val, cols.slots["desired"], cols.n, rows, cols.wide, wide),
-            colmax(ctx.title_val, cols.slots["experience"], cols.n, rows, cols.wide, wide),
+            colmax(ctx.title_val, cols.slots["desired"], cols.n, rows, cols.wide_desired),
+            colmax(ctx.title_val, cols.slots["experience"], cols.n, rows, cols.wide_experience),
         )
 
     def _filter_masks(self, ctx: _JobContext, rows: RowArray) -> list[tuple[str, BoolArray]]:
@@ -560,10 +559,10 @@ class MatchIndex:
         d = ctx.distances[cols.pc[rows]]
         out["distance"] = np.power(0.5, d / self.rules.distance.half_km)
         if ctx.skill_bits is not None:
-            bits = color(ctx.skill_bits, cols.slots["skills"], rows, cols.wide)
+            bits = color(ctx.skill_bits, cols.slots["skills"], rows, cols.wide_skills)
             out["skills"] = popcount(bits) / len(ctx.skill_keys)
         if ctx.lang_bits is not None:
-            bits = color(ctx.lang_bits, cols.slots["languages"], rows, cols.wide)
+            bits = color(ctx.lang_bits, cols.slots["languages"], rows, cols.wide_languages)
             out["languages"] = popcount(bits) / len(ctx.lang_keys)
         if ctx.wanted_certs:
             have = cols.certs[rows] & np.int64(ctx.wanted_certs)

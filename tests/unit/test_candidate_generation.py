@@ -109,27 +109,44 @@ def test_a_pool_loaded_in_many_chunks_matches_like_one_upserted_profile_by_profi
 
 
 def test_slot_columns_past_the_narrow_ones_are_read_for_exactly_the_rows_that_need_them() -> None:
-    """Title, skill and language credit read the columns past ``NARROW`` only for ``wide`` rows; after
-    a bulk load and upserts that widen and narrow rows, that equals reading every column."""
+    """Title, skill and language credit read the columns past ``NARROW`` only for the rows with more
+    entries of that kind; after a bulk load and upserts that widen and narrow rows, that equals
+    reading every column."""
     rng = random.Random(9)
     words = TITLES + TYPOS
+    skills = ["truck", "lager", "pakning", "rengøring", "kørekort", "kasse"]
+    langs = ["dansk", "engelsk", "polsk", "arabisk"]
+
+    def some(i: int) -> CandidateProfile:  # each kind wide or narrow on its own
+        return cand(
+            i,
+            desired_titles=rng.sample(words, rng.randint(1, 5)),
+            experience_titles=rng.sample(words, rng.randint(0, 4)),
+            skills=rng.sample(skills, rng.randint(0, 5)),
+            languages=rng.sample(langs, rng.randint(1, 4)),
+        )
+
     cols = CandidateColumns(TAX, postcodes())
-    cols.load(cand(i, desired_titles=rng.sample(words, rng.randint(1, 5))) for i in range(60))
+    cols.load(some(i) for i in range(60))
     for i in rng.sample(range(80), 40):
-        desired = rng.sample(words, rng.randint(1, 5))
-        cols.upsert(cand(i, desired_titles=desired, experience_titles=rng.sample(words, rng.randint(0, 4))))
+        cols.upsert(some(i))
     rows = np.flatnonzero(cols.present[: cols.n])
-    values = np.random.default_rng(3).random(len(cols.titles))
-    values[0] = 0.0
-    bits = np.random.default_rng(4).integers(0, 8, len(cols.titles))
-    bits[0] = 0
-    for kind in ("desired", "experience"):
+    for kind, vocab in (
+        ("desired", cols.titles),
+        ("experience", cols.titles),
+        ("skills", cols.skills),
+        ("languages", cols.languages),
+    ):
+        values = np.random.default_rng(3).random(len(vocab))
+        values[0] = 0.0
+        bits = np.random.default_rng(4).integers(0, 8, len(vocab))
+        bits[0] = 0
         slots = cols.slots[kind]
         assert slots.shape[1] > columns.NARROW
         full = columns.colmax(values, slots, cols.n, rows)
-        assert columns.colmax(values, slots, cols.n, rows, cols.wide).tolist() == full.tolist()
+        assert columns.colmax(values, slots, cols.n, rows, cols.wide_of(kind)).tolist() == full.tolist()
         full_bits = columns.color(bits, slots, rows)
-        assert columns.color(bits, slots, rows, cols.wide).tolist() == full_bits.tolist()
+        assert columns.color(bits, slots, rows, cols.wide_of(kind)).tolist() == full_bits.tolist()
 
 
 # --- the shortcuts of a match at a million rows give what the plain rules give --------------------
