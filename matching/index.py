@@ -620,12 +620,9 @@ class MatchIndex:
         if top <= 0 or len(rows) <= top:
             return rows, title, experience
         w, cols = self.rules.weights, self._cols
-        d = ctx.distances.take(cols.pc.take(rows))
-        low = (
-            w.title * title
-            + w.experience * experience
-            + w.distance * np.power(0.5, d / self.rules.distance.half_km)
-        )
+        # The distance credit once per (postcode, commute limit) place, then one gather per row.
+        near = np.power(0.5, ctx.distances.take(cols.place_pc) / self.rules.distance.half_km)
+        low = w.title * title + w.experience * experience + w.distance * near.take(cols.place.take(rows))
         rest = (
             (w.skills if ctx.skill_bits is not None else 0.0)
             + (w.languages if ctx.lang_bits is not None else 0.0)
