@@ -250,7 +250,11 @@ def _clean_text(value: str) -> str:
     visible = value
     if not value.isprintable():  # rare: only then look at each character
         visible = "".join(c for c in value if unicodedata.category(c) not in ("Cc", "Cf") or c.isspace())
-    return check_no_cpr(" ".join(visible.split()))
+    cleaned = " ".join(visible.split())
+    # The same object when nothing changed: the JSON parser hands out one object per repeated
+    # string, and a pool repeats its titles and jobcentres, so the index's interning then hashes
+    # and compares each value once instead of once per profile (the 1M build, bench/RESULTS.md).
+    return check_no_cpr(value if cleaned == value else cleaned)
 
 
 def _clean_short(value: str) -> str:
@@ -345,10 +349,16 @@ Certificate = Annotated[
 LANGUAGE_MIN_CHARS = 2
 
 
+def _lower(text: str) -> str:
+    """``text.lower()``, as the same object when already lower case (see _clean_text)."""
+    lowered = text.lower()
+    return text if lowered == text else lowered
+
+
 def _clean_language(value: str) -> str:
     """The length is checked on the cleaned text too: 'x' plus a control character passes
     ``min_length`` but is stored as 'x', which the stored job order would then fail on its next read."""
-    cleaned = _clean_text(value).lower()
+    cleaned = _lower(_clean_text(value))
     if len(cleaned) < LANGUAGE_MIN_CHARS:
         raise ValueError(texts.MIN_CHARS.format(n=LANGUAGE_MIN_CHARS))
     return cleaned
@@ -360,7 +370,7 @@ Language = Annotated[
 Upn = Annotated[
     str,
     Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"),
-    AfterValidator(lambda v: check_no_cpr(v).lower()),
+    AfterValidator(lambda v: _lower(check_no_cpr(v))),
 ]
 # A company contact's role ("HR", "butikschef"), never a name: contact data in it is redacted.
 ContactRole = Annotated[str, Field(max_length=80), AfterValidator(redact_contact_data)]

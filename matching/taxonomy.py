@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated
 
 import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rapidfuzz import fuzz, process
 
@@ -104,6 +105,7 @@ class Taxonomy:
         split = [self.normalizer.split_head(k) for k in self._keys]
         self._key_mods = [m for m, _ in split]
         self._key_has_head = np.array([bool(h) for _, h in split], dtype=bool)
+        self._key_len = np.fromiter(map(len, self._keys), dtype=np.int64, count=len(self._keys))
         occ_index = np.array([self.index_of[o] for o in self._key_occ], dtype=np.int64)
         self._group_starts = (
             np.flatnonzero(np.r_[True, occ_index[1:] != occ_index[:-1]]) if self._keys else None
@@ -244,6 +246,7 @@ class Taxonomy:
             for k in dict.fromkeys(keys)
             if k and k not in self._variant_keys and k not in self._lookup_cache
         ]
+        todo.sort(key=len)  # a batch then holds few lengths: see _scores_above
         for start in range(0, len(todo), batch):
             self._lookup_batch(todo[start : start + batch])
         return [self.lookup_key(k) for k in keys]
@@ -255,7 +258,7 @@ class Taxonomy:
                 self._lookup_cache[key] = None
             return
         floor = self.fuzzy_cutoff - self.fuzzy_margin
-        raw = process.cdist(keys, self._keys, scorer=fuzz.ratio, dtype=np.float32, score_cutoff=floor)
+        raw = self._scores_above(keys, floor)
         # Sparse from here: a key has a handful of variants above the floor, not thousands, so the
         # best score per occupation is taken over the hits only (a dense reduceat over every variant
         # of every key cost more than the cdist itself at 70k distinct titles).
@@ -288,6 +291,30 @@ class Taxonomy:
         found = in_best.any(axis=1) & (cap_top >= self.fuzzy_cutoff) & ~(contested & (margin > 0))
         for key, ok, winner in zip(keys, found.tolist(), w.tolist(), strict=True):
             self._lookup_cache[key] = self._group_occ[winner] if ok else None
+
+    def _scores_above(self, keys: list[str], floor: float) -> npt.NDArray[np.float32]:
+        """``cdist`` of ``keys`` against every variant key (0 below ``floor``), computed only for the
+        pairs whose lengths allow it: ``fuzz.ratio`` is 200·LCS / (both lengths) ≤ 200·shorter /
+        (both lengths), so a variant far longer or shorter than a key cannot reach the floor (this
+        halves the build's taxonomy lookup; the skipped pairs are the zeros cdist would give)."""
+        raw = np.zeros((len(keys), len(self._keys)), dtype=np.float32)
+        key_len = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+        for length in sorted(set(key_len.tolist())):
+            rows = np.flatnonzero(key_len == length)
+            cols = np.flatnonzero(
+                200.0 * np.minimum(self._key_len, length) >= floor * (self._key_len + length) - 1e-6
+            )
+            if len(cols) == 0:
+                continue
+            sub = process.cdist(
+                [keys[i] for i in rows.tolist()],
+                [self._keys[j] for j in cols.tolist()],
+                scorer=fuzz.ratio,
+                dtype=np.float32,
+                score_cutoff=floor,
+            )
+            raw[np.ix_(rows, cols)] = sub
+        return raw
 
     def lookup(self, title: str) -> Occupation | None:
         """The occupation a free-text title names, or None."""
