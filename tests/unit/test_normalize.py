@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
-from matching.normalize import Normalizer, default_normalizer, normalize_skill, normalize_title, title_keys
+from matching.normalize import (
+    Normalizer,
+    _fold,
+    default_normalizer,
+    normalize_skill,
+    normalize_title,
+    title_keys,
+)
 from matching.rules import NormalizationRules
 from matching.taxonomy import default_taxonomy
 
@@ -105,3 +115,46 @@ def test_licence_classes_survive_stemming() -> None:
         assert occupation is not None and occupation.id == "lastvognstogchauffoer"
     c = taxonomy.lookup("Chauffør kat. C")
     assert c is not None and c.id == "lastbilchauffoer"
+
+
+def _spellings_seen() -> set[str]:
+    """Every title the project knows: the taxonomy's spellings, the sample pool's and job orders'
+    titles, the evaluation set's, the rule words themselves, in capitals and with spaces around."""
+
+    root = Path(__file__).resolve().parents[2]
+    titles: set[str] = set()
+    for occ in default_taxonomy().occupations:
+        titles.update([occ.title, *occ.variants])
+    for pool in (root / "data" / "candidates.jsonl", root / "data" / "evaluation" / "candidates.jsonl"):
+        for line in pool.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                record = json.loads(line)
+                titles.update(record.get("desired_titles", []) + record.get("experience_titles", []))
+    for path in (root / "data" / "job_orders").glob("*.json"):
+        titles.add(json.loads(path.read_text(encoding="utf-8"))["title"])
+    for line in (root / "data" / "evaluation" / "job_orders.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            titles.add(json.loads(line)["title"])
+    rules = default_normalizer().rules
+    titles.update([*rules.noise_phrases, *rules.abbreviations, *rules.alternative_separators])
+    titles.update([*rules.tail_connectors, *rules.generic_heads])
+    for phrases in rules.modifiers.kinds.values():
+        titles.update(phrases)
+    titles.update([t.upper() for t in list(titles)] + [f"  {t} " for t in list(titles)])
+    titles.update(["Kok", "Lagermedarbejdere", "Vikar", "Deltid", "Og", "Søges", "Pm", "Kokke1", "Café"])
+    return titles
+
+
+def test_one_word_titles_get_the_same_parse_as_through_every_rule() -> None:
+    """The shortcut for one plain word (most of a large pool's distinct titles, typos included)
+    must give exactly what the full rules give, or the index would find other people."""
+
+    n = Normalizer(default_normalizer().rules)
+    titles = _spellings_seen()
+    one_word = [t for t in titles if len(t.split()) == 1]
+    assert len(one_word) > 1000  # the comparison covers the shortcut, not only the full path
+    differ = [t for t in titles if n._title_parse(t) != n._full_title_parse(_fold(t))]
+    assert differ == []
+    # The words the rules treat specially are not taken by the shortcut.
+    assert n.title_parse("Vikar").keys == n._full_title_parse("vikar").keys
+    assert n.title_parse("Søges").keys == ()

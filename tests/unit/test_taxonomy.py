@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
+import numpy as np
 import pytest
+from rapidfuzz import fuzz, process
 
 from config import ConfigError, config_path
 from matching.rules import load_rules
@@ -220,3 +223,25 @@ def test_taxonomy_margin_is_validated(tmp_path: Path, value: str) -> None:
     path.write_text(f"[title]\ntaxonomy_margin = {value}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"matching.toml: felt 'title.taxonomy_margin'"):
         load_rules(path)
+
+
+def test_the_length_shortcut_scores_exactly_like_a_full_cdist() -> None:
+    """The batched lookup skips variants too long or short to reach the floor; every other score,
+    and so every occupation found for a misspelt title, must be what a full ``cdist`` gives."""
+
+    tax = default_taxonomy()
+    rng = random.Random(13)
+    keys = list(tax._keys)
+    typos = []
+    for key in keys:  # one slip each (dropped, doubled or replaced letter), as pools have them
+        i = rng.randrange(len(key))
+        typos += [
+            key[:i] + key[i + 1 :],
+            key[:i] + key[i] + key[i:],
+            key[:i] + rng.choice("aeiløn") + key[i + 1 :],
+        ]
+    keys = sorted({k for k in keys + typos if k}, key=len)
+    floor = tax.fuzzy_cutoff - tax.fuzzy_margin
+    full = process.cdist(keys, tax._keys, scorer=fuzz.ratio, dtype=np.float32, score_cutoff=floor)
+    assert np.array_equal(tax._scores_above(keys, floor), full)
+    assert int((full > 0).sum()) > len(keys)  # hits near the floor are among those compared
