@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
+from operator import attrgetter
 from typing import Any, TypeVar
 
 import numpy as np
@@ -38,6 +39,7 @@ BENEFIT_CODE = {b: i for i, b in enumerate(BENEFITS)}
 NO_DATE = 0
 SLOT_KINDS = ("desired", "experience", "skills", "languages")
 _CHUNK = 16_384  # profiles encoded before a vectorised write
+_ID = attrgetter("id")
 # load's encodings: reference column -> interned id -> encoding (-1: not yet), and for list columns
 # (-column) a padded table of encoded lists (row 0 counts the rows in use)
 _Memo = dict[int, npt.NDArray[np.int64]]
@@ -471,6 +473,15 @@ class CandidateColumns:
             ids = list(map(self._places.__getitem__, pairs))
         return ids  # type: ignore[return-value]
 
+    def _chunk_place_ids(self, pcs: IntArray, commutes: FloatArray) -> IntArray:
+        """:meth:`_place_ids` for a chunk: a chunk holds a few hundred distinct (postcode, limit)
+        pairs, so only those go through the dict (new ones numbered in sorted order)."""
+        limits, limit_code = np.unique(commutes, return_inverse=True)
+        pairs, inverse = np.unique(pcs.astype(np.int64) * len(limits) + limit_code, return_inverse=True)
+        ids = self._place_ids((pairs // len(limits)).tolist(), limits[pairs % len(limits)].tolist())
+        out: IntArray = np.asarray(ids, dtype=np.int32)[inverse]
+        return out
+
     def _resolve_titles(self) -> None:
         """Occupation and trainee flag of the new title keys, one batched taxonomy lookup."""
         if not self._pending_titles:
@@ -561,11 +572,13 @@ class CandidateColumns:
 
     def _load_chunks(self, source: Iterator[CandidateProfile], memo: _Memo) -> None:
         while chunk := list(islice(source, _CHUNK)):
-            ids = [p.id for p in chunk]
-            known = list(map(self.row_of.get, ids))
-            if len(set(ids)) == len(ids) and known.count(None) == len(known):  # all new: a fresh load
-                rows = list(range(self.n, self.n + len(chunk)))
-                self.row_of.update(zip(ids, rows, strict=True))
+            rows = list(range(self.n, self.n + len(chunk)))
+            # Each id is hashed once, then found by its cached hash. All new (a fresh load): no id
+            # twice in the chunk, none already loaded; the views make isdisjoint walk the chunk, not
+            # the million rows loaded before it.
+            fresh = dict(zip(map(_ID, chunk), rows, strict=True))
+            if len(fresh) == len(chunk) and fresh.keys().isdisjoint(self.row_of.keys()):
+                self.row_of.update(fresh)
                 self.n += len(chunk)
                 self._write_chunk(rows, chunk, memo)
             else:
@@ -648,7 +661,7 @@ class CandidateColumns:
         self.benefit[r] = store.benefit[r]
         self.avail[r] = store.avail[r]
         self.pc[r] = self._encoded_column(refs[:, 2], 2, memo)
-        self.place[r] = self._place_ids(self.pc[r].tolist(), self.commute[r].tolist())
+        self.place[r] = self._chunk_place_ids(self.pc[r], self.commute[r])
         self.certs[r] = self._encoded_column(refs[:, 6], 6, memo)
         self._copy_scheme_fields(r)
         self.trade_occ[r] = self._encoded_column(refs[:, TRADE], TRADE, memo) - 1

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from operator import attrgetter, itemgetter
+from itertools import compress, repeat
+from operator import attrgetter, is_, itemgetter
 from typing import Any
 
 import numpy as np
@@ -91,12 +92,17 @@ class _Interner:
 
     def codes(self, values: Sequence[Any]) -> list[int]:
         """The ids of many values (new ones added in order of first appearance), looked up by
-        ``map`` in C rather than a Python call per value: a chunk repeats the same few values."""
-        out: list[int | None] = list(map(self.index.get, values))
+        ``map`` in C rather than a Python call per value: a chunk repeats the same few values.
+        Only the values seen first are handled in Python: in a pool with spelling noise nearly
+        every chunk brings some, and walking the whole chunk for them cost as much as the lookups."""
+        index = self.index
+        out: list[int | None] = list(map(index.get, values))
         if None in out:
-            for value in dict.fromkeys(v for v, i in zip(values, out, strict=True) if i is None):
-                self.add(value)
-            out = list(map(self.index.__getitem__, values))
+            new = list(compress(range(len(out)), map(is_, out, repeat(None))))
+            for i in new:
+                value = values[i]
+                code = index.get(value)
+                out[i] = self.add(value) if code is None else code  # None: its first copy here
         return out  # type: ignore[return-value]
 
 
