@@ -448,6 +448,38 @@ def test_upsert_and_remove_without_rebuild_equal_a_fresh_build() -> None:
     assert idx.get("K00002") is not None and idx.get("K00002").postcode == "2650"  # type: ignore[union-attr]
 
 
+
+def test_a_bulk_load_keeps_every_profile_and_place_as_put() -> None:
+    """A load interns lists, strings and (postcode, limit) places a chunk at a time: values new to a
+    chunk and repeated in it, and a later profile with an id seen before, must come back as put and
+    be scored like profiles upserted one by one."""
+    lists = [["Pakker"], ["Lagerhjælper", "Truckfører"], [], ["Pakker"], ["Lagerhjælper", "Truckfører"]]
+    places = [("2605", 10.0), ("2300", 25.0), ("2605", 25.0), ("2300", 10.0)]
+    pool = [
+        cand(
+            n,
+            desired_titles=lists[n % 5] or ["Lagermedarbejder"],
+            experience_titles=lists[(n + 1) % 5],
+            postcode=places[n % 4][0],
+            max_commute_km=places[n % 4][1],
+        )
+        for n in range(40_000)  # more than one chunk
+    ]
+    pool.append(cand(7, postcode="2650", desired_titles=["Buschauffør"]))  # id 7 again: this one wins
+    bulk = index(*pool)
+    assert len(bulk) == 40_000
+    for p in pool[:50] + pool[-3:]:
+        assert bulk.get(p.id) == (pool[-1] if p.id == "K00007" else p)
+    one_by_one = index()
+    for p in pool[:400] + pool[-1:]:
+        one_by_one.upsert(p)
+    small = index(*pool[:400], pool[-1])
+    j = job(title="Pakker", skills=["Plukning"])
+    assert small.match(j).results == one_by_one.match(j).results
+    assert [r.distance_km for r in small.match(j).results] == [
+        r.distance_km for r in one_by_one.match(j).results
+    ]
+
 # --- rules file --------------------------------------------------------------------------------------
 
 
