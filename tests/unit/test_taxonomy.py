@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -10,8 +11,9 @@ import pytest
 from rapidfuzz import fuzz, process
 
 from config import ConfigError, config_path
+from matching.normalize import Normalizer, default_normalizer
 from matching.rules import load_rules
-from matching.taxonomy import MIN_OCCUPATIONS, Taxonomy, default_taxonomy
+from matching.taxonomy import MIN_OCCUPATIONS, Occupation, Sector, Taxonomy, default_taxonomy
 
 GOOD = """
 [[occupation]]
@@ -230,18 +232,133 @@ def test_the_length_shortcut_scores_exactly_like_a_full_cdist() -> None:
     and so every occupation found for a misspelt title, must be what a full ``cdist`` gives."""
 
     tax = default_taxonomy()
-    rng = random.Random(13)
-    keys = list(tax._keys)
-    typos = []
-    for key in keys:  # one slip each (dropped, doubled or replaced letter), as pools have them
+    keys = sorted({k for k in list(tax._keys) + _typos(tax._keys, random.Random(13)) if k}, key=len)
+    floor = tax.fuzzy_cutoff - tax.fuzzy_margin
+    full = process.cdist(keys, tax._keys, scorer=fuzz.ratio, dtype=np.float64, score_cutoff=floor)
+    ki, vj, raw = tax._hits(keys, floor)
+    assert len(set(zip(ki.tolist(), vj.tolist(), strict=True))) == len(ki)  # each pair once
+    found = np.zeros_like(full)
+    found[ki, vj] = raw
+    assert np.array_equal(found, full)
+    assert int((full > 0).sum()) > len(keys)  # hits near the floor are among those compared
+
+
+# --- the batched lookup (index build) against lookup_key ----------------------------------------------
+
+
+def _typos(keys: list[str], rng: random.Random) -> list[str]:
+    """One slip of each kind per key (dropped, doubled, replaced, swapped letter), as pools have them."""
+    out = []
+    for key in keys:
         i = rng.randrange(len(key))
-        typos += [
+        j = min(i + 1, len(key) - 1)
+        out += [
             key[:i] + key[i + 1 :],
             key[:i] + key[i] + key[i:],
             key[:i] + rng.choice("aeiløn") + key[i + 1 :],
+            key[:i] + key[j] + key[i] + key[j + 1 :] if j > i else key,
         ]
-    keys = sorted({k for k in keys + typos if k}, key=len)
-    floor = tax.fuzzy_cutoff - tax.fuzzy_margin
-    full = process.cdist(keys, tax._keys, scorer=fuzz.ratio, dtype=np.float32, score_cutoff=floor)
-    assert np.array_equal(tax._scores_above(keys, floor), full)
-    assert int((full > 0).sum()) > len(keys)  # hits near the floor are among those compared
+    return out
+
+
+def _one_by_one_and_batched(
+    fresh: Callable[[], Taxonomy], keys: list[str]
+) -> tuple[list[str | None], list[str | None]]:
+    """``lookup_key`` per key and ``lookup_keys`` at once, each on its own taxonomy (no shared cache)."""
+    single = fresh()
+    return [single.lookup_key(k) for k in keys], fresh().lookup_keys(keys, batch=512)
+
+
+@pytest.mark.parametrize("margin", [4.0, 0.0])
+def test_the_batched_lookup_resolves_every_key_as_lookup_key_does(margin: float) -> None:
+    """``lookup_keys`` (the index build) is a vectorised ``lookup_key``: same occupation or None for
+    every key, typos, contested look-alikes, generic-head titles and keys matching nothing alike."""
+    rules = load_rules().title
+    normalizer = default_normalizer()
+
+    def fresh() -> Taxonomy:
+        return Taxonomy.load(
+            config_path("occupations.toml"),
+            normalizer=normalizer,
+            fuzzy_cutoff=rules.taxonomy_cutoff,
+            fuzzy_margin=margin,
+        )
+
+    tax = fresh()
+    rng = random.Random(2024)
+    own = list(tax._keys)
+    # First parts of generic-head keys with a (maybe another) head, and with a typo in the first part
+    # only: the cases the first-part cap decides.
+    headed = [mod for mod, head in map(normalizer.split_head, own) if head]
+    heads = sorted({head for _, head in map(normalizer.split_head, own) if head})
+    with_heads = [mod + rng.choice(heads) for mod in headed]
+    with_heads += [
+        mod + head
+        for mod, head in zip(_typos(headed, rng), rng.choices(heads, k=4 * len(headed)), strict=True)
+    ]
+    look_alikes = [normalizer.title_keys(t)[0] for _, _, typos in LOOK_ALIKE_TYPOS for t in typos]
+    nothing = ["", "qxzvjw", "skuespillerinde", "astronautpilot", "x"]
+    keys = list(dict.fromkeys(own + _typos(own, rng) + with_heads + look_alikes + nothing))
+    rng.shuffle(keys)  # the batch sorts by length itself; duplicates and order must not matter
+    keys += keys[:50]
+    single, batched = _one_by_one_and_batched(fresh, keys)
+    assert batched == single
+    # The keys exercise every branch: found by typo, refused, first-part cap, nothing at all.
+    found = {k: occ for k, occ in zip(keys, single, strict=True) if tax.lookup_exact(k) is None}
+    assert sum(occ is not None for occ in found.values()) > 1000
+    assert sum(occ is None for occ in found.values()) > 1000
+    assert all(found[k] is None for k in nothing)
+
+
+@pytest.mark.parametrize("margin", [4.0, 0.0])
+def test_the_batched_lookup_agrees_on_look_alikes(tmp_path: Path, margin: float) -> None:
+    """Two near-identical occupations: every one-slip typo resolves, or is refused as contested, in
+    the batch exactly as one at a time (margin 4 refuses, margin 0 guesses)."""
+    path = tmp_path / "occupations.toml"
+    path.write_text(LOOK_ALIKES, encoding="utf-8")
+    tax = Taxonomy.load(path, min_occupations=0, fuzzy_margin=margin)
+    rng = random.Random(5)
+    keys = list(dict.fromkeys(tax._keys + [t for _ in range(40) for t in _typos(tax._keys, rng)]))
+    single, batched = _one_by_one_and_batched(
+        lambda: Taxonomy.load(path, min_occupations=0, fuzzy_margin=margin), keys
+    )
+    assert batched == single
+    assert ("byggearbejder" in single) and ("bryggeriarbejder" in single)
+    refused = sum(o is None for o in single)
+    assert refused > 0 if margin else refused < len(keys) // 4
+
+
+def test_the_batched_lookup_breaks_ties_as_lookup_key_does() -> None:
+    """A tie on the capped score goes, as ``max`` over ``lookup_key``'s dict, to the occupation met
+    first in ``extract``'s order: the one with the better whole-key score, not the first in the file.
+
+    "vinduespudserhjælp" scores 92.3 against "vinduespudserhjælpbil" (no head, no cap) and 94.4
+    against "vinduespudsarhjælp", capped to 92.3 by the first parts: a tie the second one wins.
+    """
+    occupations = [
+        Occupation(id="first", title="Vinduespudserhjælpbil", sector=Sector.RENGOERING),
+        Occupation(id="second", title="Vinduespudsarhjælper", sector=Sector.RENGOERING),
+    ]
+    key = Normalizer().title_keys("Vinduespudserhjælper")[0]
+    one = Taxonomy(occupations, fuzzy_margin=0)
+    assert one.lookup_key(key) == "second"
+    assert Taxonomy(occupations, fuzzy_margin=0).lookup_keys([key]) == ["second"]
+    # With a margin the tie is contested and nobody gets the key, in both.
+    assert Taxonomy(occupations, fuzzy_margin=4).lookup_key(key) is None
+    assert Taxonomy(occupations, fuzzy_margin=4).lookup_keys([key]) == [None]
+
+
+@pytest.mark.parametrize(("margin", "expected"), [(4.0, None), (3.5, "nearer"), (0.0, "nearer")])
+def test_the_batched_lookup_contests_a_runner_up_exactly_the_margin_behind(
+    margin: float, expected: str | None
+) -> None:
+    """The key scores 96 against one occupation and 92 against the other: at margin 4 the runner-up is
+    within it (≥, as ``lookup_key`` has it) and nobody gets the key, in the batch as one at a time."""
+    occupations = [
+        Occupation(id="farther", title="Kontorsarvicekoordinatory", sector=Sector.KONTOR_ADMIN),
+        Occupation(id="nearer", title="Kontorservicekoordinatory", sector=Sector.KONTOR_ADMIN),
+    ]
+    key = "kontorservicekoordinatorx"
+    assert [fuzz.ratio(key, k) for k in Taxonomy(occupations)._keys] == [92.0, 96.0]
+    assert Taxonomy(occupations, fuzzy_margin=margin).lookup_key(key) == expected
+    assert Taxonomy(occupations, fuzzy_margin=margin).lookup_keys([key]) == [expected]
