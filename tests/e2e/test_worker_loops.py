@@ -35,16 +35,22 @@ async def receiver() -> AsyncIterator[Receiver]:
 
 
 async def _worker(redis_url: str, key_prefix: str, receiver: Receiver) -> asyncio.subprocess.Process:
+    """A `matchbot worker` process, returned once it listens: its SIGTERM handler is in place by then.
+
+    Returned at once, a SIGTERM sent while the interpreter was still importing killed it (exit -15),
+    which failed this test once on a loaded machine although both job orders had been expired once.
+    """
+    port = _free_port()
     env = {
         **os.environ,
         **{k: str(v) for k, v in webhook_settings(receiver, KEY_NEW).items()},
         "REDIS_URL": redis_url,
         "REDIS_KEY_PREFIX": key_prefix,
         "HOST": "127.0.0.1",
-        "WORKER_PORT": str(_free_port()),
+        "WORKER_PORT": str(port),
         "LOG_LEVEL": "WARNING",
     }
-    return await asyncio.create_subprocess_exec(
+    proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot.cli",
@@ -54,6 +60,21 @@ async def _worker(redis_url: str, key_prefix: str, receiver: Receiver) -> asynci
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+    await wait_until(lambda: _listening(port, proc), timeout=60)
+    return proc
+
+
+async def _listening(port: int, proc: asyncio.subprocess.Process) -> bool:
+    if proc.returncode is not None:
+        _, stderr = await proc.communicate()
+        raise AssertionError(f"the worker stopped before it listened: {stderr.decode()[-2000:]}")
+    try:
+        _, writer = await asyncio.open_connection("127.0.0.1", port)
+    except OSError:
+        return False
+    writer.close()
+    await writer.wait_closed()
+    return True
 
 
 async def test_the_worker_alone_expires_job_orders_and_delivers_the_webhooks_once_across_two(
