@@ -23,7 +23,14 @@ import numpy.typing as npt
 from matching.geo import PostcodeTable
 from matching.models import Benefit, CandidateProfile, certificate_catalog
 from matching.normalize import Normalizer, language_key
-from matching.profile_store import AGE_BANDS, EDUCATION_LEVELS, TARGET_GROUPS, ProfileStore
+from matching.profile_store import (
+    AGE_BANDS,
+    EDUCATION_LEVELS,
+    TARGET_GROUPS,
+    ProfileStore,
+    RowIndex,
+    row_index,
+)
 from matching.taxonomy import Taxonomy
 
 IntArray = npt.NDArray[np.int32]
@@ -401,7 +408,7 @@ class CandidateColumns:
                 return self.taxonomy.index_of[occ]
         return -1
 
-    def _copy_scheme_fields(self, r: npt.NDArray[np.int64]) -> None:
+    def _copy_scheme_fields(self, r: RowIndex) -> None:
         """The scheme fields from the store, and the category code (after active and benefit)."""
         store = self.store
         self.target[r] = store.target[r]
@@ -571,18 +578,38 @@ class CandidateColumns:
             self._compact_postings()
 
     def _load_chunks(self, source: Iterator[CandidateProfile], memo: _Memo) -> None:
+        optimistic = True
         while chunk := list(islice(source, _CHUNK)):
-            rows = list(range(self.n, self.n + len(chunk)))
-            # Each id is hashed once, then found by its cached hash. All new (a fresh load): no id
-            # twice in the chunk, none already loaded; the views make isdisjoint walk the chunk, not
-            # the million rows loaded before it.
-            fresh = dict(zip(map(_ID, chunk), rows, strict=True))
-            if len(fresh) == len(chunk) and fresh.keys().isdisjoint(self.row_of.keys()):
-                self.row_of.update(fresh)
-                self.n += len(chunk)
-                self._write_chunk(rows, chunk, memo)
+            start, row_of = self.n, self.row_of
+            before = len(row_of)
+            if optimistic:
+                # A fresh load repeats no id: one C-level update numbers the chunk's rows, and the
+                # dict grows by the whole chunk exactly when no id was repeated (in it or before it).
+                row_of.update(zip(map(_ID, chunk), range(start, start + len(chunk)), strict=True))
+                if len(row_of) == before + len(chunk):
+                    self.n += len(chunk)
+                    self._write_chunk(range(start, self.n), chunk, memo)
+                    continue
+                self._undo_rows(chunk, start)
+                optimistic = False  # a pool with repeats: check each later chunk before numbering it
             else:
-                self._load_one_by_one(chunk, memo)
+                fresh = dict(zip(map(_ID, chunk), range(start, start + len(chunk)), strict=True))
+                if len(fresh) == len(chunk) and fresh.keys().isdisjoint(row_of.keys()):
+                    row_of.update(fresh)
+                    self.n += len(chunk)
+                    self._write_chunk(range(start, self.n), chunk, memo)
+                    continue
+            self._load_one_by_one(chunk, memo)
+
+    def _undo_rows(self, chunk: list[CandidateProfile], start: int) -> None:
+        """Take back an optimistic numbering: the chunk's ids lose the rows it gave them, and an id
+        loaded before gets its own row back (read from the store, which holds each id once)."""
+        ids = set(map(_ID, chunk))
+        for cid in ids:
+            del self.row_of[cid]
+        for row, cid in enumerate(self.store.ids[:start]):
+            if cid in ids:
+                self.row_of[cid] = row
 
     def _load_one_by_one(self, profiles: list[CandidateProfile], memo: _Memo) -> None:
         """A chunk with ids seen before (or twice in it): the later profile must win whole."""
@@ -647,12 +674,12 @@ class CandidateColumns:
         lists[0, 0] = used
         return used
 
-    def _write_chunk(self, rows: list[int], profiles: list[CandidateProfile], memo: _Memo) -> None:
+    def _write_chunk(self, rows: Sequence[int], profiles: list[CandidateProfile], memo: _Memo) -> None:
         """Store a chunk of profiles and write their rows, vectorised per column."""
         if self.n > self._cap:
             self._grow(max(self.n, self._cap * 2))
         refs = self.store.put_many(rows, profiles)
-        r = np.asarray(rows, dtype=np.int64)
+        r = row_index(rows)
         store = self.store
         self.present[r] = True
         self.active[r] = store.active[r]
@@ -679,12 +706,17 @@ class CandidateColumns:
     def _compact_postings(self) -> None:
         """Rebuild the title -> rows CSR from the slot arrays (vectorised; no profile is re-read)."""
         n = self.n
-        title_cols = [self.slots["desired"][:n], self.slots["experience"][:n]]
-        titles = np.concatenate([c.ravel(order="F") for c in title_cols])
-        rows = np.concatenate([np.tile(np.arange(n, dtype=np.int32), c.shape[1]) for c in title_cols])
-        keep = (titles > 0) & self.present[:n][rows]
-        # One sort of (title, row) packed in an int64: the postings by title, each list by row.
-        packed = np.sort((titles[keep].astype(np.int64) << 32) | rows[keep].astype(np.int64))
+        present = self.present[:n]
+        # (title, row) packed in an int64, read per slot column from the rows that fill it (most
+        # rows leave the later slots empty); one sort puts the postings by title, each list by row.
+        parts = []
+        for kind in ("desired", "experience"):
+            slots = self.slots[kind]
+            for j in range(slots.shape[1]):
+                column = slots[:n, j]
+                rows = np.flatnonzero((column > 0) & present)
+                parts.append((column[rows].astype(np.int64) << 32) | rows)
+        packed = np.sort(np.concatenate(parts))
         titles = (packed >> 32).astype(np.int64)
         self._post_rows = (packed & 0xFFFFFFFF).astype(np.int32)
         counts = np.bincount(titles, minlength=len(self.titles))

@@ -185,7 +185,7 @@ class MatchIndex:
         at = cols.titles_within_reach(job_keys, every if groups is None else groups, self.rules.title.floor)
         keys = cols.titles.keys
         full = np.zeros(len(cols.titles))
-        full[at] = self._similarity_over(job_keys, [keys[i] for i in at.tolist()], at)
+        full[at] = self._similarity_over(job_keys, list(map(keys.__getitem__, at.tolist())), at)
         return full
 
     def _similarity_over(self, job_keys: list[str], keys: Sequence[str], at: IntArray | None) -> FloatArray:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from itertools import compress, repeat
-from operator import attrgetter, is_, itemgetter
+from itertools import repeat
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import numpy as np
@@ -76,6 +76,17 @@ _LISTS = {
 }
 
 
+RowIndex = slice | npt.NDArray[np.int64]
+
+
+def row_index(rows: Sequence[int]) -> RowIndex:
+    """Rows as a numpy index: a run of consecutive rows (a load appends them) as a slice, which
+    numpy reads and writes as a block instead of gathering and scattering row by row."""
+    if isinstance(rows, range) and rows.step == 1:
+        return slice(rows.start, rows.stop)
+    return np.asarray(rows, dtype=np.int64)
+
+
 class _Interner:
     """Distinct values, each stored once; index 0 is reserved for nothing."""
 
@@ -90,20 +101,17 @@ class _Interner:
             self.values.append(value)
         return i
 
-    def codes(self, values: Sequence[Any]) -> list[int]:
+    def codes(self, values: Sequence[Any]) -> npt.NDArray[np.int32]:
         """The ids of many values (new ones added in order of first appearance), looked up by
-        ``map`` in C rather than a Python call per value: a chunk repeats the same few values.
-        Only the values seen first are handled in Python: in a pool with spelling noise nearly
-        every chunk brings some, and walking the whole chunk for them cost as much as the lookups."""
+        ``map`` in C straight into an array rather than a Python call per value: a chunk repeats
+        the same few values. Only the values seen first are handled in Python: in a pool with
+        spelling noise nearly every chunk brings some, and walking the whole chunk for them cost as
+        much as the lookups."""
         index = self.index
-        out: list[int | None] = list(map(index.get, values))
-        if None in out:
-            new = list(compress(range(len(out)), map(is_, out, repeat(None))))
-            for i in new:
-                value = values[i]
-                code = index.get(value)
-                out[i] = self.add(value) if code is None else code  # None: its first copy here
-        return out  # type: ignore[return-value]
+        out = np.fromiter(map(index.get, values, repeat(-1)), dtype=np.int32, count=len(values))
+        for i in np.flatnonzero(out < 0).tolist():
+            out[i] = self.add(values[i])  # added at its first copy, found at the later ones
+        return out
 
 
 class ProfileStore:
@@ -183,12 +191,14 @@ class ProfileStore:
         self.benefit[row] = _BENEFIT_CODE[p.benefit]
         self.active[row] = p.active
 
-    def put_many(self, rows: list[int], profiles: list[CandidateProfile]) -> npt.NDArray[np.int32]:
+    def put_many(self, rows: Sequence[int], profiles: list[CandidateProfile]) -> npt.NDArray[np.int32]:
         """Store a chunk (rows as ``put`` takes them, no row twice); the interned references per row.
 
         The references are returned so the caller can memoise encodings per interned value (an id
         is cheaper to hash than a tuple of strings); numeric fields are written one column at a time.
         """
+        if len(rows) != len(profiles):
+            raise ValueError(f"{len(rows)} rækker til {len(profiles)} profiler")
         if rows and max(rows) >= self._cap:
             self._grow(max(1024, self._cap * 2, max(rows) + 1))
         if not profiles:
@@ -215,7 +225,8 @@ class ProfileStore:
             weeks,
             flex,
         ) = zip(*map(_ROW_FIELDS, map(_FIELDS_OF, profiles)), strict=True)
-        if rows == list(range(len(self.ids), len(self.ids) + len(rows))):  # a load: rows appended
+        r = row_index(rows)
+        if isinstance(r, slice) and r.start == len(self.ids):  # a load: rows appended
             self.ids.extend(ids)
         else:
             for row, cid in zip(rows, ids, strict=True):
@@ -231,7 +242,6 @@ class ProfileStore:
         for col, lists in ((3, desired), (4, experience), (5, skills), (6, certificates), (7, languages)):
             refs[:, col] = tuples(list(map(tuple, lists)))
         refs[:, 8] = strings(trade)  # None (no trade) is 0
-        r = np.asarray(rows, dtype=np.int64)
         self._refs[r] = refs
         self.commute[r] = commute
         self.hours[r] = hours
@@ -244,7 +254,7 @@ class ProfileStore:
 
     def _put_scheme_fields(
         self,
-        r: npt.NDArray[np.int64],
+        r: RowIndex,
         target: Sequence[TargetGroup],
         age: Sequence[AgeBand | None],
         education: Sequence[EducationLevel | None],

@@ -108,6 +108,43 @@ def test_a_pool_loaded_in_many_chunks_matches_like_one_upserted_profile_by_profi
         assert loaded.match(job, top=50) == one_by_one.match(job, top=50)
 
 
+def test_a_load_with_ids_repeated_inside_and_across_chunks_keeps_the_last_profile_of_each(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A fresh chunk is numbered in one optimistic step; a chunk that repeats an id (in itself, or
+    one loaded in an earlier chunk) must be taken back and loaded so that the later profile wins
+    whole, every earlier row keeps its candidate, and no row is left behind for a repeated id."""
+    monkeypatch.setattr(columns, "_CHUNK", 7)
+    rng = random.Random(11)
+    pool = []
+    for k in range(90):
+        # ids 0-39 first (chunks with no repeat, then chunks that repeat ids inside and from before)
+        i = k if k < 40 else rng.choice([rng.randint(0, 39), rng.randint(40, 60)])
+        pool.append(cand(i, desired_titles=[rng.choice(TITLES + TYPOS)], postcode=rng.choice(POSTCODES)))
+    last = {p.id: p for p in pool}
+    cols = CandidateColumns(TAX, postcodes())
+    cols.load(pool)
+    assert len(cols) == len(last)
+    assert {cols.id_of(row) for row in cols.row_of.values()} == set(last)
+    for cid, profile in last.items():
+        assert cols.id_of(cols.row_of[cid]) == cid
+        assert cols.get(cid) == profile
+    one_by_one = MatchIndex(TAX, RULES)
+    for p in pool:
+        one_by_one.upsert(p)
+    loaded = MatchIndex.build(pool, TAX, RULES)
+    for title in TITLES:
+        jo = JobOrder(
+            id="JO-1",
+            title=title,
+            company="A/S",
+            employment_type="ordinaert_job",
+            hours_per_week=20,
+            postcode="2605",
+        )
+        assert loaded.match(jo, top=100) == one_by_one.match(jo, top=100)
+
+
 def test_slot_columns_past_the_narrow_ones_are_read_for_exactly_the_rows_that_need_them() -> None:
     """Title, skill and language credit read the columns past ``NARROW`` only for the rows with more
     entries of that kind; after a bulk load and upserts that widen and narrow rows, that equals
