@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import IO
 
 import pytest
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from bot.ui import texts
 from tests.redis_server import free_port
@@ -148,21 +149,43 @@ class PlaygroundPage:
         self.page.get_by_role("treeitem", name="Personal Chat").click()
 
     def post_to_bot(self, text: str) -> None:
-        """A new post in the channel: @Matchbot (picked from the mention list, as a person does) + text."""
+        """A new post in the channel: @Matchbot (picked from the mention list, as a person does) + text.
+
+        The composer must hold exactly the mention and the command before Post, and be empty after it:
+        a post that never left the composer (a click that only closed the mention list) fails here,
+        naming the step, instead of as a card that never came."""
         editor = self.page.locator("[data-lexical-editor=true]").first
         editor.click()
         self.page.keyboard.type("@Match")
         self.page.get_by_role("menuitem", name=BOT).click()
         self.page.keyboard.type(" " + text)
+        expect(editor).to_have_text(re.compile(rf"^\s*{BOT}\s+{re.escape(text)}\s*$"))
         self.page.get_by_role("button", name="Post", exact=True).click()
+        expect(editor).not_to_contain_text(text)
 
     def cards(self, text: str) -> Locator:
         return self.page.locator(".ac-adaptiveCard").filter(has_text=text)
 
+    def wait_for(self, found: Locator, what: str) -> Locator:
+        """``found.first`` once visible; on a timeout the failure says what the page and the bot showed
+        (CI prints only the test output) and a screenshot of the whole page is kept."""
+        try:
+            found.first.wait_for()
+        except PlaywrightTimeout:
+            shot = self.shot("timeout")
+            body = " ".join(self.page.locator("body").inner_text().split())
+            log = SCREENSHOTS / "logs" / "matchbot.log"
+            tail = log.read_text(encoding="utf-8").splitlines()[-15:] if log.exists() else []
+            raise AssertionError(
+                f"{what} did not appear within {STEP_TIMEOUT_MS // 1000} s (screenshot {shot}).\n"
+                f"Page: {body[:2500]}\nBot log (last lines):\n" + "\n".join(tail)
+            ) from None
+        return found.first
+
     def card(self, text: str) -> Locator:
         """The one card that contains ``text``; waits for it, and fails if there are two (not in place)."""
         found = self.cards(text)
-        found.first.wait_for()
+        self.wait_for(found, f"the card with {text!r}")
         assert found.count() == 1, f"{found.count()} cards with {text!r}: not updated in place"
         return found.first
 

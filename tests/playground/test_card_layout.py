@@ -53,8 +53,7 @@ def test_every_card_family_fits_a_phone_and_a_laptop_without_breaking_words(page
         pg.post_to_bot(command)
         # Newest post first; the card whose own line is exactly the marker (help mentions the others).
         cards = page.locator(".ac-adaptiveCard").filter(has=page.get_by_text(marker, exact=True))
-        card = cards.first
-        card.wait_for()
+        card = pg.wait_for(cards, f"the {family} card ({marker!r}) after {command!r}")
         problems += _measure(pg, family, card)
         if family == "shortlist":  # a decision and a hand-over, so that "mine" and the chat have cards
             pg.press(card, texts.CARD_APPROVE)
